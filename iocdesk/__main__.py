@@ -1,0 +1,7 @@
+"""``python -m iocdesk``: same as the ``iocdesk`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,585 @@
+"""Text to indicators: refang, find, validate, canonicalise, de-duplicate.
+
+Design notes (see also README "What extraction reports"):
+
+* One refang pass over the text, then one regex pass per indicator family.
+  Every pattern is anchored by a look-behind and uses possessive quantifiers,
+  so no pattern backtracks: time is linear in the input, whatever it holds.
+* URLs and e-mail addresses are found first; a domain or IP that occurs only
+  inside one of them is reported as that URL/e-mail (whose ``host`` field
+  names it), not a second time on its own. Hashes and CVE ids inside URLs are
+  still reported: a VirusTotal or NVD link names the hash or CVE that matters.
+* Ambiguity goes to precision: version strings, dotted code identifiers and
+  file names are not hosts unless the input defanged them, which no one does
+  to a file name.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .hosts import Host, domain_scope, ip_scope, ipv6_text, parse_domain, parse_ipv4, parse_ipv6
+from .indicators import MAX_SOURCES_KEPT, Indicator, IndicatorType, Scope, Source, TextChunk
+from .refang import Refanged, refang
+from .tlds import FILE_EXTENSION_TLDS
+
+T = IndicatorType
+
+URL_SCHEMES = frozenset(
+    "http https ftp ftps sftp tftp ws wss ldap ldaps rmi iiop dns smb nfs ssh telnet irc ircs "
+    "git svn rtsp rtmp mms tcp udp gopher socks socks4 socks5 ssl tls file".split()
+)
+# Reverse-DNS identifiers (Java packages, Android apps) start with a TLD.
+_REVERSE_DNS_FIRST = frozenset({"com", "org", "net", "edu", "gov", "mil", "io"})
+
+_SCHEME_SEP = re.compile(r"://")
+_SCHEME_BEFORE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,15}\Z")
+# What may follow "://" or a host's "/": everything but white space, quotes,
+# angle brackets and characters that never appear unescaped in real URLs.
+_URL_REST = re.compile(r"[^\s<>\"`{}|\\^\x00-\x1f\x7f]{0,%d}+" % 65536)
+_GLUED_NEXT_URL = re.compile(r"[,;](?=[A-Za-z][A-Za-z0-9+.-]{0,15}://)")
+# Scanners anchor on a literal ("." "@" ":" "://") that the regex engine finds
+# in C, then look around it; a pattern that began with a look-behind would be
+# tried at every position of the text.
+_DOT_IN_TOKEN = re.compile(r"\.(?=[\w-])")
+_LABEL_BEFORE = re.compile(r"[\w-]{1,64}\Z")
+_HOST_TOKEN = re.compile(r"[\w-]++(?:\.[\w-]++)++")
+_EMAIL_AT = re.compile(r"@(?<=[A-Za-z0-9._%+-]@)(?=[\w-])")
+_LOCAL_BEFORE = re.compile(r"[A-Za-z0-9._%+-]{1,65}\Z")
+_LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
+_IPV6_HINT = re.compile(r"::|:[0-9A-Fa-f]{1,4}:")
+_IPV6_HEAD = re.compile(r"[0-9A-Fa-f:]{1,40}\Z")
+_IPV6 = re.compile(r"[0-9A-Fa-f:]++(?:\.[0-9]{1,3}){0,3}")
+_IPV6_BAD_BEFORE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:.")
+_ZONE = re.compile(r"%[\w.-]{1,32}")
+_HASH = re.compile(r"[0-9A-Fa-f]{32,128}+")
+_HASH_TYPES = {32: T.MD5, 40: T.SHA1, 64: T.SHA256, 128: T.SHA512}
+_CVE = re.compile(r"[Cc][Vv][Ee][-_\u2010\u2011\u2013 ]?(\d{4})[-_\u2010\u2011\u2013](\d{4,7})(?!\d)")
+_ASN = re.compile(r"AS(?:[Nn][ :#]?)?(\d{1,10})(?!\w)(?!\.\d)")
+_PORT_OPT = re.compile(r"(?::\d*)?")
+_PORT = re.compile(r":(\d{1,5})(?!\w)")
+_PREFIX = re.compile(r"/(\d{1,3})(?![\w/.])")
+_IP_RANGE = re.compile(r"(\d{1,3}(?:\.\d{1,3}){3})-(\d{1,3}(?:\.\d{1,3}){3})\Z")
+_VERSION_BEFORE = re.compile(
+    r"(?:\b(?:version|ver|v|build|release|rev|revision|firmware|fw|kernel)\.?|\bv)[ \t]*[:=#]?[ \t]*\Z", re.IGNORECASE
+)
+_GLUED_SCHEMES = ("https", "http", "ftp")
+_TRAILING = ".,;:!?'*"
+_CLOSERS = {")": "(", "]": "[", "}": "{"}
+_MAX_TOKEN = 300  # longer dotted tokens can hold no valid host name
+_MAX_NESTED_URLS = 8  # "://" inside a URL (redirectors); more is an attack on our time
+
+
+@dataclass(slots=True)
+class _Hit:
+    pos: int
+    type: IndicatorType
+    value: str
+    display: str
+    defanged: bool
+    scope: Scope = Scope.PUBLIC
+    host: str | None = None
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char in "_-"
+
+
+class _Spans:
+    """Sorted, merged [start, end) intervals of text already claimed by URLs/e-mails."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        merged: list[list[int]] = []
+        for start, end in sorted(spans):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        self._starts = [s for s, _ in merged]
+        self._ends = [e for _, e in merged]
+
+    def covers(self, pos: int) -> bool:
+        i = bisect_right(self._starts, pos) - 1
+        return i >= 0 and pos < self._ends[i]
+
+
+def _trim_url_tail(url: str, opener: str) -> str:
+    """Cut a raw URL match where the URL really ends in prose, HTML, Markdown or CSV."""
+    if opener == "'":
+        url = url.split("'", 1)[0]
+    glued = _GLUED_NEXT_URL.search(url)
+    if glued:
+        url = url[: glued.start()]
+    end = len(url)
+    balance: dict[str, int] = {}
+    while end:
+        last = url[end - 1]
+        if last in _TRAILING or (last == "_" and opener == "_"):
+            end -= 1
+            continue
+        if last not in _CLOSERS:
+            break
+        if last not in balance:
+            balance[last] = url.count(last, 0, end) - url.count(_CLOSERS[last], 0, end)
+        if balance[last] <= 0:
+            break
+        balance[last] -= 1
+        end -= 1
+    return url[:end]
+
+
+def _cut_brackets(rest: str) -> str:
+    """Square brackets end a URL (Markdown ``[text](url)``), except an IPv6 literal host."""
+    start = 0
+    if rest.startswith("["):
+        close = rest.find("]")
+        if close < 0:
+            return ""
+        start = close + 1
+    for i in range(start, len(rest)):
+        if rest[i] in "[]":
+            return rest[:i]
+    return rest
+
+
+@dataclass(slots=True)
+class _Authority:
+    host_value: str
+    host_display: str
+    scope: Scope
+    host_type: IndicatorType
+
+
+def _parse_host(raw: str) -> _Authority | None:
+    if raw.startswith("[") and raw.endswith("]"):
+        addr = parse_ipv6(_ZONE.sub("", raw[1:-1]))
+        if addr is None:
+            return None
+        text = f"[{ipv6_text(addr)}]"
+        return _Authority(text, text, ip_scope(addr), T.IPV6)
+    if raw.endswith("."):
+        raw = raw[:-1]
+    ip = parse_ipv4(raw)
+    if ip is not None:
+        return _Authority(str(ip), str(ip), ip_scope(ip), T.IPV4)
+    host = parse_domain(raw)
+    if host is None:
+        return None
+    return _Authority(host.value, host.display, host.scope, T.DOMAIN)
+
+
+def _split_url(rest: str) -> tuple[str, str, str, str] | None:
+    """``rest`` after "scheme://" -> (userinfo@, host, :port, path-and-beyond)."""
+    if rest.startswith("["):
+        close = rest.find("]") + 1
+        authority_end = close + len(_PORT_OPT.match(rest, close).group())
+    else:
+        authority_end = len(rest)
+        for sep in "/?#":
+            i = rest.find(sep)
+            if 0 <= i < authority_end:
+                authority_end = i
+    authority, path = rest[:authority_end], rest[authority_end:]
+    userinfo, at, hostport = authority.rpartition("@")
+    userinfo = userinfo + at
+    if hostport.startswith("["):
+        close = hostport.find("]") + 1
+        host, port = hostport[:close], hostport[close:]
+    else:
+        host, colon, port = hostport.partition(":")
+        port = colon + port
+    if len(port) > 1:
+        digits = port[1:]
+        if not (digits.isdigit() and len(digits) <= 5 and int(digits) <= 65535):
+            return None
+    return userinfo, host, port, path
+
+
+class _Scanner:
+    """One chunk of text, refanged, scanned family by family."""
+
+    def __init__(self, text: str) -> None:
+        self.refanged: Refanged = refang(text)
+        self.text = self.refanged.text
+        self.hits: list[_Hit] = []
+
+    def scan(self) -> list[_Hit]:
+        claimed = self._scan_urls()
+        claimed += self._scan_emails(_Spans(claimed))
+        spans = _Spans(claimed)
+        spans = _Spans(claimed + self._scan_ipv6(spans))
+        self._scan_host_tokens(spans)
+        self._scan_hashes()
+        self._scan_cves()
+        self._scan_asns()
+        self.hits.sort(key=lambda h: h.pos)
+        return self.hits
+
+    def _defanged(self, start: int, end: int) -> bool:
+        return self.refanged.defanged_between(start, end)
+
+    # -- URLs with a scheme -------------------------------------------------------------
+    def _scan_urls(self) -> list[tuple[int, int]]:
+        text = self.text
+        claimed: list[tuple[int, int]] = []
+        outer_end = nested = 0
+        for sep in _SCHEME_SEP.finditer(text):
+            i = sep.start()
+            if i < outer_end:
+                nested += 1
+                if nested > _MAX_NESTED_URLS:
+                    continue
+            else:
+                nested = 0
+            m = _SCHEME_BEFORE.search(text, max(0, i - 16), i)
+            if m is None:
+                continue
+            scheme = m.group().lower()
+            start = m.start()
+            if scheme not in URL_SCHEMES:
+                # glued to a word ("Visithttp://"): the scheme is the tail
+                tail = next((k for k in _GLUED_SCHEMES if scheme.endswith(k)), None)
+                if tail is None:
+                    continue
+                start = i - len(tail)
+                scheme = tail
+            elif start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+                continue  # the look-back window cut a longer word short
+            opener = text[start - 1] if start else ""
+            raw = _URL_REST.match(text, i + 3).group()
+            rest = _trim_url_tail(_cut_brackets(raw), opener)
+            end = i + 3 + len(rest)
+            outer_end = max(outer_end, end)
+            claimed.append((start, end))
+            self._add_url(start, end, scheme + "://", rest)
+        return claimed
+
+    def _add_url(self, start: int, end: int, prefix: str, rest: str) -> None:
+        parts = _split_url(rest)
+        if parts is None:
+            return
+        userinfo, host_raw, port, path = parts
+        host = _parse_host(host_raw)
+        if host is None:
+            return
+        value = f"{prefix}{userinfo}{host.host_value}{port}{path}"
+        display = f"{prefix}{userinfo}{host.host_display}{port}{path}"
+        self.hits.append(
+            _Hit(
+                start,
+                T.URL,
+                value,
+                display,
+                self._defanged(start, end),
+                host.scope,
+                host.host_value.strip("[]"),
+            )
+        )
+
+    # -- e-mail addresses ---------------------------------------------------------------
+    def _scan_emails(self, urls: _Spans) -> list[tuple[int, int]]:
+        text = self.text
+        claimed: list[tuple[int, int]] = []
+        for at in _EMAIL_AT.finditer(text):
+            i = at.start()
+            if urls.covers(i):
+                continue
+            local_m = _LOCAL_BEFORE.search(text, max(0, i - 65), i)
+            if local_m is None:
+                continue
+            local = local_m.group().lstrip(".")
+            start = i - len(local)
+            if len(local) > 64 or (start > 0 and text[start - 1] in _LOCAL_CHARS and text[start - 1] != "."):
+                continue
+            if not local or local.endswith(".") or ".." in local:
+                continue
+            dom_m = _HOST_TOKEN.match(text, i + 1)
+            if dom_m is None:
+                continue
+            dom_text = dom_m.group().rstrip("-_")
+            host = parse_domain(dom_text)
+            if host is None:
+                continue
+            end = i + 1 + len(dom_text)
+            claimed.append((start, end))
+            self.hits.append(
+                _Hit(
+                    start,
+                    T.EMAIL,
+                    f"{local}@{host.value}",
+                    f"{local}@{host.display}",
+                    self._defanged(start, end),
+                    host.scope,
+                    host.value,
+                )
+            )
+        return claimed
+
+    # -- IPv6 -----------------------------------------------------------------------------
+    def _scan_ipv6(self, spans: _Spans) -> list[tuple[int, int]]:
+        text = self.text
+        claimed: list[tuple[int, int]] = []
+        pos = 0
+        while (hint := _IPV6_HINT.search(text, pos)) is not None:
+            head = _IPV6_HEAD.search(text, max(0, hint.start() - 40), hint.start())
+            start = head.start() if head else hint.start()
+            m = _IPV6.match(text, start)
+            pos = m.end()
+            cand = m.group()
+            if (start and text[start - 1] in _IPV6_BAD_BEFORE) or spans.covers(start):
+                continue
+            if cand.endswith(":") and not cand.endswith("::"):
+                cand = cand[:-1]
+            if "::" not in cand and cand.count(":") != 7 and not (cand.count(":") == 6 and "." in cand):
+                continue
+            end = start + len(cand)
+            if end < len(text) and (text[end].isalnum() or text[end] == "_"):
+                continue
+            addr = parse_ipv6(cand)
+            if addr is None:
+                continue
+            hexdigits = sum(c not in ":." for c in cand)
+            if hexdigits < 4 and cand != "::1":
+                continue  # "a::b", "1::2": C++ scopes and ratios, not addresses
+            claimed.append((start, end))
+            zone = _ZONE.match(text, end)
+            after = zone.end() if zone else end
+            prefix = _PREFIX.match(text, after)
+            defanged = self._defanged(start, end)
+            if prefix and int(prefix.group(1)) <= 128:
+                value = f"{ipv6_text(addr)}/{int(prefix.group(1))}"
+                self.hits.append(_Hit(start, T.IPV6_CIDR, value, value, defanged, ip_scope(addr)))
+            else:
+                value = ipv6_text(addr)
+                self.hits.append(_Hit(start, T.IPV6, value, value, defanged, ip_scope(addr)))
+        return claimed
+
+    # -- domains, IPv4, CIDR and scheme-less URLs ---------------------------------------
+    def _scan_host_tokens(self, spans: _Spans) -> None:
+        text = self.text
+        pos = 0
+        while (dot := _DOT_IN_TOKEN.search(text, pos)) is not None:
+            d = dot.start()
+            label = _LABEL_BEFORE.search(text, max(0, d - 64), d)
+            if label is None:
+                pos = d + 1
+                continue
+            start = label.start()
+            m = _HOST_TOKEN.match(text, start)
+            pos = end = m.end()
+            token = m.group()
+            if start and _is_word_char(text[start - 1]):
+                continue  # first label longer than 63 characters: no host name
+            if len(token) > _MAX_TOKEN or spans.covers(start):
+                continue
+            stripped = token.lstrip("-_")
+            start += len(token) - len(stripped)
+            token = stripped.rstrip("-_")
+            end = start + len(token)
+            before = text[start - 1] if start else ""
+            if before == "/" and text[start - 2 : start] != "//":
+                continue  # a path segment ("Chrome/110.0.0.0", "/var/www/evil.com")
+            rng = _IP_RANGE.match(token)
+            if rng:
+                for part, offset in ((rng.group(1), 0), (rng.group(2), rng.start(2))):
+                    self._add_ipv4(start + offset, start + offset + len(part), part)
+                continue
+            labels = token.split(".")
+            if all(label.isdigit() for label in labels):
+                if len(labels) == 4 and not _VERSION_BEFORE.search(text, max(0, start - 20), start):
+                    pos = max(pos, self._add_ipv4(start, end, token))
+                continue
+            if labels[-1].isdigit() or before == "@":
+                continue  # "@evil.com" without a valid local part is a handle, not a host
+            pos = max(pos, self._add_domain(start, end, token, labels, before))
+
+    # The _add_* methods return where scanning may resume: past a URL they found.
+    def _add_ipv4(self, start: int, end: int, token: str) -> int:
+        addr = parse_ipv4(token)
+        if addr is None:
+            return end
+        text = self.text
+        defanged = self._defanged(start, end)
+        ip = str(addr)
+        prefix = _PREFIX.match(text, end)
+        if prefix and int(prefix.group(1)) <= 32:
+            value = f"{ip}/{int(prefix.group(1))}"
+            self.hits.append(_Hit(start, T.IPV4_CIDR, value, value, defanged, ip_scope(addr)))
+            return prefix.end()
+        port = _PORT.match(text, end)
+        path_at = port.end() if port else end
+        url_end = self._add_schemeless_url(start, path_at, ip, ip, ip_scope(addr), text[start - 1 : start])
+        if url_end:
+            return url_end
+        self.hits.append(_Hit(start, T.IPV4, ip, ip, defanged, ip_scope(addr)))
+        return end
+
+    def _add_domain(self, start: int, end: int, token: str, labels: list[str], before: str) -> int:
+        host: Host | None = parse_domain(token)
+        if host is None:
+            return end
+        text = self.text
+        port = _PORT.match(text, end)
+        path_at = port.end() if port else end
+        url_end = self._add_schemeless_url(start, path_at, host.value, host.display, host.scope, before)
+        if url_end:
+            return url_end
+        if not self._defanged(start, end) and self._looks_like_code_or_file(token, labels, end):
+            return end
+        self.hits.append(_Hit(start, T.DOMAIN, host.value, host.display, self._defanged(start, end), host.scope))
+        return end
+
+    def _looks_like_code_or_file(self, token: str, labels: list[str], end: int) -> bool:
+        tld = labels[-1]
+        if len(tld) > 1 and tld[0].isupper() and tld[1:].islower():
+            return True  # "System.Net", "Hello.World", "sentence.The": Title-case is prose or code
+        if tld.isupper() and not all(label.isupper() or label.isdigit() for label in labels):
+            return True  # "System.IO", "Foo.NET": an upper-case TLD in mixed case is code
+        low_tld = tld.lower()
+        if len(labels) == 2 and low_tld in FILE_EXTENSION_TLDS:
+            return True
+        if len(labels) >= 3 and labels[0].lower() in _REVERSE_DNS_FIRST:
+            return True
+        return end < len(self.text) and self.text[end] == "("  # a method call: "re.search("
+
+    def _add_schemeless_url(
+        self, start: int, path_at: int, host_value: str, host_display: str, scope: Scope, opener: str
+    ) -> int:
+        """Add ``host[:port]/path`` if a path follows; return its end, or 0."""
+        text = self.text
+        if path_at >= len(text) or text[path_at] != "/":
+            return 0
+        raw = _URL_REST.match(text, path_at).group()
+        path = _trim_url_tail(_cut_brackets(raw), opener)
+        if len(path) <= 1:
+            return 0
+        end = path_at + len(path)
+        colon = text.rfind(":", start, path_at)
+        port = text[colon:path_at] if colon >= 0 else ""
+        self.hits.append(
+            _Hit(
+                start,
+                T.URL,
+                f"{host_value}{port}{path}",
+                f"{host_display}{port}{path}",
+                self._defanged(start, end),
+                scope,
+                host_value,
+            )
+        )
+        return end
+
+    # -- hashes, CVE ids, AS numbers --------------------------------------------------
+    def _scan_hashes(self) -> None:
+        text = self.text
+        for m in _HASH.finditer(text):
+            value = m.group()
+            kind = _HASH_TYPES.get(len(value))
+            start, end = m.span()
+            if kind is None or (start and _is_word_char(text[start - 1]) and text[start - 1] != "-"):
+                continue
+            if end < len(text) and (text[end].isalnum() or text[end] == "_"):
+                continue
+            low = value.lower()
+            if low.isdigit() or not any(c.isdigit() for c in low):
+                continue  # all digits is a number; no digit at all is a word or filler
+            self.hits.append(_Hit(m.start(), kind, low, low, False))
+
+    def _scan_cves(self) -> None:
+        text = self.text
+        for m in _CVE.finditer(text):
+            if m.start() and _is_word_char(text[m.start() - 1]):
+                continue
+            year = int(m.group(1))
+            if not 1999 <= year <= 2100:
+                continue
+            value = f"CVE-{m.group(1)}-{m.group(2)}"
+            self.hits.append(_Hit(m.start(), T.CVE, value, value, False))
+
+    def _scan_asns(self) -> None:
+        text = self.text
+        for m in _ASN.finditer(text):
+            if m.start() and _is_word_char(text[m.start() - 1]):
+                continue
+            number = int(m.group(1))
+            if not 0 < number < 2**32:
+                continue
+            value = f"AS{number}"
+            self.hits.append(_Hit(m.start(), T.ASN, value, value, False))
+
+
+def _host_hit(hit: _Hit) -> _Hit | None:
+    """The host of a URL or e-mail as an indicator of its own (``hosts=True``)."""
+    if hit.host is None:
+        return None
+    ip4 = parse_ipv4(hit.host)
+    if ip4 is not None:
+        return _Hit(hit.pos, T.IPV4, hit.host, hit.host, hit.defanged, hit.scope)
+    if ":" in hit.host:
+        return _Hit(hit.pos, T.IPV6, hit.host, hit.host, hit.defanged, hit.scope)
+    display = hit.display.split("@")[-1] if hit.type is T.EMAIL else hit.host
+    host = parse_domain(hit.host)
+    if host is not None:
+        display = host.display
+    return _Hit(hit.pos, T.DOMAIN, hit.host, display, hit.defanged, domain_scope(hit.host))
+
+
+class IndicatorCollector:
+    """De-duplicates indicators across many chunks, in first-seen order, with counts and sources."""
+
+    def __init__(self, types: Iterable[IndicatorType | str] | None = None, *, hosts: bool = False) -> None:
+        self._types = None if types is None else frozenset(IndicatorType(t) for t in types)
+        self._hosts = hosts
+        self._found: dict[tuple[IndicatorType, str], Indicator] = {}
+
+    def add_text(self, text: str, source: Source | None = None) -> list[Indicator]:
+        """Scan ``text``; return the indicators first seen in it (already counted)."""
+        new: list[Indicator] = []
+        for hit in _Scanner(text).scan():
+            self._add(hit, source, new)
+            if self._hosts:
+                extra = _host_hit(hit)
+                if extra is not None:
+                    self._add(extra, source, new)
+        return new
+
+    def add_chunks(self, chunks: Iterable[TextChunk]) -> None:
+        for chunk in chunks:
+            self.add_text(chunk.text, chunk.source)
+
+    def _add(self, hit: _Hit, source: Source | None, new: list[Indicator]) -> None:
+        if self._types is not None and hit.type not in self._types:
+            return
+        key = (hit.type, hit.value)
+        found = self._found.get(key)
+        if found is None:
+            found = Indicator(hit.type, hit.value, hit.display, hit.defanged, 1, hit.scope, hit.host)
+            self._found[key] = found
+            new.append(found)
+        else:
+            found.count += 1
+            found.defanged = found.defanged or hit.defanged
+        if source is not None and len(found.sources) < MAX_SOURCES_KEPT and source not in found.sources:
+            found.sources.append(source)
+
+    def results(self) -> list[Indicator]:
+        return list(self._found.values())
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+
+def extract(
+    text: str, types: Iterable[IndicatorType | str] | None = None, *, hosts: bool = False
+) -> list[Indicator]:
+    """All indicators in ``text``, de-duplicated in first-seen order.
+
+    ``types`` limits the result to those types (names or ``IndicatorType``);
+    ``hosts=True`` also reports the host of every URL and e-mail address.
+    """
+    collector = IndicatorCollector(types, hosts=hosts)
+    collector.add_text(text)
+    return collector.results()

@@ -1,0 +1,57 @@
+"""Shared constants and helpers for the importers (internal)."""
+
+from __future__ import annotations
+
+DEFAULT_MAX_BYTES = 1 << 30  # 1 GiB
+CHUNK_CHARS = 1 << 20  # text chunks are about this many characters
+READ_BLOCK = 1 << 20  # bytes read from a file at a time
+SNIFF_CHARS = 64 * 1024  # decoded characters used to sniff CSV dialects
+MAX_WARNINGS = 20  # individual warnings kept per file; the rest are counted
+SUPPORTED = "iocdesk reads text, CSV, TSV, XLSX and JSON"
+
+
+class InputError(Exception):
+    """A file or input that cannot be read, with a one-line, user-facing message.
+
+    The message starts with the file name (``"report.xlsx: ..."``); callers
+    print it as is. The original exception, if any, is kept as ``__cause__``.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(one_line(message))
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0])
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """Collapse whitespace (no newlines in user messages) and cap the length."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def human_size(n: int) -> str:
+    if n < 1024:
+        return f"{n} bytes"
+    value = float(n)
+    for unit in ("KiB", "MiB", "GiB", "TiB"):
+        value /= 1024
+        if value < 1024 or unit == "TiB":
+            return f"{value:.1f} {unit}"
+    raise AssertionError("unreachable")
+
+
+def too_large(name: str, size: int | None, limit: int) -> InputError:
+    if size is None:
+        return InputError(f"{name}: the input is larger than the limit of {human_size(limit)}")
+    return InputError(f"{name}: the file is too large ({human_size(size)}; the limit is {human_size(limit)})")
+
+
+def column_letter(index: int) -> str:
+    """1 -> A, 26 -> Z, 27 -> AA, as a spreadsheet names columns."""
+    letters = ""
+    while index > 0:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters

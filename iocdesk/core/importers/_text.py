@@ -1,0 +1,169 @@
+"""Streaming decoding and line-bounded chunking of text (internal)."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import re
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO
+
+from ..indicators import Source, TextChunk
+from ._common import CHUNK_CHARS, READ_BLOCK, InputError, too_large
+from ._detect import text_encoding
+
+
+class ByteReader:
+    """Reads a binary file in blocks, enforcing the byte limit."""
+
+    def __init__(self, fh: BinaryIO, name: str, max_bytes: int | None) -> None:
+        self.fh = fh
+        self.name = name
+        self.max_bytes = max_bytes
+        self.total = 0
+
+    def read(self, size: int = READ_BLOCK) -> bytes:
+        try:
+            data = self.fh.read(size)
+        except OSError as exc:
+            raise InputError(f"{self.name}: read error ({exc.strerror or exc})") from exc
+        self.total += len(data)
+        if self.max_bytes is not None and self.total > self.max_bytes:
+            raise too_large(self.name, None, self.max_bytes)
+        return data
+
+    def blocks(self) -> Iterator[bytes]:
+        while data := self.read():
+            yield data
+
+
+class TextDecoder:
+    """Incremental bytes -> str.
+
+    UTF-8 switches to cp1252 at the first byte sequence that is not UTF-8 (a
+    file is rarely both); UTF-16 and cp1252 replace undecodable input with
+    U+FFFD. Line endings (CRLF, CR) are translated to LF.
+    """
+
+    def __init__(self, encoding: str) -> None:
+        self.encoding = encoding
+        self._strict = encoding == "utf-8"
+        self._decoder = codecs.getincrementaldecoder(encoding)("strict" if self._strict else "replace")
+        self._newlines = io.IncrementalNewlineDecoder(None, translate=True)
+
+    def decode(self, data: bytes, final: bool = False) -> str:
+        return self._newlines.decode(self._decode(data, final), final)
+
+    def _decode(self, data: bytes, final: bool) -> str:
+        if not self._strict:
+            return self._decoder.decode(data, final)
+        pending = self._decoder.getstate()[0]
+        try:
+            return self._decoder.decode(data, final)
+        except UnicodeDecodeError as exc:
+            whole = pending + data
+            self._strict = False
+            self.encoding = "cp1252"
+            self._decoder = codecs.getincrementaldecoder("cp1252")("replace")
+            return whole[: exc.start].decode("utf-8") + self._decoder.decode(whole[exc.start :], final)
+
+
+def decoded_blocks(reader: ByteReader, decoder: TextDecoder, first_text: str) -> Iterator[str]:
+    """``first_text`` (the already decoded first block), then the rest of the file."""
+    if first_text:
+        yield first_text
+    del first_text  # don't pin the first block for the whole file
+    for data in reader.blocks():
+        text = decoder.decode(data)
+        if text:
+            yield text
+    tail = decoder.decode(b"", final=True)
+    if tail:
+        yield tail
+
+
+def iter_lines(blocks: Iterable[str], name: str, max_line: int) -> Iterator[str]:
+    """Lines ending in ``"\\n"`` (the last one maybe not) from decoded blocks."""
+    rest = ""
+    for block in blocks:
+        lines = (rest + block).split("\n")
+        rest = lines.pop()
+        for line in lines:
+            yield line + "\n"
+        if len(rest) > max_line:
+            raise InputError(f"{name}: a line is longer than {max_line // (1 << 20)} million characters")
+    if rest:
+        yield rest
+
+
+_LAST_SPACE = re.compile(r".*\s", re.DOTALL)
+
+
+def _cut(text: str, start: int, limit: int) -> int:
+    """End of the next chunk of ``text`` starting at ``start``.
+
+    After the last line break within ``limit`` characters; failing that (one
+    enormous line) after the last whitespace; failing that, hard at ``limit``.
+    """
+    end = start + limit
+    if len(text) <= end:
+        return len(text)
+    brk = max(text.rfind("\n", start, end), text.rfind("\r", start, end))
+    if brk >= start:
+        return brk + 1
+    match = _LAST_SPACE.match(text, start, end)
+    return match.end() if match else end
+
+
+def _chunks(text: str, source: Source, limit: int) -> Iterator[TextChunk]:
+    pos, size = 0, len(text)
+    while pos < size:
+        cut = _cut(text, pos, limit)
+        piece = text if (pos == 0 and cut == size) else text[pos:cut]
+        if not piece.isspace():
+            yield TextChunk(piece, source)
+        pos = cut
+
+
+def iter_text_chunks(text: str, source: Source = Source(), *, chunk_chars: int = CHUNK_CHARS) -> Iterator[TextChunk]:
+    """Pasted text (or one huge cell) as chunks of about ``chunk_chars`` characters.
+
+    Chunks end on line boundaries; only a single line longer than
+    ``chunk_chars`` is split, on whitespace (hard only if it has none).
+    Whitespace-only input yields nothing.
+    """
+    if chunk_chars < 1:
+        raise ValueError("chunk_chars must be positive")
+    return _chunks(text, source, chunk_chars)
+
+
+def stream_text_chunks(blocks: Iterable[str], source: Source, limit: int = CHUNK_CHARS) -> Iterator[TextChunk]:
+    """Chunks from a stream of decoded blocks, holding at most ~limit + a block."""
+    buf = ""
+    for block in blocks:
+        buf = buf + block if buf else block
+        if len(buf) <= limit:
+            continue
+        pos = 0
+        while len(buf) - pos > limit:
+            cut = _cut(buf, pos, limit)
+            piece = buf[pos:cut]
+            if not piece.isspace():
+                yield TextChunk(piece, source)
+            pos = cut
+        buf = buf[pos:]
+    yield from _chunks(buf, source, limit)
+
+
+def decode_bytes(data: bytes, *, name: str = "<input>") -> str:
+    """Decode in-memory input (e.g. stdin) with the same rules as files.
+
+    UTF-8 with or without BOM, UTF-16 with BOM (or unmistakably without),
+    cp1252 when UTF-8 fails; CRLF/CR become LF. Raises :class:`InputError`
+    for binary data. Empty input gives ``""``.
+    """
+    if not data:
+        return ""
+    encoding, bom = text_encoding(data[:READ_BLOCK], name)
+    decoder = TextDecoder(encoding)
+    return decoder.decode(data[bom:] if bom else data, final=True)

@@ -1,0 +1,1 @@
+"""Pulsedive HTTP client, response parser and sandbox server."""
