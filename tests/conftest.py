@@ -1,0 +1,141 @@
+"""Shared test setup: headless Qt, isolation from the developer's desktop,
+a qasync loop for GUI tests, and an in-memory keyring.
+
+Facts behind these choices: docs/platform.md (shared notes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import tempfile
+
+# --- Before anything imports Qt -----------------------------------------------
+# Without QT_QPA_PLATFORM and DISPLAY, Qt tries xcb and aborts. setdefault: a
+# developer may still run the suite on a real display with QT_QPA_PLATFORM=xcb.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# No QT_QPA_FONTDIR: fonts come from fontconfig (fonts-dejavu-core), as they
+# will for users; tests/helpers/render_probe.py checks that glyphs render.
+
+# Never read or write the developer's settings, caches or keyring config
+# (QSettings, QStandardPaths and keyring's keyringrc all follow XDG_*).
+# dev.sh already runs the suite in a temp HOME; this covers a bare `pytest`.
+_SESSION_TMP = tempfile.mkdtemp(prefix="iocdesk-tests-")
+for _var, _sub in (
+    ("XDG_CONFIG_HOME", "config"),
+    ("XDG_DATA_HOME", "data"),
+    ("XDG_CACHE_HOME", "cache"),
+    ("XDG_STATE_HOME", "state"),
+):
+    os.environ[_var] = os.path.join(_SESSION_TMP, _sub)
+    os.makedirs(os.environ[_var])
+# Qt warns (and pytest-qt then fails the test) when XDG_RUNTIME_DIR is unset.
+if not os.environ.get("XDG_RUNTIME_DIR"):
+    os.environ["XDG_RUNTIME_DIR"] = os.path.join(_SESSION_TMP, "run")
+    os.makedirs(os.environ["XDG_RUNTIME_DIR"], mode=0o700)
+
+# Subprocesses (the app under test) get keyring's "fail" backend, so they can
+# never write into a real keyring. Only tests/test_platform_keyring.py talks to
+# a Secret Service, and only to dev.sh's throwaway one.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+
+import keyring  # noqa: E402
+import keyring.backend  # noqa: E402
+import keyring.errors  # noqa: E402
+import pytest  # noqa: E402
+import qasync  # noqa: E402
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_SESSION_TMP, ignore_errors=True)
+
+
+# --- Keyring -------------------------------------------------------------------
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """Keyring backend that keeps passwords in a dict, for unit tests."""
+
+    priority = 100  # higher than any real backend
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.passwords: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.passwords.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.passwords[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        try:
+            del self.passwords[(service, username)]
+        except KeyError:
+            raise keyring.errors.PasswordDeleteError(f"no password for {service!r}/{username!r}") from None
+
+
+# keyring registers every concrete subclass for its backend discovery, where
+# priority 100 would beat the real backends: keep this test double out of it.
+keyring.backend.KeyringBackend._classes.discard(MemoryKeyring)
+
+# In-process, until a test installs `memory_keyring`, the default backend is
+# keyring's "fail" one (PYTHON_KEYRING_BACKEND above): NoKeyringError instead
+# of touching a real keyring.
+
+
+@pytest.fixture
+def memory_keyring():
+    """Install a fresh MemoryKeyring with keyring.set_keyring(); restore the previous backend after."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+# --- qasync ------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def qloop(qapp):
+    """One qasync loop for the whole session, driven by Qt's event loop.
+
+    Tests advance it with qtbot.waitUntil(task.done) / qtbot.waitSignal; that
+    also covers real @asyncSlot clicks. One event loop per process: qasync
+    cannot be re-created cleanly per test.
+    """
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    asyncio.set_event_loop(loop)
+    yield loop
+    # Never loop.stop(): it calls QApplication.exit(), and every later
+    # qtbot.waitUntil would time out. Clear the running flag, then close.
+    try:
+        qapp.aboutToQuit.disconnect(loop._after_run_forever)
+    except (RuntimeError, TypeError):
+        pass
+    loop._QEventLoop__is_running = False
+    asyncio.events._set_running_loop(None)
+    asyncio.set_event_loop(None)
+    loop.close()
+
+
+@pytest.fixture(autouse=True)
+def _plain_asyncio_outside_qloop(request):
+    """Hide the session qloop from tests that do not ask for it.
+
+    With already_running=True the loop registers itself as asyncio's running
+    loop for the rest of the session, and asyncio.run() (used by the Qt-free
+    pipeline tests) would then raise "cannot be called from a running event
+    loop" in every test that merely runs after a GUI test.
+    """
+    running = asyncio.events._get_running_loop()
+    if running is None or "qloop" in request.fixturenames:
+        yield
+        return
+    asyncio.events._set_running_loop(None)
+    asyncio.set_event_loop(None)
+    try:
+        yield
+    finally:
+        asyncio.events._set_running_loop(running)
+        asyncio.set_event_loop(running)

@@ -1,0 +1,77 @@
+"""keyring: the in-memory test backend, and the real Secret Service.
+
+The Secret Service test only ever runs against the throwaway gnome-keyring
+that `bash dev.sh test` starts in a private D-Bus session with a temp HOME
+(it sets IOCDESK_THROWAWAY_KEYRING=1): never against a developer's real
+login keyring. It skips elsewhere, unless IOCDESK_REQUIRE_SECRET_SERVICE=1
+(dev.sh, CI), where anything short of a working Secret Service fails.
+"""
+
+import os
+import uuid
+
+import keyring
+import keyring.core
+import pytest
+from keyring.backends import SecretService
+
+
+def test_memory_keyring_round_trip_and_replaces_backend(memory_keyring):
+    assert keyring.get_keyring() is memory_keyring
+    service = "iocdesk-test"
+    keyring.set_password(service, "pulsedive", "s3cret")
+    assert memory_keyring.passwords == {(service, "pulsedive"): "s3cret"}
+    assert keyring.get_password(service, "pulsedive") == "s3cret"
+    keyring.delete_password(service, "pulsedive")
+    assert keyring.get_password(service, "pulsedive") is None
+    with pytest.raises(keyring.errors.PasswordDeleteError):
+        keyring.delete_password(service, "pulsedive")
+
+
+def test_default_backend_in_tests_never_reaches_a_real_keyring():
+    # Outside memory_keyring, conftest leaves keyring's "fail" backend in place.
+    with pytest.raises(keyring.errors.NoKeyringError):
+        keyring.get_password("iocdesk-test", "pulsedive")
+
+
+@pytest.fixture
+def secret_service_keyring(monkeypatch):
+    """keyring's own backend discovery, as the app would run it."""
+    required = os.environ.get("IOCDESK_REQUIRE_SECRET_SERVICE") == "1"
+
+    def unavailable(why: str):
+        hint = "run the suite with `bash dev.sh test` (private D-Bus session + throwaway gnome-keyring)"
+        if required:
+            pytest.fail(f"IOCDESK_REQUIRE_SECRET_SERVICE=1 but {why}; {hint}")
+        pytest.skip(f"{why}; {hint}")
+
+    if os.environ.get("IOCDESK_THROWAWAY_KEYRING") != "1":
+        unavailable("not in dev.sh's throwaway keyring session (refusing to touch a real keyring)")
+    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        unavailable("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS unset)")
+    try:
+        SecretService.Keyring.priority  # noqa: B018 - raises when unusable
+    except RuntimeError as exc:
+        unavailable(f"no Secret Service on the session bus: {exc}")
+
+    previous = keyring.get_keyring()
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
+    keyring.core.init_backend()
+    try:
+        yield keyring.get_keyring()
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.mark.secret_service
+def test_secret_service_round_trip(secret_service_keyring):
+    backend = secret_service_keyring
+    assert isinstance(backend, SecretService.Keyring), f"keyring chose {backend!r}, not SecretService"
+    service, user = f"iocdesk-test-{uuid.uuid4()}", "pulsedive"
+    assert keyring.get_password(service, user) is None
+    keyring.set_password(service, user, "s3cret value ✓")
+    try:
+        assert keyring.get_password(service, user) == "s3cret value ✓"
+    finally:
+        keyring.delete_password(service, user)
+    assert keyring.get_password(service, user) is None
