@@ -133,12 +133,25 @@ def test_hashes_lower_case_and_typed():
     ]
 
 
+def test_all_letter_hex_is_a_hash_all_digits_is_not():
+    assert pairs("a" * 40) == {("sha1", "a" * 40)}
+    assert pairs("0" * 32 + " " + "1234567890" * 4) == set()
+
+
 def test_cve_upper_case():
     assert pairs("see cve-2021-44228 and CVE_2017_0144") == {("cve", "CVE-2021-44228"), ("cve", "CVE-2017-0144")}
 
 
-def test_email_domain_lowered_local_kept():
-    assert one("Mail John.Doe+x@Evil.COM now").value == "John.Doe+x@evil.com"
+def test_email_lower_cased_display_as_written():
+    found = one("Mail John.Doe+x@Evil.COM now")
+    assert (found.value, found.display) == ("john.doe+x@evil.com", "John.Doe+x@evil.com")
+    assert one("bad@example.com Bad@Example.com").count == 2
+
+
+def test_service_labels_and_overlong_labels():
+    assert pairs("_jabber._tcp.gmail.com") == {("domain", "_jabber._tcp.gmail.com")}
+    assert pairs("a" * 100 + ".bar.com") == {("domain", "bar.com")}
+    assert pairs(".1.1.1.1 and 2018.12.15.14.05.43") == set()
 
 
 # -- boundaries -------------------------------------------------------------------------
@@ -219,6 +232,22 @@ def test_nested_redirect_urls_are_both_reported():
     assert len(found) == 2
 
 
+def test_urls_wrapped_by_redirectors_and_mail_gateways():
+    safelinks = "https://nam02.safelinks.protection.outlook.com/?url=https%3A%2F%2Fevil.com%2Flogin%3Fa%3D1&data=05"
+    assert ("url", "https://evil.com/login?a=1") in pairs(safelinks)
+    v2 = "https://urldefense.proofpoint.com/v2/url?u=https-3A__evil.com_path_x-3Fa-3D1&d=DwMFaQ&c=x"
+    assert ("url", "https://evil.com/path/x?a=1") in pairs(v2)
+    v3 = "https://urldefense.com/v3/__https://evil.com/path__;!!ABC!xyz$"
+    assert pairs(v3) == {("url", "https://urldefense.com/v3/__https://evil.com/path"), ("url", "https://evil.com/path")}
+
+
+def test_commas_end_csv_fields_but_not_queries():
+    assert pairs("1,http://evil.com/a,malware,2026") == {("url", "http://evil.com/a")}
+    assert pairs("see http://evil.com/abc,False,False") == {("url", "http://evil.com/abc")}
+    assert pairs("http://a.com/?ids=1,2") == {("url", "http://a.com/?ids=1,2")}
+    assert pairs("http://a.com/x,y/z") == {("url", "http://a.com/x,y/z")}
+
+
 def test_hash_in_url_is_reported():
     sha = "275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f"
     found = pairs(f"https://www.virustotal.com/gui/file/{sha}/detection")
@@ -257,6 +286,7 @@ NEGATIVE_CASES = [
     "Mozilla/5.0 (Windows NT 10.0) Chrome/110.0.0.0 Safari/537.36",
     "open report.pdf and invoice.exe then run main.py",
     "setup.sh README.md archive.zip clip.mov script.pl lib.rs libc.so",
+    "Invoice_2026.one nginx.pid config.inc Main.java installer.run app.js.map backup.tar.zip",
     "System.Net.Http and System.IO",
     "window.location.href = document.referrer",
     "subprocess.run(cmd) and re.search(x)",
@@ -268,8 +298,9 @@ NEGATIVE_CASES = [
     "std::string and A::B",
     "0x1234567890abcdef1234567890abcdef1",
     "00000000000000000000000000000000",
-    "deadbeefdeadbeefdeadbeefdeadbeef",
-    "a" * 40,
+    "imphash: 18ddf28a71089acdbab5038f58044c0a",
+    "JA3 e7d705a3286e19ea42f587b344ee6865",
+    "authentihash 3f1b149d07e7e8636636b8b7f7043c40ed64a10b28986181fb046c498432c2d4",
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855aa",
     "{6B29FC40-CA47-1067-B31D-00DD010662DA}",
     "C:\\Windows\\System32\\evil.dll",
@@ -398,3 +429,13 @@ def test_to_dict_contract():
         "lookup": True,
         "host": "evil.com",
     }
+
+
+def test_tld_list_is_versioned_and_complete():
+    from iocdesk.core.tlds import iana_tlds, tld_list_version
+
+    assert tld_list_version().startswith("20") and len(tld_list_version()) == 10
+    tlds = iana_tlds()
+    assert len(tlds) > 1000
+    assert {"com", "uk", "xn--p1ai", "zip", "top"} <= tlds
+    assert "onion" not in tlds  # special-use, handled apart

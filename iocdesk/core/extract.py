@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from urllib.parse import unquote
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .hosts import Host, domain_scope, ip_scope, ipv6_text, parse_domain, parse_ipv4, parse_ipv6
 from .indicators import MAX_SOURCES_KEPT, Indicator, IndicatorType, Scope, Source, TextChunk
 from .refang import Refanged, refang
-from .tlds import FILE_EXTENSION_TLDS
+from .tlds import FILE_EXTENSION_TLDS, FILE_INNER_EXTENSIONS
 
 T = IndicatorType
 
@@ -67,6 +68,19 @@ _VERSION_BEFORE = re.compile(
     r"(?:\b(?:version|ver|v|build|release|rev|revision|firmware|fw|kernel)\.?|\bv)[ \t]*[:=#]?[ \t]*\Z", re.IGNORECASE
 )
 _GLUED_SCHEMES = ("https", "http", "ftp")
+_FIELD_OPENERS = frozenset(",;\t")
+_TO_NEXT_COMMA = re.compile(r"[^,]*")
+# A whole URL percent-encoded inside another one's query (Microsoft Safe Links,
+# Google redirects, mail gateways): reported on its own, decoded.
+_ENCODED_URL = re.compile(r"([A-Za-z][A-Za-z0-9+.-]{1,15})%3[Aa]%2[Ff]%2[Ff]([^&\s]*)")
+_PROOFPOINT_V2 = re.compile(r"[?&]u=([^&]+)")
+_PROOFPOINT_ESCAPE = re.compile(r"-([0-9A-Fa-f]{2})")
+# Hashes named as something else than a file hash: not md5/sha IOCs to look up.
+_NOT_FILE_HASH_BEFORE = re.compile(
+    r"(?:imp(?:ort)?[ _-]?hash|authentihash|pehash|ssdeep|tlsh|telfhash|vhash|ja3s?|ja4|jarm|rich[ _-]?hash)"
+    r"[\W_]{0,6}\Z",
+    re.IGNORECASE,
+)
 _TRAILING = ".,;:!?'*"
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 _MAX_TOKEN = 300  # longer dotted tokens can hold no valid host name
@@ -106,6 +120,23 @@ class _Spans:
         return i >= 0 and pos < self._ends[i]
 
 
+def _cut_at_field_comma(url: str, opener: str) -> str:
+    """A comma ends a URL that is a CSV field, or ends a path when no path follows it.
+
+    ``http://a.com/x,malware,2026`` is three fields; ``http://a.com/?ids=1,2``
+    and ``http://a.com/a,b/c`` are single URLs.
+    """
+    if opener in _FIELD_OPENERS:
+        return url.split(",", 1)[0]
+    query_at = url.find("?")
+    comma = url.find(",")
+    while comma >= 0 and (query_at < 0 or comma < query_at):
+        if "/" not in _TO_NEXT_COMMA.match(url, comma + 1).group():
+            return url[:comma]
+        comma = url.find(",", comma + 1)
+    return url
+
+
 def _trim_url_tail(url: str, opener: str) -> str:
     """Cut a raw URL match where the URL really ends in prose, HTML, Markdown or CSV."""
     if opener == "'":
@@ -113,6 +144,11 @@ def _trim_url_tail(url: str, opener: str) -> str:
     glued = _GLUED_NEXT_URL.search(url)
     if glued:
         url = url[: glued.start()]
+    if "," in url:
+        url = _cut_at_field_comma(url, opener)
+    wrapped = url.find("__;")  # Proofpoint URL Defense v3: https://urldefense.com/v3/__<url>__;<token>
+    if wrapped > 0:
+        url = url[:wrapped]
     end = len(url)
     balance: dict[str, int] = {}
     while end:
@@ -246,7 +282,7 @@ class _Scanner:
                     continue
                 start = i - len(tail)
                 scheme = tail
-            elif start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            elif start and text[start - 1].isalnum():
                 continue  # the look-back window cut a longer word short
             opener = text[start - 1] if start else ""
             raw = _URL_REST.match(text, i + 3).group()
@@ -255,7 +291,26 @@ class _Scanner:
             outer_end = max(outer_end, end)
             claimed.append((start, end))
             self._add_url(start, end, scheme + "://", rest)
+            if "%" in rest or "urldefense.proofpoint.com/v2/" in rest:
+                self._add_wrapped_urls(start, end, rest)
         return claimed
+
+    def _add_wrapped_urls(self, start: int, end: int, rest: str) -> None:
+        """URLs carried encoded inside this one (redirectors, mail-gateway rewriting)."""
+        inner: list[str] = []
+        for enc in _ENCODED_URL.finditer(rest):
+            inner.append(f"{enc.group(1)}://{unquote(enc.group(2))}")
+        if rest.startswith("urldefense.proofpoint.com/v2/"):
+            u = _PROOFPOINT_V2.search(rest)
+            if u:
+                decoded = _PROOFPOINT_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), u.group(1).replace("_", "/"))
+                inner.append(decoded)
+        for url in inner:
+            scheme, sep, tail = url.partition("://")
+            scheme = scheme.lower()
+            if sep and scheme in URL_SCHEMES:
+                tail = _trim_url_tail(_cut_brackets(_URL_REST.match(tail).group()), "")
+                self._add_url(start, end, scheme + "://", tail)
 
     def _add_url(self, start: int, end: int, prefix: str, rest: str) -> None:
         parts = _split_url(rest)
@@ -309,7 +364,7 @@ class _Scanner:
                 _Hit(
                     start,
                     T.EMAIL,
-                    f"{local}@{host.value}",
+                    f"{local.lower()}@{host.value}",
                     f"{local}@{host.display}",
                     self._defanged(start, end),
                     host.scope,
@@ -368,14 +423,20 @@ class _Scanner:
                 pos = d + 1
                 continue
             start = label.start()
+            if start and _is_word_char(text[start - 1]):
+                # The first label is longer than DNS allows: the rest may still be a host.
+                start = d + 1
             m = _HOST_TOKEN.match(text, start)
+            if m is None:
+                pos = d + 1
+                continue
             pos = end = m.end()
             token = m.group()
-            if start and _is_word_char(text[start - 1]):
-                continue  # first label longer than 63 characters: no host name
             if len(token) > _MAX_TOKEN or spans.covers(start):
                 continue
-            stripped = token.lstrip("-_")
+            stripped = token.lstrip("-")
+            if stripped.startswith("_") and parse_domain(stripped.rstrip("-_")) is None:
+                stripped = stripped.lstrip("_")  # Markdown emphasis, not a service label ("_sip._tcp")
             start += len(token) - len(stripped)
             token = stripped.rstrip("-_")
             end = start + len(token)
@@ -389,7 +450,7 @@ class _Scanner:
                 continue
             labels = token.split(".")
             if all(label.isdigit() for label in labels):
-                if len(labels) == 4 and not _VERSION_BEFORE.search(text, max(0, start - 20), start):
+                if len(labels) == 4 and before != "." and not _VERSION_BEFORE.search(text, max(0, start - 20), start):
                     pos = max(pos, self._add_ipv4(start, end, token))
                 continue
             if labels[-1].isdigit() or before == "@":
@@ -439,7 +500,7 @@ class _Scanner:
         if tld.isupper() and not all(label.isupper() or label.isdigit() for label in labels):
             return True  # "System.IO", "Foo.NET": an upper-case TLD in mixed case is code
         low_tld = tld.lower()
-        if len(labels) == 2 and low_tld in FILE_EXTENSION_TLDS:
+        if low_tld in FILE_EXTENSION_TLDS and (len(labels) == 2 or labels[-2].lower() in FILE_INNER_EXTENSIONS):
             return True
         if len(labels) >= 3 and labels[0].lower() in _REVERSE_DNS_FIRST:
             return True
@@ -484,8 +545,10 @@ class _Scanner:
             if end < len(text) and (text[end].isalnum() or text[end] == "_"):
                 continue
             low = value.lower()
-            if low.isdigit() or not any(c.isdigit() for c in low):
-                continue  # all digits is a number; no digit at all is a word or filler
+            if low.isdigit():
+                continue  # a long number, or the all-zero placeholder logs print for "no hash"
+            if _NOT_FILE_HASH_BEFORE.search(text, max(0, start - 24), start):
+                continue
             self.hits.append(_Hit(m.start(), kind, low, low, False))
 
     def _scan_cves(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import idna
 
@@ -127,6 +128,7 @@ def domain_scope(value: str) -> Scope:
     return Scope.PUBLIC
 
 
+@lru_cache(maxsize=8192)
 def parse_domain(text: str) -> Host | None:
     """A fully qualified host name of two or more labels under a known TLD.
 

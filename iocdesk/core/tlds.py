@@ -17,11 +17,16 @@ INTERNAL_SUFFIXES: frozenset[str] = frozenset({"local", "internal", "localhost",
 DOCUMENTATION_DOMAINS: frozenset[str] = frozenset({"example.com", "example.net", "example.org"})
 
 # TLDs that are also everyday file extensions. A bare two-label name under one
-# of them ("main.py", "invoice.zip") is far more often a file than a host, so it
-# only counts as a domain when it was defanged or sits in a URL or e-mail.
+# of them ("main.py", "invoice.one", "nginx.pid") is far more often a file than
+# a host, so it only counts as a domain when it was defanged or sits in a URL
+# or e-mail. Left out on purpose, because malicious hosts there are common:
+# com, cc, in, ai, app, download, mobi, new, website.
 FILE_EXTENSION_TLDS: frozenset[str] = frozenset(
-    {"py", "sh", "md", "zip", "mov", "pl", "rs", "ps", "so", "mk", "pm", "am"}
+    "ac am cab inc java map md mk mov one pid pl pm ps py rs run sh so zip".split()
 )
+# A label before such a TLD that makes a multi-part file name ("app.js.map",
+# "config.h.in", "backup.tar.zip").
+FILE_INNER_EXTENSIONS: frozenset[str] = frozenset("js css h c cpp min tar bak old orig d json xml txt".split())
 
 
 @lru_cache(maxsize=1)
@@ -33,7 +38,7 @@ def _load() -> tuple[str, frozenset[str]]:
         line = line.strip()
         if line.startswith("#"):
             if not version and line.startswith("# Version"):
-                version = line.removeprefix("# Version").strip()
+                version = line.removeprefix("# Version").strip().split(",")[0]
             continue
         if line:
             names.add(line.lower())
