@@ -1,0 +1,41 @@
+"""What a user installing iocdesk (pip, pipx) really gets: the wheel's contents."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_wheel_ships_every_package_the_data_and_both_scripts(tmp_path):
+    # A clean copy: setuptools would otherwise reuse a stale build/ directory.
+    source = tmp_path / "src"
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*cache*", ".hypothesis", ".corpus"),
+    )
+    # Offline: the dev extra installs setuptools and wheel, so no build isolation is needed.
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    (wheel,) = tmp_path.glob("iocdesk-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    source_packages = {
+        str(p.parent.relative_to(ROOT)).replace("resources", "iocdesk/resources")
+        for p in list(ROOT.glob("iocdesk/**/__init__.py")) + [ROOT / "resources" / "__init__.py"]
+    }
+    for package in source_packages:
+        assert f"{package}/__init__.py" in names, f"{package} is missing from the wheel"
+    assert "iocdesk/resources/tlds-alpha-by-domain.txt" in names
+    entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
+    text = zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "iocdesk = iocdesk.cli:main" in text
+    assert "[gui_scripts]" in text and "iocdesk-gui = iocdesk.gui.launch:main" in text
