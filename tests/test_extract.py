@@ -79,6 +79,21 @@ def test_defanged_flag_is_per_indicator_and_sticky():
     assert not by_value["8.8.8.8"].defanged
 
 
+def test_spelled_out_dot_chains_and_unicode_words():
+    assert pairs("auth dot promo837 dot co dot in") == {("domain", "auth.promo837.co.in")}
+    assert pairs("invoice dot promo dot me") == {("domain", "invoice.promo.me")}
+    assert pairs("café dot fr") == {("domain", "xn--caf-dma.fr")}
+
+
+def test_version_after_json_keys_is_not_an_ip():
+    assert pairs('{"agent_version": "1.12.7.142", "fw_rev": "4.2.0.1"}') == set()
+    assert pairs("src_ip=8.8.4.4") == {("ipv4", "8.8.4.4")}
+
+
+def test_upper_case_tld_beside_caseless_labels():
+    assert pairs("IMG.例え.JP") == {("domain", "img.xn--r8jz45g.jp")}
+
+
 def test_prose_dot_is_not_refanged():
     assert pairs("the dot com bubble burst; click the red dot in the corner") == set()
 
@@ -285,7 +300,7 @@ NEGATIVE_CASES = [
     "OID 1.3.6.1.4.1.311",
     "Mozilla/5.0 (Windows NT 10.0) Chrome/110.0.0.0 Safari/537.36",
     "open report.pdf and invoice.exe then run main.py",
-    "setup.sh README.md archive.zip clip.mov script.pl lib.rs libc.so",
+    "setup.sh README.md archive.zip clip.mov lib.rs libc.so",
     "Invoice_2026.one nginx.pid config.inc Main.java installer.run app.js.map backup.tar.zip",
     "System.Net.Http and System.IO",
     "window.location.href = document.referrer",
@@ -324,6 +339,11 @@ def test_file_extension_tlds_count_when_defanged_or_in_urls():
     assert pairs("payload at evil[.]zip") == {("domain", "evil.zip")}
     assert pairs("http://evil.zip/a") == {("url", "http://evil.zip/a")}
     assert pairs("cdn.evil.zip") == {("domain", "cdn.evil.zip")}
+
+
+def test_polish_domains_are_domains():
+    # .pl is left out of the file-extension TLDs: Polish phishing hosts outnumber Perl scripts
+    assert pairs("assets.pl ACCOUNT-BANK.PL") == {("domain", "assets.pl"), ("domain", "account-bank.pl")}
 
 
 def test_title_case_tld_accepted_when_defanged():

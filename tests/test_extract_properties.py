@@ -120,3 +120,19 @@ def test_time_grows_linearly_on_adversarial_input(unit):
     t_small = max(_best_time(small), 1e-4)
     t_large = _best_time(large)
     assert t_large / t_small < 24, f"{t_large / t_small:.1f}x for 8x the input"
+
+
+def test_huge_inputs_are_scanned_in_pieces_without_losing_indicators():
+    # ~5 MB: one line of 2.5 MB with no line break, then 2.5 MB of lines; an
+    # indicator next to every cut point would be lost if a piece cut through it.
+    line = ("filler " * 40 + "hxxp://evil[.]com/a ") * 16_000
+    lines = "\n".join(f"host{i}.example.org seen from 8.8.{i % 256}.{i // 256 % 256}" for i in range(60_000))
+    found = extract(line + "\n" + lines)
+    values = {i.value: i for i in found}
+    assert values["http://evil.com/a"].count == 16_000
+    assert len([v for v in values if v.startswith("host")]) == 60_000
+
+
+def test_millions_of_dots_complete():
+    assert extract("a." * 2_000_000) == []
+    assert extract("." * 3_000_000 + "evil[.]com")[0].value == "evil.com"

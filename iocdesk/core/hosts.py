@@ -76,19 +76,47 @@ def _v4_ranges() -> list[tuple[int, int, Scope]]:
 _V4_RANGES = _v4_ranges()  # the first matching range wins: most specific first
 
 
+@lru_cache(maxsize=65536)
+def ipv4_info(text: str) -> tuple[str, Scope] | None:
+    """Canonical dotted quad and scope of ``text``, or None: the extractor's hot path
+    (no ``ipaddress`` objects, cached: logs repeat the same addresses)."""
+    parts = text.split(".")
+    if len(parts) != 4 or not text.isascii() or len(text) > 15:
+        return None
+    try:
+        a, b, c, d = map(int, parts)
+    except ValueError:
+        return None
+    if a > 255 or b > 255 or c > 255 or d > 255 or not all(0 < len(p) <= 3 and p.isdigit() for p in parts):
+        return None
+    return f"{a}.{b}.{c}.{d}", ipv4_scope(a << 24 | b << 16 | c << 8 | d)
+
+
+def ipv4_scope(value: int) -> Scope:
+    for low, high, scope in _V4_RANGES:
+        if low <= value <= high:
+            return scope
+    return Scope.PUBLIC
+
+
 def ipv6_text(address: ipaddress.IPv6Address) -> str:
     """Compressed, lower-case; IPv4-mapped addresses keep their dotted tail (RFC 5952 s5)."""
     mapped = address.ipv4_mapped
     return f"::ffff:{mapped}" if mapped is not None else address.compressed
 
 
+@lru_cache(maxsize=16384)
+def ipv6_info(text: str) -> tuple[str, Scope] | None:
+    """Canonical text and scope of an IPv6 address, or None (cached like ipv4_info)."""
+    address = parse_ipv6(text)
+    if address is None:
+        return None
+    return ipv6_text(address), ip_scope(address)
+
+
 def ip_scope(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> Scope:
     if address.version == 4:
-        value = int(address)
-        for low, high, scope in _V4_RANGES:
-            if low <= value <= high:
-                return scope
-        return Scope.PUBLIC
+        return ipv4_scope(int(address))
     mapped = address.ipv4_mapped
     if mapped is not None:
         return ip_scope(mapped)

@@ -20,9 +20,9 @@ DOCUMENTATION_DOMAINS: frozenset[str] = frozenset({"example.com", "example.net",
 # of them ("main.py", "invoice.one", "nginx.pid") is far more often a file than
 # a host, so it only counts as a domain when it was defanged or sits in a URL
 # or e-mail. Left out on purpose, because malicious hosts there are common:
-# com, cc, in, ai, app, download, mobi, new, website.
+# com, cc, in, ai, app, download, mobi, new, website, pl (Perl scripts lose).
 FILE_EXTENSION_TLDS: frozenset[str] = frozenset(
-    "ac am cab inc java map md mk mov one pid pl pm ps py rs run sh so zip".split()
+    "ac am cab inc java map md mk mov one pid pm ps py rs run sh so zip".split()
 )
 # A label before such a TLD that makes a multi-part file name ("app.js.map",
 # "config.h.in", "backup.tar.zip").
