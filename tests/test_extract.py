@@ -256,6 +256,12 @@ def test_urls_wrapped_by_redirectors_and_mail_gateways():
     assert pairs(v3) == {("url", "https://urldefense.com/v3/__https://evil.com/path"), ("url", "https://evil.com/path")}
 
 
+def test_percent_encoded_urls_and_hosts_in_log_lines():
+    line = '1.2.3.4 - - [28/Nov/2026] "GET /wp-login.php?redirect_to=http%3A%2F%2Fevil.example.net%2Fx&a=1 HTTP/1.1" 200'
+    assert pairs(line) == {("ipv4", "1.2.3.4"), ("url", "http://evil.example.net/x")}
+    assert pairs("path=%2Fevil.com%2Fx") == {("domain", "evil.com")}
+
+
 def test_commas_end_csv_fields_but_not_queries():
     assert pairs("1,http://evil.com/a,malware,2026") == {("url", "http://evil.com/a")}
     assert pairs("see http://evil.com/abc,False,False") == {("url", "http://evil.com/abc")}

@@ -52,6 +52,7 @@ _GLUED_NEXT_URL = re.compile(r"[,;](?=[A-Za-z][A-Za-z0-9+.-]{0,15}://)")
 _HOST_TOKEN = re.compile(r"[\w-]++(?:\.[\w-]++)++")
 # The one scanner that starts at a look-behind: dotted tokens are everywhere,
 # and one C-level pass (~50 MB/s) beats a Python step per dot.
+_HEX2 = re.compile(r"[0-9A-Fa-f]{2}")
 _DOT_IN_TOKEN = re.compile(r"\.(?=[\w-])")
 _LABEL_REVERSED = re.compile(r"[\w-]{0,65}")
 _EMAIL_AT = re.compile(r"@(?<=[A-Za-z0-9._%+-]@)(?=[\w-])")
@@ -81,6 +82,7 @@ _FIELD_OPENERS = frozenset(",;\t")
 _TO_NEXT_COMMA = re.compile(r"[^,]*")
 # A whole URL percent-encoded inside another one's query (Microsoft Safe Links,
 # Google redirects, mail gateways): reported on its own, decoded.
+_ENCODED_SEP = re.compile(r"%3[Aa]%2[Ff]%2[Ff]")
 _ENCODED_URL = re.compile(r"([A-Za-z][A-Za-z0-9+.-]{1,15})%3[Aa]%2[Ff]%2[Ff]([^&\s]*)")
 _PROOFPOINT_V2 = re.compile(r"[?&]u=([^&]+)")
 _PROOFPOINT_ESCAPE = re.compile(r"-([0-9A-Fa-f]{2})")
@@ -331,6 +333,26 @@ class _Scanner:
             self._add_url(start, end, scheme + "://", rest)
             if "%" in rest or "urldefense.proofpoint.com/v2/" in rest:
                 self._add_wrapped_urls(start, end, rest)
+        if "%" in text:
+            claimed += self._scan_encoded_urls(_Spans(claimed))
+        return claimed
+
+    def _scan_encoded_urls(self, urls: _Spans) -> list[tuple[int, int]]:
+        """Percent-encoded URLs outside any URL ("GET /login?next=http%3A%2F%2Fevil.com")."""
+        text = self.text
+        claimed: list[tuple[int, int]] = []
+        for sep in _ENCODED_SEP.finditer(text):
+            i = sep.start()
+            if urls.covers(i) or (claimed and i < claimed[-1][1]):
+                continue
+            m = _SCHEME_BEFORE.search(text, max(0, i - 16), i)
+            if m is None or m.group().lower() not in URL_SCHEMES:
+                continue
+            encoded = _URL_REST.match(text, sep.end()).group().split("&", 1)[0]
+            end = sep.end() + len(encoded)
+            claimed.append((m.start(), end))
+            tail = _trim_url_tail(_cut_brackets(_URL_REST.match(unquote(encoded)).group()), "")
+            self._add_url(m.start(), end, m.group().lower() + "://", tail)
         return claimed
 
     def _add_wrapped_urls(self, start: int, end: int, rest: str) -> None:
@@ -484,6 +506,11 @@ class _Scanner:
         text = self.text
         if len(token) > _MAX_TOKEN:
             return end
+        if start >= 1 and text[start - 1] == "%" and _HEX2.match(token):
+            start += 2  # "%2Fevil.com": the label starts after a percent-escape
+            token = token[2:]
+            if "." not in token:
+                return end
         if token[0] in "-_" or token[-1] in "-_":
             stripped = token.lstrip("-")
             if stripped.startswith("_") and parse_domain(stripped.rstrip("-_")) is None:
