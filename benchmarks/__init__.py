@@ -1,0 +1,1 @@
+"""Benchmarks for iocdesk (not shipped with the package)."""
