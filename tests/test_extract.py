@@ -81,6 +81,9 @@ def test_defanged_flag_is_per_indicator_and_sticky():
 
 def test_spelled_out_dot_chains_and_unicode_words():
     assert pairs("auth dot promo837 dot co dot in") == {("domain", "auth.promo837.co.in")}
+    assert pairs("azure-update dot us") == {("domain", "azure-update.us")}
+    assert pairs("президент dot рф") == {("domain", "xn--d1abbgf6aiiy.xn--p1ai")}
+    assert pairs("owa dot ελλάδα dot gr") == {("domain", "owa.xn--hxakic4aa.gr")}
     assert pairs("invoice dot promo dot me") == {("domain", "invoice.promo.me")}
     assert pairs("café dot fr") == {("domain", "xn--caf-dma.fr")}
 
@@ -264,6 +267,8 @@ def test_percent_encoded_urls_and_hosts_in_log_lines():
 
 def test_commas_end_csv_fields_but_not_queries():
     assert pairs("1,http://evil.com/a,malware,2026") == {("url", "http://evil.com/a")}
+    row = "hxxp[:]//101[.]153[.]249[.]196/gate.php?v=vTgF5C,url,03/14/2022,26"
+    assert pairs(f"indicator,type,date,score\n{row}") == {("url", "http://101.153.249.196/gate.php?v=vTgF5C")}
     assert pairs("see http://evil.com/abc,False,False") == {("url", "http://evil.com/abc")}
     assert pairs("http://a.com/?ids=1,2") == {("url", "http://a.com/?ids=1,2")}
     assert pairs("http://a.com/x,y/z") == {("url", "http://a.com/x,y/z")}

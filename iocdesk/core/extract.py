@@ -74,11 +74,12 @@ _PREFIX = re.compile(r"/(\d{1,3})(?![\w/.])")
 _IP_RANGE = re.compile(r"(\d{1,3}(?:\.\d{1,3}){3})-(\d{1,3}(?:\.\d{1,3}){3})\Z")
 # "version 1.2.3.4", "Build: 1.2.3.4", "agent_version": "1.2.3.4", "v 1.2.3.4"
 _VERSION_BEFORE = re.compile(
-    r"(?<![a-z])(?:version|ver|v|build|release|rev|revision|firmware|fw|kernel)\.?[\"' \t]{0,3}[:=#]?[\"' \t]{0,3}\Z",
+    r"(?<![a-z])(?:version|ver|v|build|release|rev|revision|firmware|fw|kernel|rv)\.?[\"' \t]{0,3}[:=#]?[\"' \t]{0,3}\Z",
     re.IGNORECASE,
 )
 _GLUED_SCHEMES = ("https", "http", "ftp")
 _FIELD_OPENERS = frozenset(",;\t")
+_LINE_STARTS = frozenset(("", "\n", "\r"))
 _TO_NEXT_COMMA = re.compile(r"[^,]*")
 # A whole URL percent-encoded inside another one's query (Microsoft Safe Links,
 # Google redirects, mail gateways): reported on its own, decoded.
@@ -167,8 +168,8 @@ def _cut_at_field_comma(url: str, opener: str) -> str:
     ``http://a.com/x,malware,2026`` is three fields; ``http://a.com/?ids=1,2``
     and ``http://a.com/a,b/c`` are single URLs.
     """
-    if opener in _FIELD_OPENERS:
-        return url.split(",", 1)[0]
+    if opener in _FIELD_OPENERS or (opener in _LINE_STARTS and url.count(",") >= 2):
+        return url.split(",", 1)[0]  # a CSV field, or a CSV row that a URL starts
     query_at = url.find("?")
     comma = url.find(",")
     while comma >= 0 and (query_at < 0 or comma < query_at):

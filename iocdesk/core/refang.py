@@ -50,7 +50,7 @@ _DEFANGS = re.compile(f"(?={_LEAD})(?:{_BRANCHES})", re.IGNORECASE | re.VERBOSE)
 # space: a pattern of their own keeps spaces from waking the branches above.
 _SPACED = re.compile(
     r"""[ \t](?:
-    (?P<word_dot>[dD][oO][tT][ \t]+(?=[A-Za-z0-9]))
+    (?P<word_dot>[dD][oO][tT][ \t]+(?=\w))
     |(?P<word_at>AT[ \t]+(?=[a-z0-9]))
     |(?P<spaced_at>@[ \t]+(?=\w))
     |(?P<spaced_scheme>:[ \t]*//+[ \t]*)
@@ -117,7 +117,9 @@ def _prose_dot(text: str, start: int, end: int) -> bool:
     chained_after = _DOT_JOINT_AFTER.match(text, after.end()) is not None
     if chained_before or chained_after:
         return False
-    return before.group().lower() in _PROSE_WORDS or after.group().lower() in _PROSE_WORDS
+    word_before = before.group().lower()
+    # "red dot in the corner" is prose; "azure-update dot us" is a host name.
+    return word_before in _PROSE_WORDS or (after.group().lower() in _PROSE_WORDS and word_before.isalpha())
 
 
 def _replacement(kind: str, raw: str, text: str, spaces_at: int, end: int) -> str | None:
