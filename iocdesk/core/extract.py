@@ -229,7 +229,7 @@ class _Authority:
     host_type: IndicatorType
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)
 def _parse_host(raw: str) -> _Authority | None:
     if raw.startswith("[") and raw.endswith("]"):
         info6 = ipv6_info(_ZONE.sub("", raw[1:-1]))

@@ -156,7 +156,7 @@ def domain_scope(value: str) -> Scope:
     return Scope.PUBLIC
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)
 def parse_domain(text: str) -> Host | None:
     """A fully qualified host name of two or more labels under a known TLD.
 
