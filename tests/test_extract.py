@@ -280,12 +280,15 @@ def test_hash_in_url_is_reported():
     assert ("sha256", sha) in found
 
 
-def test_cidr_ranges():
+def test_cidr_ranges_and_their_addresses():
     assert pairs("block 10.0.0.0/8 and 203.0.113.0/24") == {
         ("ipv4_cidr", "10.0.0.0/8"),
+        ("ipv4", "10.0.0.0"),
         ("ipv4_cidr", "203.0.113.0/24"),
+        ("ipv4", "203.0.113.0"),
     }
-    assert pairs("2001:db8::/32") == {("ipv6_cidr", "2001:db8::/32")}
+    assert pairs("2001:db8::/32") == {("ipv6_cidr", "2001:db8::/32"), ("ipv6", "2001:db8::")}
+    assert pairs("1.1.1.1/0 evil.com/test") == {("ipv4_cidr", "1.1.1.1/0"), ("ipv4", "1.1.1.1"), ("url", "evil.com/test")}
 
 
 def test_ip_range_with_hyphen():

@@ -468,8 +468,7 @@ class _Scanner:
             if prefix and int(prefix.group(1)) <= 128:
                 cidr = f"{value}/{int(prefix.group(1))}"
                 self.hits.append(_Hit(start, T.IPV6_CIDR, cidr, cidr, defanged, scope))
-            else:
-                self.hits.append(_Hit(start, T.IPV6, value, value, defanged, scope))
+            self.hits.append(_Hit(start, T.IPV6, value, value, defanged, scope))
         return claimed
 
     # -- domains, IPv4, CIDR and scheme-less URLs ---------------------------------------
@@ -547,8 +546,10 @@ class _Scanner:
         if after == "/":
             prefix = _PREFIX.match(text, end)
             if prefix and int(prefix.group(1)) <= 32:
+                # The network, and the address as written (what other tools and analysts expect).
                 value = f"{ip}/{int(prefix.group(1))}"
                 self.hits.append(_Hit(start, T.IPV4_CIDR, value, value, defanged, scope))
+                self.hits.append(_Hit(start, T.IPV4, ip, ip, defanged, scope))
                 return prefix.end()
         if after in ("/", ":"):
             port = _PORT.match(text, end)
