@@ -40,6 +40,15 @@ if not os.environ.get("XDG_RUNTIME_DIR"):
 # a Secret Service, and only to dev.sh's throwaway one.
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+# CI must not fail on an example a random seed happened to find today: there the
+# property tests run derandomized (the same examples every run); locally they
+# explore new ones each time.
+_hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    _hypothesis_settings.load_profile("ci")
+
 import keyring  # noqa: E402
 import keyring.backend  # noqa: E402
 import keyring.errors  # noqa: E402
