@@ -1,4 +1,4 @@
-"""The ``iocdesk`` command: subcommands over iocdesk.core (no Qt imported here)."""
+"""``iocdesk extract``: print the IOCs found in files or standard input."""
 
 from __future__ import annotations
 
@@ -7,54 +7,21 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import TextIO
 
-from . import __version__
-from .core.extract import IndicatorCollector
-from .core.importers import InputError, iter_chunks, iter_stream_chunks
-from .core.indicators import Indicator, IndicatorType
-from .core.refang import defang
-from .core.tlds import tld_list_version
-
-EXIT_OK = 0
-EXIT_USAGE = 2
+from ..core.export.safety import spreadsheet_safe
+from ..core.extract import IndicatorCollector
+from ..core.importers import InputError, iter_chunks, iter_stream_chunks
+from ..core.indicators import Indicator
+from ..core.refang import defang
+from .common import EXIT_OK, EXIT_USAGE, error, parse_types
 
 _FORMATS = ("text", "json", "jsonl", "csv")
 _CSV_FIELDS = ("type", "value", "display", "defanged", "count", "scope", "lookup", "host", "sources")
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse already exits 2 on bad usage; keep its message to one clear line."""
-
-    def error(self, message: str) -> None:  # noqa: D401 - argparse API
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
-
-
-def _parse_types(value: str) -> list[IndicatorType]:
-    types = []
-    for name in value.replace(" ", ",").split(","):
-        if not name:
-            continue
-        try:
-            types.append(IndicatorType(name.strip().lower()))
-        except ValueError:
-            known = ", ".join(t.value for t in IndicatorType)
-            raise argparse.ArgumentTypeError(f"unknown type {name!r} (known: {known})") from None
-    return types
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="iocdesk",
-        description="Extract indicators of compromise and triage them on Pulsedive. "
-        "Without a command, opens the desktop window.",
-    )
-    parser.add_argument("--version", action="version", version=version_text())
-    parser.add_argument("--demo", action="store_true", help="open the window on the built-in demo service")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
+def add_parser(sub: argparse._SubParsersAction) -> None:
     ex = sub.add_parser(
         "extract",
         help="print the IOCs found in files or standard input",
@@ -67,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument(
         "-t",
         "--types",
-        type=_parse_types,
+        type=parse_types,
         action="extend",
         metavar="TYPES",
         help="only these types, comma-separated (e.g. ipv4,domain,url); repeatable",
@@ -80,27 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--hosts", action="store_true", help="also report the host of every URL and e-mail address")
     ex.add_argument("--public-only", action="store_true", help="leave out private, reserved and internal addresses")
     ex.add_argument("--defang", action="store_true", help="print values defanged (text and csv formats)")
-    return parser
-
-
-def version_text() -> str:
-    return f"iocdesk {__version__} (IANA TLD list {tld_list_version()}, Python {sys.version.split()[0]})"
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command == "extract":
-        return _cmd_extract(args)
-    from .gui.launch import run_gui
-
-    return run_gui(demo=args.demo)
+    ex.set_defaults(handler=run)
 
 
 # -- extract ---------------------------------------------------------------------------
 
 
-def _cmd_extract(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     # Machine formats are UTF-8 whatever the locale says; a legacy console
     # gets replacement characters rather than a UnicodeEncodeError.
     if isinstance(sys.stdout, io.TextIOWrapper):
@@ -108,7 +61,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     out = sys.stdout
     if args.jsonl:
         if args.paths and args.paths != ["-"]:
-            _error("--jsonl reads standard input only")
+            error("--jsonl reads standard input only")
             return EXIT_USAGE
         stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="replace")
         return _extract_batch(args, stdin, out)
@@ -122,7 +75,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
             for warning in stream.warnings:
                 sys.stderr.write(f"iocdesk: warning: {warning}\n")
         except InputError as exc:
-            _error(str(exc))
+            error(str(exc))
             status = EXIT_USAGE
     indicators = [i for i in collector.results() if not (args.public_only and not i.lookup_by_default)]
     _write(indicators, args, out)
@@ -139,7 +92,7 @@ def _extract_batch(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
             if not isinstance(record, dict) or not isinstance(record.get("text", ""), str):
                 raise ValueError('expected an object {"id": ..., "text": "..."}')
         except ValueError as exc:
-            _error(f"<stdin> line {number}: {exc}")
+            error(f"<stdin> line {number}: {exc}")
             out.write(json.dumps({"id": None, "line": number, "error": str(exc)}) + "\n")
             status = EXIT_USAGE
             continue
@@ -169,7 +122,7 @@ def _write(indicators: Iterable[Indicator], args: argparse.Namespace, out: TextI
             row = i.to_dict()
             row["value"] = _shown(i, args)
             row["sources"] = "; ".join(str(s) for s in i.sources)
-            writer.writerow({k: _csv_safe(row.get(k, "")) for k in _CSV_FIELDS})
+            writer.writerow({k: spreadsheet_safe(row.get(k, "")) for k in _CSV_FIELDS})
     else:
         for i in indicators:
             notes = [] if i.scope == "public" else [str(i.scope)]
@@ -177,18 +130,3 @@ def _write(indicators: Iterable[Indicator], args: argparse.Namespace, out: TextI
                 notes.append("defanged")
             suffix = f"\t({', '.join(notes)})" if notes else ""
             out.write(f"{i.type}\t{_shown(i, args)}{suffix}\n")
-
-
-def _csv_safe(value: object) -> object:
-    """Attacker-controlled text must never become a spreadsheet formula (CWE-1236)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def _error(message: str) -> None:
-    sys.stderr.write(f"iocdesk: error: {message}\n")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -1,0 +1,60 @@
+"""The ``iocdesk`` command: subcommands over iocdesk.core (Qt is imported only to open the window)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+from ..core.tlds import tld_list_version
+from . import analyze, extract, history, key, sandbox
+from .common import EXIT_USAGE
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse already exits 2 on bad usage; keep its message to one clear line."""
+
+    def error(self, message: str) -> None:  # noqa: D401 - argparse API
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def version_text() -> str:
+    return f"iocdesk {__version__} (IANA TLD list {tld_list_version()}, Python {sys.version.split()[0]})"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="iocdesk",
+        description="Extract indicators of compromise and triage them on Pulsedive. "
+        "Without a command, opens the desktop window.",
+    )
+    parser.add_argument("--version", action="version", version=version_text())
+    parser.add_argument("--demo", action="store_true", help="open the window on the built-in demo service")
+    parser.add_argument("--debug", action="store_true", help="log at DEBUG level to standard error (secrets redacted)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for command in (extract, analyze, key, history, sandbox):
+        command.add_parser(sub)
+    return parser
+
+
+def _log_to_stderr() -> None:
+    import logging
+
+    from ..pulsedive.redact import install_log_redaction
+
+    logging.basicConfig(level=logging.DEBUG, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    install_log_redaction()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.debug:
+        _log_to_stderr()
+    handler = getattr(args, "handler", None)
+    if handler is not None:
+        return handler(args)
+    from ..gui.launch import run_gui
+
+    return run_gui(demo=args.demo)

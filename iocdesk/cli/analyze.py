@@ -1,0 +1,240 @@
+"""``iocdesk analyze``: extract IOCs from files or stdin and look them up on Pulsedive."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+from ..core.engine import EngineOptions, LookupEngine, Progress, ScanPolicy
+from ..core.export.tabular import results_document, write_csv, write_json
+from ..core.extract import IndicatorCollector
+from ..core.importers import InputError, iter_chunks, iter_stream_chunks
+from ..core.indicators import Indicator
+from ..core.limiter import RateLimits
+from ..core.results import LookupResult, Risk, Status
+from ..pulsedive.client import DEFAULT_BASE_URL, PulsediveClient
+from ..core.store import account_fingerprint
+from ..secrets import ENV_VAR, get_key
+from .common import EXIT_INTERRUPTED, EXIT_KEY, EXIT_OK, EXIT_USAGE, error, positive_float, positive_int, warn
+from .runs import open_stores, record_run_end, start_run
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    an = sub.add_parser(
+        "analyze",
+        help="extract IOCs and look them up on Pulsedive",
+        description="Extract IOCs like `iocdesk extract`, look each one up on Pulsedive within the account's "
+        "rate limits, print a summary and write the files asked for. The API key comes from the OS keyring "
+        f"(`iocdesk key set`) or {ENV_VAR}. Exit status: 0 when the run completed, 2 on bad usage or "
+        "unreadable input, 3 when the key is missing or rejected, 130 when interrupted (the run is kept in "
+        "history and can be resumed).",
+    )
+    an.add_argument("paths", nargs="*", metavar="PATH", help="files to read; '-' or nothing reads standard input")
+    add_engine_arguments(an)
+    an.add_argument("--json", metavar="FILE", help="write the results as JSON (generated, summary, results)")
+    an.add_argument("--csv", metavar="FILE", help="write the results as CSV (UTF-8, formula-safe)")
+    an.add_argument("--quiet", action="store_true", help="no progress bar and no summary table")
+    an.set_defaults(handler=run)
+
+
+def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options shared by `analyze` and `history resume`."""
+    parser.add_argument("--api-url", default=DEFAULT_BASE_URL, metavar="URL", help="Pulsedive API base URL")
+    parser.add_argument("--paths", dest="path_family", choices=("legacy", "current"), default="legacy",
+                        help="endpoint family: info.php (legacy, default) or indicator.php/threat.php/feed.php")
+    parser.add_argument("--scan", choices=[p.value for p in ScanPolicy], default="off",
+                        help="scan indicators Pulsedive does not know: passive (no contact with the target) or "
+                        "active (port scan and HTTP fetch: touches the target). Default: off")
+    parser.add_argument("--submit", action="store_true",
+                        help="store scan results in Pulsedive's public database (default: not stored)")
+    parser.add_argument("--concurrency", type=positive_int, default=4, metavar="N", help="parallel requests (4)")
+    parser.add_argument("--rate", type=positive_float, default=1.0, metavar="R",
+                        help="requests per second the account allows (1: a free account)")
+    parser.add_argument("--per-day", type=positive_int, metavar="N", help="requests per day the account allows")
+    parser.add_argument("--per-month", type=positive_int, metavar="N", help="requests per month the account allows")
+    parser.add_argument("--include-private", action="store_true",
+                        help="also look up private, reserved and internal addresses")
+    parser.add_argument("--no-cache", action="store_true", help="ask Pulsedive again even for cached results")
+    parser.add_argument("--demo", action="store_true",
+                        help="run against the built-in sandbox (demo data, no account, nothing leaves this machine)")
+
+
+def engine_options(args: argparse.Namespace) -> EngineOptions:
+    return EngineOptions(
+        limits=RateLimits(per_second=args.rate, per_day=args.per_day, per_month=args.per_month),
+        concurrency=args.concurrency,
+        scan=ScanPolicy(args.scan),
+        submit=args.submit,
+        include_private=args.include_private,
+        use_cache=not args.no_cache,
+    )
+
+
+@contextlib.contextmanager
+def pulsedive_client(args: argparse.Namespace) -> Iterator[tuple[PulsediveClient, str] | None]:
+    """The client for this run and its account fingerprint (for the cache), or None
+    after one clear message when there is no key."""
+    if args.demo:
+        from ..pulsedive.sandbox import SandboxConfig, SandboxServer
+
+        with SandboxServer(SandboxConfig(latency=0.05)) as sandbox:
+            with PulsediveClient(None, base_url=sandbox.base_url, paths=args.path_family) as client:
+                yield client, account_fingerprint(None)
+        return
+    key = get_key()
+    if not key.key:
+        error(f"no Pulsedive API key: store one with `iocdesk key set`, or set {ENV_VAR}")
+        yield None
+        return
+    with PulsediveClient(key.key, base_url=args.api_url, paths=args.path_family) as client:
+        yield client, account_fingerprint(key.key)
+
+
+def read_indicators(paths: list[str]) -> tuple[list[Indicator], list[str], bool]:
+    """Indicators from files/stdin, the source names, and whether every input was readable."""
+    collector = IndicatorCollector()
+    sources: list[str] = []
+    ok = True
+    for path in paths or ["-"]:
+        try:
+            stream = iter_stream_chunks(sys.stdin.buffer) if path == "-" else iter_chunks(path)
+            with stream:
+                collector.add_chunks(stream)
+            for warning in stream.warnings:
+                warn(warning)
+            sources.append(stream.name)
+        except InputError as exc:
+            error(str(exc))
+            ok = False
+    return collector.results(), sources, ok
+
+
+def run(args: argparse.Namespace) -> int:
+    indicators, sources, readable = read_indicators(args.paths)
+    if not readable:
+        return EXIT_USAGE
+    with pulsedive_client(args) as connection:
+        if connection is None:
+            return EXIT_KEY
+        client, account = connection
+        with open_stores(client, account, args) as (cache, history):
+            run_id = start_run(history, sources, args, client, indicators)
+            return execute(client, args, indicators, cache, history, run_id)
+
+
+def execute(client: PulsediveClient, args: argparse.Namespace, items: list[Any], cache: Any, history: Any, run_id: Any) -> int:
+    """Run the engine over ``items`` with a progress bar; report; return the exit status."""
+    show = not getattr(args, "quiet", False)
+    bar = ProgressBar(sys.stderr) if show and sys.stderr.isatty() else None
+    engine = LookupEngine(client, engine_options(args), cache=cache, history=history, run_id=run_id, listener=bar)
+    interrupted = _run_cancellable(engine, items)
+    if bar is not None:
+        bar.close()
+    results = engine.results
+    record_run_end(history, run_id, "cancelled" if interrupted else "finished")
+    if engine.stop_reason and "rejected the API key" in engine.stop_reason:
+        error(engine.stop_reason)
+        return EXIT_KEY
+    if engine.stop_reason:
+        warn(f"{engine.stop_reason} (run {run_id}: `iocdesk history resume {run_id}`)")
+    document = results_document(results, {"id": run_id, "api_url": client.base_url, "scan": args.scan})
+    if args.json:
+        write_json(args.json, document)
+    if args.csv:
+        write_csv(args.csv, results)
+    if show:
+        print_summary(results, sys.stdout)
+    if interrupted:
+        warn(f"interrupted; run {run_id} is saved: `iocdesk history resume {run_id}`")
+        return EXIT_INTERRUPTED
+    return EXIT_OK
+
+
+def _run_cancellable(engine: LookupEngine, items: list[Any]) -> bool:
+    """Run the engine; Ctrl+C (or SIGTERM) cancels it cleanly. True when interrupted."""
+    interrupted = False
+
+    async def main() -> None:
+        nonlocal interrupted
+        loop = asyncio.get_running_loop()
+
+        def stop() -> None:
+            nonlocal interrupted
+            interrupted = True
+            engine.cancel()
+
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):  # Windows: no signal handlers
+                loop.add_signal_handler(sig, stop)
+        await engine.run(items)
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        interrupted = True
+    return interrupted
+
+
+class ProgressBar:
+    """One line on a terminal: done/total, counts, rate, ETA, quota."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self._last = ""
+
+    def result(self, index: int, result: LookupResult) -> None:
+        pass
+
+    def progress(self, progress: Progress) -> None:
+        width = 24
+        filled = int(width * progress.done / progress.total) if progress.total else width
+        counts = " ".join(f"{k}:{v}" for k, v in sorted(progress.counts.items()) if k != "pending")
+        eta = f" ETA {progress.eta:.0f}s" if progress.eta else ""
+        quota = ""
+        if progress.quota is not None and getattr(progress.quota, "day", None) is not None:
+            quota = f" quota today {progress.quota.day}"
+        line = f"\r[{'#' * filled}{'.' * (width - filled)}] {progress.done}/{progress.total} {counts}{eta}{quota}"
+        if progress.paused:
+            line += " (paused)"
+        if line != self._last:
+            self._stream.write(line.ljust(len(self._last)))
+            self._stream.flush()
+            self._last = line
+
+    def close(self) -> None:
+        if self._last:
+            self._stream.write("\n")
+            self._stream.flush()
+
+
+_CONTROL = {c: "?" for c in [*range(0x20), 0x7F, *range(0x80, 0xA0), 0x202E, 0x202D, 0x2066, 0x2067, 0x2068]}
+
+
+def terminal_safe(text: str) -> str:
+    """Intel text is attacker-influenced: no escape sequences or bidi overrides reach the terminal."""
+    return text.translate(_CONTROL)
+
+
+def print_summary(results: list[LookupResult], out: Any) -> None:
+    """A table of what matters first: risky and scanned ones, then counts."""
+    order = {risk: risk.severity for risk in Risk}
+    ranked = sorted(
+        results,
+        key=lambda r: (-(order[r.risk] if r.risk else -1), r.status != Status.FOUND, r.indicator),
+    )
+    out.write(f"{'indicator':<48} {'type':<7} {'status':<11} {'risk':<9} threats\n")
+    for result in ranked:
+        threats = ", ".join(t.name for t in result.intel.threats[:3]) if result.intel else (result.error or "")
+        threats = terminal_safe(threats)
+        indicator = terminal_safe(result.indicator if len(result.indicator) <= 47 else result.indicator[:44] + "...")
+        risk = str(result.risk) if result.risk else "-"
+        out.write(f"{indicator:<48} {result.type!s:<7} {result.status!s:<11} {risk:<9} {threats}\n")
+    counts: dict[str, int] = {}
+    for result in results:
+        counts[str(result.status)] = counts.get(str(result.status), 0) + 1
+    out.write(", ".join(f"{v} {k}" for k, v in sorted(counts.items())) + f" of {len(results)} indicators\n")

@@ -1,0 +1,49 @@
+"""Pieces every ``iocdesk`` subcommand shares: exit codes, messages, argument types."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..core.indicators import IndicatorType
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2  # bad usage or unreadable input
+EXIT_KEY = 3  # no API key, or Pulsedive rejected it
+EXIT_INTERRUPTED = 130
+
+
+def error(message: str) -> None:
+    sys.stderr.write(f"iocdesk: error: {message}\n")
+
+
+def warn(message: str) -> None:
+    sys.stderr.write(f"iocdesk: warning: {message}\n")
+
+
+def parse_types(value: str) -> list[IndicatorType]:
+    types = []
+    for name in value.replace(" ", ",").split(","):
+        if not name:
+            continue
+        try:
+            types.append(IndicatorType(name.strip().lower()))
+        except ValueError:
+            known = ", ".join(t.value for t in IndicatorType)
+            raise argparse.ArgumentTypeError(f"unknown type {name!r} (known: {known})") from None
+    return types
+
+
+def positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def positive_float(value: str) -> float:
+    number = float(value)
+    if number <= 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
+    return number

@@ -1,0 +1,82 @@
+"""``iocdesk history list|show|resume``: past runs, kept as their results arrived."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..core.export.tabular import results_document, write_csv, write_json
+from ..core.store import History
+from .analyze import add_engine_arguments, execute, print_summary, pulsedive_client
+from .common import EXIT_KEY, EXIT_OK, EXIT_USAGE, error
+from .runs import open_stores, planned_to_indicators
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    hp = sub.add_parser("history", help="list, show and resume past runs")
+    actions = hp.add_subparsers(dest="history_action", metavar="ACTION", required=True)
+    lp = actions.add_parser("list", help="the latest runs, newest first")
+    lp.add_argument("--limit", type=int, default=20)
+    sp = actions.add_parser("show", help="a run's results")
+    sp.add_argument("run_id", type=int)
+    sp.add_argument("--json", metavar="FILE", help="write the results as JSON")
+    sp.add_argument("--csv", metavar="FILE", help="write the results as CSV")
+    rp = actions.add_parser("resume", help="look up what an interrupted run has not yet")
+    rp.add_argument("run_id", type=int)
+    add_engine_arguments(rp)
+    rp.add_argument("--json", metavar="FILE")
+    rp.add_argument("--csv", metavar="FILE")
+    rp.add_argument("--quiet", action="store_true")
+    hp.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    return {"list": _list, "show": _show, "resume": _resume}[args.history_action](args)
+
+
+def _list(args: argparse.Namespace) -> int:
+    with History() as history:
+        history.mark_interrupted_runs()
+        runs = history.list_runs(limit=args.limit)
+    if not runs:
+        print("no runs yet")
+        return EXIT_OK
+    print(f"{'id':>5}  {'created (UTC)':<20} {'state':<12} {'done':>9}  statuses")
+    for summary in runs:
+        statuses = ", ".join(f"{v} {k}" for k, v in sorted(summary.by_status.items()))
+        print(f"{summary.id:>5}  {summary.created[:19]:<20} {summary.state!s:<12} {summary.done:>4}/{summary.total:<4}  {statuses}")
+    return EXIT_OK
+
+
+def _show(args: argparse.Namespace) -> int:
+    with History() as history:
+        try:
+            meta, results = history.load_run(args.run_id)
+        except KeyError:
+            error(f"no run {args.run_id}")
+            return EXIT_USAGE
+    if args.json:
+        write_json(args.json, results_document(results, {"id": args.run_id, "created": meta.created}))
+    if args.csv:
+        write_csv(args.csv, results)
+    print_summary(results, sys.stdout)
+    return EXIT_OK
+
+
+def _resume(args: argparse.Namespace) -> int:
+    with pulsedive_client(args) as connection:
+        if connection is None:
+            return EXIT_KEY
+        client, account = connection
+        with open_stores(client, account, args) as (cache, history):
+            try:
+                pending = history.resume_run(args.run_id)
+            except KeyError:
+                error(f"no run {args.run_id}")
+                return EXIT_USAGE
+            if not pending:
+                history.finish_run(args.run_id, "finished")
+                print(f"run {args.run_id} has nothing left to look up")
+                return EXIT_OK
+            print(f"resuming run {args.run_id}: {len(pending)} indicators left", file=sys.stderr)
+            return execute(client, args, planned_to_indicators(pending), cache, history, args.run_id)

@@ -1,0 +1,105 @@
+"""Thread-safe counters of what the sandbox was asked and what it did.
+
+Every property returns a copy, so tests may read while requests run. Keys of
+``lookups`` are normalised values (see ``SandboxServer.lookup_count``). The API
+key is never recorded.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+
+class Stats:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        with self._lock:
+            self._requests = 0
+            self._by_path: Counter = Counter()  # "info.php", "analyze.php", ...
+            self._by_kind: Counter = Counter()  # "indicator", "iid", "links", "threat", "scan_submit", ...
+            self._by_status: Counter = Counter()
+            self._faults: Counter = Counter()  # reset, timeout, error, malformed, burst
+            self._rate_limited: Counter = Counter()  # second, day, month (quota refusals)
+            self._lookup_attempts: Counter = Counter()  # every indicator request, by value
+            self._lookups: Counter = Counter()  # indicator requests that got a real answer (200/404)
+            self._scans: list[dict] = []
+            self._polls: Counter = Counter()  # qid -> polls
+            self._unauthorized = 0
+
+    def _add(self, counter: str, key, n: int = 1) -> None:
+        with self._lock:
+            getattr(self, counter)[key] += n
+
+    # -- recording (server side) -------------------------------------------------
+    def request(self, path: str, kind: str) -> None:
+        with self._lock:
+            self._requests += 1
+            self._by_path[path] += 1
+            self._by_kind[kind] += 1
+
+    def status(self, code: int) -> None:
+        self._add("_by_status", code)
+
+    def fault(self, name: str) -> None:
+        self._add("_faults", name)
+
+    def rate_limit(self, period: str) -> None:
+        self._add("_rate_limited", period)
+
+    def lookup_attempt(self, key: str) -> None:
+        self._add("_lookup_attempts", key)
+
+    def lookup(self, key: str) -> None:
+        self._add("_lookups", key)
+
+    def scan(self, value: str, probe: bool, submit: bool, qid: int) -> None:
+        with self._lock:
+            self._scans.append({"value": value, "probe": probe, "submit": submit, "qid": qid})
+
+    def poll(self, qid: str) -> None:
+        self._add("_polls", qid)
+
+    def unauthorized(self) -> None:
+        with self._lock:
+            self._unauthorized += 1
+
+    # -- reading (tests) --------------------------------------------------------------
+    def _copy(self, name: str):
+        with self._lock:
+            value = getattr(self, name)
+            return dict(value) if isinstance(value, Counter) else list(value) if isinstance(value, list) else value
+
+    requests = property(lambda self: self._copy("_requests"), doc="all requests")
+    by_path = property(lambda self: self._copy("_by_path"))
+    by_kind = property(lambda self: self._copy("_by_kind"))
+    by_status = property(lambda self: self._copy("_by_status"))
+    faults = property(lambda self: self._copy("_faults"))
+    rate_limited = property(lambda self: self._copy("_rate_limited"))
+    lookup_attempts = property(lambda self: self._copy("_lookup_attempts"))
+    lookups = property(lambda self: self._copy("_lookups"))
+    scans = property(lambda self: self._copy("_scans"), doc="submitted scans, in order: value/probe/submit/qid")
+    polls = property(lambda self: self._copy("_polls"))
+    unauthorized_count = property(lambda self: self._copy("_unauthorized"))
+
+    @property
+    def active_scans(self) -> int:
+        """Scans sent with probe=1 (tests assert none are sent unless asked)."""
+        with self._lock:
+            return sum(1 for s in self._scans if s["probe"])
+
+    @property
+    def throttled(self) -> int:
+        """All 429 answers: quota refusals and injected bursts."""
+        with self._lock:
+            return sum(self._rate_limited.values()) + self._faults["burst"]
+
+    def snapshot(self) -> dict:
+        names = ("requests", "by_path", "by_kind", "by_status", "faults", "rate_limited", "lookup_attempts",
+                 "lookups", "scans", "polls")
+        out = {name: getattr(self, name) for name in names}
+        out.update(unauthorized=self.unauthorized_count, active_scans=self.active_scans, throttled=self.throttled)
+        return out

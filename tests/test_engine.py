@@ -1,0 +1,220 @@
+"""The lookup engine with the real client against the sandbox over loopback (no mocked HTTP)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from iocdesk.core.engine import EngineOptions, LookupEngine, ScanPolicy
+from iocdesk.core.extract import extract
+from iocdesk.core.indicators import Indicator, IndicatorType
+from iocdesk.core.limiter import RateLimits
+from iocdesk.core.results import Status
+from iocdesk.core.store import History, LookupCache, RunMeta, account_fingerprint
+from iocdesk.pulsedive.client import PulsediveClient
+from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
+
+FAST = RateLimits(per_second=None)
+
+
+def indicators(values: list[str]) -> list[Indicator]:
+    """Canonical indicators for sandbox values, as extraction would hand them on."""
+    found: list[Indicator] = []
+    for value in values:
+        hits = [i for i in extract(value) if i.type in (IndicatorType.IPV4, IndicatorType.IPV6, IndicatorType.DOMAIN, IndicatorType.URL)]
+        if hits:
+            found.append(hits[0])
+    return found
+
+
+def public(values: list[str], n: int) -> list[Indicator]:
+    return [i for i in indicators(values) if i.lookup_by_default][:n]
+
+
+def run(engine: LookupEngine, items: list) -> list:
+    return asyncio.run(engine.run(items))
+
+
+@pytest.fixture
+def sandbox():
+    with SandboxServer(SandboxConfig(seed=3)) as server:
+        yield server
+
+
+def client_for(server: SandboxServer, key: str | None = None, **kw) -> PulsediveClient:
+    return PulsediveClient(key, base_url=server.base_url, **kw)
+
+
+def test_found_not_found_unsupported_and_private_without_extra_requests(sandbox):
+    known = public(sandbox.dataset.known_values(), 6)
+    unknown = public(sandbox.dataset.unknown_values(), 3)
+    extras = extract("44d88612fea8a8f36de82e1278abb02f 10.1.2.3 CVE-2024-3094 bob@corp.example.org")
+    with client_for(sandbox) as client:
+        results = run(LookupEngine(client, EngineOptions(limits=FAST)), known + unknown + extras)
+    by_value = {r.indicator: r for r in results}
+    assert all(by_value[i.value].status is Status.FOUND and by_value[i.value].intel.iid for i in known)
+    assert all(by_value[i.value].status is Status.NOT_FOUND for i in unknown)
+    assert by_value["44d88612fea8a8f36de82e1278abb02f"].status is Status.UNSUPPORTED
+    assert by_value["cve-2024-3094".upper()].status is Status.UNSUPPORTED
+    assert by_value["bob@corp.example.org"].status is Status.UNSUPPORTED
+    assert by_value["10.1.2.3"].status is Status.SKIPPED and "private" in by_value["10.1.2.3"].error
+    # one request per indicator Pulsedive can answer, none for the rest
+    assert sandbox.stats.requests == len(known) + len(unknown)
+    assert all(sandbox.lookup_count(i.value) == 1 for i in known + unknown)
+    assert not sandbox.stats.scans  # scanning is off by default
+
+
+def test_passive_scan_resolves_unknowns_and_never_goes_active(sandbox):
+    unknown = public(sandbox.dataset.unknown_values(), 4)
+    nothing = public(sandbox.dataset.scan_nothing_values(), 2)
+    options = EngineOptions(limits=FAST, scan=ScanPolicy.PASSIVE, scan_poll_interval=0.05)
+    with client_for(sandbox) as client:
+        results = run(LookupEngine(client, options), unknown + nothing)
+    statuses = {r.indicator: r.status for r in results}
+    assert [statuses[i.value] for i in unknown] == [Status.SCANNED] * len(unknown)
+    assert [statuses[i.value] for i in nothing] == [Status.NOT_FOUND] * len(nothing)
+    assert all(r.scan == "passive" for r in results)
+    assert all(r.intel is not None and r.intel.risk is not None for r in results if r.status is Status.SCANNED)
+    scans = sandbox.stats.scans
+    assert len(scans) == len(unknown) + len(nothing)
+    assert not any(s["probe"] for s in scans) and not any(s["submit"] for s in scans)
+
+
+def test_active_scan_and_submit_only_when_asked(sandbox):
+    unknown = public(sandbox.dataset.unknown_values(), 2)
+    options = EngineOptions(limits=FAST, scan=ScanPolicy.ACTIVE, submit=True, scan_poll_interval=0.05)
+    with client_for(sandbox) as client:
+        run(LookupEngine(client, options), unknown)
+    assert all(s["probe"] and s["submit"] for s in sandbox.stats.scans)
+
+
+def test_faults_end_every_item_in_a_definite_state_within_the_retry_policy(tmp_path):
+    config = SandboxConfig(seed=5, error_rate=0.25, reset_rate=0.05, malformed_rate=0.05, timeout_rate=0.03, timeout_seconds=2.0)
+    with SandboxServer(config) as server, LookupCache(tmp_path / "cache.sqlite3") as cache:
+        cache.set_scope(account_fingerprint(None), server.base_url)
+        items = public(server.dataset.known_values(), 60)
+        options = EngineOptions(limits=FAST, concurrency=6, max_attempts=4, backoff_base=0.01, backoff_cap=0.05)
+        with client_for(server, timeout=(2.0, 0.5)) as client:
+            results = run(LookupEngine(client, options, cache=cache), items)
+        assert {r.status for r in results} <= {Status.FOUND, Status.ERROR}
+        assert sum(r.status is Status.FOUND for r in results) >= 50
+        assert all(r.attempts <= 4 for r in results)
+        assert all(server.stats.lookup_attempts.get(k, 0) <= 4 for k in server.stats.lookup_attempts)
+        assert all(r.error for r in results if r.status is Status.ERROR)
+        # only answers are cached, never a failure to get one
+        assert cache.stats().entries == sum(r.status is Status.FOUND for r in results)
+
+
+def test_a_429_storm_loses_nothing():
+    with SandboxServer(SandboxConfig(seed=7, per_second=8)) as server:
+        items = public(server.dataset.known_values(), 40)
+        options = EngineOptions(limits=RateLimits(per_second=40), concurrency=8, rate_limited_wait=0.2)
+        with client_for(server) as client:
+            results = run(LookupEngine(client, options), items)
+        assert [r.status for r in results] == [Status.FOUND] * len(items)
+        assert server.stats.rate_limited.get("second", 0) > 0  # the storm happened
+        assert all(server.lookup_count(i.value) == 1 for i in items)
+
+
+def test_a_rejected_key_stops_the_run_at_once():
+    with SandboxServer(SandboxConfig(require_key="the-right-key")) as server:
+        items = public(server.dataset.known_values(), 30)
+        with client_for(server, "a-wrong-key") as client:
+            engine = LookupEngine(client, EngineOptions(limits=FAST, concurrency=2))
+            results = run(engine, items)
+        assert "rejected the API key" in engine.stop_reason
+        assert {r.status for r in results} == {Status.ERROR}
+        assert server.stats.unauthorized_count <= 2  # not a run full of 401s
+
+
+def test_cancel_takes_effect_within_a_second_and_keeps_what_was_fetched():
+    with SandboxServer(SandboxConfig(latency=0.3)) as server:
+        items = public(server.dataset.known_values(), 40)
+        with client_for(server) as client:
+            engine = LookupEngine(client, EngineOptions(limits=FAST, concurrency=2))
+
+            async def main() -> float:
+                task = asyncio.create_task(engine.run(items))
+                await asyncio.sleep(0.8)
+                engine.cancel()
+                cancelled_at = time.monotonic()
+                await task
+                return time.monotonic() - cancelled_at
+
+            took = asyncio.run(main())
+        assert took < 1.0
+        statuses = [r.status for r in engine.results]
+        assert Status.PENDING not in statuses
+        assert 2 <= statuses.count(Status.FOUND) < len(items)
+        assert set(statuses) == {Status.FOUND, Status.SKIPPED}
+
+
+def test_pause_stops_new_requests_and_resume_finishes():
+    with SandboxServer(SandboxConfig(latency=0.05)) as server:
+        items = public(server.dataset.known_values(), 30)
+        with client_for(server) as client:
+            engine = LookupEngine(client, EngineOptions(limits=FAST, concurrency=2))
+
+            async def main() -> tuple[int, int]:
+                task = asyncio.create_task(engine.run(items))
+                await asyncio.sleep(0.2)
+                engine.pause()
+                await asyncio.sleep(0.4)  # requests in flight land
+                during = server.stats.requests
+                await asyncio.sleep(0.6)
+                after = server.stats.requests
+                engine.resume()
+                await task
+                return during, after
+
+            during, after = asyncio.run(main())
+        assert during == after  # nothing sent while paused
+        assert [r.status for r in engine.results] == [Status.FOUND] * len(items)
+
+
+def test_cache_answers_a_second_run_without_requests(tmp_path):
+    with SandboxServer(SandboxConfig(seed=2)) as server, LookupCache(tmp_path / "c.sqlite3") as cache:
+        cache.set_scope(account_fingerprint(None), server.base_url)
+        items = public(server.dataset.known_values(), 10) + public(server.dataset.unknown_values(), 3)
+        with client_for(server) as client:
+            first = run(LookupEngine(client, EngineOptions(limits=FAST), cache=cache), items)
+            sent = server.stats.requests
+            second = run(LookupEngine(client, EngineOptions(limits=FAST), cache=cache), items)
+            assert server.stats.requests == sent
+            assert [r.status for r in second] == [r.status for r in first]
+            assert all(r.from_cache for r in second)
+            assert [r.intel.risk for r in second if r.intel] == [r.intel.risk for r in first if r.intel]
+            bypass = run(LookupEngine(client, EngineOptions(limits=FAST, use_cache=False), cache=cache), items)
+            assert server.stats.requests == sent + len(items) and not any(r.from_cache for r in bypass)
+
+
+def test_history_keeps_results_as_they_arrive_and_resume_does_not_query_twice(tmp_path):
+    with SandboxServer(SandboxConfig(latency=0.1)) as server, History(tmp_path / "h.sqlite3") as history:
+        items = public(server.dataset.known_values(), 24)
+        run_id = history.start_run(RunMeta(sources=["test"], total=len(items)))
+        history.add_items(run_id, items)
+        with client_for(server) as client:
+            engine = LookupEngine(client, EngineOptions(limits=FAST, concurrency=2), history=history, run_id=run_id)
+
+            async def interrupted() -> None:
+                task = asyncio.create_task(engine.run(items))
+                await asyncio.sleep(0.5)
+                engine.cancel()
+                await task
+
+            asyncio.run(interrupted())
+            history.finish_run(run_id, "cancelled")
+            _, saved = history.load_run(run_id)
+            fetched = [r for r in saved if r.status is Status.FOUND]
+            assert fetched and len(fetched) < len(items)
+            assert all(r.intel is not None and r.intel.iid for r in fetched)
+            pending = history.resume_run(run_id)
+            assert len(pending) == len(items) - len(fetched)  # cancelled ones stay pending
+            resumed = [Indicator(p.type, p.value, p.value, defanged=p.defanged) for p in pending]
+            run(LookupEngine(client, EngineOptions(limits=FAST), history=history, run_id=run_id), resumed)
+            history.finish_run(run_id, "finished")
+        _, final = history.load_run(run_id)
+        assert [r.status for r in final] == [Status.FOUND] * len(items)
+        assert all(server.lookup_count(i.value) == 1 for i in items)  # nothing looked up twice
