@@ -97,6 +97,10 @@ def test_run_with_key_then_cache_then_history(tmp_path, home):
         assert listing.count("finished") == 2
         shown = cli("history", "show", "1", env=env)
         assert shown.returncode == 0 and "of 12 indicators" in shown.stdout.decode()
+        assert "10 cached answers" in cli("cache", "stats", env=env).stdout.decode()
+        assert "cleared 10" in cli("cache", "clear", env=env).stdout.decode()
+        third = cli("analyze", "--api-url", server.base_url, "--rate", "50", str(report), env=env)
+        assert third.returncode == 0 and server.stats.requests == sent * 2  # asked again after the clear
 
 
 def test_sigkill_mid_run_then_resume_without_requerying(tmp_path, home):

@@ -218,3 +218,17 @@ def test_history_keeps_results_as_they_arrive_and_resume_does_not_query_twice(tm
         _, final = history.load_run(run_id)
         assert [r.status for r in final] == [Status.FOUND] * len(items)
         assert all(server.lookup_count(i.value) == 1 for i in items)  # nothing looked up twice
+
+
+def test_duplicates_are_looked_up_once(sandbox):
+    known = public(sandbox.dataset.known_values(), 3)
+    with client_for(sandbox) as client:
+        results = run(LookupEngine(client, EngineOptions(limits=FAST)), known + known + known[:1])
+    assert len(results) == 3 and sandbox.stats.requests == 3
+
+
+def test_engine_benchmark_runs():
+    from benchmarks.engine_bench import Scenario, measure
+
+    measured = measure(Scenario("smoke", 12, latency=0.01, rate=200.0, concurrency=4), sequential=True)
+    assert measured.found == 12 and measured.sequential is not None and measured.bound > 0

@@ -150,7 +150,13 @@ class LookupEngine:
     # -- run --------------------------------------------------------------------------------
     async def run(self, items: Iterable[Indicator | LookupResult]) -> list[LookupResult]:
         """Look every item up; returns the results in input order (also kept in ``self.results``)."""
-        self.results = [self._initial(item) for item in items]
+        self.results = []
+        seen: set[tuple[str, str]] = set()
+        for item in items:  # each indicator is looked up at most once per run
+            key = (str(item.type), item.value if isinstance(item, Indicator) else item.indicator)
+            if key not in seen:
+                seen.add(key)
+                self.results.append(self._initial(item))
         queue: asyncio.Queue[int] = asyncio.Queue()
         for index, result in enumerate(self.results):
             if result.done:

@@ -1,0 +1,27 @@
+"""``iocdesk cache stats|clear``: the local cache of Pulsedive answers."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..core.store import LookupCache
+from .common import EXIT_OK
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    cp = sub.add_parser("cache", help="show or clear the local cache of Pulsedive answers")
+    actions = cp.add_subparsers(dest="cache_action", metavar="ACTION", required=True)
+    actions.add_parser("stats", help="how many answers are cached, and how old")
+    actions.add_parser("clear", help="forget every cached answer (all accounts and API URLs)")
+    cp.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    with LookupCache() as cache:
+        if args.cache_action == "clear":
+            print(f"cleared {cache.clear()} cached answers")
+            return EXIT_OK
+        stats = cache.stats()
+        ttl = cache.ttl
+    print(f"{stats.entries} cached answers, {stats.fresh} younger than {ttl / 3600:g} h ({stats.size_bytes // 1024} KiB)")
+    return EXIT_OK
