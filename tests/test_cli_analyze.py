@@ -133,6 +133,7 @@ def test_sigkill_mid_run_then_resume_without_requerying(tmp_path, home):
         assert all(server.lookup_count(value) == 1 for value in kept)
         assert sum(count - 1 for count in server.stats.lookups.values()) <= 2
         shown = cli("history", "show", str(summary.id), "--json", str(tmp_path / "r.json"), env=env)
+        assert shown.returncode == 0
         results = json.loads((tmp_path / "r.json").read_text())["results"]
         assert sum(r["status"] == "found" for r in results) == 20
 

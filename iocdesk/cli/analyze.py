@@ -13,14 +13,12 @@ from typing import Any
 from ..core.engine import EngineOptions, LookupEngine, Progress, ScanPolicy
 from ..core.export.tabular import results_document, write_csv, write_json
 from ..core.extract import IndicatorCollector
-from ..core.importers import InputError, iter_chunks, iter_stream_chunks
-from ..core.indicators import Indicator
 from ..core.limiter import RateLimits
 from ..core.results import LookupResult, Risk, Status
 from ..pulsedive.client import DEFAULT_BASE_URL, PulsediveClient
 from ..core.store import account_fingerprint
 from ..secrets import ENV_VAR, get_key
-from .common import EXIT_INTERRUPTED, EXIT_KEY, EXIT_OK, EXIT_USAGE, error, positive_float, positive_int, warn
+from .common import EXIT_INTERRUPTED, EXIT_KEY, EXIT_OK, EXIT_USAGE, error, positive_float, positive_int, read_inputs, warn
 from .runs import open_stores, record_run_end, start_run
 
 
@@ -95,29 +93,12 @@ def pulsedive_client(args: argparse.Namespace) -> Iterator[tuple[PulsediveClient
         yield client, account_fingerprint(key.key)
 
 
-def read_indicators(paths: list[str]) -> tuple[list[Indicator], list[str], bool]:
-    """Indicators from files/stdin, the source names, and whether every input was readable."""
-    collector = IndicatorCollector()
-    sources: list[str] = []
-    ok = True
-    for path in paths or ["-"]:
-        try:
-            stream = iter_stream_chunks(sys.stdin.buffer) if path == "-" else iter_chunks(path)
-            with stream:
-                collector.add_chunks(stream)
-            for warning in stream.warnings:
-                warn(warning)
-            sources.append(stream.name)
-        except InputError as exc:
-            error(str(exc))
-            ok = False
-    return collector.results(), sources, ok
-
-
 def run(args: argparse.Namespace) -> int:
-    indicators, sources, readable = read_indicators(args.paths)
+    collector = IndicatorCollector()
+    sources, readable = read_inputs(args.paths, collector)
     if not readable:
         return EXIT_USAGE
+    indicators = collector.results()
     with pulsedive_client(args) as connection:
         if connection is None:
             return EXIT_KEY
@@ -160,7 +141,6 @@ def _run_cancellable(engine: LookupEngine, items: list[Any]) -> bool:
     interrupted = False
 
     async def main() -> None:
-        nonlocal interrupted
         loop = asyncio.get_running_loop()
 
         def stop() -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..core.extract import IndicatorCollector
+from ..core.importers import InputError, iter_chunks, iter_stream_chunks
 from ..core.indicators import IndicatorType
 
 EXIT_OK = 0
@@ -47,3 +49,25 @@ def positive_float(value: str) -> float:
     if number <= 0:
         raise argparse.ArgumentTypeError("must be more than 0")
     return number
+
+
+def read_inputs(paths: list[str], collector: IndicatorCollector) -> tuple[list[str], bool]:
+    """Feed files (``-``: standard input) to ``collector``; one line per unreadable input.
+
+    Returns the names read and whether every input was readable; the readable
+    ones are read in full either way.
+    """
+    names: list[str] = []
+    ok = True
+    for path in paths or ["-"]:
+        try:
+            stream = iter_stream_chunks(sys.stdin.buffer) if path == "-" else iter_chunks(path)
+            with stream:
+                collector.add_chunks(stream)
+            for message in stream.warnings:
+                warn(message)
+            names.append(stream.name)
+        except InputError as exc:
+            error(str(exc))
+            ok = False
+    return names, ok

@@ -12,10 +12,9 @@ from typing import TextIO
 
 from ..core.export.safety import spreadsheet_safe
 from ..core.extract import IndicatorCollector
-from ..core.importers import InputError, iter_chunks, iter_stream_chunks
 from ..core.indicators import Indicator
 from ..core.refang import defang
-from .common import EXIT_OK, EXIT_USAGE, error, parse_types
+from .common import EXIT_OK, EXIT_USAGE, error, parse_types, read_inputs
 
 _FORMATS = ("text", "json", "jsonl", "csv")
 _CSV_FIELDS = ("type", "value", "display", "defanged", "count", "scope", "lookup", "host", "sources")
@@ -66,17 +65,8 @@ def run(args: argparse.Namespace) -> int:
         stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="replace")
         return _extract_batch(args, stdin, out)
     collector = IndicatorCollector(args.types, hosts=args.hosts)
-    status = EXIT_OK
-    for path in args.paths or ["-"]:
-        try:
-            stream = iter_stream_chunks(sys.stdin.buffer) if path == "-" else iter_chunks(path)
-            with stream:
-                collector.add_chunks(stream)
-            for warning in stream.warnings:
-                sys.stderr.write(f"iocdesk: warning: {warning}\n")
-        except InputError as exc:
-            error(str(exc))
-            status = EXIT_USAGE
+    _, readable = read_inputs(args.paths, collector)
+    status = EXIT_OK if readable else EXIT_USAGE
     indicators = [i for i in collector.results() if not (args.public_only and not i.lookup_by_default)]
     _write(indicators, args, out)
     return status

@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 from ..pulsedive.client import ApiResult, Outcome, PulsediveClient
 from ..pulsedive.parse import parse_indicator, parse_scan_poll, parse_scan_submit
-from .indicators import Indicator, IndicatorType, Scope
+from .indicators import Indicator, Scope
 from .limiter import QuotaExhausted, RateLimiter, RateLimits
 from .results import CACHEABLE_STATUSES, PULSEDIVE_TYPES, LookupResult, Status
 

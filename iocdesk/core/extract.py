@@ -26,7 +26,7 @@ from urllib.parse import unquote
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from .hosts import Host, domain_scope, ip_scope, ipv4_info, ipv6_info, ipv6_text, parse_domain, parse_ipv4, parse_ipv6
+from .hosts import Host, domain_scope, ipv4_info, ipv6_info, parse_domain, parse_ipv4
 from .indicators import MAX_SOURCES_KEPT, Indicator, IndicatorType, Scope, Source, TextChunk
 from .refang import Refanged, refang
 from .tlds import FILE_EXTENSION_TLDS, FILE_INNER_EXTENSIONS
