@@ -92,15 +92,18 @@ def test_run_with_key_then_cache_then_history(tmp_path, home):
         assert sent == 10  # 8 known + 2 unknown; the private IP and the hash cost nothing
         second = cli("analyze", "--api-url", server.base_url, str(report), "--json", str(tmp_path / "2.json"), env=env)
         assert second.returncode == 0 and server.stats.requests == sent  # all from the cache
+        stale = cli("analyze", "--api-url", server.base_url, "--rate", "50", "--cache-ttl", "0.00001", str(report), env=env)
+        assert stale.returncode == 0 and server.stats.requests == sent * 2  # too old for this TTL: asked again
+        sent *= 2
         assert all(r["from_cache"] for r in json.loads((tmp_path / "2.json").read_text())["results"] if r["status"] in ("found", "not_found"))
         listing = cli("history", "list", env=env).stdout.decode()
-        assert listing.count("finished") == 2
+        assert listing.count("finished") == 3
         shown = cli("history", "show", "1", env=env)
         assert shown.returncode == 0 and "of 12 indicators" in shown.stdout.decode()
         assert "10 cached answers" in cli("cache", "stats", env=env).stdout.decode()
         assert "cleared 10" in cli("cache", "clear", env=env).stdout.decode()
         third = cli("analyze", "--api-url", server.base_url, "--rate", "50", str(report), env=env)
-        assert third.returncode == 0 and server.stats.requests == sent * 2  # asked again after the clear
+        assert third.returncode == 0 and server.stats.requests == sent + 10  # asked again after the clear
 
 
 def test_sigkill_mid_run_then_resume_without_requerying(tmp_path, home):

@@ -58,6 +58,8 @@ def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--include-private", action="store_true",
                         help="also look up private, reserved and internal addresses")
     parser.add_argument("--no-cache", action="store_true", help="ask Pulsedive again even for cached results")
+    parser.add_argument("--cache-ttl", type=positive_float, default=24.0, metavar="HOURS",
+                        help="use cached answers younger than this (default 24)")
     parser.add_argument("--demo", action="store_true",
                         help="run against the built-in sandbox (demo data, no account, nothing leaves this machine)")
 

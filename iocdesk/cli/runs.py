@@ -23,7 +23,7 @@ def open_stores(
     history.mark_interrupted_runs()
     cache = None
     if not getattr(args, "no_cache", False):
-        cache = LookupCache()
+        cache = LookupCache(ttl=getattr(args, "cache_ttl", 24.0) * 3600)
         cache.set_scope(account, client.base_url)
         cache.purge_expired()
     try:
