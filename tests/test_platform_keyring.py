@@ -75,3 +75,32 @@ def test_secret_service_round_trip(secret_service_keyring):
     finally:
         keyring.delete_password(service, user)
     assert keyring.get_password(service, user) is None
+
+
+@pytest.mark.secret_service
+def test_key_commands_store_the_key_in_the_secret_service_only(secret_service_keyring, tmp_path):
+    """`iocdesk key set/status/delete` as a user runs them, against the real Secret Service:
+    the key lands in the keyring and nowhere in iocdesk's own directories."""
+    import subprocess
+    import sys
+
+    key = "f00dcafe" * 8
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHON_KEYRING_BACKEND", "PULSEDIVE_API_KEY")}
+    env["IOCDESK_BASEDIR"] = str(tmp_path / "iocdesk")
+
+    def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "iocdesk", *args], input=stdin, capture_output=True, text=True, env=env, timeout=60)
+
+    try:
+        stored = cli("key", "set", "--stdin", stdin=key + "\n")
+        assert stored.returncode == 0, stored.stderr
+        assert "SecretService" in stored.stdout.replace(" ", "")
+        assert keyring.get_password("iocdesk", "pulsedive-api-key") == key
+        status = cli("key", "status")
+        assert status.returncode == 0 and "from the keyring" in status.stdout and key not in status.stdout
+    finally:
+        cli("key", "delete")
+    assert keyring.get_password("iocdesk", "pulsedive-api-key") is None
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert key.encode() not in path.read_bytes()
