@@ -46,10 +46,12 @@ def test_version_and_help():
         assert flag in sub
 
 
-def test_no_command_explains_instead_of_failing():
-    res = run()
-    assert res.returncode == 0
-    assert "iocdesk extract" in res.stdout.decode()
+def test_no_command_without_a_display_explains_instead_of_aborting():
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    res = subprocess.run([sys.executable, "-m", "iocdesk", "--demo"], capture_output=True, timeout=60, env=env)
+    assert res.returncode == 1
+    err = res.stderr.decode()
+    assert "no display" in err and "xvfb-run" in err and "iocdesk analyze --demo" in err
 
 
 def test_console_and_gui_scripts_are_declared():

@@ -1,26 +1,32 @@
-"""Entry point of the ``iocdesk-gui`` script and of ``iocdesk`` without a command.
-
-The desktop window is built in a later milestone; until then this explains what
-works today instead of failing obscurely.
-"""
+"""Entry point of the ``iocdesk-gui`` script and of ``iocdesk`` without a command."""
 
 from __future__ import annotations
 
+import os
 import sys
 
-MESSAGE = (
-    "iocdesk: the desktop window is not part of this release yet.\n"
-    "Available now: 'iocdesk extract' (IOC extraction from text, CSV/TSV, XLSX, JSON).\n"
-    "Try:  echo 'hxxp://evil[.]example/login' | iocdesk extract\n"
-    "      iocdesk --help\n"
-)
+
+def _no_display() -> str | None:
+    """Why no window can open here, or None. Qt itself aborts the process in that case."""
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")
+    ):
+        return (
+            "no display (neither DISPLAY nor WAYLAND_DISPLAY is set), so the window cannot open.\n"
+            "  On a headless machine: xvfb-run -a iocdesk --demo\n"
+            "  Without a window: iocdesk analyze --demo FILE, iocdesk extract FILE (see iocdesk --help)"
+        )
+    return None
 
 
 def run_gui(*, demo: bool = False) -> int:
-    if demo:
-        sys.stdout.write("iocdesk: demo mode needs the desktop window, which is not part of this release yet.\n")
-    sys.stdout.write(MESSAGE)
-    return 0
+    problem = _no_display()
+    if problem:
+        sys.stderr.write(f"iocdesk: error: {problem}\n")
+        return 1
+    from .app import run_gui as start
+
+    return start(demo=demo)
 
 
 def main() -> int:

@@ -25,9 +25,9 @@ assert len(THIN) == len(HEAVY)
 
 
 def make_window() -> QMainWindow:
-    # The one line to change once the real main window exists, e.g.
-    #   from iocdesk.gui.main_window import MainWindow; return MainWindow()
-    return placeholder_window()
+    from iocdesk.gui.main_window import MainWindow
+
+    return MainWindow()
 
 
 def placeholder_window() -> QMainWindow:

@@ -1,0 +1,374 @@
+"""The window an analyst keeps open all day: paste or open, extract, run, read.
+
+A thin view: extraction, lookups, cache and history all live in
+``iocdesk.core``; this module only wires them to widgets. Blocking work runs
+in executor threads (``asyncio`` on the qasync loop), so the window never
+freezes; engine events reach the widgets through ``RunController`` signals.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.engine import LookupEngine
+from ..core.extract import IndicatorCollector, extract
+from ..core.importers import InputError, iter_chunks
+from ..core.indicators import Indicator
+from ..core.limiter import RateLimits
+from ..core.store import History, LookupCache, RunMeta, account_fingerprint
+from ..pulsedive.client import Outcome, PulsediveClient
+from ..pulsedive.parse import parse_links
+from ..secrets import get_key
+from .app import DemoService
+from .detail import DetailPane
+from .models import IndicatorsModel, ResultsFilter, ResultsModel
+from .runner import RunController
+from .settings import AppSettings
+
+log = logging.getLogger(__name__)
+
+_EXTRACT_DELAY_MS = 250  # extraction runs when typing pauses, not per keystroke
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, *, demo: DemoService | None = None, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.setWindowTitle("iocdesk" + (" — demo data" if demo else ""))
+        self.setObjectName("mainWindow")
+        self._demo = demo
+        self.settings = AppSettings(settings or QSettings())
+        self.indicators = IndicatorsModel(self)
+        self.results = ResultsModel(self)
+        self.filter = ResultsFilter(self)
+        self.filter.setSourceModel(self.results)
+        self.controller = RunController(self)
+        self._engine: LookupEngine | None = None
+        self._client: PulsediveClient | None = None
+        self._history: History | None = None
+        self._cache: LookupCache | None = None
+        self._run_id: int | None = None
+        self._extract_generation = 0
+        self._build()
+        self._connect()
+        self._restore_layout()
+        if demo is not None:
+            self.paste.setPlainText(demo.sample_text)
+
+    # -- layout ---------------------------------------------------------------------------
+    def _build(self) -> None:
+        central = QWidget(self)
+        outer = QVBoxLayout(central)
+        if self._demo is not None:
+            banner = QLabel(
+                "Demo data: lookups go to a built-in sandbox on this computer, not to Pulsedive. "
+                "No account is needed and nothing leaves this machine.",
+                objectName="demoBanner",
+            )
+            banner.setTextFormat(Qt.TextFormat.PlainText)
+            banner.setWordWrap(True)
+            banner.setStyleSheet("background: #fff3cd; color: #5c4400; padding: 6px; border-radius: 4px;")
+            outer.addWidget(banner)
+
+        self.paste = QPlainTextEdit(objectName="pasteBox")
+        self.paste.setPlaceholderText("Paste an alert, an e-mail, a report or a log excerpt; or open a file (Ctrl+O).")
+        self.paste.setAccessibleName("Text to extract indicators from")
+        self.counts = QLabel("No indicators yet.", objectName="extractCounts")
+        self.counts.setTextFormat(Qt.TextFormat.PlainText)
+        self.indicator_view = QTableView(objectName="indicatorTable")
+        self.indicator_view.setModel(self.indicators)
+        self.indicator_view.setAccessibleName("Extracted indicators")
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.paste, 2)
+        left_layout.addWidget(self.counts)
+        left_layout.addWidget(self.indicator_view, 3)
+
+        self.run_button = QPushButton("Run", objectName="runButton")
+        self.run_button.setToolTip("Look the checked indicators up (Ctrl+Enter)")
+        self.pause_button = QPushButton("Pause", objectName="pauseButton", enabled=False)
+        self.cancel_button = QPushButton("Cancel", objectName="cancelButton", enabled=False)
+        self.cancel_button.setToolTip("Stop the run (Esc); what was fetched is kept")
+        self.progress = QProgressBar(objectName="progressBar")
+        self.progress.setAccessibleName("Lookup progress")
+        self.status = QLabel("Ready.", objectName="statusLine")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setAccessibleName("Run status")
+        controls = QHBoxLayout()
+        for widget in (self.run_button, self.pause_button, self.cancel_button):
+            controls.addWidget(widget)
+        controls.addWidget(self.progress, 1)
+
+        self.search = QLineEdit(objectName="resultFilter")
+        self.search.setPlaceholderText("Filter results: indicator, threat, feed, country...")
+        self.search.setAccessibleName("Filter results")
+        self.result_view = QTableView(objectName="resultTable")
+        self.result_view.setModel(self.filter)
+        self.result_view.setSortingEnabled(True)
+        self.result_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.result_view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.result_view.setAccessibleName("Lookup results")
+        self.detail = DetailPane(self)
+        right = QSplitter(Qt.Orientation.Vertical)
+        table_box = QWidget()
+        table_layout = QVBoxLayout(table_box)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.addWidget(self.search)
+        table_layout.addWidget(self.result_view)
+        right.addWidget(table_box)
+        right.addWidget(self.detail)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 2)
+        outer.addWidget(self.splitter, 1)
+        outer.addLayout(controls)
+        outer.addWidget(self.status)
+        self.setCentralWidget(central)
+        self.resize(1200, 760)
+
+        self._extract_timer = QTimer(self, singleShot=True, interval=_EXTRACT_DELAY_MS)
+        self._add_actions()
+
+    def _add_actions(self) -> None:
+        menu = self.menuBar().addMenu("&File")
+        open_action = QAction("&Open file...", self, shortcut=QKeySequence.StandardKey.Open, triggered=self.open_file)
+        menu.addAction(open_action)
+        settings_action = QAction("&Settings...", self, shortcut=QKeySequence("Ctrl+,"), triggered=self.open_settings)
+        menu.addAction(settings_action)
+        menu.addSeparator()
+        menu.addAction(QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close))
+        run_action = QAction("Run", self, shortcut=QKeySequence("Ctrl+Return"), triggered=self.start_run)
+        cancel_action = QAction("Cancel", self, shortcut=QKeySequence("Esc"), triggered=self.cancel_run)
+        self.addActions([run_action, cancel_action])
+
+    def _connect(self) -> None:
+        self.paste.textChanged.connect(self._extract_timer.start)
+        self._extract_timer.timeout.connect(self._schedule_extraction)
+        self.run_button.clicked.connect(self.start_run)
+        self.pause_button.clicked.connect(self.toggle_pause)
+        self.cancel_button.clicked.connect(self.cancel_run)
+        self.search.textChanged.connect(self.filter.set_text)
+        self.result_view.selectionModel().currentRowChanged.connect(self._show_selected)
+        self.controller.runStarted.connect(self.results.set_results)
+        self.controller.resultsReady.connect(self.results.update_rows)
+        self.controller.progressChanged.connect(self._progress)
+        self.controller.finished.connect(self._finished)
+        self.controller.failed.connect(self._failed)
+        self.controller.stateChanged.connect(self._state_changed)
+        self.detail.openRequested.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
+        self.detail.linksRequested.connect(self._load_links)
+
+    # -- extraction (off the GUI thread) ------------------------------------------------------
+    def _schedule_extraction(self) -> None:
+        self._extract_generation += 1
+        asyncio.ensure_future(self._extract(self.paste.toPlainText(), self._extract_generation))
+
+    async def _extract(self, text: str, generation: int) -> None:
+        found = await asyncio.get_running_loop().run_in_executor(None, extract, text)
+        if generation == self._extract_generation:  # a later edit supersedes this one
+            self._show_indicators(found)
+
+    def _show_indicators(self, found: list[Indicator]) -> None:
+        self.indicators.set_indicators(found)
+        counts = self.indicators.counts()
+        summary = ", ".join(f"{n} {t}" for t, n in sorted(counts.items()))
+        self.counts.setText(f"{len(found)} indicators: {summary}" if found else "No indicators found.")
+
+    def open_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a file with indicators", "", "All files (*)")
+        if path:
+            asyncio.ensure_future(self.load_file(path))
+
+    async def load_file(self, path: str) -> None:
+        def read() -> list[Indicator]:
+            collector = IndicatorCollector()
+            with iter_chunks(path) as stream:
+                collector.add_chunks(stream)
+            return collector.results()
+
+        self.status.setText(f"Reading {path}...")
+        try:
+            found = await asyncio.get_running_loop().run_in_executor(None, read)
+        except InputError as exc:
+            self.status.setText(str(exc))
+            self._notify("Cannot read the file", str(exc))
+            return
+        self._show_indicators(found)
+        self.status.setText(f"Read {path}: {len(found)} indicators.")
+
+    # -- running ------------------------------------------------------------------------------
+    def start_run(self) -> None:
+        if self.controller.is_running:
+            return
+        items = self.indicators.checked()
+        if not items:
+            self.status.setText("Nothing to look up: paste text or open a file first.")
+            return
+        if self._demo is not None:
+            key, base_url = None, self._demo.base_url
+        else:
+            key, base_url = get_key().key, self.settings.api_base_url
+            if not key:
+                self._failed("No Pulsedive API key yet: add one in Settings (Ctrl+,), or start with --demo to try demo data.")
+                return
+        kwargs = self.settings.client_kwargs()
+        kwargs["base_url"] = base_url
+        self._client = PulsediveClient(key, **kwargs)
+        self._open_stores(account_fingerprint(key), base_url, len(items))
+        options = self.settings.engine_options()
+        if any(not item.lookup_by_default for item in items):
+            options.include_private = True  # the analyst ticked a private address on purpose
+        if self._demo is not None:  # the sandbox runs on this machine: no account quota to respect
+            options.limits = RateLimits(per_second=10.0)
+        self._engine = LookupEngine(
+            self._client,
+            options,
+            cache=self._cache,
+            history=self._history,
+            run_id=self._run_id,
+            listener=self.controller,
+        )
+        if self._history is not None and self._run_id is not None:
+            self._history.add_items(self._run_id, items)
+        self.results.set_results([])
+        self.detail.show_result(None)
+        self.controller.start(self._engine, items)
+
+    def _open_stores(self, account: str, base_url: str, total: int) -> None:
+        try:
+            self._history = self._history or History()
+            self._run_id = self._history.start_run(RunMeta(sources=["pasted text"], total=total, base_url=base_url))
+            if self.settings.use_cache:
+                self._cache = self._cache or LookupCache(ttl=self.settings.cache_ttl_hours * 3600)
+                self._cache.set_scope(account, base_url)
+        except Exception:  # history and cache are a convenience: a run works without them
+            log.exception("could not open the history or cache")
+            self._run_id = None
+
+    def toggle_pause(self) -> None:
+        if self._engine is None:
+            return
+        if self._engine.paused:
+            self.controller.resume()
+        else:
+            self.controller.pause()
+
+    def cancel_run(self) -> None:
+        if self.controller.is_running:
+            self.controller.cancel()
+
+    def _progress(self, progress: Any) -> None:
+        self.progress.setMaximum(max(progress.total, 1))
+        self.progress.setValue(progress.done)
+        parts = [f"{progress.done} of {progress.total} looked up"]
+        parts += [f"{n} {s.replace('_', ' ')}" for s, n in sorted(progress.counts.items()) if s != "pending"]
+        if progress.rate:
+            parts.append(f"{progress.rate:.1f} per second")
+        if progress.eta:
+            parts.append(f"about {progress.eta:.0f} s left")
+        quota = progress.quota
+        if quota is not None and getattr(quota, "day", None) is not None:
+            parts.append(f"{quota.day} requests left today")
+        if progress.paused:
+            parts.append("paused")
+        self.status.setText(". ".join(parts) + ".")
+
+    def _finished(self, results: list) -> None:
+        if self._history is not None and self._run_id is not None:
+            cancelled = any(r.error and "cancelled" in r.error for r in results)
+            self._history.finish_run(self._run_id, "cancelled" if cancelled else "finished")
+
+    def _failed(self, message: str) -> None:
+        self.status.setText(message)
+        self._notify("iocdesk", message)
+
+    def _notify(self, title: str, message: str) -> None:
+        """A window-modal message that does not block the event loop (runs keep going)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("notice")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def _state_changed(self, state: str) -> None:
+        running = state in ("running", "paused", "cancelling")
+        self.run_button.setEnabled(not running)
+        self.pause_button.setEnabled(state in ("running", "paused"))
+        self.pause_button.setText("Resume" if state == "paused" else "Pause")
+        self.cancel_button.setEnabled(state in ("running", "paused"))
+
+    def _show_selected(self, current, _previous) -> None:
+        source = self.filter.mapToSource(current)
+        self.detail.show_result(self.results.result_at(source.row()) if source.isValid() else None)
+
+    # -- settings, closing ---------------------------------------------------------------------
+    def open_settings(self) -> None:
+        from .settings_dialog import SettingsDialog
+
+        def test_key(key: str):
+            with PulsediveClient(key, **self.settings.client_kwargs()) as client:
+                return client.indicator("pulsedive.com")
+
+        def clear_cache() -> int:
+            with LookupCache() as cache:
+                return cache.clear()
+
+        dialog = SettingsDialog(self.settings, test_key=test_key, clear_cache=clear_cache, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def _load_links(self, iid: int) -> None:
+        if self._client is None:
+            return
+        asyncio.ensure_future(self._fetch_links(self._client, iid))
+
+    async def _fetch_links(self, client: PulsediveClient, iid: int) -> None:
+        answer = await asyncio.get_running_loop().run_in_executor(None, client.links, iid)
+        if answer.outcome is Outcome.OK:
+            self.detail.show_links(parse_links(answer.data), iid=iid)
+        else:
+            self.detail.show_links_error(answer.message, iid=iid)
+
+    def _restore_layout(self) -> None:
+        if geometry := self.settings.window_geometry:
+            self.restoreGeometry(geometry)
+        if state := self.settings.splitter_state("main"):
+            self.splitter.restoreState(state)
+        if header := self.settings.header_state("results"):
+            self.result_view.horizontalHeader().restoreState(header)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.settings.window_geometry = self.saveGeometry()
+        self.settings.set_splitter_state("main", self.splitter.saveState())
+        self.settings.set_header_state("results", self.result_view.horizontalHeader().saveState())
+        self.settings.sync()
+        if self.controller.is_running:
+            self.controller.cancel()
+        for store in (self._cache, self._history):
+            if store is not None:
+                store.close()
+        if self._client is not None:
+            self._client.close()
+        super().closeEvent(event)

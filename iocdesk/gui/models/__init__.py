@@ -1,0 +1,25 @@
+"""Qt item models over iocdesk.core: lookup results (with a filter proxy) and extracted indicators."""
+
+from .common import RISK_COLORS, ResultRole, RiskColorRole, SortRole, risk_icon, safe_text, tooltip_html
+from .indicators import INDICATOR_HEADERS, IndicatorColumn, IndicatorsModel, lookup_note
+from .results import RESULT_HEADERS, STATUS_LABELS, ResultColumn, ResultsFilter, ResultsModel, summary_counts
+
+__all__ = [
+    "INDICATOR_HEADERS",
+    "RESULT_HEADERS",
+    "RISK_COLORS",
+    "STATUS_LABELS",
+    "IndicatorColumn",
+    "IndicatorsModel",
+    "ResultColumn",
+    "ResultRole",
+    "ResultsFilter",
+    "ResultsModel",
+    "RiskColorRole",
+    "SortRole",
+    "lookup_note",
+    "risk_icon",
+    "safe_text",
+    "summary_counts",
+    "tooltip_html",
+]

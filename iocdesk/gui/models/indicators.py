@@ -1,0 +1,168 @@
+"""IndicatorsModel: the input side, extracted indicators with a check box each."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import IntEnum
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+
+from ...core.indicators import Indicator, IndicatorType, Scope
+from ...core.results import PULSEDIVE_TYPES
+from .common import ResultRole, SortRole, _Index, _Role, safe_text, tooltip_html
+
+# -- indicators (the input side) -------------------------------------------------------------
+class IndicatorColumn(IntEnum):
+    TYPE = 0  # carries the check box
+    VALUE = 1
+    DEFANGED = 2
+    COUNT = 3
+    SOURCE = 4
+    LOOKUP = 5  # "look up", "skipped (private)", ...
+
+
+INDICATOR_HEADERS = {
+    IndicatorColumn.TYPE: "Type",
+    IndicatorColumn.VALUE: "Indicator",
+    IndicatorColumn.DEFANGED: "Defanged in input",
+    IndicatorColumn.COUNT: "Count",
+    IndicatorColumn.SOURCE: "Source",
+    IndicatorColumn.LOOKUP: "Lookup",
+}
+_EXTRA_LABELS = {IndicatorType.IPV4_CIDR: "range", IndicatorType.IPV6_CIDR: "range", IndicatorType.ASN: "ASN"}
+
+
+def lookup_note(indicator: Indicator) -> str:
+    if indicator.scope is not Scope.PUBLIC:
+        return f"skipped ({indicator.scope})"
+    if indicator.type in _EXTRA_LABELS:
+        return f"skipped ({_EXTRA_LABELS[indicator.type]})"
+    if indicator.type not in PULSEDIVE_TYPES:
+        return "not on Pulsedive"
+    return "look up"
+
+
+class IndicatorsModel(QAbstractTableModel):
+    """Extracted indicators with a check box each; private/reserved ones start unchecked."""
+
+    Column = IndicatorColumn
+    SortRole = SortRole
+    ResultRole = ResultRole
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._items: list[Indicator] = []
+        self._checked: list[bool] = []
+
+    def set_indicators(self, indicators: Iterable[Indicator]) -> None:
+        self.beginResetModel()
+        self._items = list(indicators)
+        self._checked = [i.lookup_by_default for i in self._items]
+        self.endResetModel()
+
+    def indicators(self) -> list[Indicator]:
+        return list(self._items)
+
+    def indicator_at(self, row: int) -> Indicator:
+        return self._items[row]
+
+    def checked(self) -> list[Indicator]:
+        return [i for i, on in zip(self._items, self._checked) if on]
+
+    def is_checked(self, row: int) -> bool:
+        return self._checked[row]
+
+    def set_checked(self, row: int, on: bool) -> None:
+        if self._checked[row] != on:
+            self._checked[row] = on
+            index = self.index(row, IndicatorColumn.TYPE)
+            self.dataChanged.emit(index, index, [_Role.CheckStateRole])
+
+    def set_all_checked(self, on: bool) -> None:
+        self._checked = [on] * len(self._items)
+        if self._items:
+            col = IndicatorColumn.TYPE
+            self.dataChanged.emit(self.index(0, col), self.index(len(self._items) - 1, col), [_Role.CheckStateRole])
+
+    def counts(self) -> dict[str, int]:
+        """Indicators per type name, in first-seen order."""
+        counts: dict[str, int] = {}
+        for item in self._items:
+            counts[str(item.type)] = counts.get(str(item.type), 0) + 1
+        return counts
+
+    # -- Qt model ----------------------------------------------------------------------------
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(IndicatorColumn)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _Role.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == _Role.DisplayRole and 0 <= section < len(IndicatorColumn):
+            return INDICATOR_HEADERS[IndicatorColumn(section)]
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and index.column() == IndicatorColumn.TYPE:
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def data(self, index: _Index, role: int = _Role.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._items):
+            return None
+        item = self._items[index.row()]
+        col = IndicatorColumn(index.column())
+        if role == _Role.CheckStateRole and col is IndicatorColumn.TYPE:
+            return Qt.CheckState.Checked if self._checked[index.row()] else Qt.CheckState.Unchecked
+        if role == _Role.DisplayRole:
+            return self._display(item, col)
+        if role == SortRole:
+            if col is IndicatorColumn.COUNT:
+                return item.count
+            if col is IndicatorColumn.DEFANGED:
+                return int(item.defanged)
+            return self._display(item, col).casefold()
+        if role == _Role.ToolTipRole:
+            return self._tooltip(item, col)
+        if role == ResultRole:
+            return item
+        return None
+
+    def setData(self, index: _Index, value, role: int = _Role.EditRole) -> bool:
+        if role != _Role.CheckStateRole or not index.isValid() or index.column() != IndicatorColumn.TYPE:
+            return False
+        state = value.value if isinstance(value, Qt.CheckState) else int(value)
+        self.set_checked(index.row(), state == Qt.CheckState.Checked.value)
+        return True
+
+    @staticmethod
+    def _display(item: Indicator, col: IndicatorColumn) -> str:
+        if col is IndicatorColumn.TYPE:
+            return str(item.type)
+        if col is IndicatorColumn.VALUE:
+            return safe_text(item.display)
+        if col is IndicatorColumn.DEFANGED:
+            return "yes" if item.defanged else "no"
+        if col is IndicatorColumn.COUNT:
+            return str(item.count)
+        if col is IndicatorColumn.SOURCE:
+            return safe_text(str(item.sources[0])) if item.sources else "pasted text"
+        return lookup_note(item)
+
+    @staticmethod
+    def _tooltip(item: Indicator, col: IndicatorColumn) -> str:
+        if col is IndicatorColumn.VALUE:
+            lines = [item.display]
+            if item.value != item.display:
+                lines.append(f"canonical: {item.value}")
+            if item.host and item.host != item.value:
+                lines.append(f"host: {item.host}")
+            return tooltip_html(lines)
+        if col is IndicatorColumn.SOURCE:
+            more = len(item.sources) - 10
+            return tooltip_html([str(s) for s in item.sources[:10]] + ([f"… and {more} more"] if more > 0 else []))
+        if col is IndicatorColumn.LOOKUP:
+            return tooltip_html([lookup_note(item), f"scope: {item.scope}"])
+        return ""

@@ -1,0 +1,321 @@
+"""ResultsModel (one row per LookupResult) and ResultsFilter (risk/type/status/text filter, sorting)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import IntEnum
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QColor
+
+from ...core.indicators import IndicatorType
+from ...core.refang import defang
+from ...core.results import LookupResult, Risk, Status, summarize
+from .common import RISK_COLORS, ResultRole, RiskColorRole, SortRole, _Index, _Role, risk_icon, safe_text, tooltip_html
+
+STATUS_LABELS: dict[Status, str] = {
+    Status.PENDING: "pending",
+    Status.FOUND: "found",
+    Status.NOT_FOUND: "not found",
+    Status.SCANNED: "scanned",
+    Status.UNSUPPORTED: "not on Pulsedive",
+    Status.SKIPPED: "skipped",
+    Status.ERROR: "error",
+}
+_STATUS_ORDER = {status: i for i, status in enumerate(STATUS_LABELS)}
+
+
+# -- results ---------------------------------------------------------------------------------
+class ResultColumn(IntEnum):
+    INDICATOR = 0
+    TYPE = 1
+    STATUS = 2
+    RISK = 3
+    RISK_FACTORS = 4
+    THREATS = 5
+    FEEDS = 6
+    COUNTRY = 7
+    ASN_ORG = 8
+    LAST_SEEN = 9
+    DEFANGED = 10
+
+
+RESULT_HEADERS = {
+    ResultColumn.INDICATOR: "Indicator",
+    ResultColumn.TYPE: "Type",
+    ResultColumn.STATUS: "Status",
+    ResultColumn.RISK: "Risk",
+    ResultColumn.RISK_FACTORS: "Risk factors",
+    ResultColumn.THREATS: "Threats",
+    ResultColumn.FEEDS: "Feeds",
+    ResultColumn.COUNTRY: "Country",
+    ResultColumn.ASN_ORG: "ASN / org",
+    ResultColumn.LAST_SEEN: "Last seen",
+    ResultColumn.DEFANGED: "Defanged in input",
+}
+
+
+def _status_text(r: LookupResult) -> str:
+    text = STATUS_LABELS.get(r.status, str(r.status))
+    if r.scan and r.status in (Status.SCANNED, Status.NOT_FOUND):
+        text += f" ({r.scan} scan)"
+    return text + (" (cached)" if r.from_cache else "")
+
+
+def _lists(r: LookupResult) -> tuple[list[str], list[str], list[str]]:
+    intel = r.intel
+    if intel is None:
+        return [], [], []
+    factors = [f.description + (f" ({f.risk})" if f.risk else "") for f in intel.riskfactors]
+    threats = [t.name + (f" ({t.category})" if t.category else "") for t in intel.threats]
+    feeds = [f.name + (f" ({f.organization})" if f.organization else "") for f in intel.feeds]
+    return factors, threats, feeds
+
+
+def _asn_org(r: LookupResult) -> str:
+    intel = r.intel
+    return " · ".join(p for p in (intel.asn, intel.org) if p) if intel else ""
+
+
+def _country(r: LookupResult) -> str:
+    return (r.intel.country or "") if r.intel else ""
+
+
+def _country_full(r: LookupResult) -> str:
+    intel = r.intel
+    return ", ".join(p for p in (intel.city, intel.region, intel.country) if p) if intel else ""
+
+
+class ResultsModel(QAbstractTableModel):
+    """One row per LookupResult; rows are updated in place (the engine mutates the results)."""
+
+    Column = ResultColumn
+    SortRole = SortRole
+    ResultRole = ResultRole
+    RiskColorRole = RiskColorRole
+
+    def __init__(self, parent=None, *, defang_display: bool = False) -> None:
+        super().__init__(parent)
+        self._results: list[LookupResult] = []
+        self._haystacks: dict[int, str] = {}
+        self._defang = defang_display
+
+    # -- API ---------------------------------------------------------------------------------
+    def set_results(self, results: Iterable[LookupResult]) -> None:
+        self.beginResetModel()
+        self._results = list(results)
+        self._haystacks.clear()
+        self.endResetModel()
+
+    def update_rows(self, indices: Iterable[int]) -> None:
+        """Repaint these rows: one dataChanged per contiguous run of rows."""
+        rows = sorted({i for i in indices if 0 <= i < len(self._results)})
+        if not rows:
+            return
+        for row in rows:
+            self._haystacks.pop(row, None)
+        last_col = len(ResultColumn) - 1
+        start = prev = rows[0]
+        for row in rows[1:] + [None]:
+            if row is not None and row == prev + 1:
+                prev = row
+                continue
+            self.dataChanged.emit(self.index(start, 0), self.index(prev, last_col))
+            if row is not None:
+                start = prev = row
+
+    def result_at(self, row: int) -> LookupResult:
+        return self._results[row]
+
+    def results(self) -> list[LookupResult]:
+        return list(self._results)
+
+    def defang_display(self) -> bool:
+        return self._defang
+
+    def set_defang_display(self, on: bool) -> None:
+        """Show indicators defanged (``evil[.]example``) in the indicator column."""
+        if on != self._defang:
+            self._defang = on
+            if self._results:
+                col = ResultColumn.INDICATOR
+                self.dataChanged.emit(self.index(0, col), self.index(len(self._results) - 1, col))
+
+    def haystack(self, row: int) -> str:
+        """Lower-cased text the free-text filter searches (indicator, threats, feeds, country, org)."""
+        text = self._haystacks.get(row)
+        if text is None:
+            r = self._results[row]
+            _, threats, feeds = _lists(r)
+            intel = r.intel
+            parts = [r.indicator, *threats, *feeds, _country_full(r), _asn_org(r)]
+            if intel is not None and intel.indicator:
+                parts.append(intel.indicator)
+            text = self._haystacks[row] = "\n".join(parts).casefold()
+        return text
+
+    # -- Qt model ----------------------------------------------------------------------------
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._results)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(ResultColumn)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _Role.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == _Role.DisplayRole and 0 <= section < len(ResultColumn):
+            return RESULT_HEADERS[ResultColumn(section)]
+        return None
+
+    def data(self, index: _Index, role: int = _Role.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._results):
+            return None
+        r = self._results[index.row()]
+        col = ResultColumn(index.column())
+        if role == _Role.DisplayRole:
+            return self._display(r, col)
+        if role == SortRole:
+            return self._sort_key(r, col)
+        if role == _Role.ToolTipRole:
+            return self._tooltip(r, col)
+        if role == ResultRole:
+            return r
+        if col is ResultColumn.RISK and r.risk is not None:
+            if role == _Role.DecorationRole:
+                return risk_icon(r.risk)
+            if role == RiskColorRole:
+                return QColor(RISK_COLORS[r.risk])
+        return None
+
+    def _indicator_text(self, r: LookupResult) -> str:
+        return defang(r.indicator, r.type) if self._defang else r.indicator
+
+    def _display(self, r: LookupResult, col: ResultColumn) -> str:
+        if col is ResultColumn.INDICATOR:
+            return safe_text(self._indicator_text(r))
+        if col is ResultColumn.TYPE:
+            return str(r.type)
+        if col is ResultColumn.STATUS:
+            return _status_text(r)
+        if col is ResultColumn.RISK:
+            return str(r.risk) if r.risk is not None else ""
+        if col in (ResultColumn.RISK_FACTORS, ResultColumn.THREATS, ResultColumn.FEEDS):
+            items = _lists(r)[col - ResultColumn.RISK_FACTORS]
+            return safe_text("; ".join(items))
+        if col is ResultColumn.COUNTRY:
+            return safe_text(_country(r))
+        if col is ResultColumn.ASN_ORG:
+            return safe_text(_asn_org(r))
+        if col is ResultColumn.LAST_SEEN:
+            return safe_text(r.intel.seen or "") if r.intel else ""
+        return "yes" if r.defanged else "no"
+
+    def _sort_key(self, r: LookupResult, col: ResultColumn) -> int | str:
+        if col is ResultColumn.RISK:
+            return r.risk.severity if r.risk is not None else -1
+        if col is ResultColumn.STATUS:
+            return _STATUS_ORDER.get(r.status, len(_STATUS_ORDER))
+        if col in (ResultColumn.RISK_FACTORS, ResultColumn.THREATS, ResultColumn.FEEDS):
+            intel = r.intel
+            if intel is None:
+                return 0
+            return len((intel.riskfactors, intel.threats, intel.feeds)[col - ResultColumn.RISK_FACTORS])
+        if col is ResultColumn.DEFANGED:
+            return int(r.defanged)
+        if col is ResultColumn.INDICATOR:
+            return r.indicator.casefold()
+        return self._display(r, col).casefold()
+
+    def _tooltip(self, r: LookupResult, col: ResultColumn) -> str:
+        intel = r.intel
+        if col is ResultColumn.INDICATOR:
+            shown = defang(r.indicator, r.type)
+            return tooltip_html([r.indicator, f"defanged: {shown}" if shown != r.indicator else None, r.error])
+        if col is ResultColumn.STATUS:
+            attempts = f"{r.attempts} request(s)" if r.attempts else None
+            return tooltip_html([_status_text(r), r.error, attempts])
+        if col is ResultColumn.RISK:
+            if intel is None or intel.risk is None:
+                return ""
+            lines = [f"risk: {intel.risk}"]
+            if intel.risk_recommended and intel.risk_recommended != intel.risk:
+                lines.append(f"recommended: {intel.risk_recommended}")
+            if intel.manual_risk:
+                lines.append("set manually")
+            if intel.retired:
+                lines.append(f"retired: {intel.retired}")
+            return tooltip_html(lines)
+        if col in (ResultColumn.RISK_FACTORS, ResultColumn.THREATS, ResultColumn.FEEDS):
+            return tooltip_html(_lists(r)[col - ResultColumn.RISK_FACTORS])
+        if col is ResultColumn.COUNTRY:
+            return tooltip_html([_country_full(r)])
+        if col is ResultColumn.ASN_ORG:
+            return tooltip_html([_asn_org(r)])
+        if col is ResultColumn.LAST_SEEN and intel is not None:
+            return tooltip_html(
+                [f"{label}: {value}" for label, value in (("seen", intel.seen), ("added", intel.added), ("updated", intel.updated)) if value]
+            )
+        if col is ResultColumn.DEFANGED:
+            return "The indicator was defanged in the input" if r.defanged else "The indicator was live (not defanged) in the input"
+        return ""
+
+
+class ResultsFilter(QSortFilterProxyModel):
+    """Filters ResultsModel rows by risk, type, status and free text; sorts by SortRole.
+
+    ``None`` for a set means "no filter on that criterion". Results without a
+    risk pass a risk filter only when it contains ``None``.
+    """
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._risks: frozenset | None = None
+        self._types: frozenset | None = None
+        self._statuses: frozenset | None = None
+        self._text = ""
+        self.setSortRole(SortRole)
+        self.setDynamicSortFilter(True)
+
+    def set_risks(self, risks: Iterable[Risk | str | None] | None) -> None:
+        self._change("_risks", None if risks is None else frozenset(None if r is None else Risk(r) for r in risks))
+
+    def set_types(self, types: Iterable[IndicatorType | str] | None) -> None:
+        self._change("_types", None if types is None else frozenset(IndicatorType(t) for t in types))
+
+    def set_statuses(self, statuses: Iterable[Status | str] | None) -> None:
+        self._change("_statuses", None if statuses is None else frozenset(Status(s) for s in statuses))
+
+    def set_text(self, text: str) -> None:
+        self._change("_text", (text or "").strip().casefold())
+
+    def _change(self, attr: str, value) -> None:
+        if getattr(self, attr) == value:
+            return
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.9
+            self.beginFilterChange()
+            setattr(self, attr, value)
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # pragma: no cover - older Qt
+            setattr(self, attr, value)
+            self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+        model = self.sourceModel()
+        if not isinstance(model, ResultsModel):
+            return super().filterAcceptsRow(source_row, source_parent)
+        r = model.result_at(source_row)
+        if self._types is not None and r.type not in self._types:
+            return False
+        if self._statuses is not None and r.status not in self._statuses:
+            return False
+        if self._risks is not None and r.risk not in self._risks:
+            return False
+        return not self._text or self._text in model.haystack(source_row)
+
+
+def summary_counts(results: Iterable[LookupResult]) -> dict:
+    """``{"total", "done", "status": {...}, "risk": {...}, "type": {...}}`` for a summary strip."""
+    results = list(results)
+    summary: dict = summarize(results)
+    summary["total"] = len(results)
+    summary["done"] = sum(1 for r in results if r.done)
+    return summary

@@ -1,0 +1,408 @@
+"""The desktop app's persisted settings: a typed wrapper over a QSettings.
+
+Every property has a default and reads defensively: a hand-edited or
+corrupted value falls back to the default instead of raising (INI files return
+every scalar as a string; native backends return typed values). Setters
+validate and normalise.
+
+The Pulsedive API key is NEVER stored here: it lives in the OS keyring (or for
+the session only), see :mod:`iocdesk.secrets`. Nothing in this module accepts
+a key.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from ..core.engine import EngineOptions, ScanPolicy
+from ..core.limiter import RateLimits
+from ..pulsedive.client import DEFAULT_BASE_URL
+
+__all__ = ["AppSettings", "PATH_FAMILIES", "SCAN_POLICIES", "THEMES", "MAX_RECENT_FILES"]
+
+THEMES = ("system", "light", "dark")
+PATH_FAMILIES = ("legacy", "current")
+SCAN_POLICIES = tuple(str(p) for p in ScanPolicy)  # off, passive, active
+MAX_RECENT_FILES = 10
+MAX_CONCURRENCY = 16
+
+_TRUE = frozenset({"true", "1", "yes", "on"})
+_FALSE = frozenset({"false", "0", "no", "off", ""})
+
+
+def _to_bool(value: object, default: bool) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value != 0
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+    return default
+
+
+def _to_float(value: object) -> float | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _to_int(value: object) -> int | None:
+    number = _to_float(value)
+    if number is None or not number.is_integer():
+        return None
+    return int(number)
+
+
+def check_http_url(url: str, what: str) -> str:
+    """``url`` stripped, or ValueError when it is not an http(s) URL with a host."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        usable = False
+    if not usable:
+        raise ValueError(f"{what} must be an http(s) URL, e.g. https://host:port/")
+    return url
+
+
+class AppSettings:
+    """Typed access to the app's QSettings. ``AppSettings()`` uses the app's default QSettings."""
+
+    # keys (grouped; stable: changing one loses the user's value)
+    _RATE = "limits/per_second"
+    _DAY = "limits/per_day"
+    _MONTH = "limits/per_month"
+    _CONCURRENCY = "limits/concurrency"
+    _SCAN = "lookup/scan_policy"
+    _SUBMIT = "lookup/submit"
+    _PRIVATE = "lookup/include_private"
+    _TTL = "cache/ttl_hours"
+    _USE_CACHE = "cache/enabled"
+    _BASE_URL = "network/api_base_url"
+    _PATHS = "network/path_family"
+    _PROXY = "network/http_proxy"
+    _CA = "network/ca_bundle"
+    _THEME = "ui/theme"
+    _GEOMETRY = "window/geometry"
+    _STATE = "window/state"
+    _RECENT = "files/recent"
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        self._s = settings if settings is not None else QSettings()
+
+    @property
+    def qsettings(self) -> QSettings:
+        return self._s
+
+    def sync(self) -> None:
+        """Write pending changes to storage now (QSettings also does it on its own)."""
+        self._s.sync()
+
+    def reset(self) -> None:
+        """Forget every setting (back to the defaults)."""
+        self._s.clear()
+
+    # -- helpers ------------------------------------------------------------------
+    def _get(self, key: str) -> Any:
+        return self._s.value(key)
+
+    def _get_bool(self, key: str, default: bool) -> bool:
+        return _to_bool(self._get(key), default)
+
+    def _get_choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
+        value = self._get(key)
+        if isinstance(value, str) and value.strip().lower() in choices:
+            return value.strip().lower()
+        return default
+
+    def _get_str(self, key: str, default: str = "") -> str:
+        value = self._get(key)
+        return value if isinstance(value, str) else default
+
+    def _get_bytes(self, key: str) -> bytes:
+        value = self._get(key)
+        if isinstance(value, QByteArray):
+            return bytes(value.data())
+        if isinstance(value, (bytes, bytearray)):
+            return bytes(value)
+        return b""
+
+    def _set_optional(self, key: str, value: object | None) -> None:
+        if value is None:
+            self._s.remove(key)
+        else:
+            self._s.setValue(key, value)
+
+    # -- plan limits --------------------------------------------------------------
+    @property
+    def rate_per_second(self) -> float:
+        number = _to_float(self._get(self._RATE))
+        return number if number is not None and number > 0 else 1.0
+
+    @rate_per_second.setter
+    def rate_per_second(self, value: float) -> None:
+        number = _to_float(value)
+        if number is None or number <= 0:
+            raise ValueError("requests per second must be a positive number")
+        self._s.setValue(self._RATE, number)
+
+    @property
+    def per_day(self) -> int | None:
+        number = _to_int(self._get(self._DAY))
+        return number if number is not None and number > 0 else None
+
+    @per_day.setter
+    def per_day(self, value: int | None) -> None:
+        self._set_optional(self._DAY, _positive_or_none(value, "requests per day"))
+
+    @property
+    def per_month(self) -> int | None:
+        number = _to_int(self._get(self._MONTH))
+        return number if number is not None and number > 0 else None
+
+    @per_month.setter
+    def per_month(self, value: int | None) -> None:
+        self._set_optional(self._MONTH, _positive_or_none(value, "requests per month"))
+
+    @property
+    def concurrency(self) -> int:
+        number = _to_int(self._get(self._CONCURRENCY))
+        return number if number is not None and 1 <= number <= MAX_CONCURRENCY else 4
+
+    @concurrency.setter
+    def concurrency(self, value: int) -> None:
+        number = _to_int(value)
+        if number is None or not 1 <= number <= MAX_CONCURRENCY:
+            raise ValueError(f"concurrency must be between 1 and {MAX_CONCURRENCY}")
+        self._s.setValue(self._CONCURRENCY, number)
+
+    # -- lookup policy ------------------------------------------------------------
+    @property
+    def scan_policy(self) -> str:
+        """"off", "passive" or "active" (active scans contact the target; never the default)."""
+        return self._get_choice(self._SCAN, SCAN_POLICIES, "off")
+
+    @scan_policy.setter
+    def scan_policy(self, value: str | ScanPolicy) -> None:
+        self._s.setValue(self._SCAN, str(ScanPolicy(str(value).lower())))
+
+    @property
+    def submit(self) -> bool:
+        return self._get_bool(self._SUBMIT, False)
+
+    @submit.setter
+    def submit(self, value: bool) -> None:
+        self._s.setValue(self._SUBMIT, bool(value))
+
+    @property
+    def include_private(self) -> bool:
+        return self._get_bool(self._PRIVATE, False)
+
+    @include_private.setter
+    def include_private(self, value: bool) -> None:
+        self._s.setValue(self._PRIVATE, bool(value))
+
+    # -- cache ---------------------------------------------------------------------
+    @property
+    def cache_ttl_hours(self) -> float:
+        number = _to_float(self._get(self._TTL))
+        return number if number is not None and number > 0 else 24.0
+
+    @cache_ttl_hours.setter
+    def cache_ttl_hours(self, value: float) -> None:
+        number = _to_float(value)
+        if number is None or number <= 0:
+            raise ValueError("the cache lifetime must be a positive number of hours")
+        self._s.setValue(self._TTL, number)
+
+    @property
+    def cache_ttl_seconds(self) -> float:
+        """For ``LookupCache(ttl=...)``."""
+        return self.cache_ttl_hours * 3600.0
+
+    @property
+    def use_cache(self) -> bool:
+        return self._get_bool(self._USE_CACHE, True)
+
+    @use_cache.setter
+    def use_cache(self, value: bool) -> None:
+        self._s.setValue(self._USE_CACHE, bool(value))
+
+    # -- network ---------------------------------------------------------------------
+    @property
+    def api_base_url(self) -> str:
+        value = self._get_str(self._BASE_URL)
+        try:
+            return check_http_url(value, "the API base URL") if value else DEFAULT_BASE_URL
+        except ValueError:
+            return DEFAULT_BASE_URL
+
+    @api_base_url.setter
+    def api_base_url(self, value: str) -> None:
+        value = (value or "").strip()
+        if not value or value == DEFAULT_BASE_URL:
+            self._s.remove(self._BASE_URL)
+            return
+        self._s.setValue(self._BASE_URL, check_http_url(value, "the API base URL"))
+
+    @property
+    def path_family(self) -> str:
+        """"legacy" (info.php) or "current" (indicator.php...): ``PulsediveClient(paths=...)``."""
+        return self._get_choice(self._PATHS, PATH_FAMILIES, "legacy")
+
+    @path_family.setter
+    def path_family(self, value: str) -> None:
+        value = str(value).strip().lower()
+        if value not in PATH_FAMILIES:
+            raise ValueError(f"path family must be one of {', '.join(PATH_FAMILIES)}")
+        self._s.setValue(self._PATHS, value)
+
+    @property
+    def http_proxy(self) -> str:
+        return self._get_str(self._PROXY).strip()
+
+    @http_proxy.setter
+    def http_proxy(self, value: str) -> None:
+        value = (value or "").strip()
+        if value:
+            check_http_url(value, "the HTTP proxy")
+        self._s.setValue(self._PROXY, value)
+
+    @property
+    def ca_bundle(self) -> str:
+        return self._get_str(self._CA).strip()
+
+    @ca_bundle.setter
+    def ca_bundle(self, value: str) -> None:
+        self._s.setValue(self._CA, (value or "").strip())
+
+    # -- appearance --------------------------------------------------------------------
+    @property
+    def theme(self) -> str:
+        return self._get_choice(self._THEME, THEMES, "system")
+
+    @theme.setter
+    def theme(self, value: str) -> None:
+        value = str(value).strip().lower()
+        if value not in THEMES:
+            raise ValueError(f"theme must be one of {', '.join(THEMES)}")
+        self._s.setValue(self._THEME, value)
+
+    # -- window layout (opaque bytes from saveGeometry/saveState) ----------------------
+    @property
+    def window_geometry(self) -> bytes:
+        return self._get_bytes(self._GEOMETRY)
+
+    @window_geometry.setter
+    def window_geometry(self, value: bytes | QByteArray) -> None:
+        self._s.setValue(self._GEOMETRY, QByteArray(bytes(value)))
+
+    @property
+    def window_state(self) -> bytes:
+        return self._get_bytes(self._STATE)
+
+    @window_state.setter
+    def window_state(self, value: bytes | QByteArray) -> None:
+        self._s.setValue(self._STATE, QByteArray(bytes(value)))
+
+    def splitter_state(self, name: str) -> bytes:
+        """``QSplitter.saveState()`` of the splitter called ``name`` (b"" when none saved)."""
+        return self._get_bytes(f"splitters/{_name(name)}")
+
+    def set_splitter_state(self, name: str, state: bytes | QByteArray) -> None:
+        self._s.setValue(f"splitters/{_name(name)}", QByteArray(bytes(state)))
+
+    def header_state(self, name: str) -> bytes:
+        """The column layout of a table: ``QHeaderView.saveState()`` (order, widths, hidden, sort)."""
+        return self._get_bytes(f"columns/{_name(name)}")
+
+    def set_header_state(self, name: str, state: bytes | QByteArray) -> None:
+        self._s.setValue(f"columns/{_name(name)}", QByteArray(bytes(state)))
+
+    # -- recent files ------------------------------------------------------------------
+    @property
+    def recent_files(self) -> list[str]:
+        """Most recent first, at most MAX_RECENT_FILES, no duplicates."""
+        value = self._get(self._RECENT)
+        try:
+            items = json.loads(value) if isinstance(value, str) else []
+        except ValueError:
+            items = []
+        if not isinstance(items, list):
+            return []
+        out: list[str] = []
+        for item in items:
+            if isinstance(item, str) and item and item not in out:
+                out.append(item)
+        return out[:MAX_RECENT_FILES]
+
+    def add_recent_file(self, path: str) -> list[str]:
+        path = str(path)
+        files = [path] + [p for p in self.recent_files if p != path]
+        self._write_recent(files)
+        return self.recent_files
+
+    def remove_recent_file(self, path: str) -> None:
+        self._write_recent([p for p in self.recent_files if p != str(path)])
+
+    def clear_recent_files(self) -> None:
+        self._s.remove(self._RECENT)
+
+    def _write_recent(self, files: list[str]) -> None:
+        # JSON text: INI files turn a one-element list into a plain string.
+        self._s.setValue(self._RECENT, json.dumps(files[:MAX_RECENT_FILES]))
+
+    # -- derived -----------------------------------------------------------------------
+    def rate_limits(self) -> RateLimits:
+        return RateLimits(per_second=self.rate_per_second, per_day=self.per_day, per_month=self.per_month)
+
+    def engine_options(self) -> EngineOptions:
+        return EngineOptions(
+            limits=self.rate_limits(),
+            concurrency=self.concurrency,
+            scan=ScanPolicy(self.scan_policy),
+            submit=self.submit,
+            include_private=self.include_private,
+            use_cache=self.use_cache,
+        )
+
+    def client_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for ``PulsediveClient(key, **settings.client_kwargs())``."""
+        kwargs: dict[str, Any] = {"base_url": self.api_base_url, "paths": self.path_family}
+        if self.http_proxy:
+            kwargs["proxies"] = {"http": self.http_proxy, "https": self.http_proxy}
+        if self.ca_bundle:
+            kwargs["verify"] = self.ca_bundle
+        return kwargs
+
+
+def _positive_or_none(value: object, what: str) -> int | None:
+    if value is None or value == "" or value == 0:
+        return None
+    number = _to_int(value)
+    if number is None or number < 0:
+        raise ValueError(f"{what} must be a whole number (0 or empty: no limit)")
+    return number
+
+
+def _name(name: str) -> str:
+    """A key segment: no "/" (which would open a group)."""
+    name = str(name).replace("/", "_").replace("\\", "_").strip()
+    if not name:
+        raise ValueError("empty name")
+    return name
