@@ -54,3 +54,77 @@ def test_cancel_mid_run_keeps_what_was_fetched(window, qtbot):
     statuses = [window.results.result_at(r).status for r in range(window.results.rowCount())]
     assert Status.PENDING not in statuses and Status.FOUND in statuses
     assert window.run_button.isEnabled()
+
+
+@pytest.fixture
+def plain_window(qtbot, qloop, tmp_path, monkeypatch):
+    """A window without demo data and without a key (conftest: keyring 'fail' backend)."""
+    monkeypatch.setenv("IOCDESK_BASEDIR", str(tmp_path / "iocdesk"))
+    monkeypatch.delenv("PULSEDIVE_API_KEY", raising=False)
+    win = MainWindow(settings=QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.close()
+
+
+def test_without_a_key_the_window_says_what_to_do_and_demo_data_works(plain_window, qtbot):
+    win = plain_window
+    assert not win.banner.isVisible()
+    win.paste.setPlainText("beacon to 8.8.8.8")
+    qtbot.waitUntil(lambda: win.indicators.rowCount() == 1, timeout=5000)
+    qtbot.keyClick(win.paste, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # Ctrl+Enter
+    qtbot.waitUntil(lambda: "No Pulsedive API key" in win.status.text(), timeout=2000)
+    assert "Try demo data" in win.status.text()
+    win.demo_action.trigger()
+    assert win.banner.isVisible() and "demo" in win.windowTitle()
+    qtbot.waitUntil(lambda: win.indicators.rowCount() >= 10, timeout=5000)
+    win.start_run()
+    qtbot.waitUntil(lambda: not win.controller.is_running and win.results.rowCount() > 0, timeout=30000)
+    assert any(win.results.result_at(r).status == "found" for r in range(win.results.rowCount()))
+
+
+def test_open_file_remembers_it_and_drop_of_text_extracts(plain_window, qtbot, tmp_path):
+    import asyncio
+
+    win = plain_window
+    report = tmp_path / "iocs.csv"
+    report.write_text("indicator,comment\nevil[.]top,seen\n1.2.3.4,c2\n", encoding="utf-8")
+    task = asyncio.ensure_future(win.load_file(str(report)))
+    qtbot.waitUntil(task.done, timeout=5000)
+    assert win.indicators.rowCount() == 2
+    assert win.settings.recent_files[0] == str(report)
+    from PySide6.QtCore import QMimeData, QPoint
+    from PySide6.QtGui import QDropEvent
+
+    mime = QMimeData()
+    mime.setText("dropped hxxp://drop[.]evil[.]top/x")
+    event = QDropEvent(QPoint(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    win.dropEvent(event)
+    qtbot.waitUntil(lambda: win.indicators.rowCount() == 1, timeout=5000)
+    assert win.indicators.indicator_at(0).value == "http://drop.evil.top/x"
+
+
+def test_themes_apply_and_system_restores(plain_window):
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from iocdesk.gui.theme import apply_theme
+
+    before = QApplication.instance().palette().color(QPalette.ColorRole.Window)
+    apply_theme("dark")
+    assert QApplication.instance().palette().color(QPalette.ColorRole.Window).lightness() < 60
+    apply_theme("system")
+    assert QApplication.instance().palette().color(QPalette.ColorRole.Window) == before
+
+
+def test_closing_during_a_run_cancels_within_two_seconds(window, qtbot):
+    import time
+
+    qtbot.waitUntil(lambda: window.indicators.rowCount() >= 10, timeout=5000)
+    window.start_run()
+    qtbot.waitUntil(lambda: window.progress.value() >= 1, timeout=10000)
+    started = time.monotonic()
+    window.close()  # cancels; the window closes itself once the run has recorded its end
+    qtbot.waitUntil(lambda: not window.isVisible() and not window.controller.is_running, timeout=2000)
+    assert time.monotonic() - started < 2.0

@@ -9,6 +9,7 @@ freezes; engine events reach the widgets through ``RunController`` signals.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any
 
@@ -44,6 +45,7 @@ from .detail import DetailPane
 from .models import IndicatorsModel, ResultsFilter, ResultsModel
 from .runner import RunController
 from .settings import AppSettings
+from .theme import apply_theme
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +58,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("iocdesk" + (" — demo data" if demo else ""))
         self.setObjectName("mainWindow")
         self._demo = demo
+        self._owned = contextlib.ExitStack()  # a demo sandbox started from the menu
         self.settings = AppSettings(settings or QSettings())
         self.indicators = IndicatorsModel(self)
         self.results = ResultsModel(self)
@@ -68,9 +71,12 @@ class MainWindow(QMainWindow):
         self._cache: LookupCache | None = None
         self._run_id: int | None = None
         self._extract_generation = 0
+        self._close_when_done = False
         self._build()
         self._connect()
         self._restore_layout()
+        self.setAcceptDrops(True)
+        apply_theme(self.settings.theme)
         if demo is not None:
             self.paste.setPlainText(demo.sample_text)
 
@@ -78,16 +84,16 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         central = QWidget(self)
         outer = QVBoxLayout(central)
-        if self._demo is not None:
-            banner = QLabel(
-                "Demo data: lookups go to a built-in sandbox on this computer, not to Pulsedive. "
-                "No account is needed and nothing leaves this machine.",
-                objectName="demoBanner",
-            )
-            banner.setTextFormat(Qt.TextFormat.PlainText)
-            banner.setWordWrap(True)
-            banner.setStyleSheet("background: #fff3cd; color: #5c4400; padding: 6px; border-radius: 4px;")
-            outer.addWidget(banner)
+        self.banner = QLabel(
+            "Demo data: lookups go to a built-in sandbox on this computer, not to Pulsedive. "
+            "No account is needed and nothing leaves this machine.",
+            objectName="demoBanner",
+        )
+        self.banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background: #fff3cd; color: #5c4400; padding: 6px; border-radius: 4px;")
+        self.banner.setVisible(self._demo is not None)
+        outer.addWidget(self.banner)
 
         self.paste = QPlainTextEdit(objectName="pasteBox")
         self.paste.setPlaceholderText("Paste an alert, an e-mail, a report or a log excerpt; or open a file (Ctrl+O).")
@@ -155,6 +161,11 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("&File")
         open_action = QAction("&Open file...", self, shortcut=QKeySequence.StandardKey.Open, triggered=self.open_file)
         menu.addAction(open_action)
+        self.recent_menu = menu.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.demo_action = QAction("Try &demo data", self, triggered=self.start_demo)
+        self.demo_action.setEnabled(self._demo is None)
+        menu.addAction(self.demo_action)
         settings_action = QAction("&Settings...", self, shortcut=QKeySequence("Ctrl+,"), triggered=self.open_settings)
         menu.addAction(settings_action)
         menu.addSeparator()
@@ -196,6 +207,41 @@ class MainWindow(QMainWindow):
         summary = ", ".join(f"{n} {t}" for t, n in sorted(counts.items()))
         self.counts.setText(f"{len(found)} indicators: {summary}" if found else "No indicators found.")
 
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for path in self.settings.recent_files:
+            self.recent_menu.addAction(path, lambda p=path: asyncio.ensure_future(self.load_file(p)))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("(none)").setEnabled(False)
+
+    def start_demo(self) -> None:
+        """Switch this window to the built-in sandbox (no account needed)."""
+        if self._demo is not None or self.controller.is_running:
+            return
+        from .app import demo_service
+
+        self._demo = self._owned.enter_context(demo_service())
+        self.setWindowTitle("iocdesk — demo data")
+        self.banner.setVisible(True)
+        self.demo_action.setEnabled(False)
+        self.paste.setPlainText(self._demo.sample_text)
+        self.status.setText("Demo data loaded: press Run (Ctrl+Enter) to look the indicators up in the sandbox.")
+
+    # -- drag and drop ----------------------------------------------------------------------
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if event.mimeData().hasUrls() or event.mimeData().hasText():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt API
+        mime = event.mimeData()
+        files = [url.toLocalFile() for url in mime.urls() if url.isLocalFile()]
+        if files:
+            for path in files:
+                asyncio.ensure_future(self.load_file(path))
+        elif mime.hasText():
+            self.paste.setPlainText(mime.text())
+        event.acceptProposedAction()
+
     def open_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open a file with indicators", "", "All files (*)")
         if path:
@@ -216,6 +262,7 @@ class MainWindow(QMainWindow):
             self._notify("Cannot read the file", str(exc))
             return
         self._show_indicators(found)
+        self.settings.add_recent_file(path)
         self.status.setText(f"Read {path}: {len(found)} indicators.")
 
     # -- running ------------------------------------------------------------------------------
@@ -231,7 +278,10 @@ class MainWindow(QMainWindow):
         else:
             key, base_url = get_key().key, self.settings.api_base_url
             if not key:
-                self._failed("No Pulsedive API key yet: add one in Settings (Ctrl+,), or start with --demo to try demo data.")
+                self._failed(
+                    "No Pulsedive API key yet: add one in Settings (Ctrl+,), "
+                    "or choose File > Try demo data to see iocdesk work without an account."
+                )
                 return
         kwargs = self.settings.client_kwargs()
         kwargs["base_url"] = base_url
@@ -299,6 +349,8 @@ class MainWindow(QMainWindow):
         if self._history is not None and self._run_id is not None:
             cancelled = any(r.error and "cancelled" in r.error for r in results)
             self._history.finish_run(self._run_id, "cancelled" if cancelled else "finished")
+        if self._close_when_done:
+            QTimer.singleShot(0, self.close)
 
     def _failed(self, message: str) -> None:
         self.status.setText(message)
@@ -336,6 +388,7 @@ class MainWindow(QMainWindow):
                 return cache.clear()
 
         dialog = SettingsDialog(self.settings, test_key=test_key, clear_cache=clear_cache, parent=self)
+        dialog.settingsApplied.connect(lambda: apply_theme(self.settings.theme))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
@@ -360,15 +413,20 @@ class MainWindow(QMainWindow):
             self.result_view.horizontalHeader().restoreState(header)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if self.controller.is_running:
+            # Cancel, and close for real once the run has recorded its end (well within 2 s).
+            self._close_when_done = True
+            self.controller.cancel()
+            event.ignore()
+            return
         self.settings.window_geometry = self.saveGeometry()
         self.settings.set_splitter_state("main", self.splitter.saveState())
         self.settings.set_header_state("results", self.result_view.horizontalHeader().saveState())
         self.settings.sync()
-        if self.controller.is_running:
-            self.controller.cancel()
         for store in (self._cache, self._history):
             if store is not None:
                 store.close()
         if self._client is not None:
             self._client.close()
+        self._owned.close()
         super().closeEvent(event)
