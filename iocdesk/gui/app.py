@@ -60,6 +60,7 @@ def run_gui(*, demo: bool = False, argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
+    from .errors import ErrorReporter
     from .main_window import MainWindow
 
     QCoreApplication.setOrganizationName("iocdesk")
@@ -70,6 +71,7 @@ def run_gui(*, demo: bool = False, argv: list[str] | None = None) -> int:
         loop = qasync.QEventLoop(app)
         asyncio.set_event_loop(loop)
         window = MainWindow(demo=demo_svc)
+        ErrorReporter(window).install(loop)
         window.show()
         with loop:
             closed = asyncio.Event()
