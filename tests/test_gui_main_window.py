@@ -128,3 +128,17 @@ def test_closing_during_a_run_cancels_within_two_seconds(window, qtbot):
     window.close()  # cancels; the window closes itself once the run has recorded its end
     qtbot.waitUntil(lambda: not window.isVisible() and not window.controller.is_running, timeout=2000)
     assert time.monotonic() - started < 2.0
+
+
+def test_screenshot_script_renders_every_state(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "docs" / "make_screenshots.py"
+    env = {k: v for k, v in __import__("os").environ.items() if k != "IOCDESK_BASEDIR"}
+    res = subprocess.run([sys.executable, str(script), str(tmp_path)], capture_output=True, timeout=120, env=env)
+    assert res.returncode == 0, res.stderr.decode()[-2000:]
+    names = sorted(p.name for p in tmp_path.glob("*.png"))
+    assert names == ["input.png", "main-window.png", "running.png", "settings.png"]
+    assert all(p.stat().st_size > 10_000 for p in tmp_path.glob("*.png"))
