@@ -44,6 +44,7 @@ import asyncio  # noqa: E402
 import json  # noqa: E402
 import platform  # noqa: E402
 import shutil  # noqa: E402
+import sys  # noqa: E402
 import time  # noqa: E402
 from dataclasses import asdict, dataclass  # noqa: E402
 
@@ -74,12 +75,19 @@ class StallProbe:
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
         self._last: float | None = None
+        self._started = 0.0
         self.lateness: list[float] = []
+        self.when: list[float] = []  # seconds since start() at which each late tick began waiting
 
     def start(self) -> None:
-        self.lateness = []
-        self._last = time.perf_counter()
+        self.lateness, self.when = [], []
+        self._last = self._started = time.perf_counter()
         self._timer.start()
+
+    def worst(self, k: int = 3) -> list[tuple[float, float]]:
+        """The k worst stalls as (ms late, seconds into the phase when the stall began)."""
+        ranked = sorted(zip(self.lateness, self.when), reverse=True)[:k]
+        return [(round(late * 1000, 1), round(at, 3)) for late, at in ranked]
 
     def stop(self) -> list[float]:
         self._tick()  # a stall still going on when the phase ends counts too
@@ -90,6 +98,7 @@ class StallProbe:
         now = time.perf_counter()
         if self._last is not None:
             self.lateness.append(max(0.0, now - self._last - TICK_MS / 1000))
+            self.when.append(self._last - self._started)
         self._last = now
 
 
@@ -141,7 +150,7 @@ async def _paste_and_extract(window, probe: StallProbe, text: str, name: str, ti
     await _wait_until(lambda: window.indicators.rowCount() == expected, timeout, f"{expected} indicators")
     await asyncio.sleep(0.1)  # the repaint that follows the model reset
     seconds = time.perf_counter() - started
-    return _phase(name, seconds, probe.stop(), indicators=expected, set_plain_text_ms=round(pasted * 1000, 1),
+    return _phase(name, seconds, probe.stop(), worst_ms_at_s=probe.worst(), indicators=expected, set_plain_text_ms=round(pasted * 1000, 1),
                   extract_debounce_ms=250)
 
 
@@ -174,7 +183,7 @@ async def _run(window, probe: StallProbe, timeout: float) -> Phase:
     lateness = probe.stop()
     if "failed" in outcome:
         raise RuntimeError(f"the run failed: {outcome['failed']}")
-    return _phase("run", seconds, lateness, looked_up=checked, per_second=round(checked / seconds, 1),
+    return _phase("run", seconds, lateness, worst_ms_at_s=probe.worst(), looked_up=checked, per_second=round(checked / seconds, 1),
                   statuses=outcome.get("counts", {}), rows=window.results.rowCount())
 
 
@@ -211,6 +220,13 @@ def measure(n: int = 2000, load: int = 10_000, timeout: float = 300.0) -> list[P
 
     QCoreApplication.setOrganizationName("iocdesk-gui-bench")
     QCoreApplication.setApplicationName("iocdesk-gui-bench")
+    from PySide6.QtCore import qInstallMessageHandler
+
+    def quiet(mode, context, message: str) -> None:  # the offscreen plugin's notice for every window
+        if "propagateSizeHints" not in message:
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(quiet)
     app = QApplication.instance() or QApplication(["gui_bench"])
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)

@@ -142,3 +142,19 @@ def test_screenshot_script_renders_every_state(tmp_path):
     names = sorted(p.name for p in tmp_path.glob("*.png"))
     assert names == ["input.png", "main-window.png", "running.png", "settings.png"]
     assert all(p.stat().st_size > 10_000 for p in tmp_path.glob("*.png"))
+
+
+def test_requery_and_passive_scan_of_unknown_rows(window, qtbot):
+    import asyncio
+
+    from iocdesk.core.results import Status
+
+    qtbot.waitUntil(lambda: window.indicators.rowCount() >= 10, timeout=5000)
+    window.start_run()
+    qtbot.waitUntil(lambda: not window.controller.is_running and window.results.rowCount() > 0, timeout=30000)
+    unknown = [window.results.result_at(r) for r in range(window.results.rowCount()) if window.results.result_at(r).status is Status.NOT_FOUND]
+    assert unknown  # the demo text names indicators only a scan resolves
+    task = asyncio.ensure_future(window._requery(unknown, "passive"))
+    qtbot.waitUntil(task.done, timeout=30000)
+    assert all(r.status in (Status.SCANNED, Status.NOT_FOUND) for r in unknown)
+    assert any(r.status is Status.SCANNED for r in unknown)

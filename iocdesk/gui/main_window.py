@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.engine import LookupEngine
+from ..core.engine import LookupEngine, ScanPolicy
 from ..core.extract import IndicatorCollector, extract
 from ..core.importers import InputError, iter_chunks
 from ..core.indicators import Indicator
@@ -316,6 +316,38 @@ class MainWindow(QMainWindow):
         except Exception:  # history and cache are a convenience: a run works without them
             log.exception("could not open the history or cache")
             self._run_id = None
+
+    def requery(self, results: list, policy: str | None = None) -> None:
+        """Look these results up again (cache bypassed); ``policy`` scans the unknown ones."""
+        if self.controller.is_running or self._client is None or not results:
+            self.status.setText("Re-query works on results of a finished run.")
+            return
+        asyncio.ensure_future(self._requery(results, policy))
+
+    async def _requery(self, originals: list, policy: str | None) -> None:
+        options = self.settings.engine_options()
+        options.use_cache = False
+        options.include_private = True  # the analyst picked these rows
+        if policy:
+            options.scan = ScanPolicy(policy)
+        if self._demo is not None:
+            options.limits = RateLimits(per_second=10.0)
+        engine = LookupEngine(self._client, options, cache=self._cache, history=self._history, run_id=self._run_id)
+        items = [Indicator(r.type, r.indicator, r.indicator, defanged=r.defanged) for r in originals]
+        action = f"{policy} scan of" if policy else "new lookup of"
+        self.status.setText(f"{action.capitalize()} {len(items)} indicators...")
+        fresh = {(str(r.type), r.indicator): r for r in await engine.run(items)}
+        rows = []
+        for row in range(self.results.rowCount()):
+            current = self.results.result_at(row)
+            new = fresh.get((str(current.type), current.indicator))
+            if new is not None:
+                for name in ("status", "intel", "error", "scan", "from_cache", "attempts"):
+                    setattr(current, name, getattr(new, name))
+                rows.append(row)
+        self.results.update_rows(rows)
+        self._show_selected(self.result_view.currentIndex(), None)
+        self.status.setText(f"{action.capitalize()} {len(items)} indicators: done.")
 
     def toggle_pause(self) -> None:
         if self._engine is None:
