@@ -39,6 +39,13 @@ def test_demo_paste_extract_run_read_filter(window, qtbot):
     # detail pane follows the selection
     window.result_view.selectRow(0)
     qtbot.waitUntil(lambda: window.detail.current_result() is not None, timeout=2000)
+    # the summary strip counts this run; a risk chip filters the table to that risk
+    assert window.summary.total() == len(checked)
+    risks = window.summary.risk_counts()
+    risk, count = next((r, n) for r, n in risks.items() if n)
+    window.summary.riskClicked.emit(str(risk))
+    qtbot.waitUntil(lambda: window.filter.rowCount() == count, timeout=2000)
+    window.filter_bar.clear()
     # free-text filter
     first = window.results.result_at(0).indicator
     qtbot.keyClicks(window.search, first)

@@ -42,6 +42,9 @@ from ..pulsedive.parse import parse_links
 from ..secrets import get_key
 from .app import DemoService
 from .detail import DetailPane
+from .filter_bar import FilterBar
+from .result_actions import ResultActions
+from .summary_strip import SummaryStrip
 from .models import IndicatorsModel, ResultsFilter, ResultsModel
 from .runner import RunController
 from .settings import AppSettings
@@ -125,21 +128,23 @@ class MainWindow(QMainWindow):
             controls.addWidget(widget)
         controls.addWidget(self.progress, 1)
 
-        self.search = QLineEdit(objectName="resultFilter")
-        self.search.setPlaceholderText("Filter results: indicator, threat, feed, country...")
-        self.search.setAccessibleName("Filter results")
+        self.filter_bar = FilterBar(self.filter, self)
+        self.search = self.filter_bar.findChild(QLineEdit, "resultFilter")
+        self.summary = SummaryStrip(self)
         self.result_view = QTableView(objectName="resultTable")
         self.result_view.setModel(self.filter)
         self.result_view.setSortingEnabled(True)
         self.result_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.result_view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.result_view.setAccessibleName("Lookup results")
+        self.result_actions = ResultActions(self.result_view, self.filter, self.results, self)
         self.detail = DetailPane(self)
         right = QSplitter(Qt.Orientation.Vertical)
         table_box = QWidget()
         table_layout = QVBoxLayout(table_box)
         table_layout.setContentsMargins(0, 0, 0, 0)
-        table_layout.addWidget(self.search)
+        table_layout.addWidget(self.filter_bar)
+        table_layout.addWidget(self.summary)
         table_layout.addWidget(self.result_view)
         right.addWidget(table_box)
         right.addWidget(self.detail)
@@ -172,7 +177,8 @@ class MainWindow(QMainWindow):
         menu.addAction(QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close))
         run_action = QAction("Run", self, shortcut=QKeySequence("Ctrl+Return"), triggered=self.start_run)
         cancel_action = QAction("Cancel", self, shortcut=QKeySequence("Esc"), triggered=self.cancel_run)
-        self.addActions([run_action, cancel_action])
+        find_action = QAction("Filter results", self, shortcut=QKeySequence.StandardKey.Find, triggered=lambda: self.filter_bar.focus_text())
+        self.addActions([run_action, cancel_action, find_action])
 
     def _connect(self) -> None:
         self.paste.textChanged.connect(self._extract_timer.start)
@@ -180,10 +186,15 @@ class MainWindow(QMainWindow):
         self.run_button.clicked.connect(self.start_run)
         self.pause_button.clicked.connect(self.toggle_pause)
         self.cancel_button.clicked.connect(self.cancel_run)
-        self.search.textChanged.connect(self.filter.set_text)
+        self.summary.riskClicked.connect(self.filter_bar.show_only_risk)
+        self.result_actions.requeryRequested.connect(self.requery)
+        self.result_actions.scanRequested.connect(self.requery)
+        self.result_actions.openRequested.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
+        self.result_actions.copied.connect(lambda text: self.status.setText(f"Copied {len(text.splitlines())} indicators."))
         self.result_view.selectionModel().currentRowChanged.connect(self._show_selected)
         self.controller.runStarted.connect(self.results.set_results)
         self.controller.resultsReady.connect(self.results.update_rows)
+        self.controller.resultsReady.connect(lambda _rows: self.summary.update_counts(self.results.results()))
         self.controller.progressChanged.connect(self._progress)
         self.controller.finished.connect(self._finished)
         self.controller.failed.connect(self._failed)
@@ -346,6 +357,7 @@ class MainWindow(QMainWindow):
                     setattr(current, name, getattr(new, name))
                 rows.append(row)
         self.results.update_rows(rows)
+        self.summary.update_counts(self.results.results())
         self._show_selected(self.result_view.currentIndex(), None)
         self.status.setText(f"{action.capitalize()} {len(items)} indicators: done.")
 
@@ -378,6 +390,7 @@ class MainWindow(QMainWindow):
         self.status.setText(". ".join(parts) + ".")
 
     def _finished(self, results: list) -> None:
+        self.summary.update_counts(results)
         if self._history is not None and self._run_id is not None:
             cancelled = any(r.error and "cancelled" in r.error for r in results)
             self._history.finish_run(self._run_id, "cancelled" if cancelled else "finished")
