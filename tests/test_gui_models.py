@@ -185,8 +185,12 @@ def test_filter_follows_updates_and_sorts_by_severity(qapp):
     proxy.set_statuses({Status.FOUND})
     assert proxy.rowCount() == 4
     results[3].status, results[3].intel = Status.FOUND, Intel(risk=Risk.MEDIUM, threats=[Threat(None, "Late")])
-    model.update_rows([3])  # dynamic filter and sort pick the update up
+    model.update_rows([3])  # the dynamic filter picks the update up...
     assert proxy.rowCount() == 5
+    # ...but rows keep their place while a run updates them (no jumping under the cursor),
+    # until the order is re-applied (the window does so when the run ends)
+    assert [proxy.data(proxy.index(r, C.RISK)) for r in range(5)] != ["critical", "high", "medium", "low", "retired"]
+    model.resort()
     assert [proxy.data(proxy.index(r, C.RISK)) for r in range(5)] == ["critical", "high", "medium", "low", "retired"]
     proxy.set_text("late")
     assert proxy.rowCount() == 1  # the free-text haystack was refreshed too
@@ -211,6 +215,8 @@ def test_ten_thousand_rows_and_batched_updates(qapp):
     assert spies["modelReset"].count() == 1
     assert spies["layoutChanged"].count() == 0 and spies["rowsInserted"].count() == 0
     assert spies["dataChanged"].count() == 200  # one per batch, not one per row
+    model.resort()  # one sort in Python at the end of the run
+    assert spies["layoutChanged"].count() == 1
     assert proxy.data(proxy.index(0, C.RISK)) == "critical"
     proxy.set_risks({Risk.HIGH})
     assert proxy.rowCount() == sum(1 for r in results if r.risk is Risk.HIGH)
@@ -280,3 +286,14 @@ def test_indicators_model_text_is_safe(qapp):
     assert model.data(model.index(0, IndicatorColumn.COUNT), SortRole) == 3
     assert model.data(model.index(0, IndicatorColumn.TYPE), ResultRole) is item
     assert model.rowCount(model.index(0, 0)) == 0 and model.data(QModelIndex()) is None
+
+
+def test_updates_reach_the_right_rows_after_sorting(qapp):
+    results = sample()
+    model = model_with(results)
+    model.sort(C.INDICATOR, Qt.SortOrder.DescendingOrder)
+    target = results[0]  # the engine reports updates by its own (set_results) order
+    spy = QSignalSpy(model.dataChanged)
+    model.update_rows([0])
+    row = next(r for r in range(model.rowCount()) if model.result_at(r) is target)
+    assert spy.count() == 1 and spy.at(0)[0].row() == row == spy.at(0)[1].row()

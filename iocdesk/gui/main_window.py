@@ -313,7 +313,6 @@ class MainWindow(QMainWindow):
         )
         if self._history is not None and self._run_id is not None:
             self._history.add_items(self._run_id, items)
-        self.results.set_results([])
         self.detail.show_result(None)
         self.controller.start(self._engine, items)
 
@@ -357,6 +356,7 @@ class MainWindow(QMainWindow):
                     setattr(current, name, getattr(new, name))
                 rows.append(row)
         self.results.update_rows(rows)
+        self.results.resort()
         self.summary.update_counts(self.results.results())
         self._show_selected(self.result_view.currentIndex(), None)
         self.status.setText(f"{action.capitalize()} {len(items)} indicators: done.")
@@ -391,6 +391,7 @@ class MainWindow(QMainWindow):
 
     def _finished(self, results: list) -> None:
         self.summary.update_counts(results)
+        self.results.resort()  # rows kept their place during the run; now the chosen order
         if self._history is not None and self._run_id is not None:
             cancelled = any(r.error and "cancelled" in r.error for r in results)
             self._history.finish_run(self._run_id, "cancelled" if cancelled else "finished")

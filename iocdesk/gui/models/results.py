@@ -97,19 +97,26 @@ class ResultsModel(QAbstractTableModel):
     def __init__(self, parent=None, *, defang_display: bool = False) -> None:
         super().__init__(parent)
         self._results: list[LookupResult] = []
+        self._given: list[LookupResult] = []  # in set_results order: update_rows indices refer to it
+        self._row_of: dict[int, int] = {}  # id(result) -> current row
+        self._sorted: tuple[int, Qt.SortOrder] | None = None
         self._haystacks: dict[int, str] = {}
         self._defang = defang_display
 
     # -- API ---------------------------------------------------------------------------------
     def set_results(self, results: Iterable[LookupResult]) -> None:
         self.beginResetModel()
-        self._results = list(results)
+        self._given = list(results)
+        self._results = list(self._given)
+        self._row_of = {id(r): row for row, r in enumerate(self._results)}
         self._haystacks.clear()
         self.endResetModel()
 
     def update_rows(self, indices: Iterable[int]) -> None:
-        """Repaint these rows: one dataChanged per contiguous run of rows."""
-        rows = sorted({i for i in indices if 0 <= i < len(self._results)})
+        """Repaint the results at these positions of the list given to ``set_results``
+        (the engine's order), wherever sorting has put them: one dataChanged per run of rows."""
+        given = self._given
+        rows = sorted({self._row_of[id(given[i])] for i in indices if 0 <= i < len(given)})
         if not rows:
             return
         for row in rows:
@@ -126,6 +133,29 @@ class ResultsModel(QAbstractTableModel):
 
     def result_at(self, row: int) -> LookupResult:
         return self._results[row]
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the rows in Python: one key per row, comparisons in C. (Sorting in the proxy
+        would call data(SortRole) from C++ twice per comparison: 100 ms for 2,000 rows.)
+        Rows keep their place while answers arrive; ``resort()`` re-applies the order."""
+        if not 0 <= column < len(ResultColumn):
+            return
+        self._sorted = (column, order)
+        key_column = ResultColumn(column)
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        held = [(self._results[index.row()], index.column()) for index in persistent]
+        keyed = [(self._sort_key(r, key_column), r) for r in self._results]
+        keyed.sort(key=lambda pair: pair[0], reverse=order == Qt.SortOrder.DescendingOrder)
+        self._results = [r for _, r in keyed]
+        self._row_of = {id(r): row for row, r in enumerate(self._results)}
+        self._haystacks.clear()
+        self.changePersistentIndexList(persistent, [self.index(self._row_of[id(r)], col) for r, col in held])
+        self.layoutChanged.emit()
+
+    def resort(self) -> None:
+        if self._sorted is not None:
+            self.sort(*self._sorted)
 
     def results(self) -> list[LookupResult]:
         return list(self._results)
@@ -273,7 +303,12 @@ class ResultsFilter(QSortFilterProxyModel):
         self._statuses: frozenset | None = None
         self._text = ""
         self.setSortRole(SortRole)
-        self.setDynamicSortFilter(True)
+        self.setDynamicSortFilter(True)  # for filtering; sorting is the source model's job
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        source = self.sourceModel()
+        if source is not None:
+            source.sort(column, order)
 
     def set_risks(self, risks: Iterable[Risk | str | None] | None) -> None:
         self._change("_risks", None if risks is None else frozenset(None if r is None else Risk(r) for r in risks))
