@@ -165,3 +165,25 @@ def test_requery_and_passive_scan_of_unknown_rows(window, qtbot):
     qtbot.waitUntil(task.done, timeout=30000)
     assert all(r.status in (Status.SCANNED, Status.NOT_FOUND) for r in unknown)
     assert any(r.status is Status.SCANNED for r in unknown)
+
+
+def test_history_reopen_and_resume_a_cancelled_run(window, qtbot):
+    from iocdesk.core.results import Status
+
+    qtbot.waitUntil(lambda: window.indicators.rowCount() >= 10, timeout=5000)
+    window.start_run()
+    qtbot.waitUntil(lambda: window.progress.value() >= 2, timeout=10000)
+    window.cancel_run()
+    qtbot.waitUntil(lambda: not window.controller.is_running, timeout=2000)
+    run_id = window._run_id
+    window.open_history()
+    dialog = window.history_dialog
+    assert dialog.selected_run().id == run_id
+    dialog.resumeRequested.emit(run_id)  # what the Resume button does
+    qtbot.waitUntil(lambda: not window.controller.is_running and window.progress.value() == window.progress.maximum(), timeout=30000)
+    statuses = [window.results.result_at(r).status for r in range(window.results.rowCount())]
+    assert Status.PENDING not in statuses and Status.SKIPPED not in statuses
+    window.results.set_results([])
+    window.reopen_run(run_id)
+    assert window.results.rowCount() == len(statuses) and "reopened" in window.status.text()
+    dialog.close()

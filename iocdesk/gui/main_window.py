@@ -171,6 +171,8 @@ class MainWindow(QMainWindow):
         self.demo_action = QAction("Try &demo data", self, triggered=self.start_demo)
         self.demo_action.setEnabled(self._demo is None)
         menu.addAction(self.demo_action)
+        history_action = QAction("&History...", self, shortcut=QKeySequence("Ctrl+H"), triggered=self.open_history)
+        menu.addAction(history_action)
         settings_action = QAction("&Settings...", self, shortcut=QKeySequence("Ctrl+,"), triggered=self.open_settings)
         menu.addAction(settings_action)
         menu.addSeparator()
@@ -284,6 +286,10 @@ class MainWindow(QMainWindow):
         if not items:
             self.status.setText("Nothing to look up: paste text or open a file first.")
             return
+        self._launch(items)
+
+    def _launch(self, items: list, run_id: int | None = None) -> None:
+        """Run the engine over ``items`` (Indicators, or a saved run's LookupResults to resume)."""
         if self._demo is not None:
             key, base_url = None, self._demo.base_url
         else:
@@ -297,9 +303,9 @@ class MainWindow(QMainWindow):
         kwargs = self.settings.client_kwargs()
         kwargs["base_url"] = base_url
         self._client = PulsediveClient(key, **kwargs)
-        self._open_stores(account_fingerprint(key), base_url, len(items))
+        self._open_stores(account_fingerprint(key), base_url, len(items), resume=run_id)
         options = self.settings.engine_options()
-        if any(not item.lookup_by_default for item in items):
+        if any(isinstance(item, Indicator) and not item.lookup_by_default for item in items):
             options.include_private = True  # the analyst ticked a private address on purpose
         if self._demo is not None:  # the sandbox runs on this machine: no account quota to respect
             options.limits = RateLimits(per_second=10.0)
@@ -311,15 +317,19 @@ class MainWindow(QMainWindow):
             run_id=self._run_id,
             listener=self.controller,
         )
-        if self._history is not None and self._run_id is not None:
+        if self._history is not None and self._run_id is not None and run_id is None:
             self._history.add_items(self._run_id, items)
         self.detail.show_result(None)
         self.controller.start(self._engine, items)
 
-    def _open_stores(self, account: str, base_url: str, total: int) -> None:
+    def _open_stores(self, account: str, base_url: str, total: int, *, resume: int | None = None) -> None:
         try:
             self._history = self._history or History()
-            self._run_id = self._history.start_run(RunMeta(sources=["pasted text"], total=total, base_url=base_url))
+            if resume is not None:
+                self._history.resume_run(resume)
+                self._run_id = resume
+            else:
+                self._run_id = self._history.start_run(RunMeta(sources=["pasted text"], total=total, base_url=base_url))
             if self.settings.use_cache:
                 self._cache = self._cache or LookupCache(ttl=self.settings.cache_ttl_hours * 3600)
                 self._cache.set_scope(account, base_url)
@@ -437,6 +447,37 @@ class MainWindow(QMainWindow):
         dialog.settingsApplied.connect(lambda: apply_theme(self.settings.theme))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+
+    def open_history(self) -> None:
+        from .history_panel import HistoryDialog
+
+        self._history = self._history or History()
+        self._history.mark_interrupted_runs()
+        dialog = HistoryDialog(self._history, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.openRequested.connect(self.reopen_run)
+        dialog.resumeRequested.connect(self.resume_run)
+        dialog.open()
+        self.history_dialog = dialog
+
+    def reopen_run(self, run_id: int) -> None:
+        if self.controller.is_running:
+            return
+        meta, results = self._history.load_run(run_id)
+        self.results.set_results(results)
+        self.results.resort()
+        self.summary.update_counts(results)
+        self.detail.show_result(None)
+        self.status.setText(f"Run {run_id} of {meta.created[:16].replace('T', ' ')} UTC reopened: {len(results)} indicators.")
+
+    def resume_run(self, run_id: int) -> None:
+        """Look up what an interrupted run has not yet; what it fetched stays as it was."""
+        if self.controller.is_running:
+            return
+        _, results = self._history.load_run(run_id)
+        pending = sum(r.status == "pending" for r in results)
+        self.status.setText(f"Resuming run {run_id}: {pending} indicators left.")
+        self._launch(results, run_id=run_id)
 
     def _load_links(self, iid: int) -> None:
         if self._client is None:
