@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QWidget
 
 from iocdesk.core.results import Status
 from iocdesk.gui.app import demo_service
@@ -187,3 +188,19 @@ def test_history_reopen_and_resume_a_cancelled_run(window, qtbot):
     window.reopen_run(run_id)
     assert window.results.rowCount() == len(statuses) and "reopened" in window.status.text()
     dialog.close()
+
+
+def test_keyboard_only_tab_order(plain_window, qtbot):
+    win = plain_window
+    win.paste.setFocus()
+    order = []
+    widget = win.paste
+    for _ in range(7):
+        widget = widget.nextInFocusChain()
+        while not (widget.focusPolicy() & Qt.FocusPolicy.TabFocus) or not widget.isEnabled() or not widget.isVisible():
+            widget = widget.nextInFocusChain()
+        order.append(widget.objectName())
+    assert order[:2] == ["indicatorTable", "runButton"]
+    assert "resultFilter" in order and order.index("resultFilter") < order.index("resultTable")
+    for name in ("runButton", "pauseButton", "cancelButton", "resultTable", "indicatorTable", "resultFilter"):
+        assert win.findChild(QWidget, name).accessibleName() or win.findChild(QWidget, name).text()

@@ -104,3 +104,29 @@ def test_key_commands_store_the_key_in_the_secret_service_only(secret_service_ke
     for path in tmp_path.rglob("*"):
         if path.is_file():
             assert key.encode() not in path.read_bytes()
+
+
+@pytest.mark.secret_service
+def test_settings_dialog_saves_and_deletes_the_key_in_the_secret_service(secret_service_keyring, qtbot, tmp_path):
+    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtWidgets import QPushButton
+
+    from iocdesk.gui.settings import AppSettings
+    from iocdesk.gui.settings_dialog import SettingsDialog
+
+    key = "c0ffee42" * 8
+    ini = tmp_path / "settings.ini"
+    dialog = SettingsDialog(AppSettings(QSettings(str(ini), QSettings.Format.IniFormat)))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    from PySide6.QtWidgets import QLabel
+
+    assert any("SecretService" in label.text().replace(" ", "") for label in dialog.findChildren(QLabel))  # names the backend
+    qtbot.keyClicks(dialog.key_edit, key)
+    qtbot.mouseClick(dialog.findChild(QPushButton, "saveKeyButton"), Qt.MouseButton.LeftButton)
+    try:
+        assert keyring.get_password("iocdesk", "pulsedive-api-key") == key
+        qtbot.mouseClick(dialog.findChild(QPushButton, "okButton"), Qt.MouseButton.LeftButton)
+        assert key.encode() not in ini.read_bytes()
+    finally:
+        keyring.delete_password("iocdesk", "pulsedive-api-key")

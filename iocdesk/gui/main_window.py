@@ -159,6 +159,12 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.resize(1200, 760)
 
+        # Keyboard-only use: text -> indicators -> run controls -> filter -> results -> detail.
+        chain = [self.paste, self.indicator_view, self.run_button, self.pause_button, self.cancel_button,
+                 self.search, self.result_view, self.detail]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
+
         self._extract_timer = QTimer(self, singleShot=True, interval=_EXTRACT_DELAY_MS)
         self._add_actions()
 

@@ -1,8 +1,9 @@
-"""Light and dark palettes; "system" keeps what the platform style chose (Qt follows the OS there)."""
+"""Light and dark palettes; "system" follows the OS's dark mode where Qt can tell, else the platform style."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 _system_palette: QPalette | None = None
@@ -30,6 +31,13 @@ def _dark() -> QPalette:
     return palette
 
 
+def _os_prefers_dark() -> bool:
+    """Qt >= 6.5 reports the OS colour scheme where the platform exposes it."""
+    hints = QGuiApplication.styleHints()
+    scheme = getattr(hints, "colorScheme", None)
+    return scheme is not None and scheme() == Qt.ColorScheme.Dark
+
+
 def apply_theme(theme: str) -> None:
     """``system``, ``light`` or ``dark``, for the whole application."""
     global _system_palette
@@ -38,6 +46,8 @@ def apply_theme(theme: str) -> None:
         return
     if _system_palette is None:
         _system_palette = QPalette(app.palette())
+    if theme == "system" and _os_prefers_dark():
+        theme = "dark"
     if theme == "dark":
         app.setPalette(_dark())
     elif theme == "light":
