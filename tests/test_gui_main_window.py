@@ -204,3 +204,59 @@ def test_keyboard_only_tab_order(plain_window, qtbot):
     assert "resultFilter" in order and order.index("resultFilter") < order.index("resultTable")
     for name in ("runButton", "pauseButton", "cancelButton", "resultTable", "indicatorTable", "resultFilter"):
         assert win.findChild(QWidget, name).accessibleName() or win.findChild(QWidget, name).text()
+
+
+def test_network_down_is_one_plain_message(plain_window, qtbot, monkeypatch):
+    win = plain_window
+    monkeypatch.setenv("PULSEDIVE_API_KEY", "k")
+    win.settings.api_base_url = "http://127.0.0.1:9/api/"  # nothing listens on the discard port
+    win.settings.rate_per_second = 100
+    win.paste.setPlainText("8.8.8.8 and 1.1.1.1")
+    qtbot.waitUntil(lambda: win.indicators.rowCount() == 2, timeout=5000)
+    win.start_run()
+    qtbot.waitUntil(lambda: "No lookup succeeded" in win.status.text(), timeout=30000)
+    from PySide6.QtWidgets import QMessageBox
+
+    assert len([box for box in win.findChildren(QMessageBox) if box.objectName() == "notice"]) == 1
+
+
+def test_the_app_process_exits_within_two_seconds_of_closing_mid_run(tmp_path):
+    """Every request hangs on the server; closing the window still ends the process at once."""
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "close_mid_run.py"
+    script.write_text(
+        """
+import contextlib, os, sys
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+import iocdesk.gui.app as app
+from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
+
+@contextlib.contextmanager
+def hanging_demo():
+    with SandboxServer(SandboxConfig(timeout_rate=1.0, timeout_seconds=25)) as server:
+        yield app.DemoService(server.base_url, app.demo_sample_text(server))
+
+app.demo_service = hanging_demo
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+def drive():
+    window = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "mainWindow")
+    QTimer.singleShot(600, window.start_run)
+    QTimer.singleShot(1500, lambda: (print("closing", flush=True), window.close()))
+
+QTimer.singleShot(0, drive)
+sys.exit(app.run_gui(demo=True))
+"""
+    )
+    env = {**__import__("os").environ, "IOCDESK_BASEDIR": str(tmp_path / "base")}
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    line = proc.stdout.readline()
+    closed_at = time.monotonic()
+    assert b"closing" in line, proc.stderr.read()[-2000:]
+    proc.wait(timeout=20)
+    assert time.monotonic() - closed_at < 2.0
+    assert proc.returncode == 0

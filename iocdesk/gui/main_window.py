@@ -36,6 +36,7 @@ from ..core.extract import IndicatorCollector, extract
 from ..core.importers import InputError, iter_chunks
 from ..core.indicators import Indicator
 from ..core.limiter import RateLimits
+from ..core.results import Status
 from ..core.store import History, LookupCache, RunMeta, account_fingerprint
 from ..pulsedive.client import Outcome, PulsediveClient
 from ..pulsedive.parse import parse_links
@@ -407,6 +408,11 @@ class MainWindow(QMainWindow):
 
     def _finished(self, results: list) -> None:
         self.summary.update_counts(results)
+        answered = [r for r in results if r.status in (Status.FOUND, Status.NOT_FOUND, Status.SCANNED)]
+        failed = [r for r in results if r.status is Status.ERROR]
+        if failed and not answered and not (self._engine and self._engine.stop_reason):
+            # Nothing got through (network down, proxy refusing...): say it once, not per row.
+            self._failed(f"No lookup succeeded: {failed[0].error}. Check the network, proxy and API URL in Settings.")
         self.results.resort()  # rows kept their place during the run; now the chosen order
         if self._history is not None and self._run_id is not None:
             cancelled = any(r.error and "cancelled" in r.error for r in results)
