@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+from ..core.display import reveal
 from ..core.engine import EngineOptions, LookupEngine, Progress, ScanPolicy
 from ..core.export.tabular import results_document, write_csv, write_json
 from ..core.extract import IndicatorCollector
@@ -194,12 +195,9 @@ class ProgressBar:
             self._stream.flush()
 
 
-_CONTROL = {c: "?" for c in [*range(0x20), 0x7F, *range(0x80, 0xA0), 0x202E, 0x202D, 0x2066, 0x2067, 0x2068]}
-
-
 def terminal_safe(text: str) -> str:
     """Intel text is attacker-influenced: no escape sequences or bidi overrides reach the terminal."""
-    return text.translate(_CONTROL)
+    return reveal(text)
 
 
 def print_summary(results: list[LookupResult], out: Any) -> None:

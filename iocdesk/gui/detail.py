@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.display import HIDDEN_CATEGORIES, reveal
 from ..core.refang import defang, refang_value
 from ..core.results import LookupResult, Risk, Status
 
@@ -59,31 +60,10 @@ MAX_CELL = 2000  # characters of one value shown in a label or cell; the raw JSO
 
 # -- safe text -------------------------------------------------------------------------
 
-_ESCAPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
-
-
-def _escape_char(ch: str) -> str:
-    return f"<U+{ord(ch):04X}>"
-
-
 def visible_text(value: object, *, multiline: bool = False, limit: int | None = MAX_CELL) -> str:
-    """``value`` as text that shows what it is: control, format (bidi overrides,
-    zero-width...) and separator characters become ``<U+XXXX>``.
-
-    ``multiline`` keeps line feeds and tabs (for multi-line views). ``limit``
-    cuts very long text, saying how much was left out.
-    """
-    text = "" if value is None else str(value)
-    out = []
-    for ch in text:
-        if (multiline and ch in "\n\t") or unicodedata.category(ch) not in _ESCAPED_CATEGORIES:
-            out.append(ch)
-        else:
-            out.append(_escape_char(ch))
-    shown = "".join(out)
-    if limit is not None and len(shown) > limit:
-        shown = f"{shown[:limit]}… ({len(shown) - limit} more characters)"
-    return shown
+    """``value`` as text that shows what it is (see iocdesk.core.display); ``multiline``
+    keeps line feeds and tabs, ``limit`` cuts very long text, saying how much was left out."""
+    return reveal(value, keep="\n\t" if multiline else "", limit=limit)
 
 
 def _json_text(raw: object) -> str:
@@ -94,7 +74,7 @@ def _json_text(raw: object) -> str:
         text = repr(raw)
     out = []
     for ch in text:
-        if ch not in "\n" and unicodedata.category(ch) in _ESCAPED_CATEGORIES:
+        if ch not in "\n" and unicodedata.category(ch) in HIDDEN_CATEGORIES:
             # json.dumps already escaped C0 controls; these remain (bidi, U+2028, C1...)
             code = ord(ch)
             if code > 0xFFFF:
@@ -123,7 +103,7 @@ def is_pulsedive_url(url: object) -> bool:
         and not parts.username
         and not parts.password
         and url.startswith("https://pulsedive.com/")
-        and not any(unicodedata.category(ch) in _ESCAPED_CATEGORIES or ch.isspace() for ch in url)
+        and not any(unicodedata.category(ch) in HIDDEN_CATEGORIES or ch.isspace() for ch in url)
     )
 
 

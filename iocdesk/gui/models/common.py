@@ -10,12 +10,12 @@ looks like HTML. Risk is shown as text plus a colour icon, never colour alone.
 from __future__ import annotations
 
 import html
-import unicodedata
 from collections.abc import Iterable
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
+from ...core.display import reveal
 from ...core.results import Risk
 
 _Role = Qt.ItemDataRole
@@ -25,27 +25,12 @@ RiskColorRole = int(_Role.UserRole) + 3  # QColor of the risk, for delegates and
 _Index = QModelIndex | QPersistentModelIndex
 
 # -- safe text -------------------------------------------------------------------------------
-_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _TOOLTIP_MAX = 4000
 
 
-def _escape_char(ch: str) -> str:
-    if ch in _NAMED:
-        return _NAMED[ch]
-    code = ord(ch)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
-
-
-_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
-
-
 def safe_text(value: object) -> str:
-    """One line of plain text showing what ``value`` really is: control, bidi, zero-width
-    and other invisible format characters become visible escapes (U+202E -> ``\\u202e``)."""
-    text = "" if value is None else str(value)
-    if text.isascii() and text.isprintable():
-        return text
-    return "".join(_escape_char(ch) if unicodedata.category(ch) in _UNSAFE_CATEGORIES else ch for ch in text)
+    """One line of plain text showing what ``value`` really is (see iocdesk.core.display)."""
+    return reveal(value)
 
 
 def tooltip_html(lines: Iterable[object]) -> str:
