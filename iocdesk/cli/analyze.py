@@ -12,14 +12,15 @@ from typing import Any
 
 from ..core.display import reveal
 from ..core.engine import EngineOptions, LookupEngine, Progress, ScanPolicy
-from ..core.export.tabular import results_document, write_csv, write_json
+from ..core.export.report import Report
 from ..core.extract import IndicatorCollector
 from ..core.limiter import RateLimits
 from ..core.results import LookupResult, Risk, Status
 from ..pulsedive.client import DEFAULT_BASE_URL, PulsediveClient
 from ..core.store import account_fingerprint
 from ..secrets import ENV_VAR, get_key
-from .common import EXIT_INTERRUPTED, EXIT_KEY, EXIT_OK, EXIT_USAGE, error, positive_float, positive_int, read_inputs, warn
+from .common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_KEY, EXIT_OK, EXIT_USAGE, error, positive_float, positive_int, read_inputs, warn
+from .exports import add_export_arguments, write_exports
 from .runs import open_stores, record_run_end, start_run
 
 
@@ -35,8 +36,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     an.add_argument("paths", nargs="*", metavar="PATH", help="files to read; '-' or nothing reads standard input")
     add_engine_arguments(an)
-    an.add_argument("--json", metavar="FILE", help="write the results as JSON (generated, summary, results)")
-    an.add_argument("--csv", metavar="FILE", help="write the results as CSV (UTF-8, formula-safe)")
+    add_export_arguments(an)
     an.add_argument("--quiet", action="store_true", help="no progress bar and no summary table")
     an.set_defaults(handler=run)
 
@@ -102,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
     if not readable:
         return EXIT_USAGE
     indicators = collector.results()
+    args.sources = sources
     with pulsedive_client(args) as connection:
         if connection is None:
             return EXIT_KEY
@@ -126,17 +127,16 @@ def execute(client: PulsediveClient, args: argparse.Namespace, items: list[Any],
         return EXIT_KEY
     if engine.stop_reason:
         warn(f"{engine.stop_reason} (run {run_id}: `iocdesk history resume {run_id}`)")
-    document = results_document(results, {"id": run_id, "api_url": client.base_url, "scan": args.scan})
-    if args.json:
-        write_json(args.json, document)
-    if args.csv:
-        write_csv(args.csv, results)
+    report = Report(
+        results, run_id=run_id, sources=getattr(args, "sources", []) or [], scan=args.scan, api_url=client.base_url
+    )
+    exported = write_exports(report, args)
     if show:
         print_summary(results, sys.stdout)
     if interrupted:
         warn(f"interrupted; run {run_id} is saved: `iocdesk history resume {run_id}`")
         return EXIT_INTERRUPTED
-    return EXIT_OK
+    return EXIT_OK if exported else EXIT_FAILED
 
 
 def _run_cancellable(engine: LookupEngine, items: list[Any]) -> bool:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..core.export.tabular import results_document, write_csv, write_json
+from ..core.export.report import Report
 from ..core.store import History
 from .analyze import add_engine_arguments, execute, print_summary, pulsedive_client
-from .common import EXIT_KEY, EXIT_OK, EXIT_USAGE, error
+from .common import EXIT_FAILED, EXIT_KEY, EXIT_OK, EXIT_USAGE, error
+from .exports import add_export_arguments, write_exports
 from .runs import open_stores, planned_to_indicators
 
 
@@ -19,13 +20,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     lp.add_argument("--limit", type=int, default=20)
     sp = actions.add_parser("show", help="a run's results")
     sp.add_argument("run_id", type=int)
-    sp.add_argument("--json", metavar="FILE", help="write the results as JSON")
-    sp.add_argument("--csv", metavar="FILE", help="write the results as CSV")
+    add_export_arguments(sp)
     rp = actions.add_parser("resume", help="look up what an interrupted run has not yet")
     rp.add_argument("run_id", type=int)
     add_engine_arguments(rp)
-    rp.add_argument("--json", metavar="FILE")
-    rp.add_argument("--csv", metavar="FILE")
+    add_export_arguments(rp)
     rp.add_argument("--quiet", action="store_true")
     hp.set_defaults(handler=run)
 
@@ -55,12 +54,10 @@ def _show(args: argparse.Namespace) -> int:
         except KeyError:
             error(f"no run {args.run_id}")
             return EXIT_USAGE
-    if args.json:
-        write_json(args.json, results_document(results, {"id": args.run_id, "created": meta.created}))
-    if args.csv:
-        write_csv(args.csv, results)
+    report = Report(results, run_id=args.run_id, created=meta.created, sources=list(meta.sources), scan=meta.scan or "off")
+    exported = write_exports(report, args)
     print_summary(results, sys.stdout)
-    return EXIT_OK
+    return EXIT_OK if exported else EXIT_FAILED
 
 
 def _resume(args: argparse.Namespace) -> int:
