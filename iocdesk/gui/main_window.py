@@ -11,10 +11,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.engine import LookupEngine, ScanPolicy
+from ..core.export.report import DEFAULT_SUBJECT, Report
 from ..core.extract import IndicatorCollector, extract
 from ..core.importers import InputError, iter_chunks
 from ..core.indicators import Indicator
@@ -178,6 +180,15 @@ class MainWindow(QMainWindow):
         self.demo_action = QAction("Try &demo data", self, triggered=self.start_demo)
         self.demo_action.setEnabled(self._demo is None)
         menu.addAction(self.demo_action)
+        export = menu.addMenu("&Export")
+        export.addAction(QAction("Excel &workbook...", self, shortcut=QKeySequence("Ctrl+E"), triggered=lambda: self.export("xlsx")))
+        export.addAction(QAction("&CSV...", self, triggered=lambda: self.export("csv")))
+        export.addAction(QAction("&JSON...", self, triggered=lambda: self.export("json")))
+        export.addAction(QAction("&STIX 2.1 bundle...", self, triggered=lambda: self.export("stix")))
+        export.addSeparator()
+        export.addAction(QAction("Create e-mail &draft...", self, triggered=self.email_draft))
+        export.addAction(QAction("E-mail &link (short summary, no attachment)", self, triggered=self.email_link))
+        export.addAction(QAction("Copy &summary for chat", self, triggered=self.copy_summary))
         history_action = QAction("&History...", self, shortcut=QKeySequence("Ctrl+H"), triggered=self.open_history)
         menu.addAction(history_action)
         settings_action = QAction("&Settings...", self, shortcut=QKeySequence("Ctrl+,"), triggered=self.open_settings)
@@ -459,6 +470,86 @@ class MainWindow(QMainWindow):
         dialog.settingsApplied.connect(lambda: apply_theme(self.settings.theme))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+
+    # -- reports ---------------------------------------------------------------------------------
+    def report(self) -> Report | None:
+        results = self.results.results()
+        if not results or self.controller.is_running:
+            self.status.setText("Reports are made from a finished run: run a lookup (or open one from History) first.")
+            return None
+        return Report(results, run_id=self._run_id, scan=self.settings.scan_policy, api_url=self.settings.api_base_url)
+
+    def export(self, kind: str) -> None:
+        report = self.report()
+        if report is None:
+            return
+        names = {"xlsx": "Excel workbook (*.xlsx)", "csv": "CSV (*.csv)", "json": "JSON (*.json)", "stix": "STIX 2.1 bundle (*.json)"}
+        default = f"iocdesk-{report.created[:10]}{'.stix' if kind == 'stix' else ''}.{'json' if kind == 'stix' else kind}"
+        path, _ = QFileDialog.getSaveFileName(self, "Export", default, names[kind])
+        if path:
+            asyncio.ensure_future(self._write_export(kind, report, path))
+
+    async def _write_export(self, kind: str, report: Report, path: str) -> None:
+        from ..core.export import tabular
+
+        def write() -> None:
+            if kind == "xlsx":
+                from ..core.export.xlsx import write_workbook
+
+                write_workbook(report, path)
+            elif kind == "csv":
+                tabular.write_csv(path, report.results)
+            elif kind == "json":
+                tabular.write_json(path, tabular.results_document(report.results, {"id": report.run_id}))
+            else:
+                from ..core.export.stix import write_bundle
+
+                write_bundle(report, path)
+
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, write)
+        except OSError as exc:
+            self._failed(f"Could not write {path}: {exc.strerror or exc}")
+            return
+        self.status.setText(f"Exported {len(report.results)} results to {path}.")
+
+    def email_draft(self) -> None:
+        report = self.report()
+        if report is not None:
+            asyncio.ensure_future(self._email_draft(report))
+
+    async def _email_draft(self, report: Report) -> None:
+        """Write a draft (.eml, workbook attached) next to the exports and open it in the mail client."""
+        from ..core.export.email import build_draft, write_draft
+        from ..core.export.xlsx import write_workbook
+        from ..paths import data_dir
+
+        folder = data_dir() / "drafts"
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = folder / f"iocdesk-{report.created[:19].replace(':', '')}"
+
+        def write() -> Path:
+            workbook = write_workbook(report, stem.with_suffix(".xlsx"))
+            return write_draft(build_draft(report, attachment=workbook), stem.with_suffix(".eml"))
+
+        draft = await asyncio.get_running_loop().run_in_executor(None, write)
+        self.status.setText(f"E-mail draft written to {draft}; opening it in the mail client.")
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(draft)))
+
+    def email_link(self) -> None:
+        from ..core.export.email import mailto_url
+
+        report = self.report()
+        if report is not None:
+            QDesktopServices.openUrl(QUrl(mailto_url(report, [], DEFAULT_SUBJECT)))
+
+    def copy_summary(self) -> None:
+        from ..core.export.email import copy_summary
+
+        report = self.report()
+        if report is not None:
+            QGuiApplication.clipboard().setText(copy_summary(report))
+            self.status.setText("Summary copied: paste it into the chat.")
 
     def open_history(self) -> None:
         from .history_panel import HistoryDialog
