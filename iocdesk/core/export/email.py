@@ -35,7 +35,8 @@ SUMMARY_TOP = 10
 _CELL_LIMIT = 300  # characters of one table cell before it is cut
 _LIST_ITEMS = 5  # threats / risk factors named per row
 
-# Schemes in free intel text that a client could turn into a link.
+# URLs and other schemes in free intel text that a client could turn into a link.
+_URL_IN_TEXT = re.compile(r"\b(?:https?|ftps?)://[^\s<>\"']+", re.IGNORECASE)
 _SCHEME_IN_TEXT = re.compile(r"\b(https?|ftps?|sftp|javascript|vbscript|data|file|mailto)(\s*:)(//)?", re.IGNORECASE)
 _TEXT_SCHEMES = {"http": "hxxp", "https": "hxxps", "ftp": "fxp", "ftps": "fxps"}
 _LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
@@ -58,7 +59,7 @@ def _defang_text(text: str) -> str:
         scheme = match.group(1)
         return _TEXT_SCHEMES.get(scheme.lower(), scheme) + ("[://]" if match.group(3) else "[:]")
 
-    return _SCHEME_IN_TEXT.sub(repl, text)
+    return _SCHEME_IN_TEXT.sub(repl, _URL_IN_TEXT.sub(lambda m: defang(m.group(), "url"), text))
 
 
 def _safe(value: object, limit: int = _CELL_LIMIT) -> str:
@@ -105,7 +106,8 @@ def _status_line(report: Report) -> str:
 
 
 def _metadata(report: Report) -> list[tuple[str, str]]:
-    rows = [("Run", str(report.run_id) if report.run_id is not None else "not saved"), ("Created", _safe(report.created))]
+    run = str(report.run_id) if report.run_id is not None else "not saved"
+    rows = [("Run", run), ("Created", _safe(report.created))]
     if report.sources:
         rows.append(("Sources", "; ".join(_safe(s, 120) for s in report.sources[:10])))
     rows.append(("Scan", _safe(report.scan)))
@@ -133,7 +135,7 @@ def build_draft(
     message["Subject"] = _one_line(report.subject(subject_template))
     if sender:
         message["From"] = _address(sender)
-    addresses = [_address(a) for a in recipients if a and a.strip()]
+    addresses = [_address(a) for a in recipients or () if a and a.strip()]
     if addresses:
         message["To"] = ", ".join(addresses)
     message["Date"] = formatdate(localtime=True)
@@ -258,7 +260,7 @@ def mailto_url(
 
     A mailto: link cannot carry the workbook: the body says to attach it.
     """
-    to = ",".join(quote(_address(a), safe="@") for a in recipients if a and a.strip())
+    to = ",".join(quote(_address(a), safe="@") for a in recipients or () if a and a.strip())
     subject = _one_line(report.subject(subject_template))[:200]
     head = f"mailto:{to}?subject={quote(subject, safe='')}&body="
     top, more = _top_lines(report, MAILTO_TOP)

@@ -67,7 +67,8 @@ def store_password(settings: SmtpSettings, password: str) -> None:
     try:
         keyring.set_password(SERVICE, settings.keyring_username, password)
     except Exception as exc:  # noqa: BLE001 - the cause could quote the password
-        raise KeyringUnavailable(f"could not store the SMTP password in the OS keyring: {_keyring_reason(exc)}") from None
+        reason = _keyring_reason(exc)
+        raise KeyringUnavailable(f"could not store the SMTP password in the OS keyring: {reason}") from None
 
 
 def delete_password(settings: SmtpSettings) -> bool:
@@ -79,7 +80,8 @@ def delete_password(settings: SmtpSettings) -> bool:
     except keyring.errors.PasswordDeleteError:
         return False
     except Exception as exc:  # noqa: BLE001
-        raise KeyringUnavailable(f"could not delete the SMTP password from the OS keyring: {_keyring_reason(exc)}") from None
+        reason = _keyring_reason(exc)
+        raise KeyringUnavailable(f"could not delete the SMTP password from the OS keyring: {reason}") from None
     return True
 
 
@@ -156,7 +158,9 @@ def send(message: EmailMessage, settings: SmtpSettings, *, timeout: float = 15) 
         raise SendError(f"{where} refused the sender {exc.sender}: {_reply(exc.smtp_error, password)}") from None
     except smtplib.SMTPResponseException as exc:
         raise SendError(f"{where} answered {exc.smtp_code}: {_reply(exc.smtp_error, password)}") from None
-    except smtplib.SMTPServerDisconnected:
+    except smtplib.SMTPServerDisconnected as exc:
+        if isinstance(exc.__context__, TimeoutError):  # smtplib reports a read timeout this way
+            raise SendError(f"{where} did not answer within {timeout:g} seconds") from None
         raise SendError(f"{where} closed the connection unexpectedly") from None
     except smtplib.SMTPException as exc:
         raise SendError(f"sending through {where} failed: {_scrub(str(exc), password)}") from None
@@ -164,7 +168,8 @@ def send(message: EmailMessage, settings: SmtpSettings, *, timeout: float = 15) 
         reason = exc.verify_message or "certificate verification failed"
         raise SendError(f"the TLS certificate of {settings.host} is not trusted: {reason}") from None
     except ssl.SSLError as exc:
-        raise SendError(f"the TLS connection to {where} failed ({exc.reason or 'handshake error'}); check the security mode and port") from None
+        reason = exc.reason or "handshake error"
+        raise SendError(f"the TLS connection to {where} failed ({reason}): check the security mode and port") from None
     except (TimeoutError, socket.timeout):
         raise SendError(f"{where} did not answer within {timeout:g} seconds") from None
     except socket.gaierror:

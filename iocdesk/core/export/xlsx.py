@@ -35,6 +35,7 @@ code path for ten rows and a million, with memory flat in the number of rows.
 from __future__ import annotations
 
 from collections import Counter
+from copy import copy
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -86,6 +87,25 @@ _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=14)
 _LINK_FONT = Font(color="FF0563C1", underline="single")
 _TRUNCATED = "… ({} more characters; Excel cells hold at most 32,767)"
+
+
+def _styled(ws: Any, text: str, proto: Any) -> Any:
+    """A text cell with ``proto``'s style: copying the style array skips openpyxl's
+    per-cell style lookup (hashing fills and fonts), a third of the time for big runs."""
+    cell = WriteOnlyCell(ws, value=None)
+    cell._value, cell.data_type = text, "s"
+    cell._style = copy(proto._style)
+    return cell
+
+
+def _prototypes(ws: Any) -> tuple[dict[Risk, Any], Any]:
+    risks = {}
+    for risk, fill in _RISK_FILLS.items():
+        risks[risk] = WriteOnlyCell(ws, value=None)
+        risks[risk].fill = fill
+    link = WriteOnlyCell(ws, value=None)
+    link.font = _LINK_FONT
+    return risks, link
 
 
 def write_workbook(
@@ -183,7 +203,7 @@ def _plain_result(result: LookupResult, defang: bool) -> list[str]:
     source = getattr(result, "source", None)
     link = pulsedive_link(result)
     if intel is None:
-        intel_part = ["", "", "", "", "", "", "", "", ""]
+        intel_part = [""] * 8
     else:
         intel_part = [
             _join(rf.description for rf in intel.riskfactors),
@@ -200,7 +220,7 @@ def _plain_result(result: LookupResult, defang: bool) -> list[str]:
         str(result.type),
         str(result.status),
         str(result.risk) if result.risk else "",
-        *intel_part[:8],
+        *intel_part,
         "yes" if result.defanged else "no",
         _join(source) if isinstance(source, list | tuple) else _opt(source),
         _opt(result.error),
@@ -210,26 +230,29 @@ def _plain_result(result: LookupResult, defang: bool) -> list[str]:
 
 def _result_rows(results: Sequence[LookupResult], *, defang: bool) -> Iterator[Callable[[Any, int], list[Any]]]:
     """Rows as functions of (sheet, data row number on that sheet), so links can respect the per-sheet cap."""
+    protos: dict[int, tuple[dict[Risk, Any], Any]] = {}
     for result in results:
-        yield lambda ws, n, result=result: _result_row(ws, n, result, defang)
+
+        def make(ws: Any, n: int, result: LookupResult = result) -> list[Any]:
+            if id(ws) not in protos:
+                protos.clear()
+                protos[id(ws)] = _prototypes(ws)
+            return _result_row(ws, n, result, defang, *protos[id(ws)])
+
+        yield make
 
 
-def _result_row(ws: Any, n: int, result: LookupResult, defang: bool) -> list[Any]:
+def _result_row(ws: Any, n: int, result: LookupResult, defang: bool, risk_protos: Any, link_proto: Any) -> list[Any]:
     plain = _plain_result(result, defang)
     row: list[Any] = [_text_cell(ws, v) if v else None for v in plain]
     risk = result.risk
     if risk is not None:
-        cell = WriteOnlyCell(ws, value=None)
-        cell._value, cell.data_type = str(risk), "s"
-        cell.fill = _RISK_FILLS[risk]
-        row[_RISK_COLUMN] = cell
+        row[_RISK_COLUMN] = _styled(ws, str(risk), risk_protos[risk])
     link = pulsedive_link(result)
     if link is not None:
         if n <= EXCEL_MAX_LINKS:
-            cell = WriteOnlyCell(ws, value=None)
-            cell._value, cell.data_type = plain[_LINK_COLUMN], "s"
+            cell = _styled(ws, plain[_LINK_COLUMN], link_proto)
             cell.hyperlink = link
-            cell.font = _LINK_FONT
             row[_LINK_COLUMN] = cell
         else:
             row[_LINK_COLUMN] = link
@@ -353,10 +376,10 @@ def _write_summary(wb: Workbook, report: Report, *, defang: bool) -> None:
         cells: list[Any] = []
         for value in values:
             if isinstance(value, str):
-                value = _text_cell(ws, value)
+                value = _forced(ws, safe_text(value)) if font is not None else _text_cell(ws, value)
+            elif value is not None and font is not None:
+                value = WriteOnlyCell(ws, value=value)
             if font is not None and value is not None:
-                if not isinstance(value, WriteOnlyCell):
-                    value = WriteOnlyCell(ws, value=value) if not isinstance(value, str) else _forced(ws, value)
                 value.font = font
             cells.append(value)
         ws.append(cells)
