@@ -30,7 +30,7 @@ from iocdesk.core.results import Intel, LookupResult, Risk, Status, Threat
 from iocdesk.secrets import SERVICE
 
 TOKEN = "SECRETTOKEN123"
-HOSTILE_THREAT = "<!channel> <https://evil.example|click> & **bold** [x](https://evil.example) <b>hi</b>"
+HOSTILE_THREAT = "<!channel> <https://attacker.test|click> & **bold** [x](HTTP://attacker.test) <b>hi</b>"
 
 
 def make_report(extra: int = 0) -> Report:
@@ -66,14 +66,14 @@ def all_strings(obj) -> list[str]:
 
 
 def assert_defanged(payload) -> None:
-    text = "\n".join(all_strings(payload))
-    for raw in RAW_IOCS:
-        assert raw not in text.replace("[.]", "\0").replace("[:]", "\0").replace("[@]", "\0")
+    text = "\n".join(s for s in all_strings(payload) if not s.startswith("http://adaptivecards.io/"))
     for raw in RAW_IOCS:
         assert raw not in text
     for defanged in DEFANGED:
         assert defanged in text
     assert "quiet" not in text  # not notable
+    assert "://" not in text.lower().replace("[://]", "")  # URLs in threat names are defanged too
+    assert "hxxps[://]attacker.test" in text
 
 
 # -- payloads ----------------------------------------------------------------------
@@ -132,7 +132,8 @@ def test_teams_payload_is_an_adaptive_card_with_plain_text_runs():
     assert {"title": "critical", "value": "1"} in facts
     assert_defanged(payload)
     # TextRuns are plain: the data is shown as written (no markdown to escape)
-    assert any(HOSTILE_THREAT in s for s in all_strings(card))
+    hostile = HOSTILE_THREAT.replace("https://", "hxxps[://]").replace("HTTP://", "hxxp[://]")
+    assert any(hostile in s for s in all_strings(card))
     assert card["body"][0]["inlines"][0]["text"].startswith("Triage <& friends>: ")
     json.dumps(payload)
 
@@ -209,7 +210,7 @@ class Receiver:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True)
         self.thread.start()
 
     def url(self, kind_path: str = f"/services/T000/B000/{TOKEN}") -> str:

@@ -77,5 +77,4 @@ def _post(report: Report, name: str) -> None:
     webhook = chat.load_webhook(name)
     if webhook is None:
         raise ValueError("no such webhook (add it with `iocdesk webhook add`)")
-    builders = {"slack": chat.slack_payload, "teams": chat.teams_payload, "google_chat": chat.google_chat_payload}
-    chat.post(webhook, builders[webhook.kind](report))
+    chat.post(webhook, chat.payload_for(webhook.kind, report))

@@ -6,6 +6,7 @@ import argparse
 import getpass
 import sys
 
+from ..secrets import KeyringUnavailable
 from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, error
 
 KINDS = ("slack", "teams", "google_chat")
@@ -49,7 +50,10 @@ def run(args: argparse.Namespace) -> int:
         else:
             chat.delete_webhook(args.name)
             print(f"webhook {args.name!r} deleted")
-    except Exception as exc:  # noqa: BLE001 - keyring trouble: one clear line, never the URL
+    except (chat.WebhookError, KeyringUnavailable) as exc:  # their texts never hold the URL
+        error(f"could not {args.webhook_action} the webhook: {exc}")
+        return EXIT_FAILED
+    except Exception as exc:  # noqa: BLE001 - anything else: its type only, never its text
         error(f"could not {args.webhook_action} the webhook: {type(exc).__name__}")
         return EXIT_FAILED
     return EXIT_OK

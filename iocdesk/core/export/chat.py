@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -66,6 +67,7 @@ MAX_NOTABLE = 10
 MAX_THREATS_SHOWN = 3
 _SLACK_SECTION_MAX = 3000  # Slack rejects a section text longer than this
 _SLACK_IOC_MAX = 200  # long URLs are cut (escaped length) so ten lines fit
+_MIN_SECRET_PART = 8
 _LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 _index_lock = threading.Lock()
 
@@ -108,8 +110,8 @@ def _secret_parts(url: str) -> list[str]:
     """The URL and the pieces of it that logs and errors print on their own."""
     parts = urlsplit(url)
     path_query = parts.path + (f"?{parts.query}" if parts.query else "")
-    candidates = [url, path_query, parts.path, parts.query]
-    return [c for c in candidates if c and c != "/"]
+    # Short pieces ("/api") would blank out unrelated log text; a webhook's path holds its token.
+    return [url, *(c for c in (path_query, parts.path, parts.query) if len(c) >= _MIN_SECRET_PART)]
 
 
 def _protect(url: str) -> None:
@@ -131,10 +133,18 @@ def _run_time(report: Report) -> str:
         return report.created
 
 
+_URL_SCHEME = re.compile(r"(?i)\b(https?|ftps?)://")
+
+
+def _defang_text(text: str) -> str:
+    """Free text from data (threat names): URLs in it made non-clickable ("hxxps[://]...")."""
+    return _URL_SCHEME.sub(lambda m: defang(m.group(0) + "x", "url")[:-1], text)
+
+
 def _threat_names(result: LookupResult) -> list[str]:
     if result.intel is None:
         return []
-    return [t.name for t in result.intel.threats if t.name][:MAX_THREATS_SHOWN]
+    return [_defang_text(t.name) for t in result.intel.threats if t.name][:MAX_THREATS_SHOWN]
 
 
 def _top(report: Report) -> tuple[list[LookupResult], int]:
