@@ -52,7 +52,7 @@ from openpyxl.utils import get_column_letter
 from ..display import reveal
 from ..refang import defang as defang_value
 from ..results import LookupResult, Risk
-from .report import RISK_ORDER, Report
+from .report import Report
 
 EXCEL_MAX_ROWS = 1_048_576  # rows per sheet, header included
 EXCEL_MAX_CHARS = 32_767  # characters per cell
@@ -461,7 +461,6 @@ __all__ = [
     "RESULTS_HEADER",
     "DETAILS_HEADER",
     "RISK_COLOURS",
-    "RISK_ORDER",
     "pulsedive_link",
     "safe_text",
     "split_titles",
