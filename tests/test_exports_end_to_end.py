@@ -58,6 +58,8 @@ def test_analyze_writes_every_format_and_posts_to_chat(tmp_path, monkeypatch, me
     assert len(results) == 10 and sum(r["status"] == "found" for r in results) == 10
     sheet = openpyxl.load_workbook(out["xlsx"])["Results"]
     assert sheet.max_row == 11  # header + one row per IOC
+    header = [c.value for c in sheet[1]]
+    assert sheet.cell(2, header.index("Source") + 1).value.endswith("alert.txt")  # where each IOC was seen
     bundle = json.loads(stix.read_text())
     assert sum(o["type"] == "indicator" for o in bundle["objects"]) == 10
     draft = email.message_from_bytes(out["eml"].read_bytes(), policy=email.policy.default)
@@ -82,7 +84,7 @@ def test_a_failing_export_is_one_line_and_exit_1_the_others_still_written(tmp_pa
     assert (tmp_path / "ok.csv").exists()
 
 
-def test_window_exports_and_drafts(qtbot, qloop, tmp_path, monkeypatch):
+def test_window_exports_and_drafts(qtbot, qloop, tmp_path, monkeypatch, memory_keyring, receiver):
     import asyncio
 
     from PySide6.QtCore import QSettings
@@ -112,4 +114,11 @@ def test_window_exports_and_drafts(qtbot, qloop, tmp_path, monkeypatch):
         assert opened[-1].startswith("mailto:")
         win.copy_summary()
         assert report.headline() in QGuiApplication.clipboard().text()
+        url, bodies = receiver
+        chat.store_webhook("team", "teams", url)
+        win._fill_chat_menu()
+        assert [a.text() for a in win.chat_menu.actions()] == ["team"]
+        task = asyncio.ensure_future(win._post_to_chat("team", report))
+        qtbot.waitUntil(task.done, timeout=10000)
+        assert bodies and bodies[-1]["type"] == "message" and "posted to team" in win.status.text()
         win.close()

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..core.tlds import tld_list_version
-from . import analyze, cache, extract, history, key, sandbox, webhook
+from . import analyze, cache, extract, history, key, mail, sandbox, webhook
 from .common import EXIT_USAGE
 
 
@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true", help="open the window on the built-in demo service")
     parser.add_argument("--debug", action="store_true", help="log at DEBUG level to standard error (secrets redacted)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for command in (extract, analyze, key, history, cache, webhook, sandbox):
+    for command in (extract, analyze, key, history, cache, webhook, mail, sandbox):
         command.add_parser(sub)
     return parser
 

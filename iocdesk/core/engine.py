@@ -183,6 +183,8 @@ class LookupEngine:
         if isinstance(item, LookupResult):
             return item  # resumed from history: done ones stay as they are
         result = LookupResult(item.value, item.type, defanged=item.defanged)
+        if item.sources:
+            result.source = str(item.sources[0])
         if item.type not in _LOOKUP_TYPES:
             result.status = Status.UNSUPPORTED
             result.error = f"Pulsedive does not look up {item.type} indicators"

@@ -151,6 +151,7 @@ class LookupResult:
     scan: str | None = None  # "passive" / "active" when a scan produced or was tried for the verdict
     from_cache: bool = False
     attempts: int = 0
+    source: str | None = None  # where it was first seen ("report.xlsx, Sheet1, row 4, column B")
 
     @property
     def risk(self) -> Risk | None:

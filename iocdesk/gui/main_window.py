@@ -189,6 +189,8 @@ class MainWindow(QMainWindow):
         export.addAction(QAction("Create e-mail &draft...", self, triggered=self.email_draft))
         export.addAction(QAction("E-mail &link (short summary, no attachment)", self, triggered=self.email_link))
         export.addAction(QAction("Copy &summary for chat", self, triggered=self.copy_summary))
+        self.chat_menu = export.addMenu("&Post to chat")
+        self.chat_menu.aboutToShow.connect(self._fill_chat_menu)
         history_action = QAction("&History...", self, shortcut=QKeySequence("Ctrl+H"), triggered=self.open_history)
         menu.addAction(history_action)
         settings_action = QAction("&Settings...", self, shortcut=QKeySequence("Ctrl+,"), triggered=self.open_settings)
@@ -542,6 +544,40 @@ class MainWindow(QMainWindow):
         report = self.report()
         if report is not None:
             QDesktopServices.openUrl(QUrl(mailto_url(report, [], DEFAULT_SUBJECT)))
+
+    def _fill_chat_menu(self) -> None:
+        from ..core.export import chat
+
+        self.chat_menu.clear()
+        try:
+            names = chat.list_webhooks()
+        except Exception:  # noqa: BLE001 - no keyring: nothing stored
+            names = []
+        for name in names:
+            self.chat_menu.addAction(name, lambda n=name: self.post_to_chat(n))
+        if not names:
+            self.chat_menu.addAction("(no webhooks: add one with `iocdesk webhook add`)").setEnabled(False)
+
+    def post_to_chat(self, name: str) -> None:
+        report = self.report()
+        if report is not None:
+            asyncio.ensure_future(self._post_to_chat(name, report))
+
+    async def _post_to_chat(self, name: str, report: Report) -> None:
+        from ..core.export import chat
+
+        def post() -> None:
+            webhook = chat.load_webhook(name)
+            if webhook is None:
+                raise chat.WebhookError(f"no webhook named {name!r}")
+            chat.post(webhook, chat.payload_for(webhook.kind, report))
+
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, post)
+        except Exception as exc:  # noqa: BLE001 - WebhookError texts never hold the URL
+            self._failed(f"Could not post to {name}: {exc if isinstance(exc, chat.WebhookError) else type(exc).__name__}")
+            return
+        self.status.setText(f"Summary posted to {name}.")
 
     def copy_summary(self) -> None:
         from ..core.export.email import copy_summary

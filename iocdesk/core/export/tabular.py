@@ -20,7 +20,7 @@ from .safety import spreadsheet_safe
 RESULT_FIELDS = (
     "indicator", "type", "status", "risk", "risk_recommended", "iid", "threats", "feeds",
     "riskfactors", "country", "asn", "org", "first_seen", "last_seen", "url", "error",
-    "defanged", "scan", "from_cache",
+    "defanged", "source", "scan", "from_cache",
 )  # fmt: skip
 
 
@@ -44,6 +44,7 @@ def result_record(result: LookupResult) -> dict[str, Any]:
         "url": intel.web_url if intel else None,
         "error": result.error,
         "defanged": result.defanged,
+        "source": result.source,
         "scan": result.scan,
         "from_cache": result.from_cache,
     }
