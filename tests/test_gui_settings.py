@@ -313,3 +313,21 @@ def test_key_test_raising_callable(qtbot, settings):
     result = child(dialog, QLabel, "keyResultLabel")
     qtbot.waitUntil(lambda: "failed" in result.text(), timeout=5000)
     assert KEY not in result.text()
+
+
+def test_report_recipients_and_subject_round_trip(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from iocdesk.gui.settings import AppSettings
+    from iocdesk.gui.settings_dialog import SettingsDialog
+
+    settings = AppSettings(QSettings(str(tmp_path / "r.ini"), QSettings.Format.IniFormat))
+    dialog = SettingsDialog(settings)
+    qtbot.addWidget(dialog)
+    dialog.mail_to.setText("soc@corp.example.org; ir@corp.example.org")
+    dialog.mail_subject.setText("[SOC] {headline} (run {run_id})")
+    assert dialog.apply()
+    assert settings.mail_recipients == ["soc@corp.example.org", "ir@corp.example.org"]
+    assert settings.mail_subject == "[SOC] {headline} (run {run_id})"
+    dialog.mail_to.setText("evil@x.org\r\nBcc: all@corp.example.org")
+    assert not dialog.apply()  # no header injection through the recipients

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.engine import LookupEngine, ScanPolicy
-from ..core.export.report import DEFAULT_SUBJECT, Report
+from ..core.export.report import Report
 from ..core.extract import IndicatorCollector, extract
 from ..core.importers import InputError, iter_chunks
 from ..core.indicators import Indicator
@@ -532,7 +532,13 @@ class MainWindow(QMainWindow):
 
         def write() -> Path:
             workbook = write_workbook(report, stem.with_suffix(".xlsx"))
-            return write_draft(build_draft(report, attachment=workbook), stem.with_suffix(".eml"))
+            message = build_draft(
+                report,
+                recipients=self.settings.mail_recipients,
+                subject_template=self.settings.mail_subject,
+                attachment=workbook,
+            )
+            return write_draft(message, stem.with_suffix(".eml"))
 
         draft = await asyncio.get_running_loop().run_in_executor(None, write)
         self.status.setText(f"E-mail draft written to {draft}; opening it in the mail client.")
@@ -543,7 +549,7 @@ class MainWindow(QMainWindow):
 
         report = self.report()
         if report is not None:
-            QDesktopServices.openUrl(QUrl(mailto_url(report, [], DEFAULT_SUBJECT)))
+            QDesktopServices.openUrl(QUrl(mailto_url(report, self.settings.mail_recipients, self.settings.mail_subject)))
 
     def _fill_chat_menu(self) -> None:
         from ..core.export import chat

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from PySide6.QtCore import QByteArray, QSettings
 
 from ..core.engine import EngineOptions, ScanPolicy
+from ..core.export.report import DEFAULT_SUBJECT
 from ..core.limiter import RateLimits
 from ..pulsedive.client import DEFAULT_BASE_URL
 
@@ -98,6 +99,8 @@ class AppSettings:
     _PROXY = "network/http_proxy"
     _CA = "network/ca_bundle"
     _THEME = "ui/theme"
+    _MAIL_TO = "reports/recipients"
+    _MAIL_SUBJECT = "reports/subject"
     _GEOMETRY = "window/geometry"
     _STATE = "window/state"
     _RECENT = "files/recent"
@@ -302,6 +305,29 @@ class AppSettings:
         if value not in THEMES:
             raise ValueError(f"theme must be one of {', '.join(THEMES)}")
         self._s.setValue(self._THEME, value)
+
+    # -- reports -------------------------------------------------------------------------
+    @property
+    def mail_recipients(self) -> list[str]:
+        """Recipients of e-mail drafts (addresses; no line breaks, so no header injection)."""
+        raw = self._get_str(self._MAIL_TO)
+        return [a.strip() for a in raw.replace(";", ",").split(",") if a.strip()]
+
+    @mail_recipients.setter
+    def mail_recipients(self, value: list[str] | str) -> None:
+        items = value.replace(";", ",").split(",") if isinstance(value, str) else list(value)
+        cleaned = [a.strip() for a in items if a.strip()]
+        if any(ch in a for a in cleaned for ch in "\r\n<>"):
+            raise ValueError("an address must not contain line breaks or angle brackets")
+        self._s.setValue(self._MAIL_TO, ", ".join(cleaned))
+
+    @property
+    def mail_subject(self) -> str:
+        return self._get_str(self._MAIL_SUBJECT) or DEFAULT_SUBJECT
+
+    @mail_subject.setter
+    def mail_subject(self, value: str) -> None:
+        self._s.setValue(self._MAIL_SUBJECT, " ".join(str(value).split()) or DEFAULT_SUBJECT)
 
     # -- window layout (opaque bytes from saveGeometry/saveState) ----------------------
     @property

@@ -122,6 +122,7 @@ class SettingsDialog(QDialog):
         self._build_key_tab()
         self._build_lookup_tab()
         self._build_cache_network_tab()
+        self._build_reports_tab()
         self._build_appearance_tab()
 
         self._error = _plain("settingsError")
@@ -288,6 +289,24 @@ class SettingsDialog(QDialog):
         layout.addStretch(1)
         self._tabs.addTab(page, "Cache && network")
 
+    def _build_reports_tab(self) -> None:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.mail_to = QLineEdit()
+        self.mail_to.setObjectName("mailToEdit")
+        self.mail_to.setAccessibleName("E-mail draft recipients")
+        self.mail_to.setPlaceholderText("soc@example.org, ir-team@example.org")
+        form.addRow("Draft recipients:", self.mail_to)
+        self.mail_subject = QLineEdit()
+        self.mail_subject.setObjectName("mailSubjectEdit")
+        self.mail_subject.setAccessibleName("E-mail draft subject template")
+        form.addRow("Subject template:", self.mail_subject)
+        hint = QLabel("In the subject: {headline} (e.g. 3 high, 5 medium of 40 IOCs), {total}, {run_id}, {date}, {title}.")
+        hint.setTextFormat(Qt.TextFormat.PlainText)
+        hint.setWordWrap(True)
+        form.addRow(hint)
+        self._tabs.addTab(page, "Reports")
+
     def _build_appearance_tab(self) -> None:
         page = QWidget()
         form = QFormLayout(page)
@@ -328,6 +347,8 @@ class SettingsDialog(QDialog):
         self.cache_ttl.setValue(s.cache_ttl_hours)
         self.base_url.setText("" if s.api_base_url == DEFAULT_BASE_URL else s.api_base_url)
         self.path_family.setCurrentIndex(max(0, self.path_family.findData(s.path_family)))
+        self.mail_to.setText(", ".join(s.mail_recipients))
+        self.mail_subject.setText(s.mail_subject)
         self.proxy.setText(s.http_proxy)
         self.ca_bundle.setText(s.ca_bundle)
         self.theme.setCurrentIndex(max(0, self.theme.findData(s.theme)))
@@ -368,6 +389,12 @@ class SettingsDialog(QDialog):
         s.http_proxy = self.proxy.text().strip()
         s.ca_bundle = self.ca_bundle.text().strip()
         s.theme = self.theme.currentData()
+        try:
+            s.mail_recipients = self.mail_to.text()
+        except ValueError as exc:
+            self._show_error(str(exc))
+            return False
+        s.mail_subject = self.mail_subject.text()
         s.sync()
         self._error.setVisible(False)
         self.settingsApplied.emit()
