@@ -191,6 +191,19 @@ class MainWindow(QMainWindow):
         export.addAction(QAction("Copy &summary for chat", self, triggered=self.copy_summary))
         self.chat_menu = export.addMenu("&Post to chat")
         self.chat_menu.aboutToShow.connect(self._fill_chat_menu)
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setAccessibleName("Main actions")
+        toolbar.addAction(open_action)
+        toolbar.addSeparator()
+        for text, tip, slot in (
+            ("Excel", "Export the results as an Excel workbook (Ctrl+E)", lambda: self.export("xlsx")),
+            ("E-mail draft", "Write an e-mail draft with the workbook attached and open it", self.email_draft),
+            ("Copy summary", "Copy a short summary for chat tools", self.copy_summary),
+        ):
+            action = toolbar.addAction(text, slot)
+            action.setToolTip(tip)
         history_action = QAction("&History...", self, shortcut=QKeySequence("Ctrl+H"), triggered=self.open_history)
         menu.addAction(history_action)
         settings_action = QAction("&Settings...", self, shortcut=QKeySequence("Ctrl+,"), triggered=self.open_settings)
