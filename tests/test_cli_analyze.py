@@ -211,3 +211,23 @@ def test_sandbox_command_serves_on_loopback(home):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_ctrl_c_with_hanging_requests_exits_130_within_two_seconds(tmp_path, home):
+    env = {**home, "PULSEDIVE_API_KEY": "k"}
+    with SandboxServer(SandboxConfig(require_key="k", timeout_rate=1.0, timeout_seconds=25)) as server:
+        report = report_for(server, tmp_path, known=6, unknown=0)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "iocdesk", "analyze", "--api-url", server.base_url, "--rate", "50", str(report)],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 20
+        while server.stats.requests < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        sent = time.monotonic()
+        proc.wait(timeout=25)
+        took = time.monotonic() - sent
+    assert proc.returncode == 130, proc.stderr.read().decode()[-1500:]
+    assert took < 2.0
+    assert "history resume" in proc.stderr.read().decode()  # the run is kept

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from .. import __version__
 from ..core.tlds import tld_list_version
 from . import analyze, cache, extract, history, key, mail, sandbox, webhook
-from .common import EXIT_USAGE
+from ..shutdown import exit_without_waiting_for_requests
+from .common import EXIT_INTERRUPTED, EXIT_USAGE
 
 
 class _Parser(argparse.ArgumentParser):
@@ -54,7 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _log_to_stderr()
     handler = getattr(args, "handler", None)
     if handler is not None:
-        return handler(args)
+        status = handler(args)
+        if status == EXIT_INTERRUPTED:  # results are written; a hung request must not hold the exit
+            exit_without_waiting_for_requests(status)
+        return status
     from ..gui.launch import run_gui
 
     return run_gui(demo=args.demo)

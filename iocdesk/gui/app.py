@@ -14,6 +14,8 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ..shutdown import exit_without_waiting_for_requests
+
 log = logging.getLogger(__name__)
 
 
@@ -77,18 +79,5 @@ def run_gui(*, demo: bool = False, argv: list[str] | None = None) -> int:
             closed = asyncio.Event()
             app.lastWindowClosed.connect(closed.set)
             loop.run_until_complete(closed.wait())
-    _exit_without_waiting_for_requests()
+    exit_without_waiting_for_requests(0)
     return 0
-
-
-def _exit_without_waiting_for_requests() -> None:
-    """The window has closed its stores; a lookup still blocked in a worker thread (up to its
-    read timeout, on a dead network) must not keep the process alive: leave now."""
-    import os
-    import threading
-
-    if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
-        logging.shutdown()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(0)
