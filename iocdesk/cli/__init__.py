@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from .. import __version__
 from ..core.tlds import tld_list_version
 from . import analyze, cache, extract, history, key, mail, sandbox, webhook
+from ..logs import setup_logging
+from ..paths import set_base_dir
 from ..shutdown import exit_without_waiting_for_requests
 from .common import EXIT_INTERRUPTED, EXIT_USAGE
 
@@ -33,26 +35,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=version_text())
     parser.add_argument("--demo", action="store_true", help="open the window on the built-in demo service")
-    parser.add_argument("--debug", action="store_true", help="log at DEBUG level to standard error (secrets redacted)")
+    parser.add_argument("--debug", action="store_true",
+                        help="log at DEBUG level, also to standard error, and say where the log file is (secrets redacted)")
+    parser.add_argument("--basedir", metavar="DIR",
+                        help="keep settings, cache, history and logs under DIR (portable use; also IOCDESK_BASEDIR)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for command in (extract, analyze, key, history, cache, webhook, mail, sandbox):
         command.add_parser(sub)
     return parser
 
 
-def _log_to_stderr() -> None:
-    import logging
-
-    from ..pulsedive.redact import install_log_redaction
-
-    logging.basicConfig(level=logging.DEBUG, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
-    install_log_redaction()
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.debug:
-        _log_to_stderr()
+    if args.basedir:
+        set_base_dir(args.basedir)
+    log_file = setup_logging(debug=args.debug, console=args.debug)
+    if args.debug and log_file is not None:
+        sys.stderr.write(f"iocdesk: debug log: {log_file}\n")
     handler = getattr(args, "handler", None)
     if handler is not None:
         status = handler(args)

@@ -30,7 +30,10 @@ def run_gui(*, demo: bool = False) -> int:
 
 
 def main() -> int:
-    return run_gui(demo="--demo" in sys.argv[1:])
+    """``iocdesk-gui [--demo] [--debug] [--basedir DIR]``: the same options as ``iocdesk``."""
+    from ..cli import main as cli_main
+
+    return cli_main(sys.argv[1:])
 
 
 if __name__ == "__main__":  # pragma: no cover
