@@ -231,3 +231,54 @@ def test_ctrl_c_with_hanging_requests_exits_130_within_two_seconds(tmp_path, hom
     assert proc.returncode == 130, proc.stderr.read().decode()[-1500:]
     assert took < 2.0
     assert "history resume" in proc.stderr.read().decode()  # the run is kept
+
+
+@pytest.fixture
+def forward_proxy():
+    """A real HTTP forward proxy on loopback that counts what it relays."""
+    import http.server
+    import threading
+    import urllib.request
+
+    relayed: list[str] = []
+
+    class Proxy(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server API; requests sends the absolute URL to a proxy
+            relayed.append(self.path.split("?")[0])
+            opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+            try:
+                answer = opener.open(self.path, timeout=10)
+                status, body, headers = answer.status, answer.read(), answer.headers
+            except urllib.error.HTTPError as exc:
+                status, body, headers = exc.code, exc.read(), exc.headers
+            self.send_response(status)
+            for name in ("Content-Type", "X-Requests-Remaining-Day"):
+                if headers.get(name):
+                    self.send_header(name, headers[name])
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", relayed
+    server.shutdown()
+
+
+def test_explicit_proxy_is_used_and_a_refusing_proxy_is_one_clear_message(tmp_path, home, forward_proxy):
+    proxy, relayed = forward_proxy
+    env = {k: v for k, v in home.items() if k.lower() not in ("no_proxy", "http_proxy", "https_proxy")}
+    env["PULSEDIVE_API_KEY"] = "k"
+    with SandboxServer(SandboxConfig(require_key="k")) as server:
+        report = report_for(server, tmp_path, known=3, unknown=0)
+        ok = cli("analyze", "--api-url", server.base_url, "--rate", "50", "--proxy", proxy, "--no-cache", str(report), env=env)
+        assert ok.returncode == 0, ok.stderr.decode()
+        assert len(relayed) == 3 and all(p.endswith("/api/info.php") for p in relayed)
+        refused = cli("analyze", "--api-url", server.base_url, "--rate", "50", "--proxy", "http://127.0.0.1:9",
+                      "--no-cache", str(report), env=env, timeout=120)
+    err = refused.stderr.decode()
+    assert "no lookup succeeded" in err and "proxy" in err.lower()
+    assert err.count("no lookup succeeded") == 1 and "Traceback" not in err

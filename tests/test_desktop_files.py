@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tomllib
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -83,6 +84,17 @@ def test_appstreamcli_validate():
     assert not re.search(r"^[EW]: ", output, re.MULTILINE), output
 
 
+def test_appstreamcli_validate_tree_of_the_installed_files(tmp_path):
+    # The installed layout: metainfo, .desktop entry and icon checked together.
+    tool = _require_tool("appstreamcli", "appstream")
+    result = _run_install(tmp_path / "usr")
+    assert result.returncode == 0, result.stderr
+    result = subprocess.run([tool, "validate-tree", "--no-net", str(tmp_path)], capture_output=True, text=True, timeout=60)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert not re.search(r"^\s*[EW]: ", output, re.MULTILINE), output
+
+
 # --- the .desktop entry ----------------------------------------------------------------------
 
 
@@ -113,9 +125,28 @@ def test_desktop_exec_commands_are_declared_gui_scripts():
     assert demo["Name"]
     assert demo["Exec"].split() == ["iocdesk-gui", "--demo"]
     assert demo["Exec"].split()[0] in gui_scripts
-    # The launcher really switches to demo mode on that flag.
-    launch = (ROOT / "iocdesk" / "gui" / "launch.py").read_text(encoding="utf-8")
-    assert '"--demo"' in launch
+
+
+def _run_gui_script(*args: str) -> subprocess.CompletedProcess:
+    """Run the iocdesk-gui entry point without any display: it must stop at 'no display'."""
+    module, func = _pyproject()["project"]["gui-scripts"]["iocdesk-gui"].split(":")
+    code = f"import sys; sys.argv = ['iocdesk-gui', *sys.argv[1:]]; from {module} import {func}; sys.exit({func}())"
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+
+
+def test_gui_script_accepts_the_demo_action_arguments():
+    # Parsed fine, then refused only because there is no display here.
+    result = _run_gui_script("--demo")
+    assert result.returncode == 1 and "no display" in result.stderr, result.stderr
+
+
+@pytest.mark.xfail(reason="Exec=iocdesk-gui %F: the GUI does not accept file arguments yet (usage error)", strict=False)
+def test_gui_script_accepts_files_from_the_desktop_entry():
+    result = _run_gui_script(str(DESKTOP))
+    assert result.returncode == 1 and "no display" in result.stderr, result.stderr
 
 
 def test_startup_wm_class_is_the_qt_application_name():

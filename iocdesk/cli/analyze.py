@@ -61,6 +61,9 @@ def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-cache", action="store_true", help="ask Pulsedive again even for cached results")
     parser.add_argument("--cache-ttl", type=positive_float, default=24.0, metavar="HOURS",
                         help="use cached answers younger than this (default 24)")
+    parser.add_argument("--proxy", metavar="URL",
+                        help="HTTP(S) proxy for Pulsedive (default: the system's, from HTTPS_PROXY/HTTP_PROXY)")
+    parser.add_argument("--ca-bundle", metavar="FILE", help="CA certificates to trust (a corporate TLS-inspecting proxy)")
     parser.add_argument("--demo", action="store_true",
                         help="run against the built-in sandbox (demo data, no account, nothing leaves this machine)")
 
@@ -92,7 +95,12 @@ def pulsedive_client(args: argparse.Namespace) -> Iterator[tuple[PulsediveClient
         error(f"no Pulsedive API key: store one with `iocdesk key set`, or set {ENV_VAR}")
         yield None
         return
-    with PulsediveClient(key.key, base_url=args.api_url, paths=args.path_family) as client:
+    network: dict = {}
+    if getattr(args, "proxy", None):
+        network["proxies"] = {"http": args.proxy, "https": args.proxy}
+    if getattr(args, "ca_bundle", None):
+        network["verify"] = args.ca_bundle
+    with PulsediveClient(key.key, base_url=args.api_url, paths=args.path_family, **network) as client:
         yield client, account_fingerprint(key.key)
 
 
@@ -127,6 +135,10 @@ def execute(client: PulsediveClient, args: argparse.Namespace, items: list[Any],
         return EXIT_KEY
     if engine.stop_reason:
         warn(f"{engine.stop_reason} (run {run_id}: `iocdesk history resume {run_id}`)")
+    answered = [r for r in results if r.status in (Status.FOUND, Status.NOT_FOUND, Status.SCANNED)]
+    failed = [r for r in results if r.status is Status.ERROR]
+    if failed and not answered and not interrupted and not engine.stop_reason:
+        error(f"no lookup succeeded: {failed[0].error} (check the network, --proxy, --ca-bundle and --api-url)")
     report = Report(
         results, run_id=run_id, sources=getattr(args, "sources", []) or [], scan=args.scan, api_url=client.base_url
     )
