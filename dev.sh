@@ -33,6 +33,8 @@ XCB_PKGS=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
 # dbus-run-session is shipped by dbus-daemon; dbus-x11 satisfies
 # gnome-keyring's session-bus dependency without pulling in systemd.
 KEYRING_PKGS=(gnome-keyring dbus dbus-daemon dbus-x11)
+# Validators for the desktop entry and the AppStream metainfo (packaging tests).
+DESKTOP_PKGS=(desktop-file-utils appstream)
 # pip and requests verify TLS with certifi; the system CA store is for tools
 # that use it (and for a custom pip.conf `cert =`).
 BASE_PKGS=(ca-certificates)
@@ -151,7 +153,7 @@ ensure_venv() {
 # --- Commands ----------------------------------------------------------------
 setup() {
     local pkgs=("${BASE_PKGS[@]}" "${QT_PKGS[@]}" "${XCB_PKGS[@]}") py_pkgs
-    [[ $1 == test ]] && pkgs+=("${KEYRING_PKGS[@]}")
+    [[ $1 == test ]] && pkgs+=("${KEYRING_PKGS[@]}" "${DESKTOP_PKGS[@]}")
     py_pkgs=$(python_pkgs) || exit 1
     # shellcheck disable=SC2206
     pkgs+=($py_pkgs)
@@ -182,7 +184,7 @@ cmd_test() {
     env HOME="$th" XDG_CONFIG_HOME="$th/.config" XDG_DATA_HOME="$th/.local/share" \
         XDG_STATE_HOME="$th/.local/state" XDG_CACHE_HOME="$th/.cache" \
         XDG_RUNTIME_DIR="$th/run" \
-        IOCDESK_REQUIRE_SECRET_SERVICE=1 IOCDESK_REQUIRE_XVFB=1 \
+        IOCDESK_REQUIRE_SECRET_SERVICE=1 IOCDESK_REQUIRE_XVFB=1 IOCDESK_REQUIRE_DESKTOP_VALIDATORS=1 \
         IOCDESK_THROWAWAY_KEYRING=1 \
         dbus-run-session -- sh -c '
             echo pass | gnome-keyring-daemon --unlock --components=secrets >/dev/null

@@ -143,7 +143,6 @@ def test_gui_script_accepts_the_demo_action_arguments():
     assert result.returncode == 1 and "no display" in result.stderr, result.stderr
 
 
-@pytest.mark.xfail(reason="Exec=iocdesk-gui %F: the GUI does not accept file arguments yet (usage error)", strict=False)
 def test_gui_script_accepts_files_from_the_desktop_entry():
     result = _run_gui_script(str(DESKTOP))
     assert result.returncode == 1 and "no display" in result.stderr, result.stderr

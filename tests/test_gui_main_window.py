@@ -260,3 +260,38 @@ sys.exit(app.run_gui(demo=True))
     proc.wait(timeout=20)
     assert time.monotonic() - closed_at < 2.0
     assert proc.returncode == 0
+
+
+def test_files_given_on_the_command_line_are_opened(tmp_path):
+    """`iocdesk-gui FILE` (the desktop entry's %F) opens the window with the file's indicators."""
+    import subprocess
+    import sys
+
+    report = tmp_path / "iocs.txt"
+    report.write_text("evil[.]top 8.8.8.8 1.2.3.4", encoding="utf-8")
+    script = tmp_path / "open_file.py"
+    script.write_text(
+        """
+import os, sys
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+import iocdesk.gui.app as app
+
+qt_app = QApplication(sys.argv[:1])  # timers need the application to exist
+
+def check():
+    window = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "mainWindow")
+    if window.indicators.rowCount():
+        print("rows", window.indicators.rowCount(), flush=True)
+        window.close()
+    else:
+        QTimer.singleShot(50, check)
+
+QTimer.singleShot(100, check)
+sys.exit(app.run_gui(files=[sys.argv[1]]))
+"""
+    )
+    env = {**__import__("os").environ, "IOCDESK_BASEDIR": str(tmp_path / "base")}
+    res = subprocess.run([sys.executable, str(script), str(report)], capture_output=True, timeout=60, env=env)
+    assert b"rows 3" in res.stdout, res.stderr.decode()[-2000:]

@@ -57,7 +57,7 @@ def demo_sample_text(server) -> str:
     )
 
 
-def run_gui(*, demo: bool = False, argv: list[str] | None = None) -> int:
+def run_gui(*, demo: bool = False, files: list[str] | None = None, argv: list[str] | None = None) -> int:
     import qasync
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
@@ -75,6 +75,8 @@ def run_gui(*, demo: bool = False, argv: list[str] | None = None) -> int:
         window = MainWindow(demo=demo_svc)
         ErrorReporter(window).install(loop)
         window.show()
+        for path in files or []:
+            asyncio.ensure_future(window.load_file(path), loop=loop)
         with loop:
             closed = asyncio.Event()
             app.lastWindowClosed.connect(closed.set)

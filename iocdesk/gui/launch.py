@@ -19,21 +19,35 @@ def _no_display() -> str | None:
     return None
 
 
-def run_gui(*, demo: bool = False) -> int:
+def run_gui(*, demo: bool = False, files: list[str] | None = None) -> int:
     problem = _no_display()
     if problem:
         sys.stderr.write(f"iocdesk: error: {problem}\n")
         return 1
     from .app import run_gui as start
 
-    return start(demo=demo)
+    return start(demo=demo, files=files or [])
 
 
 def main() -> int:
-    """``iocdesk-gui [--demo] [--debug] [--basedir DIR]``: the same options as ``iocdesk``."""
-    from ..cli import main as cli_main
+    """``iocdesk-gui [--demo] [--debug] [--basedir DIR] [FILE...]`` (the desktop entry passes files)."""
+    import argparse
 
-    return cli_main(sys.argv[1:])
+    from ..logs import setup_logging
+    from ..paths import set_base_dir
+
+    parser = argparse.ArgumentParser(prog="iocdesk-gui", description="Open the iocdesk window.")
+    parser.add_argument("--demo", action="store_true", help="use the built-in sandbox (no account needed)")
+    parser.add_argument("--debug", action="store_true", help="log at DEBUG level and say where the log file is")
+    parser.add_argument("--basedir", metavar="DIR", help="keep history, cache and logs under DIR")
+    parser.add_argument("files", nargs="*", metavar="FILE", help="files to open (text, CSV/TSV, XLSX, JSON)")
+    args = parser.parse_args()
+    if args.basedir:
+        set_base_dir(args.basedir)
+    log_file = setup_logging(debug=args.debug, console=args.debug)
+    if args.debug and log_file is not None:
+        sys.stderr.write(f"iocdesk: debug log: {log_file}\n")
+    return run_gui(demo=args.demo, files=args.files)
 
 
 if __name__ == "__main__":  # pragma: no cover
