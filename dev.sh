@@ -185,6 +185,7 @@ cmd_test() {
         XDG_STATE_HOME="$th/.local/state" XDG_CACHE_HOME="$th/.cache" \
         XDG_RUNTIME_DIR="$th/run" \
         IOCDESK_REQUIRE_SECRET_SERVICE=1 IOCDESK_REQUIRE_XVFB=1 IOCDESK_REQUIRE_DESKTOP_VALIDATORS=1 \
+        IOCDESK_REQUIRE_FROZEN_BUILD=1 \
         IOCDESK_THROWAWAY_KEYRING=1 \
         dbus-run-session -- sh -c '
             echo pass | gnome-keyring-daemon --unlock --components=secrets >/dev/null

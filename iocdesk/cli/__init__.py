@@ -34,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Without a command, opens the desktop window.",
     )
     parser.add_argument("--version", action="version", version=version_text())
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation works (opens the window offscreen on demo data) and exit")
     parser.add_argument("--demo", action="store_true", help="open the window on the built-in demo service")
     parser.add_argument("--debug", action="store_true",
                         help="log at DEBUG level, also to standard error, and say where the log file is (secrets redacted)")
@@ -47,6 +49,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.self_test:  # before logging: the self-test touches nothing of the user's
+        from ..gui.selftest import run_self_test
+
+        return run_self_test()
     if args.basedir:
         set_base_dir(args.basedir)
     log_file = setup_logging(debug=args.debug, console=args.debug)
