@@ -148,3 +148,61 @@ def _plain_asyncio_outside_qloop(request):
     finally:
         asyncio.events._set_running_loop(running)
         asyncio.set_event_loop(running)
+
+
+# --- SMTP ------------------------------------------------------------------------------------
+class _SmtpSink:
+    """Keeps every message a local aiosmtpd server receives."""
+
+    def __init__(self) -> None:
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture
+def unused_port() -> int:
+    """A loopback port nothing listens on (for "connection refused" cases)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server_factory():
+    """``with smtp_server_factory(user, password) as (sink, port)``: a real aiosmtpd server on
+    loopback with AUTH over plain text (loopback only)."""
+    import contextlib
+    import socket
+
+    controller_module = pytest.importorskip("aiosmtpd.controller")
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    @contextlib.contextmanager
+    def start(user: str, password: str):
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            ok = (
+                isinstance(auth_data, LoginPassword)
+                and auth_data.login == user.encode()
+                and auth_data.password == password.encode()
+            )
+            return AuthResult(success=ok, handled=False)  # handled=False: the server answers 535
+
+        with socket.socket() as sock:  # Controller(port=0) fails its own self-check (platform notes)
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        sink = _SmtpSink()
+        controller = controller_module.Controller(
+            sink, hostname="127.0.0.1", port=port, authenticator=authenticator, auth_require_tls=False
+        )
+        controller.start()
+        try:
+            yield sink, port
+        finally:
+            controller.stop()
+
+    return start

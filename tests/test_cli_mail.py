@@ -6,7 +6,6 @@ import argparse
 import email
 import email.policy
 import io
-import socket
 
 import pytest
 
@@ -86,45 +85,10 @@ def test_password_set_without_a_keyring_fails_plainly(monkeypatch, capsys):
 
 
 # --- Sending ------------------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as sock:  # Controller(port=0) fails its own self-check (platform notes)
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class _Sink:
-    def __init__(self) -> None:
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 OK"
-
-
 @pytest.fixture
-def smtp_server():
-    """A real aiosmtpd server on loopback with AUTH over plain text (loopback only)."""
-    controller_module = pytest.importorskip("aiosmtpd.controller")
-    from aiosmtpd.smtp import AuthResult, LoginPassword
-
-    def _authenticator(server, session, envelope, mechanism, auth_data):
-        ok = (
-            isinstance(auth_data, LoginPassword)
-            and auth_data.login == USER.encode()
-            and auth_data.password == PASSWORD.encode()
-        )
-        return AuthResult(success=ok, handled=False)  # handled=False: the server answers 535
-
-    sink = _Sink()
-    port = _free_port()
-    controller = controller_module.Controller(
-        sink, hostname="127.0.0.1", port=port, authenticator=_authenticator, auth_require_tls=False
-    )
-    controller.start()
-    try:
-        yield sink, port
-    finally:
-        controller.stop()
+def smtp_server(smtp_server_factory):
+    with smtp_server_factory(USER, PASSWORD) as server:
+        yield server
 
 
 @pytest.fixture
@@ -186,8 +150,8 @@ def test_no_stored_password_hints_at_password_set(smtp_server, memory_keyring, d
     assert sink.envelopes == []
 
 
-def test_send_usage_and_input_errors(memory_keyring, draft_path, tmp_path, capsys):
-    port = _free_port()
+def test_send_usage_and_input_errors(memory_keyring, draft_path, tmp_path, capsys, unused_port):
+    port = unused_port
     assert _cli(_send_args(port, tmp_path / "missing.eml")) == 2
     assert "cannot read" in capsys.readouterr().err
     assert _cli(_send_args(port, draft_path, "--to", "a@example.com\r\nBcc: x@example.com")) == 2

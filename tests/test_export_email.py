@@ -181,45 +181,10 @@ def test_copy_summary_is_plain_and_defanged():
 USER, PASSWORD = "analyst", "s3cr3t-Pa55"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:  # Controller(port=0) fails its own self-check (platform notes)
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class _Sink:
-    def __init__(self) -> None:
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 OK"
-
-
 @pytest.fixture
-def smtp_server():
-    """A real aiosmtpd server on loopback; AUTH over plain text is allowed (loopback only)."""
-    controller_module = pytest.importorskip("aiosmtpd.controller")
-    from aiosmtpd.smtp import AuthResult, LoginPassword
-
-    def _authenticator(server, session, envelope, mechanism, auth_data):
-        ok = (
-            isinstance(auth_data, LoginPassword)
-            and auth_data.login == USER.encode()
-            and auth_data.password == PASSWORD.encode()
-        )
-        return AuthResult(success=ok, handled=False)  # handled=False: the server answers 535
-
-    sink = _Sink()
-    port = _free_port()
-    controller = controller_module.Controller(
-        sink, hostname="127.0.0.1", port=port, authenticator=_authenticator, auth_require_tls=False
-    )
-    controller.start()
-    try:
-        yield sink, port
-    finally:
-        controller.stop()
+def smtp_server(smtp_server_factory):
+    with smtp_server_factory(USER, PASSWORD) as server:
+        yield server
 
 
 def _draft(xlsx):
@@ -278,8 +243,8 @@ def test_plaintext_password_to_a_remote_host_is_refused(memory_keyring, xlsx):
         send(_draft(xlsx), settings, timeout=1)
 
 
-def test_refused_port_and_timeout_are_send_errors(xlsx):
-    port = _free_port()  # nothing listens there now
+def test_refused_port_and_timeout_are_send_errors(xlsx, unused_port):
+    port = unused_port  # nothing listens there
     with pytest.raises(SendError, match="refused the connection"):
         send(_draft(xlsx), SmtpSettings("127.0.0.1", port, security="none"), timeout=2)
 
