@@ -33,8 +33,9 @@ XCB_PKGS=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
 # dbus-run-session is shipped by dbus-daemon; dbus-x11 satisfies
 # gnome-keyring's session-bus dependency without pulling in systemd.
 KEYRING_PKGS=(gnome-keyring dbus dbus-daemon dbus-x11)
-# Validators for the desktop entry and the AppStream metainfo (packaging tests).
-DESKTOP_PKGS=(desktop-file-utils appstream)
+# Packaging tests: validators for the desktop entry and the AppStream metainfo,
+# and objdump (binutils), which PyInstaller needs on Linux to build the frozen app.
+DESKTOP_PKGS=(desktop-file-utils appstream binutils)
 # pip and requests verify TLS with certifi; the system CA store is for tools
 # that use it (and for a custom pip.conf `cert =`).
 BASE_PKGS=(ca-certificates)
