@@ -133,6 +133,17 @@ python_pkgs() {
     fi
 }
 
+# The frozen-app test (PyInstaller) needs Python's shared library, which Debian
+# ships apart from its python3 (libpython3.X); other Pythons carry their own.
+libpython_pkg() {
+    local py=$VENV/bin/python info prefix ver
+    [[ -x $py ]] || py=$(find_python) || return 0
+    info=$("$py" -c 'import sys; print(sys.base_prefix, "%d.%d" % sys.version_info[:2])' 2>/dev/null) || return 0
+    read -r prefix ver <<<"$info"
+    [[ $prefix == /usr ]] && echo "libpython$ver"
+    return 0
+}
+
 ensure_venv() {
     if venv_ok && [[ -f $STAMP && $(<"$STAMP") == "$(install_stamp)" ]]; then
         return 0
@@ -154,7 +165,8 @@ ensure_venv() {
 # --- Commands ----------------------------------------------------------------
 setup() {
     local pkgs=("${BASE_PKGS[@]}" "${QT_PKGS[@]}" "${XCB_PKGS[@]}") py_pkgs
-    [[ $1 == test ]] && pkgs+=("${KEYRING_PKGS[@]}" "${DESKTOP_PKGS[@]}")
+    # shellcheck disable=SC2207
+    [[ $1 == test ]] && pkgs+=("${KEYRING_PKGS[@]}" "${DESKTOP_PKGS[@]}" $(libpython_pkg))
     py_pkgs=$(python_pkgs) || exit 1
     # shellcheck disable=SC2206
     pkgs+=($py_pkgs)
