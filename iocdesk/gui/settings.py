@@ -15,14 +15,13 @@ from __future__ import annotations
 import json
 import math
 from typing import Any
-from urllib.parse import urlsplit
 
 from PySide6.QtCore import QByteArray, QSettings
 
 from ..core.engine import EngineOptions, ScanPolicy
 from ..core.export.report import DEFAULT_SUBJECT
 from ..core.limiter import RateLimits
-from ..pulsedive.client import DEFAULT_BASE_URL
+from ..pulsedive.client import DEFAULT_BASE_URL, is_http_url
 
 __all__ = ["AppSettings", "PATH_FAMILIES", "SCAN_POLICIES", "THEMES", "MAX_RECENT_FILES"]
 
@@ -70,13 +69,7 @@ def _to_int(value: object) -> int | None:
 def check_http_url(url: str, what: str) -> str:
     """``url`` stripped, or ValueError when it is not an http(s) URL with a host."""
     url = url.strip()
-    try:
-        parts = urlsplit(url)
-        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
-        parts.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError:
-        usable = False
-    if not usable:
+    if not is_http_url(url):
         raise ValueError(f"{what} must be an http(s) URL, e.g. https://host:port/")
     return url
 

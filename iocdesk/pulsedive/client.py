@@ -32,7 +32,7 @@ from iocdesk import __version__
 
 from .redact import install_log_redaction, redact, register_secret
 
-__all__ = ["ApiResult", "Outcome", "PulsediveClient", "Quota"]
+__all__ = ["ApiResult", "Outcome", "PulsediveClient", "Quota", "is_http_url"]
 
 log = logging.getLogger(__name__)
 
@@ -383,15 +383,19 @@ def _where(url: str) -> str:
     return f"{parts.hostname or ''}{port}{parts.path}"
 
 
-def _check_base_url(base_url: str) -> str:
-    """The base URL with a trailing slash; ValueError (without the URL's query) if unusable."""
+def is_http_url(url: str) -> bool:
+    """True when ``url`` is an http(s) URL with a host and, if given, a valid port."""
     try:
-        parts = urlsplit(base_url)
-        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
+        parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a bad port
     except ValueError:
-        usable = False
-    if not usable:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def _check_base_url(base_url: str) -> str:
+    """The base URL with a trailing slash; ValueError (without the URL's query) if unusable."""
+    if not is_http_url(base_url):
         raise ValueError("base_url must be an http(s) URL such as https://pulsedive.com/api/")
     return base_url if base_url.endswith("/") else base_url + "/"
 
