@@ -488,7 +488,8 @@ def test_threat_links_first_page_failure_has_no_data(client):
     [
         ("unknown.example", Outcome.NOT_FOUND, 404, "Indicator not found."),
         ("notfound200.example", Outcome.NOT_FOUND, 200, "Indicator not found."),
-        ("text404.example", Outcome.NOT_FOUND, 404, "404 Not Found"),
+        # not Pulsedive's JSON: a wrong API URL or a proxy page, never a "not found" verdict
+        ("text404.example", Outcome.MALFORMED, 404, "is the API URL right? <html><body><h1>404 Not Found"),
         ("ratelimited.example", Outcome.RATE_LIMITED, 429, "API rate limit exceeded: 1 requests per second"),
         ("ratelimited-bare.example", Outcome.RATE_LIMITED, 429, "pulsedive.com/api"),
         ("ratelimited-text.example", Outcome.RATE_LIMITED, 429, "Too Many Requests"),

@@ -463,8 +463,13 @@ def test_error_and_malformed_faults(fresh):
         assert r.status_code == 200
         with pytest.raises(ValueError):
             json.loads(r.text)
-    assert get(sb, indicator="unknown.example").json() == {"error": "Indicator not found."}  # only 200s
-    assert sb.stats.faults == {"error": 1, "malformed": 5}
+    r = get(sb, indicator="unknown.example")  # 404s are JSON too, so they can be broken
+    assert r.status_code == 404
+    with pytest.raises(ValueError):
+        json.loads(r.text)
+    sb.config.update(malformed_rate=0.0)
+    assert get(sb, indicator="unknown.example").json() == {"error": "Indicator not found."}
+    assert sb.stats.faults == {"error": 1, "malformed": 6}
 
 
 def test_reset_fault_drops_the_connection(fresh):

@@ -129,12 +129,14 @@ def execute(client: PulsediveClient, args: argparse.Namespace, items: list[Any],
     if bar is not None:
         bar.close()
     results = engine.results
-    record_run_end(history, run_id, "cancelled" if interrupted else "finished")
+    # A run the engine stopped (key, quota, network) keeps its unlooked items pending: resumable.
+    record_run_end(history, run_id, "cancelled" if interrupted else "interrupted" if engine.stop_reason else "finished")
     if engine.stop_reason and "rejected the API key" in engine.stop_reason:
         error(engine.stop_reason)
         return EXIT_KEY
     if engine.stop_reason:
-        warn(f"{engine.stop_reason} (run {run_id}: `iocdesk history resume {run_id}`)")
+        hint = " (see --proxy, --ca-bundle and --api-url)" if "cannot be reached" in engine.stop_reason else ""
+        error(f"{engine.stop_reason}{hint}; the run stopped and is kept: `iocdesk history resume {run_id}`")
     answered = [r for r in results if r.status in (Status.FOUND, Status.NOT_FOUND, Status.SCANNED)]
     failed = [r for r in results if r.status is Status.ERROR]
     if failed and not answered and not interrupted and not engine.stop_reason:
@@ -148,7 +150,7 @@ def execute(client: PulsediveClient, args: argparse.Namespace, items: list[Any],
     if interrupted:
         warn(f"interrupted; run {run_id} is saved: `iocdesk history resume {run_id}`")
         return EXIT_INTERRUPTED
-    return EXIT_OK if exported else EXIT_FAILED
+    return EXIT_OK if exported and not engine.stop_reason else EXIT_FAILED
 
 
 def _run_cancellable(engine: LookupEngine, items: list[Any]) -> bool:

@@ -9,7 +9,9 @@ Per indicator: unsupported types and private/reserved addresses end at once
 backoff and jitter on server errors, timeouts and resets; 429s wait and retry
 without counting as attempts; "not found" optionally leads to a scan that is
 polled to its end. Every final result is written to history and (when it is
-an answer from Pulsedive) to the cache as soon as it is known.
+an answer from Pulsedive) to the cache as soon as it is known. When requests
+in a row get no HTTP answer at all (network down, DNS, a refusing proxy) the
+run stops with one message, resumable, instead of retrying every item.
 """
 
 from __future__ import annotations
@@ -52,6 +54,9 @@ class EngineOptions:
     backoff_base: float = 0.5
     backoff_cap: float = 8.0
     max_rate_limited_waits: int = 30  # 429s tolerated for one item before it ends as an error
+    # Requests in a row that got no HTTP answer at all (refused, reset, DNS, proxy, timeout): the
+    # network or Pulsedive is down, and retrying every item would only make the analyst wait.
+    unreachable_after: int = 12
     rate_limited_wait: float = 1.0
     scan_poll_interval: float = 1.0
     scan_poll_cap: float = 90.0  # a scan still processing after this ends as an error
@@ -90,8 +95,13 @@ class KeyRejected(Exception):
     """Pulsedive refused the API key: the whole run stops with one clear message."""
 
 
+class Unreachable(Exception):
+    """No HTTP answer for ``unreachable_after`` requests in a row: the run stops, resumable later."""
+
+
 _CANCEL_GRACE = 0.5  # seconds an in-flight answer may still arrive after a cancel
 _RETRYABLE = frozenset({Outcome.SERVER_ERROR, Outcome.TIMEOUT, Outcome.NETWORK_ERROR, Outcome.MALFORMED})
+_NO_ANSWER = frozenset({Outcome.TIMEOUT, Outcome.NETWORK_ERROR})
 _LOOKUP_TYPES = frozenset(PULSEDIVE_TYPES)
 
 
@@ -123,6 +133,7 @@ class LookupEngine:
         self._stop_reason: str | None = None  # key rejected, quota exhausted
         self.results: list[LookupResult] = []
         self._done = 0
+        self._unanswered = 0  # requests in a row without an HTTP answer
         self._finished_at: deque[float] = deque(maxlen=50)
         self._executor: ThreadPoolExecutor | None = None
 
@@ -217,9 +228,9 @@ class LookupEngine:
             result = self.results[index]
             try:
                 await self._look_up(result)
-            except (KeyRejected, QuotaExhausted) as exc:
+            except (KeyRejected, QuotaExhausted, Unreachable, _Stopped) as exc:
                 self._stop(str(exc))
-                result.status, result.error = Status.ERROR, str(exc)
+                result.status, result.error = Status.ERROR, self._stop_reason
                 self._finish(index, result, cache=False, record=False)
                 continue
             except _Cancelled:
@@ -297,9 +308,12 @@ class LookupEngine:
         attempt = 0
         while True:
             await self._pause_point()
+            if self._stop_reason:  # another worker stopped the run while this one waited
+                raise _Stopped
             await self.limiter.acquire()
             answer = await self._call(call, value)
             result.attempts += 1
+            self._count_unanswered(answer)
             quota = answer.quota
             if quota is not None:
                 self.limiter.observe(quota.second, quota.day, quota.month)
@@ -322,6 +336,14 @@ class LookupEngine:
                 await self._pause_point(delay * (0.5 + self._rng.random() / 2))
                 continue
             return answer
+
+    def _count_unanswered(self, answer: ApiResult) -> None:
+        if answer.status is not None or answer.outcome not in _NO_ANSWER:
+            self._unanswered = 0
+            return
+        self._unanswered += 1
+        if self._unanswered >= self.options.unreachable_after:
+            raise Unreachable(f"Pulsedive cannot be reached ({answer.message}); check the network, proxy and API URL")
 
     async def _call(self, call: Callable[..., ApiResult], *args: Any) -> ApiResult:
         """Run a blocking client call in the pool. After a cancel, an answer already on its
@@ -389,6 +411,10 @@ class LookupEngine:
 
 class _Cancelled(Exception):
     pass
+
+
+class _Stopped(Exception):
+    """The run was stopped (key, quota, network) by another worker."""
 
 
 def _period_in(message: str) -> str | None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -326,7 +327,9 @@ class PulsediveClient:
         obj = data if isinstance(data, dict) else None
         error = _text(obj.get("error")) if obj else None
         outcome = _outcome(status, obj, error)
-        if outcome is Outcome.OK and obj is None:
+        if outcome in (Outcome.OK, Outcome.NOT_FOUND) and obj is None:
+            # Pulsedive always answers in JSON (spec §9). A 404 page that is not JSON comes from a
+            # wrong API URL, a proxy or a cut-off body: "not in Pulsedive" would be a false verdict.
             outcome = Outcome.MALFORMED
         if outcome is Outcome.OK:
             detail = error or (_text(obj.get("success")) if obj else None) or "OK"
@@ -336,6 +339,9 @@ class PulsediveClient:
                 detail = error
             elif outcome is Outcome.MALFORMED:
                 detail = f"not a JSON object ({parse_error or type(data).__name__})"
+                if status == 404:
+                    page = _snippet(self._redact(body.decode("utf-8", "replace")))
+                    detail += f"; is the API URL right? {page}".rstrip()
             else:
                 detail = _snippet(self._redact(body.decode("utf-8", "replace"))) or "(empty body)"
             message = self._redact(f"HTTP {status} ({_LABELS[outcome]}): {detail}")
@@ -467,14 +473,21 @@ def _exception_reason(exc: Exception) -> str:
     inner: BaseException = exc
     for _ in range(10):  # requests wraps urllib3's MaxRetryError, which wraps the real reason
         reason = getattr(inner, "reason", None)
+        original = getattr(inner, "original_error", None)  # urllib3's ProxyError
         if isinstance(reason, BaseException) and reason is not inner:
             inner = reason
+        elif isinstance(original, BaseException) and original is not inner:
+            inner = original
         elif inner.args and isinstance(inner.args[0], BaseException) and inner.args[0] is not inner:
             inner = inner.args[0]
         else:
             break
-    detail = " ".join(str(inner).split())  # not cut here: the caller redacts first, then cuts
+    # "<urllib3.connection.HTTPSConnection object at 0x7f..>: Failed to resolve ..." reads as noise
+    detail = _OBJECT_REPR.sub("", " ".join(str(inner).split()))  # not cut here: the caller redacts, then cuts
     return f"{kind}: {detail}" if detail else kind
+
+
+_OBJECT_REPR = re.compile(r"<[\w.]+ object at 0x[0-9a-fA-F]+>:?\s*")
 
 
 def _page_int(value: object) -> int | None:

@@ -2,7 +2,7 @@
 
 Pipeline, in order: count the request -> latency -> injected reset / timeout /
 500 -> API key (401) -> 429 burst -> quota (429; scan polls are not charged)
--> the endpoint -> maybe a malformed 200 body. A refused or faulted request
+-> the endpoint -> maybe a malformed 200/404 body. A refused or faulted request
 costs no quota. Independent of HTTP: server.py turns a :class:`Reply` into bytes
 on a socket.
 """
@@ -55,6 +55,7 @@ class Reply:
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     abort: bool = False  # drop the connection without answering (TCP reset)
+    fault: str | None = None  # the injected fault this reply carries, if any (for Stats)
 
 
 def encode(obj, cfg: SandboxConfig, pretty: bool = False) -> bytes:
@@ -101,19 +102,33 @@ class Api:
             target = self.indicator_target(params)
             if kind in ("indicator", "iid"):
                 self.stats.lookup_attempt(target[1])
+        reply = self._answer(cfg, kind, method, endpoint, params, target)
+        if kind in ("indicator", "iid"):
+            # A late answer after a stall counts as the timeout the client saw, not as an answer.
+            self.stats.lookup_outcome(target[1], reply.fault or str(reply.status))
+        return reply
+
+    def _answer(self, cfg: SandboxConfig, kind: str, method: str, endpoint: str, params: dict[str, str],
+                target) -> Reply:
         decision = self.faults.decide(cfg)
         if decision.delay and self.stopping.wait(decision.delay):
-            return Reply(0, abort=True)
+            return Reply(0, abort=True, fault="stopped")
         if decision.reset:
             self.stats.fault("reset")
-            return Reply(0, abort=True)
+            return Reply(0, abort=True, fault="reset")
         if decision.timeout:
             self.stats.fault("timeout")
             if self.stopping.wait(cfg.timeout_seconds):  # stalls, then answers (late) as usual
-                return Reply(0, abort=True)
+                return Reply(0, abort=True, fault="timeout")
+        reply = self._checked_answer(cfg, kind, method, endpoint, params, target, decision)
+        if decision.timeout:
+            reply.fault = "timeout"
+        return reply
+
+    def _checked_answer(self, cfg, kind, method, endpoint, params, target, decision) -> Reply:
         if decision.error:
             self.stats.fault("error")
-            return self.reply(500, {"error": SERVER_ERROR}, cfg, number=decision.number)
+            return self._faulty(self.reply(500, {"error": SERVER_ERROR}, cfg, number=decision.number), "error")
         if cfg.require_key is not None:
             key = params.get("key", "")
             if not hmac.compare_digest(key.encode(), cfg.require_key.encode()):
@@ -123,16 +138,22 @@ class Api:
         if charged and self.faults.burst(cfg):
             self.stats.fault("burst")
             _, _, headers = self.quota.charge(cfg, count=False)
-            return self.too_many(cfg.per_second or 1, "second", headers, cfg, decision.number)
+            return self._faulty(self.too_many(cfg.per_second or 1, "second", headers, cfg, decision.number), "burst")
         period, limit, headers = self.quota.charge(cfg, count=charged)
         if period is not None:
             self.stats.rate_limit(period)
             return self.too_many(limit, period, headers, cfg, decision.number)
         status, body = self.route(kind, method, endpoint, params, cfg, target)
         reply = self.reply(status, body, cfg, headers, decision.number, pretty=_flag(params, "pretty"))
-        if status == 200 and decision.malformed:
+        if status in (200, 404) and decision.malformed:
             self.stats.fault("malformed")
             reply.body = corrupt(reply.body, decision.malformed_kind)
+            reply.fault = "malformed"
+        return reply
+
+    @staticmethod
+    def _faulty(reply: Reply, fault: str) -> Reply:
+        reply.fault = fault
         return reply
 
     def reply(self, status: int, body, cfg: SandboxConfig, headers: dict | None = None, number: int = 0,

@@ -26,6 +26,9 @@ class Stats:
             self._rate_limited: Counter = Counter()  # second, day, month (quota refusals)
             self._lookup_attempts: Counter = Counter()  # every indicator request, by value
             self._lookups: Counter = Counter()  # indicator requests that got a real answer (200/404)
+            # (value, outcome): what each indicator request ended as, from the client's point of view:
+            # "200", "404", "401", "429", "burst", "error", "malformed", "reset", "timeout"
+            self._lookup_outcomes: Counter = Counter()
             self._scans: list[dict] = []
             self._polls: Counter = Counter()  # qid -> polls
             self._unauthorized = 0
@@ -56,6 +59,9 @@ class Stats:
     def lookup(self, key: str) -> None:
         self._add("_lookups", key)
 
+    def lookup_outcome(self, key: str, outcome: str) -> None:
+        self._add("_lookup_outcomes", (key, outcome))
+
     def scan(self, value: str, probe: bool, submit: bool, qid: int) -> None:
         with self._lock:
             self._scans.append({"value": value, "probe": probe, "submit": submit, "qid": qid})
@@ -81,6 +87,7 @@ class Stats:
     rate_limited = property(lambda self: self._copy("_rate_limited"))
     lookup_attempts = property(lambda self: self._copy("_lookup_attempts"))
     lookups = property(lambda self: self._copy("_lookups"))
+    lookup_outcomes = property(lambda self: self._copy("_lookup_outcomes"), doc="(value, outcome) -> requests")
     scans = property(lambda self: self._copy("_scans"), doc="submitted scans, in order: value/probe/submit/qid")
     polls = property(lambda self: self._copy("_polls"))
     unauthorized_count = property(lambda self: self._copy("_unauthorized"))
