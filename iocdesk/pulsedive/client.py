@@ -283,10 +283,13 @@ class PulsediveClient:
         if self._key:
             sent["key"] = self._key.reveal()
         try:
+            # verify per request: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a
+            # Session's verify, and the analyst's CA bundle (an inspecting proxy's CA) must win.
+            verify = self.session.verify
             if method == "GET":
-                response = self.session.get(url, params=sent, timeout=self.timeout)
+                response = self.session.get(url, params=sent, timeout=self.timeout, verify=verify)
             else:
-                response = self.session.post(url, data=sent, timeout=self.timeout)
+                response = self.session.post(url, data=sent, timeout=self.timeout, verify=verify)
             body = response.content
         except Exception as exc:  # never raise: every failure is an outcome
             result = self._failure(exc, where, started)
@@ -484,6 +487,8 @@ def _exception_reason(exc: Exception) -> str:
             break
     # "<urllib3.connection.HTTPSConnection object at 0x7f..>: Failed to resolve ..." reads as noise
     detail = _OBJECT_REPR.sub("", " ".join(str(inner).split()))  # not cut here: the caller redacts, then cuts
+    if kind == "TLS error" and "certificate verify failed" in detail.lower():
+        detail += " (behind a TLS-inspecting proxy? give its CA certificate as the CA bundle)"
     return f"{kind}: {detail}" if detail else kind
 
 
