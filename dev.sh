@@ -162,6 +162,18 @@ ensure_venv() {
     install_stamp >"$STAMP"
 }
 
+# Wheels of iocdesk's dependencies (and pip/setuptools/wheel) for the test that
+# installs iocdesk with pipx: the test itself stays offline (--no-index).
+WHEELHOUSE="$VENV/wheelhouse"
+ensure_wheelhouse() {
+    [[ -f $WHEELHOUSE/.stamp && $(<"$WHEELHOUSE/.stamp") == "$(install_stamp)" ]] && return 0
+    log "downloading wheels for the pipx install test into $WHEELHOUSE"
+    rm -rf "$WHEELHOUSE"
+    PIP_DISABLE_PIP_VERSION_CHECK=1 "$VENV/bin/python" -m pip download -q -d "$WHEELHOUSE" \
+        "$ROOT" pip setuptools wheel || die "pip download for the pipx test failed"
+    install_stamp >"$WHEELHOUSE/.stamp"
+}
+
 # --- Commands ----------------------------------------------------------------
 setup() {
     local pkgs=("${BASE_PKGS[@]}" "${QT_PKGS[@]}" "${XCB_PKGS[@]}") py_pkgs
@@ -172,6 +184,8 @@ setup() {
     pkgs+=($py_pkgs)
     ensure_pkgs "${pkgs[@]}"
     ensure_venv
+    [[ $1 == test ]] && ensure_wheelhouse
+    return 0
 }
 
 cmd_start() {
@@ -198,7 +212,7 @@ cmd_test() {
         XDG_STATE_HOME="$th/.local/state" XDG_CACHE_HOME="$th/.cache" \
         XDG_RUNTIME_DIR="$th/run" \
         IOCDESK_REQUIRE_SECRET_SERVICE=1 IOCDESK_REQUIRE_XVFB=1 IOCDESK_REQUIRE_DESKTOP_VALIDATORS=1 \
-        IOCDESK_REQUIRE_FROZEN_BUILD=1 \
+        IOCDESK_REQUIRE_FROZEN_BUILD=1 IOCDESK_WHEELHOUSE="$WHEELHOUSE" \
         IOCDESK_THROWAWAY_KEYRING=1 \
         dbus-run-session -- sh -c '
             echo pass | gnome-keyring-daemon --unlock --components=secrets >/dev/null
