@@ -73,7 +73,7 @@ def assert_defanged(payload) -> None:
         assert defanged in text
     assert "quiet" not in text  # not notable
     assert "://" not in text.lower().replace("[://]", "")  # URLs in threat names are defanged too
-    assert "hxxps[://]attacker.test" in text
+    assert "hxxps[://]attacker[.]test" in text  # the whole URL, as in e-mail: no host left to link
 
 
 # -- payloads ----------------------------------------------------------------------
@@ -133,6 +133,7 @@ def test_teams_payload_is_an_adaptive_card_with_plain_text_runs():
     assert_defanged(payload)
     # TextRuns are plain: the data is shown as written (no markdown to escape)
     hostile = HOSTILE_THREAT.replace("https://", "hxxps[://]").replace("HTTP://", "hxxp[://]")
+    hostile = hostile.replace("attacker.test", "attacker[.]test")
     assert any(hostile in s for s in all_strings(card))
     assert card["body"][0]["inlines"][0]["text"].startswith("Triage <& friends>: ")
     json.dumps(payload)

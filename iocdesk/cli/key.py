@@ -57,6 +57,8 @@ def _status(args: argparse.Namespace) -> int:
         print(f"API key: {mask(info.key)} from the {info.source}")
         return EXIT_OK
     print(f"API key: none (store one with `iocdesk key set`, or set {ENV_VAR})")
+    if info.problem:  # the keyring failed: say how, not just "none"
+        print(f"note: {info.problem}")
     return EXIT_KEY
 
 

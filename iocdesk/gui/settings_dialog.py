@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from .. import secrets
 from ..pulsedive.client import DEFAULT_BASE_URL, ApiResult, Outcome
+from ..pulsedive.redact import redact
 from .detail import visible_text
 from .settings import MAX_CONCURRENCY, PATH_FAMILIES, THEMES, AppSettings, check_http_url
 
@@ -113,6 +114,7 @@ class SettingsDialog(QDialog):
         self._clear_cache = clear_cache
         self._test_generation = 0
         self._test_thread: threading.Thread | None = None
+        self._offer_session = False  # a keyring call failed: offer to keep the key for the session
         self._testDone.connect(self._on_test_done)
 
         layout = QVBoxLayout(self)
@@ -431,22 +433,26 @@ class SettingsDialog(QDialog):
     def _refresh_key_status(self) -> None:
         status = secrets.keyring_status()
         if status.usable:
-            self._keyring_label.setText(f"The key is stored in the OS keyring: {status.backend}.")
+            self._keyring_label.setText(f"iocdesk stores the key in the OS keyring: {status.backend}.")
         else:
             self._keyring_label.setText(
                 f"No OS keyring is available ({status.backend}: {status.problem}). iocdesk never writes "
                 "the key to a file: you can keep it for this session only, or set the "
                 f"{secrets.ENV_VAR} environment variable."
             )
-        self._session_key.setVisible(not status.usable)
         self._save_key.setEnabled(status.usable)
         info = secrets.get_key()
+        # Locked or broken keyrings look usable until a call fails: then the session is the way out.
+        self._offer_session |= not status.usable or info.problem is not None or info.source == "session"
+        self._session_key.setVisible(self._offer_session)
         if info.source == "environment":
             text = f"Using the key from {secrets.ENV_VAR} ({secrets.mask(info.key)}); it takes precedence."
         elif info.source == "session":
-            text = f"A key is kept for this session only ({secrets.mask(info.key)})."
+            text = f"A key is kept for this session only ({secrets.mask(info.key)}). Why: {secrets.session_reason()}."
         elif info.source == "keyring":
             text = f"A key is stored in the keyring ({secrets.mask(info.key)})."
+        elif info.problem:
+            text = f"No API key: {info.problem}. You can keep a key for this session only."
         else:
             text = "No API key yet: lookups will fail until you add one."
         self._key_status.setText(text)
@@ -466,7 +472,8 @@ class SettingsDialog(QDialog):
             backend = secrets.store_key(key)
         except secrets.KeyringUnavailable as exc:
             self._report(f"{exc}. The key was not saved anywhere.", False)
-            self._session_key.setVisible(True)  # locked or broken keyring: offer the session
+            self._offer_session = True  # locked or broken keyring: offer the session
+            self._session_key.setVisible(True)
             return False
         self.key_edit.clear()
         self._report(f"Key {secrets.mask(key)} saved in the OS keyring ({backend}).", True)
@@ -482,7 +489,6 @@ class SettingsDialog(QDialog):
         secrets.keep_for_session(key)
         self.key_edit.clear()
         self._refresh_key_status()
-        self._session_key.setVisible(True)
         self._report(f"Key {secrets.mask(key)} kept in memory for this session only; it is forgotten when iocdesk quits.", True)
         self.keyChanged.emit()
 
@@ -496,6 +502,7 @@ class SettingsDialog(QDialog):
                 deleted = secrets.delete_key()
             except secrets.KeyringUnavailable as exc:
                 self._report(str(exc), False)
+                self._refresh_key_status()  # the session key is forgotten all the same
                 return
             self._report("The API key was deleted." if deleted else "No API key was stored.", True)
         self._refresh_key_status()
@@ -521,7 +528,7 @@ class SettingsDialog(QDialog):
             try:
                 result = call(key)
             except Exception as exc:  # noqa: BLE001 - shown to the user; the text could quote the key
-                error = f"{type(exc).__name__}: {exc}".replace(key, secrets.mask(key))
+                error = redact(f"{type(exc).__name__}: {exc}", (key,))  # also its URL-encoded forms
             try:
                 self._testDone.emit(generation, result, error)
             except RuntimeError:

@@ -3,8 +3,11 @@
 Payloads: the title, the headline ("3 high, 5 medium of 40 IOCs"), counts by
 risk, the top notable IOCs (critical, high, medium, scans) **defanged**, and
 the run time. Every value that comes from data (indicators, threat names, the
-report title) is escaped for the target's markup, so a hostile value can
-neither mention ``@channel`` nor turn into a link:
+report title) has its hidden characters shown (``\\u202e``: no reversed text),
+is cut to a length every webhook accepts (Teams refuses payloads over 28 KB),
+is made unclickable (URLs and bare host names defanged: chat clients link
+``evil.com`` too) and is escaped for the target's markup, so a hostile value
+can neither mention ``@channel`` nor turn into a link:
 
 * Slack (Block Kit ``mrkdwn``): ``&``, ``<``, ``>`` become entities (Slack's
   own escaping rule; ``<!channel>`` and ``<https://...|text>`` need them);
@@ -27,7 +30,6 @@ from __future__ import annotations
 
 import html
 import json
-import re
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -39,10 +41,12 @@ import keyring.errors
 import requests
 
 from ...pulsedive.redact import install_log_redaction, redact, register_secret, registered_secrets
-from ...secrets import SERVICE, KeyringUnavailable, keyring_status
+from ...secrets import SERVICE, KeyringUnavailable, ensure_usable_keyring, keyring_reason, keyring_status
+from ..display import reveal
 from ..refang import defang
 from ..results import LookupResult
 from .report import DEFAULT_SUBJECT, Report
+from .safety import unclickable
 
 __all__ = [
     "KINDS",
@@ -67,6 +71,7 @@ MAX_NOTABLE = 10
 MAX_THREATS_SHOWN = 3
 _SLACK_SECTION_MAX = 3000  # Slack rejects a section text longer than this
 _SLACK_IOC_MAX = 200  # long URLs are cut (escaped length) so ten lines fit
+_IOC_MAX = 200  # characters of one indicator, threat name or title, before any escaping
 _MIN_SECRET_PART = 8
 _LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 _index_lock = threading.Lock()
@@ -133,18 +138,23 @@ def _run_time(report: Report) -> str:
         return report.created
 
 
-_URL_SCHEME = re.compile(r"(?i)\b(https?|ftps?)://")
+def _shown(text: str, limit: int = _IOC_MAX) -> str:
+    """Text from data as a chat message may show it: hidden characters visible, cut, unclickable."""
+    return unclickable(reveal(text, limit=limit))
 
 
-def _defang_text(text: str) -> str:
-    """Free text from data (threat names): URLs in it made non-clickable ("hxxps[://]...")."""
-    return _URL_SCHEME.sub(lambda m: defang(m.group(0) + "x", "url")[:-1], text)
+def _ioc(result: LookupResult) -> str:
+    return _shown(defang(result.indicator, result.type))
+
+
+def _title(report: Report, template: str) -> str:
+    return _shown(report.subject(template))
 
 
 def _threat_names(result: LookupResult) -> list[str]:
     if result.intel is None:
         return []
-    return [_defang_text(t.name) for t in result.intel.threats if t.name][:MAX_THREATS_SHOWN]
+    return [_shown(t.name) for t in result.intel.threats if t.name][:MAX_THREATS_SHOWN]
 
 
 def _top(report: Report) -> tuple[list[LookupResult], int]:
@@ -189,7 +199,7 @@ def _slack_truncated(text: str, limit: int) -> str:
 def slack_payload(report: Report, *, template: str = DEFAULT_SUBJECT) -> dict[str, Any]:
     """A Block Kit message: header, summary section, the notable IOCs (defanged), run-time context."""
     top, more = _top(report)
-    subject = report.subject(template)
+    subject = _title(report, template)
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": _slack_truncated(subject, 150), "emoji": False}},
         {
@@ -204,7 +214,7 @@ def slack_payload(report: Report, *, template: str = DEFAULT_SUBJECT) -> dict[st
         lines: list[str] = []
         size = 0
         for i, r in enumerate(top):
-            ioc = _slack_truncated(defang(r.indicator, r.type), _SLACK_IOC_MAX)
+            ioc = _slack_truncated(_ioc(r), _SLACK_IOC_MAX)
             line = f"• {ioc} ({r.type}): *{slack_escape(_risk_word(r))}*"
             threats = _threat_names(r)
             if threats:
@@ -234,7 +244,7 @@ def teams_payload(report: Report, *, template: str = DEFAULT_SUBJECT) -> dict[st
     """A Teams Workflows message: one Adaptive Card 1.4 attachment; data only in (plain) TextRuns."""
     top, more = _top(report)
     body: list[dict[str, Any]] = [
-        _rich(_text_run(report.subject(template), weight="Bolder", size="Medium")),
+        _rich(_text_run(_title(report, template), weight="Bolder", size="Medium")),
         _rich(_text_run(report.headline(), weight="Bolder")),
         {
             "type": "FactSet",
@@ -245,7 +255,7 @@ def teams_payload(report: Report, *, template: str = DEFAULT_SUBJECT) -> dict[st
         body.append(_rich(_text_run("Notable indicators", weight="Bolder"), separator=True, spacing="Medium"))
         for r in top:
             runs = [
-                _text_run(defang(r.indicator, r.type), fontType="Monospace"),
+                _text_run(_ioc(r), fontType="Monospace"),
                 _text_run(f" ({r.type}) "),
                 _text_run(_risk_word(r), weight="Bolder"),
             ]
@@ -275,7 +285,7 @@ def google_chat_payload(report: Report, *, template: str = DEFAULT_SUBJECT) -> d
     """A Google Chat ``cardsV2`` message; data html-escaped in widgets that take the HTML subset."""
     top, more = _top(report)
     esc = html.escape
-    summary = f"<b>{esc(report.subject(template))}</b><br>{esc(report.headline())}<br>Risk: {esc(_counts_text(report))}"
+    summary = f"<b>{esc(_title(report, template))}</b><br>{esc(report.headline())}<br>Risk: {esc(_counts_text(report))}"
     sections: list[dict[str, Any]] = [{"widgets": [{"textParagraph": {"text": summary}}]}]
     if top:
         widgets: list[dict[str, Any]] = []
@@ -283,7 +293,7 @@ def google_chat_payload(report: Report, *, template: str = DEFAULT_SUBJECT) -> d
             threats = _threat_names(r)
             item: dict[str, Any] = {
                 "topLabel": esc(f"{r.type} · {_risk_word(r)}"),
-                "text": f"<b>{esc(defang(r.indicator, r.type))}</b>",
+                "text": f"<b>{esc(_ioc(r))}</b>",
                 "wrapText": True,
             }
             if threats:
@@ -348,11 +358,7 @@ def post(webhook: Webhook, payload: dict[str, Any], *, timeout: float = 10) -> N
 # Keyring storage
 # ---------------------------------------------------------------------------
 def _keyring_error(action: str, exc: Exception, url: str | None = None) -> KeyringUnavailable:
-    reason = "no keyring backend is available" if isinstance(exc, keyring.errors.NoKeyringError) else str(exc)
-    if url:
-        reason = _clean(reason, url)
-    if "locked" in reason.lower() or "dismissed" in reason.lower():
-        reason = "the keyring is locked: unlock your password manager and try again"
+    reason = keyring_reason(exc, *(_secret_parts(url) if url else ()))  # the cause could quote the URL
     backend = keyring_status().backend
     return KeyringUnavailable(f"could not {action} the webhook in the OS keyring ({backend}): {reason}")
 
@@ -389,6 +395,7 @@ def store_webhook(name: str, kind: str, url: str) -> Webhook:
         raise WebhookError("the webhook name and URL must be text")
     webhook = Webhook(name.strip(), kind, url.strip())  # type: ignore[arg-type]
     _protect(webhook.url)
+    ensure_usable_keyring("the webhook")  # never into a plaintext file backend
     value = json.dumps({"kind": webhook.kind, "url": webhook.url})
     with _index_lock:
         try:

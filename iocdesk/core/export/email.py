@@ -2,10 +2,12 @@
 
 Everything the reader sees is safe to open: every indicator is defanged
 (``refang.defang``), every attacker-controlled text has its hidden characters
-revealed (``display.reveal``) and, in HTML, escaped. The HTML part has no
-links, no images, no scripts and no external style: nothing a mail client
-would fetch or a reader could click. The Pulsedive page of an indicator is
-shown as defanged text.
+revealed (``display.reveal``), its URLs and host names made unclickable
+(``safety.unclickable``: mail clients autolink ``evil.com``) and, in HTML, is
+escaped. The HTML part has no links, no images, no scripts and no external
+style: nothing a mail client would fetch or a reader could click. The
+Pulsedive page of an indicator, built from its numeric iid, is shown as
+defanged text.
 
 The draft carries ``X-Unsent: 1`` so Outlook and Thunderbird open it as a
 message to edit and send; the workbook, when given, is attached.
@@ -25,7 +27,8 @@ from urllib.parse import quote
 from ..display import reveal
 from ..refang import defang
 from ..results import LookupResult
-from .report import DEFAULT_SUBJECT, Report
+from .report import DEFAULT_SUBJECT, Report, pulsedive_link
+from .safety import unclickable
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 MAX_ROWS = 200  # notable results listed in the draft; the workbook has them all
@@ -35,40 +38,33 @@ SUMMARY_TOP = 10
 _CELL_LIMIT = 300  # characters of one table cell before it is cut
 _LIST_ITEMS = 5  # threats / risk factors named per row
 
-# URLs and other schemes in free intel text that a client could turn into a link.
-_URL_IN_TEXT = re.compile(r"\b(?:https?|ftps?)://[^\s<>\"']+", re.IGNORECASE)
-_SCHEME_IN_TEXT = re.compile(r"\b(https?|ftps?|sftp|javascript|vbscript|data|file|mailto)(\s*:)(//)?", re.IGNORECASE)
-_TEXT_SCHEMES = {"http": "hxxp", "https": "hxxps", "ftp": "fxp", "ftps": "fxps"}
 _LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
 
 
 # --- Safe text -----------------------------------------------------------------------
 def ioc_text(result: LookupResult) -> str:
-    """The indicator, defanged and with hidden characters shown."""
+    """The indicator, defanged and with hidden characters shown.
+
+    ``unclickable`` on top: a value of an unknown type, or one that is not what its type
+    says ("javascript:..." as a URL), must not be clickable either."""
     try:
         value = defang(result.indicator, result.type)
-    except ValueError:  # an unknown type: still never clickable
-        value = _defang_text(result.indicator)
-    return reveal(value, limit=_CELL_LIMIT)
-
-
-def _defang_text(text: str) -> str:
-    """Free text (threat names, risk factors) with its URL schemes broken: no client links them."""
-
-    def repl(match: re.Match[str]) -> str:
-        scheme = match.group(1)
-        return _TEXT_SCHEMES.get(scheme.lower(), scheme) + ("[://]" if match.group(3) else "[:]")
-
-    return _SCHEME_IN_TEXT.sub(repl, _URL_IN_TEXT.sub(lambda m: defang(m.group(), "url"), text))
+    except ValueError:  # an unknown type
+        value = result.indicator
+    return unclickable(reveal(value, limit=_CELL_LIMIT))
 
 
 def _safe(value: object, limit: int = _CELL_LIMIT) -> str:
-    return reveal(_defang_text("" if value is None else str(value)), limit=limit)
+    """Free text from data (threat names, risk factors, file names) as shown and never linked.
+    Revealed first: a client would link the host in what it shows (``ev\\u200bil.com``)."""
+    return unclickable(reveal("" if value is None else str(value), limit=limit))
 
 
 def _page(result: LookupResult) -> str:
-    url = result.intel.web_url if result.intel else None
-    return reveal(defang(url, "url"), limit=_CELL_LIMIT) if url else ""
+    # Built from the numeric iid, like the workbook's link: a web_url from data could name any
+    # page, and the draft would vouch for it as "the Pulsedive page".
+    url = pulsedive_link(result)
+    return defang(url, "url") if url else ""
 
 
 def _names(values: Iterable[str]) -> str:

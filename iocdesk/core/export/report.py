@@ -13,10 +13,25 @@ from datetime import UTC, datetime
 
 from ..results import LookupResult, Risk, Status, summarize
 
+PULSEDIVE_LINK = "https://pulsedive.com/indicator/?iid={iid}"
 # Risks a summary leads with, most severe first.
 RISK_ORDER = (Risk.CRITICAL, Risk.HIGH, Risk.MEDIUM, Risk.LOW, Risk.NONE, Risk.UNKNOWN, Risk.RETIRED)
 NOTABLE_RISKS = frozenset({Risk.CRITICAL, Risk.HIGH, Risk.MEDIUM})
 DEFAULT_SUBJECT = "[iocdesk] {headline}"
+
+
+def pulsedive_iid(result: LookupResult) -> int | None:
+    """The result's Pulsedive id when it is a real one (a positive int)."""
+    iid = result.intel.iid if result.intel else None
+    if isinstance(iid, int) and not isinstance(iid, bool) and iid > 0:
+        return iid
+    return None
+
+
+def pulsedive_link(result: LookupResult) -> str | None:
+    """The Pulsedive page of a result, built from its numeric iid only (never a URL from data)."""
+    iid = pulsedive_iid(result)
+    return PULSEDIVE_LINK.format(iid=iid) if iid is not None else None
 
 
 @dataclass(slots=True)

@@ -19,7 +19,7 @@ from typing import Literal
 import keyring
 import keyring.errors
 
-from ...secrets import SERVICE, KeyringUnavailable
+from ...secrets import SERVICE, KeyringUnavailable, ensure_usable_keyring, keyring_reason
 
 Security = Literal["starttls", "ssl", "none"]
 SECURITY_MODES: tuple[str, ...] = ("starttls", "ssl", "none")
@@ -64,10 +64,11 @@ def store_password(settings: SmtpSettings, password: str) -> None:
         raise ValueError("set the SMTP user name before storing a password")
     if not password:
         raise ValueError("the SMTP password is empty")
+    ensure_usable_keyring("the SMTP password")  # never into a plaintext file backend
     try:
         keyring.set_password(SERVICE, settings.keyring_username, password)
     except Exception as exc:  # noqa: BLE001 - the cause could quote the password
-        reason = _keyring_reason(exc)
+        reason = keyring_reason(exc, password)  # the cause could quote the password: redacted
         raise KeyringUnavailable(f"could not store the SMTP password in the OS keyring: {reason}") from None
 
 
@@ -80,7 +81,7 @@ def delete_password(settings: SmtpSettings) -> bool:
     except keyring.errors.PasswordDeleteError:
         return False
     except Exception as exc:  # noqa: BLE001
-        reason = _keyring_reason(exc)
+        reason = keyring_reason(exc)
         raise KeyringUnavailable(f"could not delete the SMTP password from the OS keyring: {reason}") from None
     return True
 
@@ -96,15 +97,6 @@ def _password(settings: SmtpSettings) -> str | None:
         return keyring.get_password(SERVICE, settings.keyring_username) or None
     except Exception:  # noqa: BLE001 - any backend failure means: no password
         return None
-
-
-def _keyring_reason(exc: Exception) -> str:
-    if isinstance(exc, keyring.errors.NoKeyringError):
-        return "no keyring backend is available"
-    text = str(exc)
-    if "locked" in text.lower() or "dismissed" in text.lower():
-        return "the keyring is locked: unlock your password manager and try again"
-    return type(exc).__name__
 
 
 # --- Sending ---------------------------------------------------------------------------------

@@ -118,7 +118,10 @@ def pattern_for(value: str, kind: IndicatorType | str) -> str | None:
 
 
 def _stix_id(stix_type: str, *parts: str) -> str:
-    return f"{stix_type}--{uuid.uuid5(NAMESPACE, ':'.join((stix_type, *parts)))}"
+    # uuid5 hashes the name as UTF-8: a lone surrogate (a JSON input's "\ud800" escape can put
+    # one in a URL) is hashed as its \udXXX escape instead of failing the export. Same ids otherwise.
+    name = ":".join((stix_type, *parts)).encode("utf-8", "backslashreplace").decode("utf-8")
+    return f"{stix_type}--{uuid.uuid5(NAMESPACE, name)}"
 
 
 def _timestamp(value: datetime) -> str:
@@ -266,7 +269,8 @@ def write_bundle(report: Report, path: str | os.PathLike[str], *, identity_name:
     text = json.dumps(build_bundle(report, identity_name=identity_name), indent=2, ensure_ascii=False)
     fd, tmp = tempfile.mkstemp(prefix=".iocdesk-", suffix=".json.tmp", dir=target.parent or ".")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        # errors: a lone surrogate in a value is written as the JSON escape \udXXX (see tabular.py).
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as handle:
             handle.write(text + "\n")
         os.replace(tmp, target)
     except BaseException:

@@ -59,14 +59,20 @@ def results_document(results: list[LookupResult], run: Mapping[str, Any] | None 
     }
 
 
+# A lone surrogate (half a character) cannot be encoded as UTF-8: a single one would fail the
+# whole export. "backslashreplace" writes it as \udXXX, which inside a JSON string is the very
+# escape json.loads reads back, and in a CSV cell the visible escape ``reveal`` shows elsewhere.
+_UNENCODABLE = "backslashreplace"
+
+
 def write_json(path: str | Path, document: Mapping[str, Any]) -> None:
-    with open(path, "w", encoding="utf-8") as out:
+    with open(path, "w", encoding="utf-8", errors=_UNENCODABLE) as out:
         json.dump(document, out, ensure_ascii=False, indent=2)
         out.write("\n")
 
 
 def write_csv(path: str | Path, results: Iterable[LookupResult]) -> None:
-    with open(path, "w", encoding="utf-8-sig", newline="") as out:
+    with open(path, "w", encoding="utf-8-sig", errors=_UNENCODABLE, newline="") as out:
         writer = csv.writer(out)
         writer.writerow(RESULT_FIELDS)
         for result in results:

@@ -18,10 +18,12 @@ Sheets:
 Safety: every value that comes from data (indicators, intel, file names) is
 written as a text cell, never a formula or an error value, so ``=HYPERLINK(..)``,
 ``=cmd|' /C calc'!A0``, ``+1``, ``@SUM(1)`` or ``#N/A`` arrive as the literal
-text. Characters XML 1.0 cannot hold (and other invisible ones: bidi overrides,
-zero-width...) are shown as visible escapes (``\\x07``, ``\\u202e``) by
-:func:`iocdesk.core.display.reveal`. Texts longer than Excel's cell limit
-(32,767 characters) are cut with a note saying how much was left out.
+text; a text that starts like a formula is also quote-prefixed (as if typed after
+a ``'``), so editing the cell does not turn it into one. Characters XML 1.0
+cannot hold (and other invisible ones: bidi overrides, zero-width...) are shown
+as visible escapes (``\\x07``, ``\\u202e``) by :func:`iocdesk.core.display.reveal`.
+Texts longer than Excel's cell limit (32,767 characters) are cut with a note
+saying how much was left out.
 
 Limits: an Excel sheet holds 1,048,576 rows. A run with more results (or more
 detail rows) continues on "Results (2)", "Results (3)"... each with its own
@@ -52,12 +54,12 @@ from openpyxl.utils import get_column_letter
 from ..display import reveal
 from ..refang import defang as defang_value
 from ..results import LookupResult, Risk
-from .report import Report
+from .report import Report, pulsedive_iid, pulsedive_link
+from .safety import FORMULA_PREFIXES
 
 EXCEL_MAX_ROWS = 1_048_576  # rows per sheet, header included
 EXCEL_MAX_CHARS = 32_767  # characters per cell
 EXCEL_MAX_LINKS = 65_530  # hyperlinks per sheet
-PULSEDIVE_LINK = "https://pulsedive.com/indicator/?iid={iid}"
 TOP_N = 10
 
 RESULTS_HEADER = (
@@ -155,15 +157,15 @@ def safe_text(value: object) -> str:
     return text
 
 
+_FORCE_FIRST = frozenset("=+-@#")  # safe_text has escaped a leading tab or CR already
+
+
 def _text_cell(ws: Any, value: object) -> Any:
-    """A data value as a text cell: a plain str when openpyxl would keep it text anyway,
-    else a cell forced to text (openpyxl makes "=..." a formula and "#N/A" an error)."""
+    """A data value as a text cell: a plain str when openpyxl would keep it text anyway
+    and no spreadsheet would evaluate it, else a :func:`_forced` text cell."""
     text = safe_text(value)
-    if text[:1] in ("=", "#") and (text.startswith("=") or text in ERROR_CODES):
-        cell = WriteOnlyCell(ws, value=None)
-        cell._value = text
-        cell.data_type = "s"
-        return cell
+    if text[:1] in _FORCE_FIRST and (text.startswith(FORMULA_PREFIXES) or text in ERROR_CODES):
+        return _forced(ws, text)
     return text
 
 
@@ -182,19 +184,6 @@ def _indicator(result: LookupResult, defang: bool) -> str:
         return defang_value(result.indicator, result.type)
     except ValueError:
         return result.indicator
-
-
-def _iid(result: LookupResult) -> int | None:
-    iid = result.intel.iid if result.intel else None
-    if isinstance(iid, int) and not isinstance(iid, bool) and iid > 0:
-        return iid
-    return None
-
-
-def pulsedive_link(result: LookupResult) -> str | None:
-    """The Pulsedive page of a result, built from its numeric iid only (never a URL from data)."""
-    iid = _iid(result)
-    return PULSEDIVE_LINK.format(iid=iid) if iid is not None else None
 
 
 def _plain_result(result: LookupResult, defang: bool) -> list[str]:
@@ -224,7 +213,7 @@ def _plain_result(result: LookupResult, defang: bool) -> list[str]:
         "yes" if result.defanged else "no",
         _join(source) if isinstance(source, list | tuple) else _opt(source),
         _opt(result.error),
-        str(_iid(result)) if link else "",
+        str(pulsedive_iid(result)) if link else "",
     ]
 
 
@@ -449,8 +438,14 @@ def _write_summary(wb: Workbook, report: Report, *, defang: bool) -> None:
 
 
 def _forced(ws: Any, text: str) -> Any:
+    """A cell that is text whatever it holds: typed "s" (openpyxl would make "=..." a formula
+    and "#N/A" an error) and, when it starts like a formula, quote-prefixed (as if typed after
+    an apostrophe), so Excel keeps it text even when someone edits the cell and presses Enter;
+    a plain text cell "=cmd|..." turns into the formula then."""
     cell = WriteOnlyCell(ws, value=None)
     cell._value, cell.data_type = text, "s"
+    if text.startswith(FORMULA_PREFIXES):
+        cell.quotePrefix = True
     return cell
 
 

@@ -4,7 +4,10 @@ Every string the models show may come from an attacker (pasted text, Pulsedive
 intel): display text is plain, with control characters and bidi/zero-width
 format characters replaced by visible escapes (``\\u202e``); tooltips are
 HTML-escaped rich text, because Qt renders a tooltip as HTML when it merely
-looks like HTML. Risk is shown as text plus a colour icon, never colour alone.
+looks like HTML. Display text is cut at ``DISPLAY_MAX`` characters (saying how
+many are left out): Qt lays out a cell's whole text on every paint, and forty
+100 kB values made one repaint of the table take seven seconds. Risk is shown
+as text plus a colour icon, never colour alone.
 """
 
 from __future__ import annotations
@@ -26,16 +29,18 @@ _Index = QModelIndex | QPersistentModelIndex
 
 # -- safe text -------------------------------------------------------------------------------
 _TOOLTIP_MAX = 4000
+DISPLAY_MAX = 1000
 
 
-def safe_text(value: object) -> str:
-    """One line of plain text showing what ``value`` really is (see iocdesk.core.display)."""
-    return reveal(value)
+def safe_text(value: object, limit: int | None = DISPLAY_MAX) -> str:
+    """One line of plain text showing what ``value`` really is (see iocdesk.core.display),
+    at most ``limit`` characters and a note of how many more there are."""
+    return reveal(value, limit=limit)
 
 
 def tooltip_html(lines: Iterable[object]) -> str:
     """A tooltip that Qt renders as rich text, built from escaped plain lines (no injected HTML)."""
-    text = "\n".join(safe_text(line) for line in lines if line not in (None, ""))
+    text = "\n".join(safe_text(line, None) for line in lines if line not in (None, ""))
     if not text:
         return ""
     if len(text) > _TOOLTIP_MAX:
