@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterable
 from typing import TextIO
 
+from ..core.display import reveal
 from ..core.export.safety import spreadsheet_safe
 from ..core.extract import IndicatorCollector
 from ..core.indicators import Indicator
@@ -119,4 +120,5 @@ def _write(indicators: Iterable[Indicator], args: argparse.Namespace, out: TextI
             if i.defanged:
                 notes.append("defanged")
             suffix = f"\t({', '.join(notes)})" if notes else ""
-            out.write(f"{i.type}\t{_shown(i, args)}{suffix}\n")
+            # Text goes to a terminal: a URL path may hold bidi overrides or C1 escapes (U+009B).
+            out.write(f"{i.type}\t{reveal(_shown(i, args))}{suffix}\n")

@@ -248,6 +248,29 @@ def _parse_host(raw: str) -> _Authority | None:
     return _Authority(host.value, host.display, host.scope, T.DOMAIN)
 
 
+# What refang could still change in a URL path: its lead characters, and "//" (schemes).
+_REFANGABLE = re.compile("[\\[\\(\\{<:\\\\&\u3002\uff0e\uff61\u200b\u200c\u200d\u2060\ufeff\u00ad]|//")
+_SETTLE_PASSES = 16  # one per level of nesting ("&amp;amp;lt;", "((.))"); a bound keeps time linear
+
+
+def _settled(path: str) -> str:
+    """``path`` refanged until refang changes nothing more, cut at white space that brought.
+
+    The text was refanged once, but "[://]//" became ":////", which refang reads
+    as "://": a report's defanged value would not refang to the value itself,
+    nor extract to it again.
+    """
+    changed = False
+    for _ in range(_SETTLE_PASSES):
+        if not _REFANGABLE.search(path):
+            break
+        again = refang(path).text
+        if again == path:
+            break
+        path, changed = again, True
+    return _URL_REST.match(path).group() if changed else path
+
+
 def _split_url(rest: str) -> tuple[str, str, str, str] | None:
     """``rest`` after "scheme://" -> (userinfo@, host, :port, path-and-beyond)."""
     if rest.startswith("["):
@@ -352,7 +375,7 @@ class _Scanner:
             encoded = _URL_REST.match(text, sep.end()).group().split("&", 1)[0]
             end = sep.end() + len(encoded)
             claimed.append((m.start(), end))
-            tail = _trim_url_tail(_cut_brackets(_URL_REST.match(unquote(encoded)).group()), "")
+            tail = _trim_url_tail(_cut_brackets(_URL_REST.match(_decoded(encoded)).group()), "")
             self._add_url(m.start(), end, m.group().lower() + "://", tail)
         return claimed
 
@@ -360,12 +383,12 @@ class _Scanner:
         """URLs carried encoded inside this one (redirectors, mail-gateway rewriting)."""
         inner: list[str] = []
         for enc in _ENCODED_URL.finditer(rest):
-            inner.append(f"{enc.group(1)}://{unquote(enc.group(2))}")
+            inner.append(f"{enc.group(1)}://{_decoded(enc.group(2))}")
         if rest.startswith("urldefense.proofpoint.com/v2/"):
             u = _PROOFPOINT_V2.search(rest)
             if u:
                 decoded = _PROOFPOINT_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), u.group(1).replace("_", "/"))
-                inner.append(decoded)
+                inner.append(refang(decoded).text)
         for url in inner:
             scheme, sep, tail = url.partition("://")
             scheme = scheme.lower()
@@ -378,6 +401,7 @@ class _Scanner:
         if parts is None:
             return
         userinfo, host_raw, port, path = parts
+        path = _settled(path)
         host = _parse_host(host_raw)
         if host is None:
             return
@@ -602,6 +626,7 @@ class _Scanner:
         if len(path) <= 1:
             return 0
         end = path_at + len(path)
+        path = _settled(path)
         colon = text.rfind(":", start, path_at)
         port = text[colon:path_at] if colon >= 0 else ""
         self.hits.append(
@@ -656,6 +681,12 @@ class _Scanner:
                 continue
             value = f"AS{number}"
             self.hits.append(_Hit(m.start(), T.ASN, value, value, False))
+
+
+def _decoded(encoded: str) -> str:
+    """A percent-encoded URL as text, refanged like the text around it: "%26amp%3B"
+    is "&" as "&amp;" is, and "evil(.)com" is "evil.com" (see ``_settled``)."""
+    return refang(unquote(encoded)).text
 
 
 def _host_hit(hit: _Hit) -> _Hit | None:

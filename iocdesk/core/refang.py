@@ -260,6 +260,10 @@ def _mend_schemes(text: str, marks: list[int]) -> tuple[str, list[int]]:
 # -- defang -----------------------------------------------------------------------------
 
 _SCHEME_DEFANG = {"http": "hxxp", "https": "hxxps", "ftp": "fxp", "ftps": "fxps"}
+_URL_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
+# An HTML entity as refang reads it (its "entity" branch). A URL holding one literally
+# (double-escaped HTML: "&amp;amp;" reads as "&amp;") has its "&" escaped: refang gives it back.
+_ENTITY = re.compile(r"&(?:amp|lt|gt|quot|apos|nbsp|\#[0-9]{2,5}|\#x[0-9a-f]{2,4});", re.IGNORECASE)
 
 
 def _defang_host(host: str) -> str:
@@ -278,9 +282,11 @@ def defang(value: str, kind: IndicatorType | str) -> str:
         local, _, domain = value.rpartition("@")
         return f"{local}[@]{_defang_host(domain)}"
     if kind is IndicatorType.URL:
-        scheme, sep, rest = value.partition("://")
-        if not sep:
+        if "&" in value and _ENTITY.search(value):
+            value = value.replace("&", "&amp;")
+        scheme = _URL_SCHEME.match(value)
+        if scheme is None:  # schemeless ("evil.com/a"), even with a "://" further on in the path
             return value.replace(".", "[.]")
-        scheme = _SCHEME_DEFANG.get(scheme.lower(), scheme)
-        return f"{scheme}[://]{rest.replace('.', '[.]')}"
+        rest = value[scheme.end() :]
+        return f"{_SCHEME_DEFANG.get(scheme.group(1).lower(), scheme.group(1))}[://]{rest.replace('.', '[.]')}"
     return value

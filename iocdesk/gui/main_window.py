@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -42,13 +42,14 @@ from ..core.results import Status
 from ..core.store import History, LookupCache, RunMeta, account_fingerprint
 from ..pulsedive.client import Outcome, PulsediveClient
 from ..pulsedive.parse import parse_links
-from ..secrets import get_key
+from ..secrets import get_key, session_reason
 from .app import DemoService
 from .detail import DetailPane
 from .filter_bar import FilterBar
 from .result_actions import ResultActions
 from .summary_strip import SummaryStrip
 from .models import IndicatorsModel, ResultsFilter, ResultsModel
+from .paste_box import MAX_EDITOR_LINE, PasteBox
 from .runner import RunController
 from .settings import AppSettings
 from .theme import apply_theme
@@ -101,7 +102,7 @@ class MainWindow(QMainWindow):
         self.banner.setVisible(self._demo is not None)
         outer.addWidget(self.banner)
 
-        self.paste = QPlainTextEdit(objectName="pasteBox")
+        self.paste = PasteBox(objectName="pasteBox")
         self.paste.setPlaceholderText("Paste an alert, an e-mail, a report or a log excerpt; or open a file (Ctrl+O).")
         self.paste.setAccessibleName("Text to extract indicators from")
         self.counts = QLabel("No indicators yet.", objectName="extractCounts")
@@ -217,6 +218,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.paste.textChanged.connect(self._extract_timer.start)
+        self.paste.oversized.connect(lambda text: asyncio.ensure_future(self._read_oversized_paste(text)))
         self._extract_timer.timeout.connect(self._schedule_extraction)
         self.run_button.clicked.connect(self.start_run)
         self.pause_button.clicked.connect(self.toggle_pause)
@@ -285,7 +287,7 @@ class MainWindow(QMainWindow):
             for path in files:
                 asyncio.ensure_future(self.load_file(path))
         elif mime.hasText():
-            self.paste.setPlainText(mime.text())
+            self.paste.replace_text(mime.text())
         event.acceptProposedAction()
 
     def open_file(self) -> None:
@@ -300,16 +302,44 @@ class MainWindow(QMainWindow):
                 collector.add_chunks(stream)
             return collector.results()
 
-        self.status.setText(f"Reading {path}...")
+        found = await self._read_document(read, path, "Cannot read the file")
+        if found is not None:
+            self._show_indicators(found)
+            self.settings.add_recent_file(path)
+            self.status.setText(f"Read {path}: {len(found)} indicators.")
+
+    async def _read_oversized_paste(self, text: str) -> None:
+        """Pasted text with a line too long for the editor (see paste_box): read, not shown."""
+        found = await self._read_document(lambda: extract(text), "the pasted text", "Cannot read the pasted text")
+        if found is not None:
+            self._show_indicators(found)
+            self.status.setText(
+                f"Pasted text read but not shown: it has a line longer than {MAX_EDITOR_LINE:,} characters, "
+                f"which the editor cannot display without freezing. {len(found)} indicators found; "
+                "the editor kept its text."
+            )
+
+    async def _read_document(
+        self, read: Callable[[], list[Indicator]], what: str, title: str
+    ) -> list[Indicator] | None:
+        """Run ``read`` off the GUI thread: its indicators, or None after one clear message
+        (the indicators shown stay as they are)."""
+        self.status.setText(f"Reading {what}...")
         try:
             found = await asyncio.get_running_loop().run_in_executor(None, read)
-        except InputError as exc:
-            self.status.setText(str(exc))
-            self._notify("Cannot read the file", str(exc))
-            return
-        self._show_indicators(found)
-        self.settings.add_recent_file(path)
-        self.status.setText(f"Read {path}: {len(found)} indicators.")
+        except Exception as exc:
+            if isinstance(exc, InputError):
+                message = str(exc)
+            elif isinstance(exc, MemoryError):
+                message = f"{what}: not enough memory to read it"
+            else:  # a bug: the analyst still gets one line, the log gets the traceback
+                log.exception("reading %s failed", what)
+                message = f"{what}: could not be read ({type(exc).__name__}; details in the log file)"
+            self.status.setText(message)
+            self._notify(title, message)
+            return None
+        self._extract_generation += 1  # an extraction of the editor's text still running must not replace these
+        return found
 
     # -- running ------------------------------------------------------------------------------
     def start_run(self) -> None:
@@ -326,11 +356,13 @@ class MainWindow(QMainWindow):
         if self._demo is not None:
             key, base_url = None, self._demo.base_url
         else:
-            key, base_url = get_key().key, self.settings.api_base_url
+            info, base_url = get_key(), self.settings.api_base_url
+            key = info.key
             if not key:
+                why = f": {info.problem}." if info.problem else " yet."  # a failing keyring: say how it fails
                 self._failed(
-                    "No Pulsedive API key yet: add one in Settings (Ctrl+,), "
-                    "or choose File > Try demo data to see iocdesk work without an account."
+                    f"No Pulsedive API key{why} Add one in Settings (Ctrl+,), where it can be kept for "
+                    "this session only, or choose File > Try demo data to see iocdesk work without an account."
                 )
                 return
         kwargs = self.settings.client_kwargs()
@@ -442,7 +474,9 @@ class MainWindow(QMainWindow):
         self.results.resort()  # rows kept their place during the run; now the chosen order
         if self._history is not None and self._run_id is not None:
             cancelled = any(r.error and "cancelled" in r.error for r in results)
-            self._history.finish_run(self._run_id, "cancelled" if cancelled else "finished")
+            # A run the engine stopped (key, quota, network) keeps its unlooked items pending: resumable.
+            stopped = self._engine is not None and self._engine.stop_reason
+            self._history.finish_run(self._run_id, "cancelled" if cancelled else "interrupted" if stopped else "finished")
         if self._close_when_done:
             QTimer.singleShot(0, self.close)
 
@@ -483,8 +517,17 @@ class MainWindow(QMainWindow):
 
         dialog = SettingsDialog(self.settings, test_key=test_key, clear_cache=clear_cache, parent=self)
         dialog.settingsApplied.connect(lambda: apply_theme(self.settings.theme))
+        dialog.keyChanged.connect(self._key_changed)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+
+    def _key_changed(self) -> None:
+        """A session-only key is a compromise the analyst should keep in mind: say so, and why."""
+        info = get_key()
+        if info.source == "session":
+            self.status.setText(
+                f"The API key is kept for this session only ({session_reason()}); iocdesk forgets it when it quits."
+            )
 
     # -- reports ---------------------------------------------------------------------------------
     def report(self) -> Report | None:

@@ -7,13 +7,16 @@ property keys change case, ``retired`` is null, ``0``, ``""`` or a reason, and
 a scan result may carry its properties in the historical list form. Every
 parser here accepts all of that and degrades to "unknown" (``None``, empty
 list/dict) instead of failing. The only error is :class:`MalformedResponse`,
-raised when the top level is not a JSON object at all.
+raised when the top level is not a JSON object at all. Half characters (lone
+surrogates from ``\\udXXX`` escapes) become U+FFFD, in the object itself, so
+every record can be stored and exported as UTF-8.
 
 Nothing here does I/O; the client (``client.py``) fetches, these functions read.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -316,7 +319,47 @@ def indicator_url(iid: int | None) -> str | None:
 def _top(obj: object, what: str) -> dict[str, Any]:
     if not isinstance(obj, dict):
         raise MalformedResponse(f"Pulsedive {what}: expected a JSON object, got {type(obj).__name__}")
+    _replace_lone_surrogates(obj)
     return obj
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _clean(text: str) -> str:
+    return text if text.isascii() else _LONE_SURROGATE.sub("\ufffd", text)
+
+
+def _replace_lone_surrogates(document: dict[str, Any]) -> None:
+    """Replace, in place, lone surrogates in keys and strings with U+FFFD.
+
+    JSON's ``\\udXXX`` escapes may name half a character (a name cut mid-emoji);
+    Python keeps it, UTF-8 cannot encode it, and the cache, the history and
+    every export would fail on the record. Iterative: nesting cannot exhaust
+    the stack.
+    """
+    stack: list[object] = [document]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, dict):
+            if any(isinstance(k, str) and _clean(k) is not k for k in node):
+                items = list(node.items())
+                node.clear()
+                node.update((_clean(k) if isinstance(k, str) else k, v) for k, v in items)
+            pairs: Iterable[tuple[Any, object]] = node.items()
+        else:
+            pairs = enumerate(node)  # type: ignore[arg-type]
+        for key, value in pairs:
+            if isinstance(value, str):
+                cleaned = _clean(value)
+                if cleaned is not value:
+                    node[key] = cleaned  # type: ignore[index]
+            elif isinstance(value, (dict, list)):
+                stack.append(value)
 
 
 # ---------------------------------------------------------------------------

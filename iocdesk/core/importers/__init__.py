@@ -80,9 +80,10 @@ Formats (by extension first, then by content)
   then a count).
 
 Encodings: UTF-8 with or without BOM; UTF-16 LE/BE with BOM (or unmistakably
-without); cp1252 when UTF-8 fails (from the first bad byte on). Decoding is
-incremental and CRLF/CR become LF. Binary files (known magic numbers, NUL
-bytes or >10% control characters in the first block) are refused.
+without); cp1252 for each line that is not UTF-8 (files glued together from
+two systems mix both). Decoding is incremental and CRLF/CR become LF. Binary
+files (known magic numbers, NUL bytes or >10% control characters in the first
+block) are refused.
 """
 
 from __future__ import annotations

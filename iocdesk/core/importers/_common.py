@@ -45,7 +45,10 @@ def human_size(n: int) -> str:
 def too_large(name: str, size: int | None, limit: int) -> InputError:
     if size is None:
         return InputError(f"{name}: the input is larger than the limit of {human_size(limit)}")
-    return InputError(f"{name}: the file is too large ({human_size(size)}; the limit is {human_size(limit)})")
+    shown, limit_shown = human_size(size), human_size(limit)
+    if shown == limit_shown:  # "(1.0 GiB; the limit is 1.0 GiB)" reads as a contradiction
+        shown, limit_shown = f"{size:,} bytes", f"{limit:,} bytes"
+    return InputError(f"{name}: the file is too large ({shown}; the limit is {limit_shown})")
 
 
 def column_letter(index: int) -> str:

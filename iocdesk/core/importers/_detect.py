@@ -86,13 +86,16 @@ def _bomless_utf16(head: bytes) -> str | None:
     """UTF-16 without BOM: mostly-ASCII text has a NUL in every other byte."""
     sample = head[:4096]
     pairs = len(sample) // 2
-    if pairs < 8:
+    if pairs < 2:
         return None
     even_nul = sample[0 : 2 * pairs : 2].count(0)
     odd_nul = sample[1 : 2 * pairs : 2].count(0)
-    if odd_nul >= 0.7 * pairs and even_nul <= 0.05 * pairs:
+    # A short file (one indicator, "1.2.3.4" is 14 bytes) has too few pairs for
+    # a ratio: only the exact pattern, a NUL in every other byte, counts.
+    high, low = (0.7 * pairs, 0.05 * pairs) if pairs >= 8 else (pairs, 0)
+    if odd_nul >= high and even_nul <= low:
         return "utf-16-le"
-    if even_nul >= 0.7 * pairs and odd_nul <= 0.05 * pairs:
+    if even_nul >= high and odd_nul <= low:
         return "utf-16-be"
     return None
 
