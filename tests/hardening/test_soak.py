@@ -22,6 +22,7 @@ def test_engine_soak_5000_iocs_with_faults_and_429_bursts(tmp_path):
     with Soak(Profile(iocs=5000), tmp_path) as soak:
         results = asyncio.run(soak.engine().run(soak.items))
         report = soak.check(results)
+    print("\n".join(report.lines()))  # the figures docs/reliability.md records (pytest -s)
     assert report.violations == []
     # the faults really happened, at about the rates asked for (per request)
     per_request = {kind: n / report.requests for kind, n in report.faults.items()}
@@ -57,6 +58,7 @@ def test_gui_model_soak_2000_iocs(qloop, qtbot, tmp_path):
         qtbot.waitUntil(task.done, timeout=120_000)
         results = task.result()
         report = soak.check(results)
+    print("\n".join(report.lines()))
     assert report.violations == []
     assert model.rowCount() == 2000
     status_column = ResultsModel.Column.STATUS
