@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..core.tlds import tld_list_version
-from . import analyze, cache, extract, history, key, mail, sandbox, webhook
+from . import analyze, cache, extract, history, key, mail, sandbox, serve, webhook
 from ..logs import setup_logging
 from ..paths import set_base_dir
 from ..shutdown import exit_without_waiting_for_requests
@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--basedir", metavar="DIR",
                         help="keep settings, cache, history and logs under DIR (portable use; also IOCDESK_BASEDIR)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for command in (extract, analyze, key, history, cache, webhook, mail, sandbox):
+    for command in (extract, analyze, key, history, cache, serve, webhook, mail, sandbox):
         command.add_parser(sub)
     return parser
 

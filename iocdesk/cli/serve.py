@@ -1,0 +1,196 @@
+"""``iocdesk serve``: the alert inbox without the window (a jump box, a SOC server).
+
+A local webhook (on by default here; ``--no-webhook``) and/or a watched folder
+(``--folder``) feed the inbox; every alert is looked up with the same engine,
+cache and history as ``analyze``, and one line per processed alert is printed.
+``--out DIR`` writes the exports of each alert there, named after its id.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ..core.display import reveal
+from ..core.export.report import Report
+from ..core.results import Risk
+from ..inbox.alert import Alert, AlertStatus
+from ..inbox.service import ALERT_SUBJECT, Inbox, InboxOptions, Rule
+from ..secrets import KeyringUnavailable
+from .analyze import add_engine_arguments, engine_options, pulsedive_client
+from .common import EXIT_FAILED, EXIT_KEY, EXIT_OK, EXIT_USAGE, error, positive_int
+from .exports import write_exports
+from .runs import open_stores
+
+FORMATS = ("json", "csv", "xlsx", "stix", "eml")
+DEFAULT_PORT = 8765
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    sp = sub.add_parser(
+        "serve",
+        help="run the alert inbox headless: a local webhook and/or a watched folder",
+        description="Alerts posted to http://127.0.0.1:PORT/alert (with the bearer token from "
+        "`iocdesk serve --show-token`) or dropped into --folder are analysed like `iocdesk analyze`; "
+        "one line per processed alert. Ctrl+C stops; alerts not yet looked up stay in history.",
+    )
+    sp.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"webhook port on 127.0.0.1 ({DEFAULT_PORT}; 0: any free one)")
+    sp.add_argument("--no-webhook", action="store_true", help="no webhook (only the watched folder)")
+    sp.add_argument("--folder", metavar="DIR", help="watch DIR for alert files (txt, csv, xlsx, json, eml)")
+    sp.add_argument("--out", metavar="DIR", help="write each alert's exports into DIR as <alert id>.<format>")
+    sp.add_argument("--formats", default="json", metavar="LIST", help=f"exports for --out, of {','.join(FORMATS)} (json)")
+    sp.add_argument("--rule", action="append", default=[], metavar="GLOB=ACTION",
+                    help="auto-action for alerts whose name matches GLOB and whose worst risk is at least "
+                    "--rule-risk: draft:DIR (write an e-mail draft there) or chat:NAME (post to a stored webhook)")
+    sp.add_argument("--rule-risk", choices=[r.value for r in Risk], default="high", help="risk that fires a rule (high)")
+    sp.add_argument("--max-per-minute", type=positive_int, default=30, metavar="N",
+                    help="alerts accepted per minute; the webhook answers 429 beyond (30)")
+    sp.add_argument("--show-token", action="store_true", help="print the webhook's bearer token and exit")
+    sp.add_argument("--new-token", action="store_true", help="generate a new bearer token, print it and exit")
+    add_engine_arguments(sp)
+    sp.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..inbox.token import inbox_token, new_inbox_token
+
+    try:
+        if args.show_token or args.new_token:
+            print(new_inbox_token() if args.new_token else inbox_token())
+            return EXIT_OK
+        token = None if args.no_webhook else inbox_token()
+    except KeyringUnavailable as exc:
+        error(f"{exc} (set IOCDESK_INBOX_TOKEN instead)")
+        return EXIT_FAILED
+    try:
+        rules = [Rule.parse(text, Risk(args.rule_risk)) for text in args.rule]
+        formats = parse_formats(args.formats)
+    except ValueError as exc:
+        error(str(exc))
+        return EXIT_USAGE
+    if args.no_webhook and not args.folder:
+        error("nothing to serve: give --folder, or leave the webhook on")
+        return EXIT_USAGE
+    folder = Path(args.folder) if args.folder else None
+    if folder is not None and not folder.is_dir():
+        error(f"{folder}: not a folder")
+        return EXIT_USAGE
+    with pulsedive_client(args) as connection:
+        if connection is None:
+            return EXIT_KEY
+        client, account = connection
+        with open_stores(client, account, args) as (cache, history):
+            options = InboxOptions(engine=engine_options(args), max_per_minute=args.max_per_minute, rules=rules)
+            exporter = _exporter(Path(args.out), formats) if args.out else None
+            inbox = Inbox(client, options, history=history, cache=cache, listener=Printer(lambda: client.quota),
+                          exporter=exporter)
+            return asyncio.run(_serve(inbox, token, args.port, folder))
+
+
+async def _serve(inbox: Inbox, token: str | None, port: int, folder: Path | None) -> int:
+    from ..inbox.webhook import WebhookServer
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    with contextlib.ExitStack() as stack:
+        if token is not None:
+            try:
+                hook = stack.enter_context(WebhookServer(inbox.submit_text, token, port=port, lookup=inbox.find))
+            except OSError as exc:
+                error(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}")
+                return EXIT_FAILED
+            _say(f"webhook: POST {hook.url} (Authorization: Bearer <token from `iocdesk serve --show-token`>)")
+        tasks = [asyncio.ensure_future(inbox.serve())]
+        if folder is not None:
+            from ..inbox.folder import FolderWatcher
+
+            try:
+                watcher = FolderWatcher(folder, lambda alert: inbox.submit(alert.name, alert.indicators, alert.source))
+            except OSError as exc:  # gone or replaced since the argument was checked
+                error(f"{folder}: {exc.strerror or exc}")
+                return EXIT_FAILED
+            tasks.append(asyncio.ensure_future(watcher.run(stop)))
+            _say(f"watching {folder} (processed files move to done/, unreadable ones to failed/)")
+        _say("ready; Ctrl+C stops")
+        await stop.wait()
+        inbox.stop()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    waiting = inbox.queued
+    _say(f"stopped; {waiting} alerts not looked up yet are kept in history" if waiting else "stopped")
+    return EXIT_OK
+
+
+class Printer:
+    """One line per processed alert on standard output (data shown with hidden characters escaped),
+    with what is left of the day's Pulsedive quota when the server says."""
+
+    def __init__(self, quota: Callable[[], object] = lambda: None) -> None:
+        self._quota = quota
+
+    def alert_changed(self, alert: Alert) -> None:
+        if alert.status in (AlertStatus.QUEUED, AlertStatus.RUNNING):
+            return
+        line = alert_line(alert)
+        left = getattr(self._quota(), "day", None)
+        if alert.status is AlertStatus.DONE and left is not None:
+            line += f" | quota today {left}"
+        print(line, flush=True)
+
+    def notify(self, alert: Alert) -> None:
+        print(f"{_now()} {alert.id} NOTIFY: {alert.worst_risk} risk in {reveal(alert.name, limit=80)!r}", flush=True)
+
+
+def alert_line(alert: Alert) -> str:
+    counts = ", ".join(f"{n} {status}" for status, n in sorted(alert.counts.items()))
+    parts = [f"{_now()} {alert.id} {alert.status}", f"{alert.source}", repr(reveal(alert.name, limit=80)),
+             f"{alert.indicators} IOCs"]
+    if counts:
+        parts.append(counts)
+    if alert.worst_risk is not None:
+        parts.append(f"worst {alert.worst_risk}")
+    if alert.run_id is not None:
+        parts.append(f"run {alert.run_id}")
+    if alert.duplicate_of:
+        parts.append(f"same IOCs as {alert.duplicate_of}")
+    if alert.error:
+        parts.append(f"error: {reveal(alert.error, limit=200)}")
+    return " | ".join(parts)
+
+
+def parse_formats(text: str) -> list[str]:
+    formats = [f.strip().lower() for f in text.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ValueError(f"--formats: unknown {', '.join(unknown)} (known: {', '.join(FORMATS)})")
+    return formats
+
+
+def _exporter(out: Path, formats: list[str]):
+    out.mkdir(parents=True, exist_ok=True)
+
+    def export(alert: Alert, report: Report) -> None:
+        names = {f: str(out / f"{alert.id}.{'stix.json' if f == 'stix' else f}") for f in formats}
+        plan = argparse.Namespace(json=names.get("json"), csv=names.get("csv"), xlsx=names.get("xlsx"),
+                                  stix=names.get("stix"), eml=names.get("eml"), xlsx_details=False,
+                                  xlsx_defang=False, mail_to=[], subject=ALERT_SUBJECT, webhook=[])
+        write_exports(report, plan)
+
+    return export
+
+
+def _now() -> str:
+    return f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ}"
+
+
+def _say(message: str) -> None:
+    sys.stderr.write(f"iocdesk serve: {message}\n")
+    sys.stderr.flush()

@@ -1,0 +1,126 @@
+"""One file of the watched folder: is it an alert, what it says, and moving it safely.
+
+Tables, JSON and text go through the same importers as ``iocdesk analyze``
+(so a CSV is read cell by cell, JSON value by value, with the same limits and
+messages); a saved e-mail through :mod:`iocdesk.inbox.eml`. The alert is named
+the way a webhook alert is (a JSON ``title``/``name``/``rule`` field, the mail's
+Subject), else after the file: a file name says more than the first line of a
+SIEM export.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from ..core.extract import IndicatorCollector
+from ..core.importers import DEFAULT_MAX_BYTES, InputError, iter_chunks
+from ..core.importers._common import too_large  # the same wording as any too large file
+from ..core.indicators import Indicator, Source
+from .alert import MAX_BODY, read_json
+from .eml import read_eml
+
+SUPPORTED = frozenset({".txt", ".log", ".csv", ".tsv", ".xlsx", ".json", ".jsonl", ".ndjson", ".eml"})
+# Still being written by an editor, Office or a browser: never taken, whatever the extension.
+_TEMP_PREFIXES = (".", "~$")
+_TEMP_SUFFIXES = (".tmp", ".part", ".crdownload", ".swp")
+_NO_NAME = "\x00iocdesk-no-name\x00"  # read_json's fallback name when a document has no name field
+
+
+def is_alert_name(name: str) -> bool:
+    """A supported extension (any case), and not a hidden or temporary file."""
+    lower = name.lower()
+    if lower.startswith(_TEMP_PREFIXES) or lower.endswith(_TEMP_SUFFIXES):
+        return False
+    return os.path.splitext(lower)[1] in SUPPORTED
+
+
+def shown_name(name: str) -> str:
+    """A file name as text for alerts, history and reason files.
+
+    Bytes that are not UTF-8 (which Python keeps as lone surrogates, unwritable
+    to UTF-8 files and SQLite) become U+FFFD; control characters become "?".
+    """
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate from a Windows name
+        raw = name.encode("utf-8", "replace")
+    return "".join(c if c.isprintable() else "?" for c in raw.decode("utf-8", "replace"))
+
+
+def read_alert_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, list[Indicator]]:
+    """``(alert name, indicators)`` of one file; InputError (one clear line) when it cannot be read."""
+    name = shown_name(path.name)
+    collector = IndicatorCollector()
+    title = ""
+    if path.suffix.lower() == ".eml":
+        title, text = read_eml(_read_bytes(path, max_bytes), name=name, max_bytes=max_bytes)
+        collector.add_text(text, Source(file=name))
+    else:
+        with iter_chunks(path, max_bytes=max_bytes, name=name) as stream:
+            collector.add_chunks(stream)
+            if stream.format in ("json", "jsonl"):
+                title = _json_name(path)
+    return title or name, collector.results()
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The whole file, refused before reading when over the limit (a mail is parsed in memory)."""
+    name = shown_name(path.name)
+    try:
+        with path.open("rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > max_bytes:
+                raise too_large(name, size, max_bytes)
+            return fh.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except PermissionError:
+        raise InputError(f"{name}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot open ({exc.strerror or exc})") from exc
+
+
+def _json_name(path: Path) -> str:
+    """The name field of a JSON alert (or of the first record of JSON Lines), "" if none.
+
+    Only the first MAX_BODY bytes are looked at: a bigger document is an
+    export, not one alert, and is named after the file.
+    """
+    with path.open("rb") as fh:
+        head = fh.read(MAX_BODY + 1)
+    text = head.decode("utf-8-sig", errors="replace")
+    first_line = text.split("\n", 1)[0]
+    for candidate in (text, first_line) if len(head) <= MAX_BODY else (first_line,):
+        try:
+            document = json.loads(candidate)
+        except (ValueError, RecursionError):
+            continue
+        # A sentinel first string tells "no name field" apart from a name equal to the first value.
+        name, _ = read_json([_NO_NAME, document])
+        return "" if name == _NO_NAME else name
+    return ""
+
+
+def free_name(directory: Path, name: str, *, reason: bool = False) -> Path:
+    """``name`` in ``directory``, or ``stem (2).ext``, ``stem (3).ext``...: never an existing file."""
+    stem, ext = os.path.splitext(name)
+    n = 1
+    while True:
+        target = directory / (name if n == 1 else f"{stem} ({n}){ext}")
+        if not target.exists() and not (reason and target.with_name(target.name + ".reason.txt").exists()):
+            return target
+        n += 1
+
+
+def move_no_replace(source: Path, target: Path) -> None:
+    """Move without ever overwriting: POSIX rename replaces silently, a hard link does not."""
+    try:
+        os.link(source, target)
+    except OSError:  # taken, gone, or no hard links here (FAT, some shares): check, then rename
+        if target.exists():
+            raise FileExistsError(target) from None
+        os.replace(source, target)
+        return
+    os.unlink(source)

@@ -1,0 +1,240 @@
+"""The watched folder: files dropped into it become alerts.
+
+A SIEM export, an EDR report or a saved phishing mail is dropped into one
+folder; each file becomes one alert, then moves to ``done/`` (read and
+accepted) or ``failed/`` (unreadable, with ``<name>.reason.txt`` saying why).
+The folder itself is the queue, so nothing is lost when the app is closed: a
+file is moved only after the inbox accepted it, and files waiting at start are
+picked up by the first scan.
+
+Polling, not OS notifications: it works the same on every platform and on
+network shares, and a scan of a quiet folder is one directory listing. A file
+is taken only once its size and mtime stopped changing for ``settle`` seconds,
+because a SIEM or a browser may still be writing it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import stat
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ..core.importers import InputError
+from ..core.indicators import Indicator
+from .files import free_name, is_alert_name, move_no_replace, read_alert_file, shown_name
+
+log = logging.getLogger(__name__)
+
+DONE, FAILED = "done", "failed"
+
+
+@dataclass(slots=True)
+class FolderAlert:
+    name: str  # the mail's Subject, a JSON title/name/rule field, else the file name
+    source: str  # "folder: <file name>"
+    indicators: list[Indicator]
+    path: Path  # where the file is in done/ once ``submit`` returned
+
+
+class FolderWatcher:
+    """Turns the files of ``folder`` into alerts passed to ``submit`` (called from a worker thread).
+
+    ``submit`` raising (the inbox is busy, or closing) leaves the file where it
+    is for a later pass; an ``retry_after`` attribute on the exception (seconds)
+    pauses the watcher that long instead of re-reading the file every poll.
+    """
+
+    retry_stuck = 60.0  # seconds before a file that could not be moved is tried again
+
+    def __init__(
+        self, folder: Path, submit: Callable[[FolderAlert], None], *, poll_interval: float = 1.0, settle: float = 1.0
+    ) -> None:
+        folder = Path(folder)
+        if not folder.exists():
+            raise FileNotFoundError(f"the watched folder does not exist: {folder}")
+        if not folder.is_dir():
+            raise NotADirectoryError(f"the watched folder is not a folder: {folder}")
+        if poll_interval <= 0 or settle < 0:
+            raise ValueError("poll_interval must be > 0 and settle >= 0")
+        self.folder = folder
+        self.submit = submit
+        self.poll_interval = poll_interval
+        self.settle = settle
+        self._seen: dict[str, tuple[int, int, float]] = {}  # name -> size, mtime_ns, unchanged since
+        self._first_scan = True
+        self._accepted: dict[str, tuple[int, int]] = {}  # submitted, but the move to done/ failed
+        self._stuck: dict[str, tuple[tuple[int, int], float]] = {}  # could not be moved: key, retry at
+        self._paused_until = 0.0
+        self._lock = threading.Lock()  # one pass at a time: scan_once() while run() polls is safe
+
+    # -- one pass -----------------------------------------------------------------------------
+
+    def scan_once(self) -> list[Path]:
+        """Handle every ready file, oldest first; returns where each one went (in done/ or failed/)."""
+        return self._scan(None)
+
+    def _scan(self, halt: threading.Event | None) -> list[Path]:
+        """``halt`` set (by run() stopping) ends the pass after the file in hand."""
+        with self._lock:
+            return self._pass(halt)
+
+    def _pass(self, halt: threading.Event | None) -> list[Path]:
+        if time.monotonic() < self._paused_until:
+            return []
+        handled: list[Path] = []
+        for entry in self._ready():
+            if halt is not None and halt.is_set():
+                break
+            try:
+                outcome = self._handle(entry)
+            except Exception:  # a bug, not the file: log it, leave the file, never stop the watcher
+                log.exception("watched folder: unexpected error on %r; left in place", entry.name)
+                if entry.name in self._seen:
+                    self._set_stuck(entry.name, self._seen[entry.name][:2])
+                continue
+            if outcome is False:  # submit refused: keep the order, try again next pass
+                break
+            if outcome is not None:
+                handled.append(outcome)
+        return handled
+
+    def _ready(self) -> list[os.DirEntry[str]]:
+        now, wall = time.monotonic(), time.time()
+        first, self._first_scan = self._first_scan, False
+        ready: list[tuple[int, os.DirEntry[str]]] = []
+        present: set[str] = set()
+        with os.scandir(self.folder) as entries:
+            for entry in entries:
+                if not is_alert_name(entry.name):
+                    continue
+                try:  # no symlinks: a link could make the watcher read (and move) any file
+                    info = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                if not stat.S_ISREG(info.st_mode):
+                    continue
+                key = (info.st_size, info.st_mtime_ns)
+                present.add(entry.name)
+                stuck = self._stuck.get(entry.name)
+                if stuck is not None and stuck[0] == key and now < stuck[1]:
+                    continue
+                seen = self._seen.get(entry.name)
+                if seen is None or seen[:2] != key:
+                    self._seen[entry.name] = (*key, now)
+                    # New or changed: wait for it to settle, unless it was already there at start
+                    # (then its age tells) or no settling is asked for.
+                    if not ((first and seen is None) or self.settle == 0) or wall - info.st_mtime < self.settle:
+                        continue
+                elif now - seen[2] < self.settle:
+                    continue
+                ready.append((info.st_mtime_ns, entry))
+        for gone in self._seen.keys() - present:
+            del self._seen[gone]
+        for table in (self._accepted, self._stuck):
+            for gone in table.keys() - present:
+                del table[gone]
+        ready.sort(key=lambda item: (item[0], item[1].name))
+        return [entry for _, entry in ready]
+
+    def _handle(self, entry: os.DirEntry[str]) -> Path | bool | None:
+        """Where the file went; ``False`` when submit refused it; ``None`` when it vanished."""
+        path, name = Path(entry.path), entry.name
+        key = self._seen[name][:2]
+        if self._accepted.get(name) == key:  # already accepted: only the move is left to do
+            return self._move(path, DONE, key)
+        try:
+            title, indicators = read_alert_file(path)
+        except InputError as exc:
+            if not path.exists():
+                return None  # another process took it between listing and reading
+            return self._fail(path, exc.message, key)
+        except Exception as exc:
+            if not path.exists():
+                return None
+            log.exception("watched folder: unexpected error reading %r", name)
+            return self._fail(path, f"{shown_name(name)}: unexpected error: {type(exc).__name__}", key)
+        alert = FolderAlert(title, f"folder: {shown_name(name)}", indicators, free_name(self.folder / DONE, name))
+        try:
+            self.submit(alert)
+        except Exception as exc:
+            retry = getattr(exc, "retry_after", None)
+            if isinstance(retry, (int, float)) and retry > 0:
+                self._paused_until = time.monotonic() + retry
+            log.warning("watched folder: %r not accepted, left for a later pass: %s", name, exc)
+            return False
+        self._accepted[name] = key
+        moved = self._move(path, DONE, key)
+        if isinstance(moved, Path):
+            alert.path = moved
+        return moved
+
+    def _fail(self, path: Path, reason: str, key: tuple[int, int]) -> Path | None:
+        log.warning("watched folder: %s", reason)
+        moved = self._move(path, FAILED, key, reason=True)
+        if isinstance(moved, Path):
+            stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+            reason_file = moved.with_name(moved.name + ".reason.txt")
+            reason_file.write_text(f"{reason} (at {stamp})\n", encoding="utf-8")
+        return moved
+
+    def _move(self, path: Path, where: str, key: tuple[int, int], *, reason: bool = False) -> Path | None:
+        target_dir = self.folder / where
+        try:
+            target_dir.mkdir(exist_ok=True)
+            while True:
+                target = free_name(target_dir, path.name, reason=reason)
+                try:
+                    move_no_replace(path, target)
+                    break
+                except FileExistsError:  # taken since free_name looked: try the next suffix
+                    continue
+        except FileNotFoundError:
+            return None
+        except OSError as exc:  # locked (Windows), read-only share...: do not retry every poll
+            self._set_stuck(path.name, key)
+            log.error("watched folder: cannot move %r to %s/: %s", path.name, where, exc)
+            return None
+        for table in (self._accepted, self._seen, self._stuck):
+            table.pop(path.name, None)
+        return target
+
+    def _set_stuck(self, name: str, key: tuple[int, int]) -> None:
+        self._stuck[name] = (key, time.monotonic() + self.retry_stuck)
+
+    # -- polling ----------------------------------------------------------------------------------
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Scan every ``poll_interval`` seconds until ``stop`` is set.
+
+        Scans run in a worker thread, so a large file never blocks the loop;
+        on stop, the file being handled is finished (read, submitted, moved)
+        and the rest wait for the next start.
+        """
+        loop = asyncio.get_running_loop()
+        halt = threading.Event()
+        stopping = asyncio.ensure_future(stop.wait())
+        failing = False
+        try:
+            while not stop.is_set():
+                scan = loop.run_in_executor(None, self._scan, halt)
+                await asyncio.wait({scan, stopping}, return_when=asyncio.FIRST_COMPLETED)
+                if stop.is_set():
+                    halt.set()
+                try:
+                    await scan
+                    failing = False
+                except Exception as exc:  # the folder vanished or the share is down: say so once
+                    if not failing:
+                        log.error("watched folder: cannot scan %s: %s", self.folder, exc, exc_info=not isinstance(exc, OSError))
+                    failing = True
+                await asyncio.wait({stopping}, timeout=self.poll_interval)
+        finally:
+            halt.set()  # cancelled rather than stopped: the worker still ends after its file
+            stopping.cancel()

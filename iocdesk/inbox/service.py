@@ -1,0 +1,290 @@
+"""The inbox: alerts in (webhook, watched folder), the same lookup pipeline as a run, verdicts out.
+
+Qt-free: ``iocdesk serve`` drives it with plain asyncio, the window with qasync.
+``submit`` may be called from any thread (the webhook's request threads, the
+folder watcher's worker); it extracts the IOCs, decides at once (busy,
+duplicate, queued) and, for a queued alert, writes the planned run to history
+before it returns, so an alert that was accepted is never lost: if the app
+closes first, the run is in history, interrupted, ready to resume.
+
+A noisy SIEM cannot burn the Pulsedive quota: submissions are limited per
+minute (``InboxBusy`` beyond, the webhook's 429), an alert with the same IOCs
+as one within ``duplicate_window`` is marked duplicate and not looked up, and
+every lookup goes through the cache (24 h) like any run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fnmatch
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from ..core.engine import EngineOptions, LookupEngine
+from ..core.export.report import Report
+from ..core.extract import IndicatorCollector
+from ..core.indicators import Indicator
+from ..core.results import LookupResult, Risk, Status
+from ..core.store import History, LookupCache, RunMeta
+from ..pulsedive.client import PulsediveClient
+from .alert import Alert, AlertStatus, at_least, worst_risk
+
+log = logging.getLogger(__name__)
+
+ALERT_SUBJECT = "[iocdesk] {title}: {headline}"  # drafts and chat posts name the alert
+_KEPT_ALERTS = 5000  # in memory; every alert that was looked up is a run in history anyway
+
+
+class InboxBusy(Exception):
+    """Too many alerts: try again later (the webhook answers 429 with Retry-After)."""
+
+    def __init__(self, reason: str, retry_after: int) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+@dataclass(slots=True)
+class Rule:
+    """An auto-action: when an alert's name matches ``match`` (a glob, any case) and its worst
+    risk is at least ``min_risk``, write an e-mail draft into ``draft_dir`` and/or post to the
+    stored chat webhook ``chat``. None of it happens unless a rule says so."""
+
+    match: str = "*"
+    min_risk: Risk = Risk.HIGH
+    draft_dir: str | None = None
+    chat: str | None = None
+
+    @classmethod
+    def parse(cls, text: str, min_risk: Risk = Risk.HIGH) -> Rule:
+        """``GLOB=draft:DIR`` or ``GLOB=chat:NAME`` (the CLI's --rule, a line in Settings)."""
+        pattern, sep, action = text.strip().partition("=")
+        kind, _, target = action.partition(":")
+        pattern, target = pattern.strip(), target.strip()
+        if not sep or not pattern or not target or kind.strip() not in ("draft", "chat"):
+            raise ValueError(f"rule {text.strip()!r}: expected GLOB=draft:DIR or GLOB=chat:NAME")
+        if kind.strip() == "draft":
+            from pathlib import Path
+
+            if not Path(target).expanduser().is_dir():
+                raise ValueError(f"rule {text.strip()!r}: {target} is not a folder")
+            return cls(match=pattern, min_risk=min_risk, draft_dir=str(Path(target).expanduser()))
+        return cls(match=pattern, min_risk=min_risk, chat=target)
+
+    def applies(self, alert: Alert) -> bool:
+        if not at_least(alert.worst_risk, self.min_risk):
+            return False
+        return fnmatch.fnmatchcase(alert.name.lower(), self.match.lower())
+
+
+@dataclass(slots=True)
+class InboxOptions:
+    engine: EngineOptions = field(default_factory=EngineOptions)
+    max_per_minute: int = 30  # alerts accepted per minute, duplicates included
+    max_queued: int = 200
+    duplicate_window: float = 600.0  # seconds
+    notify_min_risk: Risk = Risk.HIGH
+    rules: list[Rule] = field(default_factory=list)
+
+
+class InboxListener(Protocol):
+    def alert_changed(self, alert: Alert) -> None: ...
+
+    def notify(self, alert: Alert) -> None: ...  # worst risk at or above notify_min_risk
+
+
+Exporter = Callable[[Alert, Report], None]
+
+
+class Inbox:
+    def __init__(
+        self,
+        client: PulsediveClient,
+        options: InboxOptions | None = None,
+        *,
+        history: History,
+        cache: LookupCache | None = None,
+        listener: InboxListener | None = None,
+        exporter: Exporter | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.client = client
+        self.options = options or InboxOptions()
+        self._history, self._cache = history, cache
+        self._listener, self._exporter = listener, exporter
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._accepted: deque[float] = deque()  # submission times in the last minute
+        self._recent: deque[tuple[float, frozenset, str]] = deque()  # (time, IOC set, alert id)
+        self._waiting: deque[tuple[Alert, list[Indicator]]] = deque()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wake: asyncio.Event | None = None
+        self._stop: asyncio.Event | None = None
+        self.alerts: list[Alert] = []
+        self.engine: LookupEngine | None = None  # of the alert being looked up
+
+    # -- in -----------------------------------------------------------------------------------
+    def submit_text(self, name: str, text: str, source: str) -> Alert:
+        collector = IndicatorCollector()
+        collector.add_text(text)
+        return self.submit(name, collector.results(), source)
+
+    def submit(self, name: str, indicators: list[Indicator], source: str) -> Alert:
+        """Take an alert (any thread); returns it queued, duplicate or done (no IOCs). Raises InboxBusy."""
+        alert = Alert(name=name, source=source, indicators=len(indicators))
+        now = self._clock()
+        wanted = frozenset((str(i.type), i.value) for i in indicators if i.lookup_by_default)
+        with self._lock:
+            while self._accepted and now - self._accepted[0] > 60:
+                self._accepted.popleft()
+            if len(self._accepted) >= self.options.max_per_minute:
+                wait = int(60 - (now - self._accepted[0])) + 1
+                raise InboxBusy(f"more than {self.options.max_per_minute} alerts in a minute", wait)
+            if len(self._waiting) >= self.options.max_queued:
+                raise InboxBusy(f"{self.options.max_queued} alerts are waiting", 30)
+            self._accepted.append(now)
+            while self._recent and now - self._recent[0][0] > self.options.duplicate_window:
+                self._recent.popleft()
+            earlier = next((aid for _, iocs, aid in self._recent if wanted and iocs == wanted), None)
+            if earlier is not None:
+                alert.status, alert.duplicate_of = AlertStatus.DUPLICATE, earlier
+            elif not wanted:
+                alert.status = AlertStatus.DONE  # nothing Pulsedive could look up
+            else:
+                self._recent.append((now, wanted, alert.id))
+            self.alerts.append(alert)
+            if len(self.alerts) > _KEPT_ALERTS:  # a noisy SIEM must not grow a long session without bound
+                del self.alerts[: len(self.alerts) - _KEPT_ALERTS]
+        if alert.status is AlertStatus.QUEUED:
+            alert.run_id = self._plan(alert, indicators)
+            with self._lock:
+                self._waiting.append((alert, indicators))
+            self._wake_up()
+        self._changed(alert)
+        log.info("alert %s from %s: %d IOCs, %s", alert.id, source, len(indicators), alert.status)
+        return alert
+
+    def _plan(self, alert: Alert, indicators: list[Indicator]) -> int:
+        meta = RunMeta(sources=[f"alert {alert.id}: {alert.name}"], total=len(indicators),
+                       scan=str(self.options.engine.scan), base_url=self.client.base_url)
+        run_id = self._history.start_run(meta)
+        self._history.add_items(run_id, indicators)
+        return run_id
+
+    def _wake_up(self) -> None:
+        loop, wake = self._loop, self._wake
+        if loop is not None and wake is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(wake.set)
+
+    # -- processing ---------------------------------------------------------------------------
+    async def serve(self) -> None:
+        """Look alerts up, one at a time, until ``stop()``."""
+        self._loop = asyncio.get_running_loop()
+        self._wake, self._stop = asyncio.Event(), asyncio.Event()
+        while not self._stop.is_set():
+            with self._lock:
+                item = self._waiting.popleft() if self._waiting else None
+            if item is None:
+                self._wake.clear()
+                waiters = {asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(self._stop.wait())}
+                _, pending = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+                for task in pending:
+                    task.cancel()
+                continue
+            await self._process(*item)
+
+    def stop(self) -> None:
+        """End ``serve`` after the alert in progress (cancelled within a second); queued ones
+        stay in history as interrupted runs."""
+        if self.engine is not None:
+            self.engine.cancel()
+        if self._stop is not None and self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._stop.set)
+
+    async def _process(self, alert: Alert, indicators: list[Indicator]) -> None:
+        alert.status = AlertStatus.RUNNING
+        self._changed(alert)
+        self.engine = LookupEngine(self.client, self.options.engine, cache=self._cache, history=self._history,
+                                   run_id=alert.run_id)
+        try:
+            results = await self.engine.run(indicators)
+        except Exception as exc:  # a bug must not stop the inbox: this alert fails, the next one runs
+            log.exception("alert %s failed", alert.id)
+            alert.status, alert.error = AlertStatus.FAILED, f"unexpected error ({type(exc).__name__})"
+            self._changed(alert)
+            return
+        stopped = self.engine.stop_reason
+        cancelled = any(r.status is Status.SKIPPED and r.error and "cancelled" in r.error for r in results)
+        self._history.finish_run(alert.run_id, "interrupted" if stopped or cancelled else "finished")
+        self._summarise(alert, results)
+        if stopped:
+            alert.status, alert.error = AlertStatus.FAILED, stopped
+        else:
+            alert.status = AlertStatus.DONE
+        self._changed(alert)
+        if not stopped:
+            await self._act(alert, results)
+
+    def _summarise(self, alert: Alert, results: list[LookupResult]) -> None:
+        alert.worst_risk = worst_risk([r.risk for r in results])
+        counts: dict[str, int] = {}
+        for r in results:
+            counts[str(r.status)] = counts.get(str(r.status), 0) + 1
+        alert.counts = counts
+
+    async def _act(self, alert: Alert, results: list[LookupResult]) -> None:
+        report = Report(results, run_id=alert.run_id, sources=[alert.source], title=alert.name,
+                        api_url=self.client.base_url)
+        loop = asyncio.get_running_loop()
+        if self._exporter is not None:
+            await loop.run_in_executor(None, self._safely, "exports", lambda: self._exporter(alert, report))
+        for rule in self.options.rules:
+            if rule.applies(alert):
+                await loop.run_in_executor(None, self._safely, f"rule {rule.match!r}", lambda r=rule: _run_rule(r, alert, report))
+        if at_least(alert.worst_risk, self.options.notify_min_risk):
+            alert.notified = True
+            if self._listener is not None:
+                self._listener.notify(alert)
+
+    @staticmethod
+    def _safely(what: str, action: Callable[[], Any]) -> None:
+        try:
+            action()
+        except Exception:  # one failing action must not stop the others or the inbox
+            log.exception("inbox: %s failed", what)
+
+    def _changed(self, alert: Alert) -> None:
+        if self._listener is not None:
+            self._listener.alert_changed(alert)
+
+    def find(self, alert_id: str) -> Alert | None:
+        with self._lock:
+            return next((a for a in reversed(self.alerts) if a.id == alert_id), None)
+
+    @property
+    def queued(self) -> int:
+        with self._lock:
+            return len(self._waiting)
+
+
+def _run_rule(rule: Rule, alert: Alert, report: Report) -> None:
+    if rule.draft_dir:
+        from pathlib import Path
+
+        from ..core.export.email import build_draft, write_draft
+
+        path = Path(rule.draft_dir) / f"iocdesk-{alert.id}.eml"
+        write_draft(build_draft(report, subject_template=ALERT_SUBJECT), path)
+        log.info("alert %s: e-mail draft %s", alert.id, path)
+    if rule.chat:
+        from ..core.export import chat
+
+        webhook = chat.load_webhook(rule.chat)
+        if webhook is None:
+            raise ValueError(f"no chat webhook named {rule.chat!r}")
+        chat.post(webhook, chat.payload_for(webhook.kind, report, template=ALERT_SUBJECT))
+        log.info("alert %s: posted to %s", alert.id, rule.chat)

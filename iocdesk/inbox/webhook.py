@@ -1,0 +1,186 @@
+"""The inbox's local webhook: ``POST /alert`` on loopback, bearer-token authenticated.
+
+Answers at once; the lookups happen in the background (``Inbox.serve``).
+
+- ``POST /alert`` with ``Authorization: Bearer <token>`` and a JSON or text body:
+  202 ``{"id": ..., "status": "queued"|"duplicate"|"done", "indicators": N}``;
+  401 without the right token (nothing read, nothing queued); 411 without a
+  Content-Length; 413 over the size limit (before reading the body); 400 with a
+  reason for a body that is not UTF-8 or not JSON; 429 with Retry-After when
+  the inbox is busy.
+- ``GET /alert/<id>`` (same token): the alert's status, worst risk and counts.
+
+Only loopback addresses are served: a SIEM on another host forwards through
+an SSH tunnel or a local agent. A web page cannot use the endpoint from the
+analyst's browser: it cannot send the Authorization header cross-origin (no
+CORS preflight is ever answered) and does not know the token. The token is
+compared in constant time and never logged.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import json
+import logging
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from .alert import MAX_BODY, Alert, AlertError, read_body
+from .service import InboxBusy
+
+log = logging.getLogger(__name__)
+
+PATH = "/alert"
+_READ_TIMEOUT = 10.0  # seconds a client may take to send its request (no slowloris)
+_DRAIN_LIMIT = 16 << 20  # bytes of an oversized body read and dropped so the client sees the 413
+
+
+class WebhookServer:
+    """``with WebhookServer(inbox.submit_text, token, port=8765) as hook: hook.url``"""
+
+    def __init__(
+        self,
+        submit: Callable[[str, str, str], Alert],
+        token: str,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        max_body: int = MAX_BODY,
+        lookup: Callable[[str], Alert | None] | None = None,
+    ) -> None:
+        if not token or len(token) < 16:
+            raise ValueError("the webhook token must be at least 16 characters")
+        if not ipaddress.ip_address(host).is_loopback:
+            raise ValueError(f"the inbox webhook listens on loopback only, not {host}")
+        self._submit, self._token, self._lookup = submit, token.encode(), lookup
+        self.max_body = max_body
+        server_class = type("Server", (ThreadingHTTPServer,), {"daemon_threads": True,
+                                                               "address_family": _family(host)})
+        self._server = server_class((host, port), _handler(self))
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return self._server.server_address[1]
+
+    @property
+    def url(self) -> str:
+        host = self._server.server_address[0]
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.port}{PATH}"
+
+    def start(self) -> WebhookServer:
+        self._thread = threading.Thread(target=self._server.serve_forever, name="inbox-webhook", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._thread is not None:  # shutdown() waits for serve_forever: only when it runs
+            self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(5)
+
+    def __enter__(self) -> WebhookServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def authorised(self, header: str | None) -> bool:
+        scheme, _, given = (header or "").partition(" ")
+        return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), self._token)
+
+
+def _family(host: str):
+    import socket
+
+    return socket.AF_INET6 if ipaddress.ip_address(host).version == 6 else socket.AF_INET
+
+
+def _handler(hook: WebhookServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "iocdesk-inbox"
+        sys_version = ""
+        timeout = _READ_TIMEOUT
+
+        def do_POST(self) -> None:  # noqa: N802 - http.server API
+            if self.path.split("?", 1)[0].rstrip("/") not in (PATH, PATH + "s"):
+                return self._answer(404, {"error": f"not found: POST {PATH}"})
+            if not hook.authorised(self.headers.get("Authorization")):
+                return self._unauthorised()
+            if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+                return self._answer(411, {"error": "send the body with a Content-Length, not chunked"})
+            try:
+                length = int(self.headers.get("Content-Length", ""))
+            except ValueError:
+                return self._answer(411, {"error": "a Content-Length header is required"})
+            if length < 0 or length > hook.max_body:
+                self._drain(length)
+                return self._answer(413, {"error": f"the alert is larger than {hook.max_body:,} bytes"})
+            body = self.rfile.read(length)
+            try:
+                name, text = read_body(body, self.headers.get("Content-Type", ""))
+                alert = hook._submit(name, text, "webhook")
+            except AlertError as exc:
+                return self._answer(exc.status, {"error": exc.reason})
+            except InboxBusy as exc:
+                return self._answer(429, {"error": str(exc)}, {"Retry-After": str(exc.retry_after)})
+            self._answer(202, _brief(alert))
+
+        def do_GET(self) -> None:  # noqa: N802
+            path = self.path.split("?", 1)[0]
+            if not path.startswith(PATH + "/"):
+                return self._answer(404, {"error": f"not found: GET {PATH}/<id>"})
+            if not hook.authorised(self.headers.get("Authorization")):
+                return self._unauthorised()
+            alert = hook._lookup(path[len(PATH) + 1:]) if hook._lookup else None
+            if alert is None:
+                return self._answer(404, {"error": "no such alert"})
+            self._answer(200, _brief(alert))
+
+        def _drain(self, length: int) -> None:
+            """Read and drop a body too large to take, up to a bound: a client still sending
+            when the 413 comes (urllib, requests) sees a broken pipe instead of the answer."""
+            left = min(length, _DRAIN_LIMIT)
+            while left > 0:
+                chunk = self.rfile.read(min(left, 65536))
+                if not chunk:
+                    break
+                left -= len(chunk)
+
+        def _unauthorised(self) -> None:
+            self._answer(401, {"error": "missing or wrong bearer token"}, {"WWW-Authenticate": 'Bearer realm="iocdesk"'})
+
+        def _answer(self, status: int, document: dict, headers: dict[str, str] | None = None) -> None:
+            body = json.dumps(document).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            if status >= 400:
+                self.send_header("Connection", "close")  # an unread body must not be parsed as a request
+                self.close_connection = True
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args) -> None:  # noqa: A002 - http.server API
+            log.debug("webhook %s: %s", self.address_string(), format % args)
+
+    return Handler
+
+
+def _brief(alert: Alert) -> dict:
+    return {
+        "id": alert.id,
+        "status": str(alert.status),
+        "name": alert.name,
+        "indicators": alert.indicators,
+        "worst_risk": None if alert.worst_risk is None else str(alert.worst_risk),
+        "counts": alert.counts,
+        "run_id": alert.run_id,
+        "duplicate_of": alert.duplicate_of,
+        "error": alert.error,
+    }
