@@ -35,6 +35,10 @@ def test_wheel_ships_every_package_the_data_and_both_scripts(tmp_path):
     for package in source_packages:
         assert f"{package}/__init__.py" in names, f"{package} is missing from the wheel"
     assert "iocdesk/resources/tlds-alpha-by-domain.txt" in names
+    # the translation template (and each language's .ts/.qm next to it): iocdesk.gui.translations loads from there
+    assert "iocdesk/resources/translations/iocdesk.ts" in names
+    languages = {p.name for p in (ROOT / "resources" / "translations").glob("iocdesk_*.[tq][sm]")}
+    assert {n.rsplit("/", 1)[1] for n in names if n.startswith("iocdesk/resources/translations/iocdesk_")} == languages
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "iocdesk = iocdesk.cli:main" in text

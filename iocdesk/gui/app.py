@@ -64,10 +64,12 @@ def run_gui(*, demo: bool = False, files: list[str] | None = None, argv: list[st
 
     from .errors import ErrorReporter
     from .main_window import MainWindow
+    from .translations import install_translators
 
     QCoreApplication.setOrganizationName("iocdesk")
     QCoreApplication.setApplicationName("iocdesk")
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    install_translators(app)  # before any widget: texts are translated when they are set
     with contextlib.ExitStack() as stack:
         demo_svc = stack.enter_context(demo_service()) if demo else None
         loop = qasync.QEventLoop(app)

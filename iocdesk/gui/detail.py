@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -131,7 +131,8 @@ _NO_RISK_COLOR = "#9e9e9e"
 
 
 def risk_text(risk: Risk | None) -> str:
-    return str(risk) if risk is not None else "no verdict"
+    """The risk level as Pulsedive names it (its terms, not translated); no risk in the user's language."""
+    return str(risk) if risk is not None else QCoreApplication.translate("DetailPane", "no verdict")
 
 
 def risk_color(risk: Risk | None) -> QColor:
@@ -169,19 +170,21 @@ def risk_icon(risk: Risk | None, size: int = 16) -> QIcon:
     return icon
 
 
+# In English; status_text() translates them.
 _STATUS_TEXT = {
-    Status.PENDING: "waiting for its lookup",
-    Status.FOUND: "found on Pulsedive",
-    Status.NOT_FOUND: "not known to Pulsedive",
-    Status.SCANNED: "scanned (unknown to Pulsedive before)",
-    Status.UNSUPPORTED: "not looked up: Pulsedive does not support this type",
-    Status.SKIPPED: "skipped",
-    Status.ERROR: "lookup failed",
+    Status.PENDING: QT_TRANSLATE_NOOP("DetailPane", "waiting for its lookup"),
+    Status.FOUND: QT_TRANSLATE_NOOP("DetailPane", "found on Pulsedive"),
+    Status.NOT_FOUND: QT_TRANSLATE_NOOP("DetailPane", "not known to Pulsedive"),
+    Status.SCANNED: QT_TRANSLATE_NOOP("DetailPane", "scanned (unknown to Pulsedive before)"),
+    Status.UNSUPPORTED: QT_TRANSLATE_NOOP("DetailPane", "not looked up: Pulsedive does not support this type"),
+    Status.SKIPPED: QT_TRANSLATE_NOOP("DetailPane", "skipped"),
+    Status.ERROR: QT_TRANSLATE_NOOP("DetailPane", "lookup failed"),
 }
 
 
 def status_text(status: Status) -> str:
-    return _STATUS_TEXT.get(status, str(status))
+    text = _STATUS_TEXT.get(status)
+    return QCoreApplication.translate("DetailPane", text) if text else str(status)
 
 
 # -- widgets helpers -----------------------------------------------------------------------
@@ -233,9 +236,16 @@ def _fit_height(tree: QTreeWidget, max_rows: int = 12) -> None:
     tree.setFixedHeight(tree.header().sizeHint().height() + rows * max(row, 16) + 2 * tree.frameWidth() + 4)
 
 
-# Property groups in the order analysts read them; others follow alphabetically.
+# Property groups in the order analysts read them; others follow alphabetically (under their own name).
 _GROUP_ORDER = ("geo", "dns", "whois", "ssl", "http")
-_GROUP_TITLES = {"geo": "Geo", "dns": "DNS", "whois": "WHOIS", "ssl": "SSL", "http": "HTTP", "meta": "Page metadata"}
+_GROUP_TITLES = {  # in English; translated when shown
+    "geo": QT_TRANSLATE_NOOP("DetailPane", "Geo"),
+    "dns": QT_TRANSLATE_NOOP("DetailPane", "DNS"),
+    "whois": QT_TRANSLATE_NOOP("DetailPane", "WHOIS"),
+    "ssl": QT_TRANSLATE_NOOP("DetailPane", "SSL"),
+    "http": QT_TRANSLATE_NOOP("DetailPane", "HTTP"),
+    "meta": QT_TRANSLATE_NOOP("DetailPane", "Page metadata"),
+}
 
 
 class DetailPane(QWidget):
@@ -266,7 +276,9 @@ class DetailPane(QWidget):
         # empty state
         empty = QWidget()
         empty_layout = QVBoxLayout(empty)
-        self._empty = _label("detailEmpty", "No indicator selected.\nSelect a result to see what Pulsedive knows about it.")
+        self._empty = _label(
+            "detailEmpty", self.tr("No indicator selected.\nSelect a result to see what Pulsedive knows about it.")
+        )
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         empty_layout.addWidget(self._empty)
         self._stack.addWidget(empty)
@@ -281,7 +293,7 @@ class DetailPane(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self._indicator.setFont(font)
-        self._indicator.setAccessibleName("Indicator")
+        self._indicator.setAccessibleName(self.tr("Indicator"))
         layout.addWidget(self._indicator)
 
         self._summary = _label("detailSummary")  # type, status, flags
@@ -294,7 +306,7 @@ class DetailPane(QWidget):
         self._risk_icon.setObjectName("detailRiskIcon")
         self._risk_icon.setFixedSize(QSize(20, 20))
         self._risk = _label("detailRisk", wrap=False)
-        self._risk.setAccessibleName("Risk")
+        self._risk.setAccessibleName(self.tr("Risk"))
         risk_font = self._risk.font()
         risk_font.setBold(True)
         self._risk.setFont(risk_font)
@@ -305,18 +317,18 @@ class DetailPane(QWidget):
         layout.addLayout(risk_row)
 
         buttons = QHBoxLayout()
-        self._open = QPushButton("&Open in Pulsedive")
+        self._open = QPushButton(self.tr("&Open in Pulsedive"))
         self._open.setObjectName("openPulsediveButton")
-        self._open.setAccessibleName("Open in Pulsedive")
+        self._open.setAccessibleName(self.tr("Open in Pulsedive"))
         self._open.clicked.connect(self.open_in_pulsedive)
-        self._copy_defanged = QPushButton("Copy &defanged")
+        self._copy_defanged = QPushButton(self.tr("Copy &defanged"))
         self._copy_defanged.setObjectName("copyDefangedButton")
-        self._copy_defanged.setAccessibleName("Copy defanged indicator")
+        self._copy_defanged.setAccessibleName(self.tr("Copy defanged indicator"))
         self._copy_defanged.setDefault(True)
         self._copy_defanged.clicked.connect(self.copy_defanged)
-        self._copy_refanged = QPushButton("Copy &refanged")
+        self._copy_refanged = QPushButton(self.tr("Copy &refanged"))
         self._copy_refanged.setObjectName("copyRefangedButton")
-        self._copy_refanged.setAccessibleName("Copy refanged indicator (live, clickable form)")
+        self._copy_refanged.setAccessibleName(self.tr("Copy refanged indicator (live, clickable form)"))
         self._copy_refanged.clicked.connect(self.copy_refanged)
         for button in (self._copy_defanged, self._copy_refanged, self._open):
             buttons.addWidget(button)
@@ -341,77 +353,88 @@ class DetailPane(QWidget):
         body = QWidget()
         layout = QVBoxLayout(body)
 
-        facts_box = QGroupBox("Facts")
+        facts_box = QGroupBox(self.tr("Facts"))
         self._facts_form = QFormLayout(facts_box)
         self._facts: dict[str, QLabel] = {}
         for name, title in (
-            ("country", "Country"),
-            ("org", "Organization"),
-            ("asn", "ASN"),
-            ("registrar", "Registrar"),
-            ("created", "Registered (WHOIS)"),
-            ("added", "Added to Pulsedive"),
-            ("updated", "Updated"),
-            ("seen", "Last seen"),
-            ("probed", "Last probed"),
+            ("country", self.tr("Country")),
+            ("org", self.tr("Organization")),
+            ("asn", self.tr("ASN")),
+            ("registrar", self.tr("Registrar")),
+            ("created", self.tr("Registered (WHOIS)")),
+            ("added", self.tr("Added to Pulsedive")),
+            ("updated", self.tr("Updated")),
+            ("seen", self.tr("Last seen")),
+            ("probed", self.tr("Last probed")),
         ):
             label = _label(f"detailFact_{name}")
             label.setAccessibleName(title)
             self._facts[name] = label
-            self._facts_form.addRow(_label(f"detailFactTitle_{name}", title + ":", wrap=False), label)
+            field = _label(f"detailFactTitle_{name}", self.tr("{field}:", "a form label").format(field=title), wrap=False)
+            self._facts_form.addRow(field, label)
         layout.addWidget(facts_box)
 
-        self._riskfactors = _tree("detailRiskFactors", ("Risk factor", "Risk"), "Risk factors")
-        self._threats = _tree("detailThreats", ("Threat", "Category", "Risk"), "Threats")
-        self._feeds = _tree("detailFeeds", ("Feed", "Organization", "Category"), "Feeds")
-        self._attributes = _tree("detailAttributes", ("Attribute", "Values"), "Attributes")
+        self._riskfactors = _tree(
+            "detailRiskFactors", (self.tr("Risk factor"), self.tr("Risk")), self.tr("Risk factors")
+        )
+        self._threats = _tree(
+            "detailThreats", (self.tr("Threat"), self.tr("Category"), self.tr("Risk")), self.tr("Threats")
+        )
+        self._feeds = _tree("detailFeeds", (self.tr("Feed"), self.tr("Organization"), self.tr("Category")), self.tr("Feeds"))
+        self._attributes = _tree("detailAttributes", (self.tr("Attribute"), self.tr("Values")), self.tr("Attributes"))
         self._section_boxes: dict[str, QGroupBox] = {}
+        self._section_titles: dict[str, str] = {}
         for key, title, tree in (
-            ("riskfactors", "Risk factors", self._riskfactors),
-            ("threats", "Threats", self._threats),
-            ("feeds", "Feeds", self._feeds),
-            ("attributes", "Attributes", self._attributes),
+            ("riskfactors", self.tr("Risk factors"), self._riskfactors),
+            ("threats", self.tr("Threats"), self._threats),
+            ("feeds", self.tr("Feeds"), self._feeds),
+            ("attributes", self.tr("Attributes"), self._attributes),
         ):
             box = QGroupBox(title)
             box.setObjectName(f"detailBox_{key}")
             box_layout = QVBoxLayout(box)
             box_layout.addWidget(tree)
             self._section_boxes[key] = box
+            self._section_titles[key] = title
             layout.addWidget(box)
         layout.addStretch(1)
         scroll.setWidget(body)
-        self._tabs.addTab(scroll, "Overview")
+        self._tabs.addTab(scroll, self.tr("Overview"))
 
     def _build_properties(self) -> None:
-        self._properties = _tree("detailProperties", ("Property", "Value"), "Properties")
+        self._properties = _tree("detailProperties", (self.tr("Property"), self.tr("Value")), self.tr("Properties"))
         self._properties.setRootIsDecorated(True)
-        self._tabs.addTab(self._properties, "Properties")
+        self._tabs.addTab(self._properties, self.tr("Properties"))
 
     def _build_links(self) -> None:
         page = QWidget()
         layout = QVBoxLayout(page)
         row = QHBoxLayout()
-        self._load_links = QPushButton("&Load links")
+        self._load_links = QPushButton(self.tr("&Load links"))
         self._load_links.setObjectName("loadLinksButton")
-        self._load_links.setAccessibleName("Load linked indicators (one API request)")
+        self._load_links.setAccessibleName(self.tr("Load linked indicators (one API request)"))
         self._load_links.clicked.connect(self.request_links)
         self._links_status = _label("detailLinksStatus")
         row.addWidget(self._load_links)
         row.addWidget(self._links_status, 1)
         layout.addLayout(row)
-        self._links = _tree("detailLinks", ("Indicator", "Type", "Risk", "Linked"), "Linked indicators")
+        self._links = _tree(
+            "detailLinks",
+            (self.tr("Indicator"), self.tr("Type"), self.tr("Risk"), self.tr("Linked")),
+            self.tr("Linked indicators"),
+        )
         self._links.setRootIsDecorated(True)
         layout.addWidget(self._links, 1)
-        self._tabs.addTab(page, "Linked indicators")
+        self._tabs.addTab(page, self.tr("Linked indicators"))
 
     def _build_raw(self) -> None:
         self._raw = QPlainTextEdit()
         self._raw.setObjectName("detailRaw")
-        self._raw.setAccessibleName("Raw JSON")
+        self._raw.setAccessibleName(self.tr("Raw JSON"))
         self._raw.setReadOnly(True)
         self._raw.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self._raw.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self._tabs.addTab(self._raw, "Raw JSON")
+        self._tabs.addTab(self._raw, self.tr("Raw JSON"))
 
     # -- public API -------------------------------------------------------------------------
     @property
@@ -434,15 +457,18 @@ class DetailPane(QWidget):
         self._stack.setCurrentIndex(1)
         intel = result.intel
         self._indicator.setText(visible_text(result.indicator))
-        flags = [f"type: {result.type}", f"status: {status_text(result.status)}"]
+        flags = [
+            self.tr("type: {type}").format(type=result.type),
+            self.tr("status: {status}").format(status=status_text(result.status)),
+        ]
         if result.defanged:
-            flags.append("defanged in the input")
+            flags.append(self.tr("defanged in the input"))
         if result.scan:
-            flags.append(f"{result.scan} scan")
+            flags.append(self.tr("{policy} scan").format(policy=result.scan))
         if result.from_cache:
-            flags.append("from cache")
+            flags.append(self.tr("from cache"))
         if intel is not None and intel.pulsedive_type:
-            flags.append(f"Pulsedive type: {intel.pulsedive_type}")
+            flags.append(self.tr("Pulsedive type: {type}").format(type=intel.pulsedive_type))
         self._summary.setText(visible_text(" · ".join(flags)))
         self._message.setText(visible_text(result.error) if result.error else "")
         self._message.setVisible(bool(result.error))
@@ -457,11 +483,11 @@ class DetailPane(QWidget):
         self._set_risk(intel.risk)
         extra = []
         if intel.risk_recommended is not None and intel.risk_recommended != intel.risk:
-            extra.append(f"recommended: {intel.risk_recommended}")
+            extra.append(self.tr("recommended: {risk}").format(risk=intel.risk_recommended))
         if intel.manual_risk:
-            extra.append("set manually")
+            extra.append(self.tr("set manually"))
         if intel.retired:
-            extra.append(f"retired: {intel.retired}")
+            extra.append(self.tr("retired: {reason}").format(reason=intel.retired))
         self._risk_extra.setText(visible_text(" · ".join(extra)))
         for name, label in self._facts.items():
             value = getattr(intel, name)
@@ -472,7 +498,9 @@ class DetailPane(QWidget):
         self._open.setEnabled(is_pulsedive_url(intel.web_url))
         self._load_links.setEnabled(intel.iid is not None)
         self._links_status.setText(
-            "Linked indicators are loaded on request (one API request)." if intel.iid is not None else "No Pulsedive id."
+            self.tr("Linked indicators are loaded on request (one API request).")
+            if intel.iid is not None
+            else self.tr("No Pulsedive id.")
         )
 
     def show_links(self, links: Mapping[str, Sequence[object]], iid: int | None = None) -> None:
@@ -501,14 +529,16 @@ class DetailPane(QWidget):
         self._links.resizeColumnToContents(0)
         self._links_iid = current
         self._links_status.setText(
-            f"{total} linked indicator(s) in {len(links)} group(s)." if total else "No linked indicators."
+            self.tr("%n linked indicator(s) in {groups} group(s).", "", total).format(groups=len(links))
+            if total
+            else self.tr("No linked indicators.")
         )
         self._load_links.setEnabled(current is not None)
 
     def show_links_error(self, message: str, iid: int | None = None) -> None:
         if iid is not None and iid != self._current_iid():
             return
-        self._links_status.setText(visible_text(f"Could not load links: {message}"))
+        self._links_status.setText(visible_text(self.tr("Could not load links: {error}").format(error=message)))
         self._load_links.setEnabled(self._current_iid() is not None)
 
     # -- actions ------------------------------------------------------------------------------
@@ -530,7 +560,7 @@ class DetailPane(QWidget):
         if iid is None:
             return
         self._load_links.setEnabled(False)
-        self._links_status.setText("Loading linked indicators…")
+        self._links_status.setText(self.tr("Loading linked indicators…"))
         self.linksRequested.emit(iid)
 
     # -- internals ------------------------------------------------------------------------------
@@ -544,12 +574,12 @@ class DetailPane(QWidget):
         self.copyRequested.emit(text)
 
     def _set_risk(self, risk: Risk | None) -> None:
-        self._risk.setText(f"Risk: {risk_text(risk)}")
+        self._risk.setText(self.tr("Risk: {risk}").format(risk=risk_text(risk)))
         palette = self._risk.palette()
         palette.setColor(QPalette.ColorRole.WindowText, risk_color(risk))
         self._risk.setPalette(palette)
         self._risk_icon.setPixmap(risk_icon(risk, 18).pixmap(18, 18))
-        self._risk_icon.setAccessibleName(f"Risk {risk_text(risk)}")
+        self._risk_icon.setAccessibleName(self.tr("Risk {risk}").format(risk=risk_text(risk)))
 
     def _clear_intel(self) -> None:
         self._risk.setText("")
@@ -592,11 +622,11 @@ class DetailPane(QWidget):
             count = tree.topLevelItemCount()
             box = self._section_boxes[key]
             box.setVisible(True)
-            box.setTitle(f"{box.title().split(' (')[0]} ({count})")
+            box.setTitle(f"{self._section_titles[key]} ({count})")
             if count:
                 tree.resizeColumnToContents(0)
             else:
-                tree.addTopLevelItem(QTreeWidgetItem(["none"]))
+                tree.addTopLevelItem(QTreeWidgetItem([self.tr("none", "an empty list")]))
                 tree.topLevelItem(0).setFlags(Qt.ItemFlag.ItemIsEnabled)
             _fit_height(tree)
 
@@ -606,14 +636,14 @@ class DetailPane(QWidget):
         ordered += sorted(g for g in properties if g not in _GROUP_ORDER)
         for group in ordered:
             keys = properties[group]
-            title = _GROUP_TITLES.get(group, group)
+            title = QCoreApplication.translate("DetailPane", _GROUP_TITLES[group]) if group in _GROUP_TITLES else group
             top = QTreeWidgetItem([f"{visible_text(title)} ({len(keys)})"])
             top.setData(0, Qt.ItemDataRole.UserRole, group)
             for key, values in keys.items():
                 if len(values) == 1:
                     top.addChild(_item((key, values[0])))
                 else:
-                    child = _item((key, f"{len(values)} values"))
+                    child = _item((key, self.tr("%n values", "", len(values))))
                     for value in values:
                         child.addChild(_item(("", value)))
                     top.addChild(child)

@@ -32,16 +32,18 @@ class ErrorDialog(QDialog):
     def __init__(self, details: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("errorDialog")
-        self.setWindowTitle("iocdesk: something went wrong")
+        self.setWindowTitle(self.tr("iocdesk: something went wrong"))
         message = QLabel(
-            "iocdesk hit an unexpected problem. Your work is kept; you can go on. "
-            "If it happens again, please copy the details (they contain no API key) and report them.",
+            self.tr(
+                "iocdesk hit an unexpected problem. Your work is kept; you can go on. "
+                "If it happens again, please copy the details (they contain no API key) and report them."
+            ),
         )
         message.setTextFormat(Qt.TextFormat.PlainText)
         message.setWordWrap(True)
         self.details = QPlainTextEdit(details, objectName="errorDetails", readOnly=True)
-        self.details.setAccessibleName("Error details")
-        copy = QPushButton("Copy details", objectName="copyDetails")
+        self.details.setAccessibleName(self.tr("Error details"))
+        copy = QPushButton(self.tr("Copy details"), objectName="copyDetails")
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.details.toPlainText()))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)

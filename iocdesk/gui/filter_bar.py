@@ -16,29 +16,36 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QMenu, QPushButton, QToolB
 from ..core.indicators import IndicatorType
 from ..core.results import PULSEDIVE_TYPES, Risk, Status
 from .detail import risk_icon
-from .models import STATUS_LABELS, ResultsFilter, ResultsModel
+from .models import STATUS_LABELS, ResultsFilter, ResultsModel, status_label
 
 __all__ = ["NO_RISK", "FilterBar"]
 
-NO_RISK = "no risk"  # label of the "result has no risk" choice (maps to None in ResultsFilter)
+NO_RISK = "no risk"  # set_risks() key of the "result has no risk" choice (None in ResultsFilter; its menu text is translated)
 _RISK_ORDER = sorted(Risk, key=lambda r: -r.severity)  # critical ... retired
 _STATUS_CHOICES = [s for s in STATUS_LABELS if s is not Status.PENDING]
 _BASE_TYPES = list(PULSEDIVE_TYPES)  # ipv4, ipv6, domain, url: always offered
 
 
 class _MultiSelect(QToolButton):
-    """A drop-down button whose menu holds checkable choices; emits ``changed`` on every toggle."""
+    """A drop-down button whose menu holds checkable choices; emits ``changed`` on every toggle.
+
+    ``title`` is the button's text ("Risk"), ``accessible`` its name for screen readers
+    ("Filter by risk"), ``unfiltered`` what it says while nothing is checked.
+    """
 
     changed = Signal()
 
-    def __init__(self, title: str, object_name: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, title: str, accessible: str, unfiltered: str, object_name: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._title = title
+        self._unfiltered = unfiltered
         self.setObjectName(object_name)
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setAccessibleName(f"Filter by {title.lower()}")
+        self.setAccessibleName(accessible)
         self._menu = QMenu(self)
         self._menu.setObjectName(f"{object_name}Menu")
         self._menu.setTitle(title)
@@ -85,9 +92,9 @@ class _MultiSelect(QToolButton):
         selected = [self._actions[k].text().replace("&", "") for k in self.selected()]
         self.setText(f"{self._title} ({len(selected)})" if selected else self._title)
         if selected:
-            description = f"Showing only: {', '.join(selected)}"
+            description = self.tr("Showing only: {choices}").format(choices=", ".join(selected))
         else:
-            description = f"No {self._title.lower()} filter: all shown"
+            description = self._unfiltered
         self.setAccessibleDescription(description)
         self.setToolTip(description)
 
@@ -108,31 +115,38 @@ class FilterBar(QWidget):
 
         self._text = QLineEdit(self)
         self._text.setObjectName("resultFilter")
-        self._text.setPlaceholderText("Filter results (indicator, threat, feed, country, org)…")
-        self._text.setAccessibleName("Filter results by text")
+        self._text.setPlaceholderText(self.tr("Filter results (indicator, threat, feed, country, org)…"))
+        self._text.setAccessibleName(self.tr("Filter results by text"))
         self._text.setClearButtonEnabled(True)
         self._text.textChanged.connect(self._text_changed)
 
-        self._risk = _MultiSelect("Risk", "riskFilter", self)
+        # Risk levels and indicator types are Pulsedive's terms (as in exports and the CLI): not translated.
+        self._risk = _MultiSelect(
+            self.tr("Risk"), self.tr("Filter by risk"), self.tr("No risk filter: all shown"), "riskFilter", self
+        )
         for risk in _RISK_ORDER:
             self._risk.add_choice(risk, str(risk), risk_icon(risk))
-        self._risk.add_choice(None, NO_RISK, risk_icon(None))
+        self._risk.add_choice(None, self.tr("no risk"), risk_icon(None))
         self._risk.changed.connect(self._apply_risks)
 
-        self._type = _MultiSelect("Type", "typeFilter", self)
+        self._type = _MultiSelect(
+            self.tr("Type"), self.tr("Filter by type"), self.tr("No type filter: all shown"), "typeFilter", self
+        )
         for kind in _BASE_TYPES:
             self._type.add_choice(kind, str(kind))
         self._type.changed.connect(self._apply_types)
 
-        self._status = _MultiSelect("Status", "statusFilter", self)
+        self._status = _MultiSelect(
+            self.tr("Status"), self.tr("Filter by status"), self.tr("No status filter: all shown"), "statusFilter", self
+        )
         for status in _STATUS_CHOICES:
-            self._status.add_choice(status, STATUS_LABELS[status])
+            self._status.add_choice(status, status_label(status))
         self._status.changed.connect(self._apply_statuses)
 
-        self._clear = QPushButton("C&lear filters", self)
+        self._clear = QPushButton(self.tr("C&lear filters"), self)
         self._clear.setObjectName("clearFilters")
-        self._clear.setAccessibleName("Clear filters")
-        self._clear.setToolTip("Show every result again")
+        self._clear.setAccessibleName(self.tr("Clear filters"))
+        self._clear.setToolTip(self.tr("Show every result again"))
         self._clear.clicked.connect(self.clear)
 
         layout = QHBoxLayout(self)

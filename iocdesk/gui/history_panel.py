@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import IntEnum
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from ..core.results import Risk, Status
 from ..core.store.history import History, RunState, RunSummary
 from .models.common import ResultRole, SortRole, _Index, _Role, risk_icon, safe_text, tooltip_html
-from .models.results import STATUS_LABELS
+from .models.results import STATUS_LABELS, status_label
 
 __all__ = ["HistoryDialog", "RunColumn", "RunsModel", "RUN_HEADERS", "can_resume", "worst_risk"]
 
@@ -53,13 +53,14 @@ class RunColumn(IntEnum):
     SOURCES = 5
 
 
+# Column titles in English; headerData() translates them.
 RUN_HEADERS = {
-    RunColumn.CREATED: "Started",
-    RunColumn.STATE: "State",
-    RunColumn.PROGRESS: "Done",
-    RunColumn.STATUSES: "Results",
-    RunColumn.RISK: "Worst risk",
-    RunColumn.SOURCES: "Source",
+    RunColumn.CREATED: QT_TRANSLATE_NOOP("RunsModel", "Started"),
+    RunColumn.STATE: QT_TRANSLATE_NOOP("RunsModel", "State"),
+    RunColumn.PROGRESS: QT_TRANSLATE_NOOP("RunsModel", "Done"),
+    RunColumn.STATUSES: QT_TRANSLATE_NOOP("RunsModel", "Results"),
+    RunColumn.RISK: QT_TRANSLATE_NOOP("RunsModel", "Worst risk"),
+    RunColumn.SOURCES: QT_TRANSLATE_NOOP("RunsModel", "Source"),
 }
 _STATE_ORDER = {RunState.RUNNING: 0, RunState.INTERRUPTED: 1, RunState.CANCELLED: 2, RunState.FINISHED: 3}
 
@@ -95,10 +96,10 @@ def can_resume(run: RunSummary) -> bool:
 
 def status_counts_text(run: RunSummary) -> str:
     parts = []
-    for status, label in STATUS_LABELS.items():
+    for status in STATUS_LABELS:
         n = run.by_status.get(str(status), 0)
         if n:
-            parts.append(f"{n} {label}")
+            parts.append(f"{n} {status_label(status)}")
     known = {str(s) for s in STATUS_LABELS}
     parts += [f"{n} {safe_text(s)}" for s, n in sorted(run.by_status.items()) if s not in known and n]
     return ", ".join(parts)
@@ -149,7 +150,7 @@ class RunsModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _Role.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == _Role.DisplayRole and 0 <= section < len(RunColumn):
-            return RUN_HEADERS[RunColumn(section)]
+            return QCoreApplication.translate("RunsModel", RUN_HEADERS[RunColumn(section)])
         return None
 
     def data(self, index: _Index, role: int = _Role.DisplayRole):
@@ -172,13 +173,12 @@ class RunsModel(QAbstractTableModel):
             return risk_icon(risk) if risk is not None else None
         return None
 
-    @staticmethod
-    def _display(run: RunSummary, col: RunColumn) -> str:
+    def _display(self, run: RunSummary, col: RunColumn) -> str:
         if col is RunColumn.CREATED:
             return local_time(run.created)
         if col is RunColumn.STATE:
             state = str(run.state)
-            return f"{state} (resumable)" if can_resume(run) else state
+            return self.tr("{state} (resumable)").format(state=state) if can_resume(run) else state
         if col is RunColumn.PROGRESS:
             return f"{run.done}/{run.total}"
         if col is RunColumn.STATUSES:
@@ -205,19 +205,27 @@ class RunsModel(QAbstractTableModel):
             return -1 if risk is None else risk.severity
         return ", ".join(str(s) for s in run.sources).casefold()
 
-    @staticmethod
-    def _tooltip(run: RunSummary) -> str:
+    def _tooltip(self, run: RunSummary) -> str:
+        if run.ended:
+            state = self.tr("State: {state}, since {time}").format(state=run.state, time=local_time(run.ended))
+        else:
+            state = self.tr("State: {state}").format(state=run.state)
+        pending = pending_count(run)
+        if pending:
+            done = self.tr("{done} of {total} looked up; %n still pending", "", pending)
+        else:
+            done = self.tr("{done} of {total} looked up")
         lines = [
-            f"Run {run.id}, started {local_time(run.created)}",
-            f"State: {run.state}" + (f", since {local_time(run.ended)}" if run.ended else ""),
-            f"{run.done} of {run.total} looked up" + (f"; {pending_count(run)} still pending" if pending_count(run) else ""),
+            self.tr("Run {id}, started {time}").format(id=run.id, time=local_time(run.created)),
+            state,
+            done.format(done=run.done, total=run.total),
             status_counts_text(run),
         ]
         if run.by_risk:
             ranked = sorted(run.by_risk.items(), key=lambda kv: -(Risk.parse(kv[0]) or Risk.UNKNOWN).severity)
-            lines.append("Risk: " + ", ".join(f"{n} {name}" for name, n in ranked))
+            lines.append(self.tr("Risk: {counts}").format(counts=", ".join(f"{n} {name}" for name, n in ranked)))
         if run.sources:
-            lines.append("Source: " + ", ".join(str(s) for s in run.sources))
+            lines.append(self.tr("Source: {sources}").format(sources=", ".join(str(s) for s in run.sources)))
         return tooltip_html(lines)
 
 
@@ -231,8 +239,8 @@ class HistoryDialog(QDialog):
     def __init__(self, history: History, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("historyDialog")
-        self.setWindowTitle("Run history")
-        self.setAccessibleName("Run history")
+        self.setWindowTitle(self.tr("Run history"))
+        self.setAccessibleName(self.tr("Run history"))
         self._history = history
         self.model = RunsModel(history, self)
         self._build()
@@ -242,7 +250,7 @@ class HistoryDialog(QDialog):
     def _build(self) -> None:
         self.view = QTableView(self, objectName="historyTable")
         self.view.setModel(self.model)
-        self.view.setAccessibleName("Past runs, newest first")
+        self.view.setAccessibleName(self.tr("Past runs, newest first"))
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -258,21 +266,21 @@ class HistoryDialog(QDialog):
         self.view.setColumnWidth(RunColumn.STATUSES, 260)
         self.view.setColumnWidth(RunColumn.RISK, 110)
 
-        self.empty_label = QLabel("No runs yet: runs appear here as soon as they start.", objectName="historyEmpty")
+        self.empty_label = QLabel(self.tr("No runs yet: runs appear here as soon as they start."), objectName="historyEmpty")
         self.empty_label.setTextFormat(Qt.TextFormat.PlainText)
         self.status_label = QLabel("", objectName="historyStatus")
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.status_label.setAccessibleName("History status")
+        self.status_label.setAccessibleName(self.tr("History status"))
 
-        self.open_button = QPushButton("&Open", objectName="historyOpen")
-        self.open_button.setToolTip("Show this run's results (Enter or double-click)")
-        self.resume_button = QPushButton("&Resume", objectName="historyResume")
-        self.resume_button.setToolTip("Look up what an interrupted or cancelled run has not looked up yet")
-        self.delete_button = QPushButton("&Delete...", objectName="historyDelete")
-        self.delete_button.setToolTip("Remove this run and its results from the history (Del)")
-        self.refresh_button = QPushButton("Re&fresh", objectName="historyRefresh")
-        self.refresh_button.setToolTip("Read the history again (F5)")
-        self.close_button = QPushButton("Close", objectName="historyClose")
+        self.open_button = QPushButton(self.tr("&Open"), objectName="historyOpen")
+        self.open_button.setToolTip(self.tr("Show this run's results (Enter or double-click)"))
+        self.resume_button = QPushButton(self.tr("&Resume"), objectName="historyResume")
+        self.resume_button.setToolTip(self.tr("Look up what an interrupted or cancelled run has not looked up yet"))
+        self.delete_button = QPushButton(self.tr("&Delete..."), objectName="historyDelete")
+        self.delete_button.setToolTip(self.tr("Remove this run and its results from the history (Del)"))
+        self.refresh_button = QPushButton(self.tr("Re&fresh"), objectName="historyRefresh")
+        self.refresh_button.setToolTip(self.tr("Read the history again (F5)"))
+        self.close_button = QPushButton(self.tr("Close"), objectName="historyClose")
         for button in (self.resume_button, self.delete_button, self.refresh_button, self.close_button):
             button.setAutoDefault(False)
         self.open_button.setDefault(True)  # Enter in the table opens the current run
@@ -324,7 +332,7 @@ class HistoryDialog(QDialog):
             self.model.refresh()
         except Exception as exc:  # noqa: BLE001 - a broken file must not take the window down
             self.model.set_runs([])
-            self.status_label.setText(f"Cannot read the history: {safe_text(exc)}")
+            self.status_label.setText(self.tr("Cannot read the history: {error}").format(error=safe_text(exc)))
             return
         if not (current is not None and self.select_run(current.id)) and self.model.rowCount():
             self.select_run(self.model.run_at(0).id)
@@ -360,9 +368,11 @@ class HistoryDialog(QDialog):
             return
         box = QMessageBox(
             QMessageBox.Icon.Question,
-            "Delete run",
-            f"Delete the run started {local_time(run.created)} ({run.done}/{run.total} looked up) "
-            "and all its results from the history? This cannot be undone.",
+            self.tr("Delete run"),
+            self.tr(
+                "Delete the run started {time} ({done}/{total} looked up) "
+                "and all its results from the history? This cannot be undone."
+            ).format(time=local_time(run.created), done=run.done, total=run.total),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             self,
         )
@@ -384,14 +394,14 @@ class HistoryDialog(QDialog):
         try:
             deleted = self._history.delete_run(run_id)
         except Exception as exc:  # noqa: BLE001
-            self.status_label.setText(f"Could not delete the run: {safe_text(exc)}")
+            self.status_label.setText(self.tr("Could not delete the run: {error}").format(error=safe_text(exc)))
             return False
         row = self.model.row_of(run_id)
         self.refresh()
         if deleted:
             if self.model.rowCount():  # keep the selection near where it was
                 self.select_run(self.model.run_at(min(max(row, 0), self.model.rowCount() - 1)).id)
-            self.status_label.setText("Run deleted.")
+            self.status_label.setText(self.tr("Run deleted."))
             self.runDeleted.emit(run_id)
         return deleted
 

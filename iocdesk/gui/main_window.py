@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
+from PySide6.QtCore import QSettings, QSignalBlocker, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -46,6 +46,7 @@ from ..secrets import get_key, session_reason
 from .app import DemoService
 from .detail import DetailPane
 from .filter_bar import FilterBar
+from .inbox_dock import InboxDock
 from .result_actions import ResultActions
 from .summary_strip import SummaryStrip
 from .models import IndicatorsModel, ResultsFilter, ResultsModel
@@ -57,12 +58,13 @@ from .theme import apply_theme
 log = logging.getLogger(__name__)
 
 _EXTRACT_DELAY_MS = 250  # extraction runs when typing pauses, not per keystroke
+_PRODUCT = "iocdesk"  # a name, the same in every language
 
 
 class MainWindow(QMainWindow):
     def __init__(self, *, demo: DemoService | None = None, settings: QSettings | None = None) -> None:
         super().__init__()
-        self.setWindowTitle("iocdesk" + (" — demo data" if demo else ""))
+        self.setWindowTitle(self.tr("iocdesk — demo data") if demo else _PRODUCT)
         self.setObjectName("mainWindow")
         self._demo = demo
         self._owned = contextlib.ExitStack()  # a demo sandbox started from the menu
@@ -81,6 +83,7 @@ class MainWindow(QMainWindow):
         self._close_when_done = False
         self._build()
         self._connect()
+        self._setup_inbox()
         self._restore_layout()
         self.setAcceptDrops(True)
         apply_theme(self.settings.theme)
@@ -92,8 +95,10 @@ class MainWindow(QMainWindow):
         central = QWidget(self)
         outer = QVBoxLayout(central)
         self.banner = QLabel(
-            "Demo data: lookups go to a built-in sandbox on this computer, not to Pulsedive. "
-            "No account is needed and nothing leaves this machine.",
+            self.tr(
+                "Demo data: lookups go to a built-in sandbox on this computer, not to Pulsedive. "
+                "No account is needed and nothing leaves this machine."
+            ),
             objectName="demoBanner",
         )
         self.banner.setTextFormat(Qt.TextFormat.PlainText)
@@ -103,13 +108,15 @@ class MainWindow(QMainWindow):
         outer.addWidget(self.banner)
 
         self.paste = PasteBox(objectName="pasteBox")
-        self.paste.setPlaceholderText("Paste an alert, an e-mail, a report or a log excerpt; or open a file (Ctrl+O).")
-        self.paste.setAccessibleName("Text to extract indicators from")
-        self.counts = QLabel("No indicators yet.", objectName="extractCounts")
+        self.paste.setPlaceholderText(
+            self.tr("Paste an alert, an e-mail, a report or a log excerpt; or open a file (Ctrl+O).")
+        )
+        self.paste.setAccessibleName(self.tr("Text to extract indicators from"))
+        self.counts = QLabel(self.tr("No indicators yet."), objectName="extractCounts")
         self.counts.setTextFormat(Qt.TextFormat.PlainText)
         self.indicator_view = QTableView(objectName="indicatorTable")
         self.indicator_view.setModel(self.indicators)
-        self.indicator_view.setAccessibleName("Extracted indicators")
+        self.indicator_view.setAccessibleName(self.tr("Extracted indicators"))
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -117,16 +124,16 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(self.counts)
         left_layout.addWidget(self.indicator_view, 3)
 
-        self.run_button = QPushButton("Run", objectName="runButton")
-        self.run_button.setToolTip("Look the checked indicators up (Ctrl+Enter)")
-        self.pause_button = QPushButton("Pause", objectName="pauseButton", enabled=False)
-        self.cancel_button = QPushButton("Cancel", objectName="cancelButton", enabled=False)
-        self.cancel_button.setToolTip("Stop the run (Esc); what was fetched is kept")
+        self.run_button = QPushButton(self.tr("Run"), objectName="runButton")
+        self.run_button.setToolTip(self.tr("Look the checked indicators up (Ctrl+Enter)"))
+        self.pause_button = QPushButton(self.tr("Pause"), objectName="pauseButton", enabled=False)
+        self.cancel_button = QPushButton(self.tr("Cancel"), objectName="cancelButton", enabled=False)
+        self.cancel_button.setToolTip(self.tr("Stop the run (Esc); what was fetched is kept"))
         self.progress = QProgressBar(objectName="progressBar")
-        self.progress.setAccessibleName("Lookup progress")
-        self.status = QLabel("Ready.", objectName="statusLine")
+        self.progress.setAccessibleName(self.tr("Lookup progress"))
+        self.status = QLabel(self.tr("Ready."), objectName="statusLine")
         self.status.setTextFormat(Qt.TextFormat.PlainText)
-        self.status.setAccessibleName("Run status")
+        self.status.setAccessibleName(self.tr("Run status"))
         controls = QHBoxLayout()
         for widget in (self.run_button, self.pause_button, self.cancel_button):
             controls.addWidget(widget)
@@ -140,7 +147,7 @@ class MainWindow(QMainWindow):
         self.result_view.setSortingEnabled(True)
         self.result_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.result_view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.result_view.setAccessibleName("Lookup results")
+        self.result_view.setAccessibleName(self.tr("Lookup results"))
         self.result_actions = ResultActions(self.result_view, self.filter, self.results, self)
         self.detail = DetailPane(self)
         right = QSplitter(Qt.Orientation.Vertical)
@@ -173,47 +180,51 @@ class MainWindow(QMainWindow):
         self._add_actions()
 
     def _add_actions(self) -> None:
-        menu = self.menuBar().addMenu("&File")
-        open_action = QAction("&Open file...", self, shortcut=QKeySequence.StandardKey.Open, triggered=self.open_file)
+        menu = self.menuBar().addMenu(self.tr("&File"))
+        open_action = QAction(self.tr("&Open file..."), self, shortcut=QKeySequence.StandardKey.Open, triggered=self.open_file)
         menu.addAction(open_action)
-        self.recent_menu = menu.addMenu("Open &recent")
+        self.recent_menu = menu.addMenu(self.tr("Open &recent"))
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        self.demo_action = QAction("Try &demo data", self, triggered=self.start_demo)
+        self.demo_action = QAction(self.tr("Try &demo data"), self, triggered=self.start_demo)
         self.demo_action.setEnabled(self._demo is None)
         menu.addAction(self.demo_action)
-        export = menu.addMenu("&Export")
-        export.addAction(QAction("Excel &workbook...", self, shortcut=QKeySequence("Ctrl+E"), triggered=lambda: self.export("xlsx")))
-        export.addAction(QAction("&CSV...", self, triggered=lambda: self.export("csv")))
-        export.addAction(QAction("&JSON...", self, triggered=lambda: self.export("json")))
-        export.addAction(QAction("&STIX 2.1 bundle...", self, triggered=lambda: self.export("stix")))
+        export = menu.addMenu(self.tr("&Export"))
+        export.addAction(
+            QAction(self.tr("Excel &workbook..."), self, shortcut=QKeySequence("Ctrl+E"), triggered=lambda: self.export("xlsx"))
+        )
+        export.addAction(QAction(self.tr("&CSV..."), self, triggered=lambda: self.export("csv")))
+        export.addAction(QAction(self.tr("&JSON..."), self, triggered=lambda: self.export("json")))
+        export.addAction(QAction(self.tr("&STIX 2.1 bundle..."), self, triggered=lambda: self.export("stix")))
         export.addSeparator()
-        export.addAction(QAction("Create e-mail &draft...", self, triggered=self.email_draft))
-        export.addAction(QAction("E-mail &link (short summary, no attachment)", self, triggered=self.email_link))
-        export.addAction(QAction("Copy &summary for chat", self, triggered=self.copy_summary))
-        self.chat_menu = export.addMenu("&Post to chat")
+        export.addAction(QAction(self.tr("Create e-mail &draft..."), self, triggered=self.email_draft))
+        export.addAction(QAction(self.tr("E-mail &link (short summary, no attachment)"), self, triggered=self.email_link))
+        export.addAction(QAction(self.tr("Copy &summary for chat"), self, triggered=self.copy_summary))
+        self.chat_menu = export.addMenu(self.tr("&Post to chat"))
         self.chat_menu.aboutToShow.connect(self._fill_chat_menu)
-        toolbar = self.addToolBar("Main")
+        toolbar = self.addToolBar(self.tr("Main"))
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
-        toolbar.setAccessibleName("Main actions")
+        toolbar.setAccessibleName(self.tr("Main actions"))
         toolbar.addAction(open_action)
         toolbar.addSeparator()
         for text, tip, slot in (
-            ("Excel", "Export the results as an Excel workbook (Ctrl+E)", lambda: self.export("xlsx")),
-            ("E-mail draft", "Write an e-mail draft with the workbook attached and open it", self.email_draft),
-            ("Copy summary", "Copy a short summary for chat tools", self.copy_summary),
+            (self.tr("Excel"), self.tr("Export the results as an Excel workbook (Ctrl+E)"), lambda: self.export("xlsx")),
+            (self.tr("E-mail draft"), self.tr("Write an e-mail draft with the workbook attached and open it"), self.email_draft),
+            (self.tr("Copy summary"), self.tr("Copy a short summary for chat tools"), self.copy_summary),
         ):
             action = toolbar.addAction(text, slot)
             action.setToolTip(tip)
-        history_action = QAction("&History...", self, shortcut=QKeySequence("Ctrl+H"), triggered=self.open_history)
+        history_action = QAction(self.tr("&History..."), self, shortcut=QKeySequence("Ctrl+H"), triggered=self.open_history)
         menu.addAction(history_action)
-        settings_action = QAction("&Settings...", self, shortcut=QKeySequence("Ctrl+,"), triggered=self.open_settings)
+        settings_action = QAction(self.tr("&Settings..."), self, shortcut=QKeySequence("Ctrl+,"), triggered=self.open_settings)
         menu.addAction(settings_action)
         menu.addSeparator()
-        menu.addAction(QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close))
-        run_action = QAction("Run", self, shortcut=QKeySequence("Ctrl+Return"), triggered=self.start_run)
-        cancel_action = QAction("Cancel", self, shortcut=QKeySequence("Esc"), triggered=self.cancel_run)
-        find_action = QAction("Filter results", self, shortcut=QKeySequence.StandardKey.Find, triggered=lambda: self.filter_bar.focus_text())
+        menu.addAction(QAction(self.tr("&Quit"), self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close))
+        run_action = QAction(self.tr("Run"), self, shortcut=QKeySequence("Ctrl+Return"), triggered=self.start_run)
+        cancel_action = QAction(self.tr("Cancel"), self, shortcut=QKeySequence("Esc"), triggered=self.cancel_run)
+        find_action = QAction(
+            self.tr("Filter results"), self, shortcut=QKeySequence.StandardKey.Find, triggered=lambda: self.filter_bar.focus_text()
+        )
         self.addActions([run_action, cancel_action, find_action])
 
     def _connect(self) -> None:
@@ -227,7 +238,9 @@ class MainWindow(QMainWindow):
         self.result_actions.requeryRequested.connect(self.requery)
         self.result_actions.scanRequested.connect(self.requery)
         self.result_actions.openRequested.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
-        self.result_actions.copied.connect(lambda text: self.status.setText(f"Copied {len(text.splitlines())} indicators."))
+        self.result_actions.copied.connect(
+            lambda text: self.status.setText(self.tr("Copied %n indicators.", "", len(text.splitlines())))
+        )
         self.result_view.selectionModel().currentRowChanged.connect(self._show_selected)
         self.controller.runStarted.connect(self.results.set_results)
         self.controller.resultsReady.connect(self.results.update_rows)
@@ -253,14 +266,17 @@ class MainWindow(QMainWindow):
         self.indicators.set_indicators(found)
         counts = self.indicators.counts()
         summary = ", ".join(f"{n} {t}" for t, n in sorted(counts.items()))
-        self.counts.setText(f"{len(found)} indicators: {summary}" if found else "No indicators found.")
+        if found:
+            self.counts.setText(self.tr("%n indicators: {summary}", "", len(found)).format(summary=summary))
+        else:
+            self.counts.setText(self.tr("No indicators found."))
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
         for path in self.settings.recent_files:
             self.recent_menu.addAction(path, lambda p=path: asyncio.ensure_future(self.load_file(p)))
         if self.recent_menu.isEmpty():
-            self.recent_menu.addAction("(none)").setEnabled(False)
+            self.recent_menu.addAction(self.tr("(none)")).setEnabled(False)
 
     def start_demo(self) -> None:
         """Switch this window to the built-in sandbox (no account needed)."""
@@ -269,11 +285,12 @@ class MainWindow(QMainWindow):
         from .app import demo_service
 
         self._demo = self._owned.enter_context(demo_service())
-        self.setWindowTitle("iocdesk — demo data")
+        self.inbox_dock.set_demo(self._demo)
+        self.setWindowTitle(self.tr("iocdesk — demo data"))
         self.banner.setVisible(True)
         self.demo_action.setEnabled(False)
         self.paste.setPlainText(self._demo.sample_text)
-        self.status.setText("Demo data loaded: press Run (Ctrl+Enter) to look the indicators up in the sandbox.")
+        self.status.setText(self.tr("Demo data loaded: press Run (Ctrl+Enter) to look the indicators up in the sandbox."))
 
     # -- drag and drop ----------------------------------------------------------------------
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt API
@@ -291,7 +308,7 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
 
     def open_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a file with indicators", "", "All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a file with indicators"), "", self.tr("All files (*)"))
         if path:
             asyncio.ensure_future(self.load_file(path))
 
@@ -302,21 +319,27 @@ class MainWindow(QMainWindow):
                 collector.add_chunks(stream)
             return collector.results()
 
-        found = await self._read_document(read, path, "Cannot read the file")
+        found = await self._read_document(read, path, self.tr("Cannot read the file"))
         if found is not None:
             self._show_indicators(found)
             self.settings.add_recent_file(path)
-            self.status.setText(f"Read {path}: {len(found)} indicators.")
+            self.status.setText(self.tr("Read {path}: %n indicators.", "", len(found)).format(path=path))
 
     async def _read_oversized_paste(self, text: str) -> None:
         """Pasted text with a line too long for the editor (see paste_box): read, not shown."""
-        found = await self._read_document(lambda: extract(text), "the pasted text", "Cannot read the pasted text")
+        found = await self._read_document(
+            lambda: extract(text), self.tr("the pasted text"), self.tr("Cannot read the pasted text")
+        )
         if found is not None:
             self._show_indicators(found)
             self.status.setText(
-                f"Pasted text read but not shown: it has a line longer than {MAX_EDITOR_LINE:,} characters, "
-                f"which the editor cannot display without freezing. {len(found)} indicators found; "
-                "the editor kept its text."
+                self.tr(
+                    "Pasted text read but not shown: it has a line longer than {limit} characters, "
+                    "which the editor cannot display without freezing. %n indicators found; "
+                    "the editor kept its text.",
+                    "",
+                    len(found),
+                ).format(limit=f"{MAX_EDITOR_LINE:,}")
             )
 
     async def _read_document(
@@ -324,17 +347,19 @@ class MainWindow(QMainWindow):
     ) -> list[Indicator] | None:
         """Run ``read`` off the GUI thread: its indicators, or None after one clear message
         (the indicators shown stay as they are)."""
-        self.status.setText(f"Reading {what}...")
+        self.status.setText(self.tr("Reading {what}...").format(what=what))
         try:
             found = await asyncio.get_running_loop().run_in_executor(None, read)
         except Exception as exc:
             if isinstance(exc, InputError):
-                message = str(exc)
+                message = str(exc)  # the importers' words, in English: the CLI says the same
             elif isinstance(exc, MemoryError):
-                message = f"{what}: not enough memory to read it"
+                message = self.tr("{what}: not enough memory to read it").format(what=what)
             else:  # a bug: the analyst still gets one line, the log gets the traceback
                 log.exception("reading %s failed", what)
-                message = f"{what}: could not be read ({type(exc).__name__}; details in the log file)"
+                message = self.tr("{what}: could not be read ({error}; details in the log file)").format(
+                    what=what, error=type(exc).__name__
+                )
             self.status.setText(message)
             self._notify(title, message)
             return None
@@ -347,7 +372,7 @@ class MainWindow(QMainWindow):
             return
         items = self.indicators.checked()
         if not items:
-            self.status.setText("Nothing to look up: paste text or open a file first.")
+            self.status.setText(self.tr("Nothing to look up: paste text or open a file first."))
             return
         self._launch(items)
 
@@ -359,11 +384,17 @@ class MainWindow(QMainWindow):
             info, base_url = get_key(), self.settings.api_base_url
             key = info.key
             if not key:
-                why = f": {info.problem}." if info.problem else " yet."  # a failing keyring: say how it fails
-                self._failed(
-                    f"No Pulsedive API key{why} Add one in Settings (Ctrl+,), where it can be kept for "
-                    "this session only, or choose File > Try demo data to see iocdesk work without an account."
-                )
+                if info.problem:  # a failing keyring: say how it fails
+                    message = self.tr(
+                        "No Pulsedive API key: {problem}. Add one in Settings (Ctrl+,), where it can be kept for "
+                        "this session only, or choose File > Try demo data to see iocdesk work without an account."
+                    ).format(problem=info.problem)
+                else:
+                    message = self.tr(
+                        "No Pulsedive API key yet. Add one in Settings (Ctrl+,), where it can be kept for "
+                        "this session only, or choose File > Try demo data to see iocdesk work without an account."
+                    )
+                self._failed(message)
                 return
         kwargs = self.settings.client_kwargs()
         kwargs["base_url"] = base_url
@@ -405,7 +436,7 @@ class MainWindow(QMainWindow):
     def requery(self, results: list, policy: str | None = None) -> None:
         """Look these results up again (cache bypassed); ``policy`` scans the unknown ones."""
         if self.controller.is_running or self._client is None or not results:
-            self.status.setText("Re-query works on results of a finished run.")
+            self.status.setText(self.tr("Re-query works on results of a finished run."))
             return
         asyncio.ensure_future(self._requery(results, policy))
 
@@ -419,8 +450,17 @@ class MainWindow(QMainWindow):
             options.limits = RateLimits(per_second=10.0)
         engine = LookupEngine(self._client, options, cache=self._cache, history=self._history, run_id=self._run_id)
         items = [Indicator(r.type, r.indicator, r.indicator, defanged=r.defanged) for r in originals]
-        action = f"{policy} scan of" if policy else "new lookup of"
-        self.status.setText(f"{action.capitalize()} {len(items)} indicators...")
+        n = len(items)
+        if policy == ScanPolicy.PASSIVE:
+            started = self.tr("Passive scan of %n indicators...", "", n)
+            done = self.tr("Passive scan of %n indicators: done.", "", n)
+        elif policy == ScanPolicy.ACTIVE:
+            started = self.tr("Active scan of %n indicators...", "", n)
+            done = self.tr("Active scan of %n indicators: done.", "", n)
+        else:
+            started = self.tr("New lookup of %n indicators...", "", n)
+            done = self.tr("New lookup of %n indicators: done.", "", n)
+        self.status.setText(started)
         fresh = {(str(r.type), r.indicator): r for r in await engine.run(items)}
         rows = []
         for row in range(self.results.rowCount()):
@@ -434,7 +474,7 @@ class MainWindow(QMainWindow):
         self.results.resort()
         self.summary.update_counts(self.results.results())
         self._show_selected(self.result_view.currentIndex(), None)
-        self.status.setText(f"{action.capitalize()} {len(items)} indicators: done.")
+        self.status.setText(done)
 
     def toggle_pause(self) -> None:
         if self._engine is None:
@@ -451,17 +491,19 @@ class MainWindow(QMainWindow):
     def _progress(self, progress: Any) -> None:
         self.progress.setMaximum(max(progress.total, 1))
         self.progress.setValue(progress.done)
-        parts = [f"{progress.done} of {progress.total} looked up"]
+        parts = [self.tr("{done} of {total} looked up").format(done=progress.done, total=progress.total)]
+        # the engine's status names (found, not found, ...), as the CLI shows them
         parts += [f"{n} {s.replace('_', ' ')}" for s, n in sorted(progress.counts.items()) if s != "pending"]
         if progress.rate:
-            parts.append(f"{progress.rate:.1f} per second")
+            parts.append(self.tr("{rate} per second").format(rate=f"{progress.rate:.1f}"))
         if progress.eta:
-            parts.append(f"about {progress.eta:.0f} s left")
+            parts.append(self.tr("about {seconds} s left").format(seconds=f"{progress.eta:.0f}"))
         quota = progress.quota
         if quota is not None and getattr(quota, "day", None) is not None:
-            parts.append(f"{quota.day} requests left today")
+            # not %n: the number is the server's, and %n takes a 32-bit int (OverflowError beyond)
+            parts.append(self.tr("{count} requests left today").format(count=quota.day))
         if progress.paused:
-            parts.append("paused")
+            parts.append(self.tr("paused"))
         self.status.setText(". ".join(parts) + ".")
 
     def _finished(self, results: list) -> None:
@@ -470,7 +512,11 @@ class MainWindow(QMainWindow):
         failed = [r for r in results if r.status is Status.ERROR]
         if failed and not answered and not (self._engine and self._engine.stop_reason):
             # Nothing got through (network down, proxy refusing...): say it once, not per row.
-            self._failed(f"No lookup succeeded: {failed[0].error}. Check the network, proxy and API URL in Settings.")
+            self._failed(
+                self.tr("No lookup succeeded: {error}. Check the network, proxy and API URL in Settings.").format(
+                    error=failed[0].error
+                )
+            )
         self.results.resort()  # rows kept their place during the run; now the chosen order
         if self._history is not None and self._run_id is not None:
             cancelled = any(r.error and "cancelled" in r.error for r in results)
@@ -482,7 +528,7 @@ class MainWindow(QMainWindow):
 
     def _failed(self, message: str) -> None:
         self.status.setText(message)
-        self._notify("iocdesk", message)
+        self._notify(_PRODUCT, message)
 
     def _notify(self, title: str, message: str) -> None:
         """A window-modal message that does not block the event loop (runs keep going)."""
@@ -496,7 +542,7 @@ class MainWindow(QMainWindow):
         running = state in ("running", "paused", "cancelling")
         self.run_button.setEnabled(not running)
         self.pause_button.setEnabled(state in ("running", "paused"))
-        self.pause_button.setText("Resume" if state == "paused" else "Pause")
+        self.pause_button.setText(self.tr("Resume") if state == "paused" else self.tr("Pause"))
         self.cancel_button.setEnabled(state in ("running", "paused"))
 
     def _show_selected(self, current, _previous) -> None:
@@ -517,23 +563,30 @@ class MainWindow(QMainWindow):
 
         dialog = SettingsDialog(self.settings, test_key=test_key, clear_cache=clear_cache, parent=self)
         dialog.settingsApplied.connect(lambda: apply_theme(self.settings.theme))
+        dialog.settingsApplied.connect(self._settings_applied_to_inbox)
         dialog.keyChanged.connect(self._key_changed)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+
+    def _settings_applied_to_inbox(self) -> None:
+        if self.inbox_dock.controller.running:
+            asyncio.ensure_future(self._restart_inbox())
 
     def _key_changed(self) -> None:
         """A session-only key is a compromise the analyst should keep in mind: say so, and why."""
         info = get_key()
         if info.source == "session":
             self.status.setText(
-                f"The API key is kept for this session only ({session_reason()}); iocdesk forgets it when it quits."
+                self.tr("The API key is kept for this session only ({reason}); iocdesk forgets it when it quits.").format(
+                    reason=session_reason()
+                )
             )
 
     # -- reports ---------------------------------------------------------------------------------
     def report(self) -> Report | None:
         results = self.results.results()
         if not results or self.controller.is_running:
-            self.status.setText("Reports are made from a finished run: run a lookup (or open one from History) first.")
+            self.status.setText(self.tr("Reports are made from a finished run: run a lookup (or open one from History) first."))
             return None
         return Report(results, run_id=self._run_id, scan=self.settings.scan_policy, api_url=self.settings.api_base_url)
 
@@ -541,9 +594,14 @@ class MainWindow(QMainWindow):
         report = self.report()
         if report is None:
             return
-        names = {"xlsx": "Excel workbook (*.xlsx)", "csv": "CSV (*.csv)", "json": "JSON (*.json)", "stix": "STIX 2.1 bundle (*.json)"}
+        names = {
+            "xlsx": self.tr("Excel workbook (*.xlsx)"),
+            "csv": self.tr("CSV (*.csv)"),
+            "json": self.tr("JSON (*.json)"),
+            "stix": self.tr("STIX 2.1 bundle (*.json)"),
+        }
         default = f"iocdesk-{report.created[:10]}{'.stix' if kind == 'stix' else ''}.{'json' if kind == 'stix' else kind}"
-        path, _ = QFileDialog.getSaveFileName(self, "Export", default, names[kind])
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export"), default, names[kind])
         if path:
             asyncio.ensure_future(self._write_export(kind, report, path))
 
@@ -567,9 +625,9 @@ class MainWindow(QMainWindow):
         try:
             await asyncio.get_running_loop().run_in_executor(None, write)
         except OSError as exc:
-            self._failed(f"Could not write {path}: {exc.strerror or exc}")
+            self._failed(self.tr("Could not write {path}: {error}").format(path=path, error=exc.strerror or exc))
             return
-        self.status.setText(f"Exported {len(report.results)} results to {path}.")
+        self.status.setText(self.tr("Exported %n results to {path}.", "", len(report.results)).format(path=path))
 
     def email_draft(self) -> None:
         report = self.report()
@@ -597,7 +655,7 @@ class MainWindow(QMainWindow):
             return write_draft(message, stem.with_suffix(".eml"))
 
         draft = await asyncio.get_running_loop().run_in_executor(None, write)
-        self.status.setText(f"E-mail draft written to {draft}; opening it in the mail client.")
+        self.status.setText(self.tr("E-mail draft written to {path}; opening it in the mail client.").format(path=draft))
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(draft)))
 
     def email_link(self) -> None:
@@ -618,7 +676,7 @@ class MainWindow(QMainWindow):
         for name in names:
             self.chat_menu.addAction(name, lambda n=name: self.post_to_chat(n))
         if not names:
-            self.chat_menu.addAction("(no webhooks: add one with `iocdesk webhook add`)").setEnabled(False)
+            self.chat_menu.addAction(self.tr("(no webhooks: add one with `iocdesk webhook add`)")).setEnabled(False)
 
     def post_to_chat(self, name: str) -> None:
         report = self.report()
@@ -628,18 +686,21 @@ class MainWindow(QMainWindow):
     async def _post_to_chat(self, name: str, report: Report) -> None:
         from ..core.export import chat
 
+        missing = self.tr("no webhook named {name}").format(name=repr(name))  # here: post() runs in a worker thread
+
         def post() -> None:
             webhook = chat.load_webhook(name)
             if webhook is None:
-                raise chat.WebhookError(f"no webhook named {name!r}")
+                raise chat.WebhookError(missing)
             chat.post(webhook, chat.payload_for(webhook.kind, report))
 
         try:
             await asyncio.get_running_loop().run_in_executor(None, post)
         except Exception as exc:  # noqa: BLE001 - WebhookError texts never hold the URL
-            self._failed(f"Could not post to {name}: {exc if isinstance(exc, chat.WebhookError) else type(exc).__name__}")
+            error = exc if isinstance(exc, chat.WebhookError) else type(exc).__name__
+            self._failed(self.tr("Could not post to {name}: {error}").format(name=name, error=error))
             return
-        self.status.setText(f"Summary posted to {name}.")
+        self.status.setText(self.tr("Summary posted to {name}.").format(name=name))
 
     def copy_summary(self) -> None:
         from ..core.export.email import copy_summary
@@ -647,7 +708,7 @@ class MainWindow(QMainWindow):
         report = self.report()
         if report is not None:
             QGuiApplication.clipboard().setText(copy_summary(report))
-            self.status.setText("Summary copied: paste it into the chat.")
+            self.status.setText(self.tr("Summary copied: paste it into the chat."))
 
     def open_history(self) -> None:
         from .history_panel import HistoryDialog
@@ -669,7 +730,11 @@ class MainWindow(QMainWindow):
         self.results.resort()
         self.summary.update_counts(results)
         self.detail.show_result(None)
-        self.status.setText(f"Run {run_id} of {meta.created[:16].replace('T', ' ')} UTC reopened: {len(results)} indicators.")
+        self.status.setText(
+            self.tr("Run {id} of {time} UTC reopened: %n indicators.", "", len(results)).format(
+                id=run_id, time=meta.created[:16].replace("T", " ")
+            )
+        )
 
     def resume_run(self, run_id: int) -> None:
         """Look up what an interrupted run has not yet; what it fetched stays as it was."""
@@ -677,7 +742,7 @@ class MainWindow(QMainWindow):
             return
         _, results = self._history.load_run(run_id)
         pending = sum(r.status == "pending" for r in results)
-        self.status.setText(f"Resuming run {run_id}: {pending} indicators left.")
+        self.status.setText(self.tr("Resuming run {id}: %n indicators left.", "", pending).format(id=run_id))
         self._launch(results, run_id=run_id)
 
     def _load_links(self, iid: int) -> None:
@@ -700,7 +765,57 @@ class MainWindow(QMainWindow):
         if header := self.settings.header_state("results"):
             self.result_view.horizontalHeader().restoreState(header)
 
+    # -- the alert inbox ----------------------------------------------------------------------
+    def _setup_inbox(self) -> None:
+        self.inbox_dock = InboxDock(self.settings, demo=self._demo, parent=self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.inbox_dock)
+        self.inbox_dock.hide()
+        self.inbox_dock.openRun.connect(self._open_alert_run)
+        self.inbox_dock.failed.connect(self._inbox_failed)
+        notifier = self.inbox_dock.controller.notifier
+        notifier.fallback.connect(lambda title, text: self.status.setText(self.tr("{title}: {text}").format(title=title, text=text)))
+        notifier.messageClicked.connect(lambda: (self.showNormal(), self.raise_(), self.activateWindow()))
+        menu = self.menuBar().addMenu(self.tr("&Inbox"))
+        self.inbox_action = QAction(self.tr("&Receive alerts (webhook, watched folder)"), self, checkable=True)
+        self.inbox_action.toggled.connect(self._toggle_inbox)
+        menu.addAction(self.inbox_action)
+        menu.addAction(self.inbox_dock.toggleViewAction())
+        if self.inbox_dock.inbox_settings.active:  # on at start when the settings say so (after the loop starts)
+            QTimer.singleShot(0, lambda: self.inbox_action.setChecked(True))
+
+    def _toggle_inbox(self, on: bool) -> None:
+        if on and not self.inbox_dock.controller.running:
+            if not self.inbox_dock.start():
+                with QSignalBlocker(self.inbox_action):
+                    self.inbox_action.setChecked(False)
+        elif not on:
+            asyncio.ensure_future(self.inbox_dock.stop())
+
+    def _inbox_failed(self, message: str) -> None:
+        with QSignalBlocker(self.inbox_action):
+            self.inbox_action.setChecked(self.inbox_dock.controller.running)
+        self._failed(message)
+
+    async def _restart_inbox(self) -> None:
+        """New settings (port, folder, rules, token) take effect: off, then on again."""
+        await self.inbox_dock.stop()
+        if not self.inbox_dock.start():
+            with QSignalBlocker(self.inbox_action):
+                self.inbox_action.setChecked(False)
+
+    def _open_alert_run(self, run_id: int) -> None:
+        self._history = self._history or History()
+        self.reopen_run(run_id)
+
+    async def _close_after_inbox(self) -> None:
+        await self.inbox_dock.stop()
+        self.close()
+
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if self.inbox_dock.controller.running:  # stop it first (about a second): its stores close cleanly
+            event.ignore()
+            asyncio.ensure_future(self._close_after_inbox())
+            return
         if self.controller.is_running:
             # Cancel, and close for real once the run has recorded its end (well within 2 s).
             self._close_when_done = True

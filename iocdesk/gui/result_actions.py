@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox, QTableView, QWidget
 
@@ -25,12 +25,14 @@ from .models import ResultsFilter, ResultsModel
 __all__ = ["ACTIVE_SCAN_WARNING", "MAX_OPEN", "ResultActions", "pulsedive_url"]
 
 MAX_OPEN = 10  # browser tabs opened by one "Open in Pulsedive"
-ACTIVE_SCAN_TITLE = "Scan actively?"
-ACTIVE_SCAN_WARNING = (
+# In English; shown translated (context "ResultActions"), ``{n}`` filled in with str.format.
+ACTIVE_SCAN_TITLE = QT_TRANSLATE_NOOP("ResultActions", "Scan actively?")
+ACTIVE_SCAN_WARNING = QT_TRANSLATE_NOOP(
+    "ResultActions",
     "An active scan connects to the target: Pulsedive's infrastructure will port-scan it "
     "and fetch it over HTTP. The target's owner, possibly the attacker, can see this.\n\n"
     "A passive scan (WHOIS, DNS) does not contact the target.\n\n"
-    "Scan {n} indicator(s) actively?"
+    "Scan {n} indicator(s) actively?",
 )
 
 
@@ -94,38 +96,42 @@ class ResultActions(QObject):
             return act
 
         self.copy_action = action(
-            "&Copy (defanged)",
-            "Copy the selected indicators, defanged (safe to paste), one per line",
+            self.tr("&Copy (defanged)"),
+            self.tr("Copy the selected indicators, defanged (safe to paste), one per line"),
             lambda: self.copy(defanged=True),
             QKeySequence(QKeySequence.StandardKey.Copy),
         )
         self.copy_refanged_action = action(
-            "Copy &refanged",
-            "Copy the selected indicators as live values (clickable, resolvable), one per line",
+            self.tr("Copy &refanged"),
+            self.tr("Copy the selected indicators as live values (clickable, resolvable), one per line"),
             lambda: self.copy(defanged=False),
             QKeySequence("Ctrl+Shift+C"),
         )
         self.requery_action = action(
-            "Re-&query",
-            "Look the selected indicators up on Pulsedive again",
+            self.tr("Re-&query"),
+            self.tr("Look the selected indicators up on Pulsedive again"),
             self.requery,
             QKeySequence("Ctrl+R"),
         )
         self.scan_passive_action = action(
-            "Scan &passively",
-            "Ask Pulsedive for a passive scan (WHOIS, DNS) of the selected indicators it does not know; "
-            "the target is not contacted",
+            self.tr("Scan &passively"),
+            self.tr(
+                "Ask Pulsedive for a passive scan (WHOIS, DNS) of the selected indicators it does not know; "
+                "the target is not contacted"
+            ),
             lambda: self.scan(ScanPolicy.PASSIVE),
         )
         self.scan_active_action = action(
-            "Scan &actively…",
-            "Ask Pulsedive for an active scan (port scan and HTTP fetch) of the selected indicators it does "
-            "not know; this connects to the target",
+            self.tr("Scan &actively…"),
+            self.tr(
+                "Ask Pulsedive for an active scan (port scan and HTTP fetch) of the selected indicators it does "
+                "not know; this connects to the target"
+            ),
             lambda: self.scan(ScanPolicy.ACTIVE),
         )
         self.open_action = action(
-            "&Open in Pulsedive",
-            "Open Pulsedive's page of the selected indicators in the browser",
+            self.tr("&Open in Pulsedive"),
+            self.tr("Open Pulsedive's page of the selected indicators in the browser"),
             self.open_in_pulsedive,
             QKeySequence("Ctrl+Shift+O"),
         )
@@ -191,8 +197,11 @@ class ResultActions(QObject):
         results = self.scannable()
         if not results:
             return
-        if policy is ScanPolicy.ACTIVE and not self._confirm(ACTIVE_SCAN_TITLE, ACTIVE_SCAN_WARNING.format(n=len(results))):
-            return
+        if policy is ScanPolicy.ACTIVE:
+            title = QCoreApplication.translate("ResultActions", ACTIVE_SCAN_TITLE)
+            warning = QCoreApplication.translate("ResultActions", ACTIVE_SCAN_WARNING).format(n=len(results))
+            if not self._confirm(title, warning):
+                return
         self.scanRequested.emit(results, str(policy))
 
     def open_in_pulsedive(self) -> None:

@@ -20,7 +20,7 @@ import asyncio
 import logging
 from collections.abc import Iterable
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QTimer, Signal
 
 from ..core.engine import LookupEngine, Progress
 from ..core.indicators import Indicator
@@ -29,7 +29,10 @@ from ..core.results import LookupResult
 log = logging.getLogger(__name__)
 
 IDLE, RUNNING, PAUSED, CANCELLING = "idle", "running", "paused", "cancelling"
-UNEXPECTED_ERROR = "The lookup stopped because of an unexpected error. The details are in the log."
+# In English; ``failed`` carries it translated (context "RunController").
+UNEXPECTED_ERROR = QT_TRANSLATE_NOOP(
+    "RunController", "The lookup stopped because of an unexpected error. The details are in the log."
+)
 
 
 class RunController(QObject):
@@ -116,14 +119,15 @@ class RunController(QObject):
             self._live = True  # engine.run builds engine.results before its first await
             results = await engine.run(items)
             if engine.stop_reason:
-                message = f"The run stopped: {engine.stop_reason.rstrip('.')}."
+                # the reason comes from the engine, in English (the CLI shows the same words)
+                message = self.tr("The run stopped: {reason}.").format(reason=engine.stop_reason.rstrip("."))
         except asyncio.CancelledError:
             self._end()
             raise
         except Exception:
             log.exception("lookup run failed")
             results = list(engine.results)
-            message = UNEXPECTED_ERROR
+            message = QCoreApplication.translate("RunController", UNEXPECTED_ERROR)
         self._end()
         self.finished.emit(results)
         if message:

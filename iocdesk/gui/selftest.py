@@ -151,6 +151,7 @@ def _run_gui(tmp: str, errors: list[str], deadline: float) -> None:
 
     from .app import demo_service
     from .main_window import MainWindow
+    from .translations import install_translators, remove_translators
 
     QCoreApplication.setOrganizationName("iocdesk")
     QCoreApplication.setApplicationName("iocdesk")
@@ -160,6 +161,7 @@ def _run_gui(tmp: str, errors: list[str], deadline: float) -> None:
 
     previous_handler = qInstallMessageHandler(on_qt_message)
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    install_translators(app)  # as the window runs: in the user's language (the checks read no text)
     settings = QSettings(os.path.join(tmp, "settings.ini"), QSettings.Format.IniFormat)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
@@ -184,6 +186,7 @@ def _run_gui(tmp: str, errors: list[str], deadline: float) -> None:
             window.close()
             window.deleteLater()
             app.processEvents()
+            remove_translators(app)
             qInstallMessageHandler(previous_handler)
 
 

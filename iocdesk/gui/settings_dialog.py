@@ -19,7 +19,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -40,18 +40,22 @@ from PySide6.QtWidgets import (
 )
 
 from .. import secrets
-from ..pulsedive.client import DEFAULT_BASE_URL, ApiResult, Outcome
+from ..pulsedive.client import DEFAULT_BASE_URL, ApiResult, Outcome, is_http_url
 from ..pulsedive.redact import redact
 from .detail import visible_text
-from .settings import MAX_CONCURRENCY, PATH_FAMILIES, THEMES, AppSettings, check_http_url
+from .inbox_settings import InboxSettings
+from .inbox_settings_tab import InboxSettingsTab
+from .settings import MAX_CONCURRENCY, PATH_FAMILIES, THEMES, AppSettings
 
 __all__ = ["SettingsDialog", "describe_test_result"]
 
-ACTIVE_SCAN_WARNING = (
+# In English; shown translated (context "SettingsDialog").
+ACTIVE_SCAN_WARNING = QT_TRANSLATE_NOOP(
+    "SettingsDialog",
     "Warning: active scans make Pulsedive connect to the target (port scan, HTTP fetch). "
-    "The attacker may see it and learn that someone is looking."
+    "The attacker may see it and learn that someone is looking.",
 )
-SUBMIT_NOTE = "Submitted scan results become public on Pulsedive."
+SUBMIT_NOTE = QT_TRANSLATE_NOOP("SettingsDialog", "Submitted scan results become public on Pulsedive.")
 
 
 def _plain(object_name: str, text: str = "") -> QLabel:
@@ -64,27 +68,30 @@ def _plain(object_name: str, text: str = "") -> QLabel:
 
 
 def describe_test_result(result: ApiResult) -> tuple[bool, str]:
-    """(works, a sentence for the user) for the answer to a test call."""
+    """(works, a sentence for the user) for the answer to a test call (result.message is the client's, in English)."""
+    translate = QCoreApplication.translate
     if result.outcome in (Outcome.OK, Outcome.NOT_FOUND):
         quota = result.quota
         parts = [
-            f"{name} {value}"
-            for name, value in (
-                ("second", quota.second if quota else None),
-                ("day", quota.day if quota else None),
-                ("month", quota.month if quota else None),
+            template.format(count=value)
+            for template, value in (
+                (translate("SettingsDialog", "second {count}"), quota.second if quota else None),
+                (translate("SettingsDialog", "day {count}"), quota.day if quota else None),
+                (translate("SettingsDialog", "month {count}"), quota.month if quota else None),
             )
             if value is not None
         ]
-        remaining = ", ".join(parts) if parts else "no limits reported"
-        return True, f"The key works; remaining: {remaining}."
+        remaining = ", ".join(parts) if parts else translate("SettingsDialog", "no limits reported")
+        return True, translate("SettingsDialog", "The key works; remaining: {remaining}.").format(remaining=remaining)
     if result.outcome is Outcome.KEY_REJECTED:
-        return False, "Pulsedive rejected this API key. Check that it was copied completely."
+        return False, translate("SettingsDialog", "Pulsedive rejected this API key. Check that it was copied completely.")
     if result.outcome is Outcome.RATE_LIMITED:
-        return False, f"Pulsedive answered that the rate limit is exceeded; try again later. ({result.message})"
+        return False, translate(
+            "SettingsDialog", "Pulsedive answered that the rate limit is exceeded; try again later. ({reason})"
+        ).format(reason=result.message)
     if result.outcome in (Outcome.NETWORK_ERROR, Outcome.TIMEOUT):
-        return False, f"Could not reach Pulsedive: {result.message}"
-    return False, f"The test call failed: {result.message}"
+        return False, translate("SettingsDialog", "Could not reach Pulsedive: {reason}").format(reason=result.message)
+    return False, translate("SettingsDialog", "The test call failed: {reason}").format(reason=result.message)
 
 
 class SettingsDialog(QDialog):
@@ -108,7 +115,7 @@ class SettingsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
-        self.setWindowTitle("iocdesk settings")
+        self.setWindowTitle(self.tr("iocdesk settings"))
         self._settings = settings
         self._test_key = test_key
         self._clear_cache = clear_cache
@@ -125,6 +132,8 @@ class SettingsDialog(QDialog):
         self._build_lookup_tab()
         self._build_cache_network_tab()
         self._build_reports_tab()
+        self.inbox_tab = InboxSettingsTab()
+        self._tabs.addTab(self.inbox_tab, self.tr("Inbox"))
         self._build_appearance_tab()
 
         self._error = _plain("settingsError")
@@ -155,24 +164,28 @@ class SettingsDialog(QDialog):
         self.key_edit = QLineEdit()
         self.key_edit.setObjectName("keyEdit")
         self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.key_edit.setPlaceholderText("Paste your Pulsedive API key")
-        self.key_edit.setAccessibleName("Pulsedive API key")
+        self.key_edit.setPlaceholderText(self.tr("Paste your Pulsedive API key"))
+        self.key_edit.setAccessibleName(self.tr("Pulsedive API key"))
         self.key_edit.setClearButtonEnabled(True)
-        label = QLabel("API &key:")
+        label = QLabel(self.tr("API &key:"))
         label.setBuddy(self.key_edit)
         form.addRow(label, self.key_edit)
         layout.addLayout(form)
 
         row = QHBoxLayout()
-        self._save_key = self._button("saveKeyButton", "&Save to keyring", "Save the API key in the OS keyring")
+        self._save_key = self._button(
+            "saveKeyButton", self.tr("&Save to keyring"), self.tr("Save the API key in the OS keyring")
+        )
         self._save_key.clicked.connect(self.save_key)
-        self._test = self._button("testKeyButton", "&Test", "Test the API key with one Pulsedive request")
+        self._test = self._button("testKeyButton", self.tr("&Test"), self.tr("Test the API key with one Pulsedive request"))
         self._test.clicked.connect(self.test_key)
         self._test.setEnabled(self._test_key is not None)
-        self._delete_key = self._button("deleteKeyButton", "&Delete", "Delete the stored API key")
+        self._delete_key = self._button("deleteKeyButton", self.tr("&Delete"), self.tr("Delete the stored API key"))
         self._delete_key.clicked.connect(self.delete_key)
         self._session_key = self._button(
-            "sessionKeyButton", "Keep for this session &only", "Keep the API key in memory until iocdesk quits"
+            "sessionKeyButton",
+            self.tr("Keep for this session &only"),
+            self.tr("Keep the API key in memory until iocdesk quits"),
         )
         self._session_key.clicked.connect(self.keep_key_for_session)
         for button in (self._save_key, self._test, self._delete_key, self._session_key):
@@ -182,75 +195,79 @@ class SettingsDialog(QDialog):
         self._key_result = _plain("keyResultLabel")
         layout.addWidget(self._key_result)
         layout.addStretch(1)
-        self._tabs.addTab(page, "API key")
+        self._tabs.addTab(page, self.tr("API key"))
 
     def _build_lookup_tab(self) -> None:
         page = QWidget()
         layout = QVBoxLayout(page)
 
-        limits = QGroupBox("Plan limits")
+        limits = QGroupBox(self.tr("Plan limits"))
         form = QFormLayout(limits)
         self.rate = QDoubleSpinBox()
         self.rate.setObjectName("rateSpin")
         self.rate.setRange(0.05, 1000.0)
         self.rate.setDecimals(2)
         self.rate.setSingleStep(0.5)
-        self.rate.setSuffix(" /s")
-        self.rate.setAccessibleName("Requests per second")
-        form.addRow("Requests per second:", self.rate)
-        self.per_day = self._limit_spin("perDaySpin", "Requests per day (0: no limit)")
-        form.addRow("Requests per day:", self.per_day)
-        self.per_month = self._limit_spin("perMonthSpin", "Requests per month (0: no limit)")
-        form.addRow("Requests per month:", self.per_month)
+        self.rate.setSuffix(self.tr(" /s", "requests per second"))
+        self.rate.setAccessibleName(self.tr("Requests per second"))
+        form.addRow(self.tr("Requests per second:"), self.rate)
+        self.per_day = self._limit_spin("perDaySpin", self.tr("Requests per day (0: no limit)"))
+        form.addRow(self.tr("Requests per day:"), self.per_day)
+        self.per_month = self._limit_spin("perMonthSpin", self.tr("Requests per month (0: no limit)"))
+        form.addRow(self.tr("Requests per month:"), self.per_month)
         self.concurrency = QSpinBox()
         self.concurrency.setObjectName("concurrencySpin")
         self.concurrency.setRange(1, MAX_CONCURRENCY)
-        self.concurrency.setAccessibleName("Parallel requests")
-        form.addRow("Parallel requests:", self.concurrency)
+        self.concurrency.setAccessibleName(self.tr("Parallel requests"))
+        form.addRow(self.tr("Parallel requests:"), self.concurrency)
         layout.addWidget(limits)
 
-        policy = QGroupBox("Lookup policy")
+        policy = QGroupBox(self.tr("Lookup policy"))
         pform = QFormLayout(policy)
         self.scan_policy = QComboBox()
         self.scan_policy.setObjectName("scanPolicyCombo")
-        self.scan_policy.setAccessibleName("Scan unknown indicators")
-        self.scan_policy.addItem("Off: never scan", "off")
-        self.scan_policy.addItem("Passive: WHOIS/DNS only, the target is not contacted", "passive")
-        self.scan_policy.addItem("Active: port scan and HTTP fetch, touches the target", "active")
-        pform.addRow("Scan unknown indicators:", self.scan_policy)
-        self.scan_warning = _plain("activeScanWarning", ACTIVE_SCAN_WARNING)
+        self.scan_policy.setAccessibleName(self.tr("Scan unknown indicators"))
+        self.scan_policy.addItem(self.tr("Off: never scan"), "off")
+        self.scan_policy.addItem(self.tr("Passive: WHOIS/DNS only, the target is not contacted"), "passive")
+        self.scan_policy.addItem(self.tr("Active: port scan and HTTP fetch, touches the target"), "active")
+        pform.addRow(self.tr("Scan unknown indicators:"), self.scan_policy)
+        self.scan_warning = _plain("activeScanWarning", QCoreApplication.translate("SettingsDialog", ACTIVE_SCAN_WARNING))
         self.scan_warning.setStyleSheet("QLabel { color: #b71c1c; font-weight: bold; }")
         pform.addRow(self.scan_warning)
-        self.submit = QCheckBox("Submit scan results to Pulsedive (public)")
+        self.submit = QCheckBox(self.tr("Submit scan results to Pulsedive (public)"))
         self.submit.setObjectName("submitCheck")
-        self.submit.setToolTip(SUBMIT_NOTE)
+        self.submit.setToolTip(QCoreApplication.translate("SettingsDialog", SUBMIT_NOTE))
         pform.addRow(self.submit)
-        self.include_private = QCheckBox("Look up private, reserved and internal addresses too (sends them to Pulsedive)")
+        self.include_private = QCheckBox(
+            self.tr("Look up private, reserved and internal addresses too (sends them to Pulsedive)")
+        )
         self.include_private.setObjectName("includePrivateCheck")
         pform.addRow(self.include_private)
         self.scan_policy.currentIndexChanged.connect(self._on_scan_policy)
         layout.addWidget(policy)
         layout.addStretch(1)
-        self._tabs.addTab(page, "Lookups")
+        self._tabs.addTab(page, self.tr("Lookups"))
 
     def _build_cache_network_tab(self) -> None:
         page = QWidget()
         layout = QVBoxLayout(page)
 
-        cache = QGroupBox("Cache")
+        cache = QGroupBox(self.tr("Cache"))
         cform = QFormLayout(cache)
-        self.use_cache = QCheckBox("Reuse recent answers instead of asking Pulsedive again")
+        self.use_cache = QCheckBox(self.tr("Reuse recent answers instead of asking Pulsedive again"))
         self.use_cache.setObjectName("useCacheCheck")
         cform.addRow(self.use_cache)
         self.cache_ttl = QDoubleSpinBox()
         self.cache_ttl.setObjectName("cacheTtlSpin")
         self.cache_ttl.setRange(0.1, 24.0 * 365)
         self.cache_ttl.setDecimals(1)
-        self.cache_ttl.setSuffix(" h")
-        self.cache_ttl.setAccessibleName("Keep cached answers for (hours)")
-        cform.addRow("Keep answers for:", self.cache_ttl)
+        self.cache_ttl.setSuffix(self.tr(" h", "hours"))
+        self.cache_ttl.setAccessibleName(self.tr("Keep cached answers for (hours)"))
+        cform.addRow(self.tr("Keep answers for:"), self.cache_ttl)
         crow = QHBoxLayout()
-        self._clear_cache_button = self._button("clearCacheButton", "&Clear cache", "Delete every cached answer")
+        self._clear_cache_button = self._button(
+            "clearCacheButton", self.tr("&Clear cache"), self.tr("Delete every cached answer")
+        )
         self._clear_cache_button.setEnabled(self._clear_cache is not None)
         self._clear_cache_button.clicked.connect(self.clear_cache)
         self._cache_result = _plain("cacheResultLabel")
@@ -259,66 +276,71 @@ class SettingsDialog(QDialog):
         cform.addRow(crow)
         layout.addWidget(cache)
 
-        network = QGroupBox("Network")
+        network = QGroupBox(self.tr("Network"))
         nform = QFormLayout(network)
         self.base_url = QLineEdit()
         self.base_url.setObjectName("baseUrlEdit")
         self.base_url.setPlaceholderText(DEFAULT_BASE_URL)
-        self.base_url.setAccessibleName("API base URL")
-        nform.addRow("API base URL:", self.base_url)
+        self.base_url.setAccessibleName(self.tr("API base URL"))
+        nform.addRow(self.tr("API base URL:"), self.base_url)
         self.path_family = QComboBox()
         self.path_family.setObjectName("pathFamilyCombo")
-        self.path_family.setAccessibleName("API paths")
+        self.path_family.setAccessibleName(self.tr("API paths"))
+        families = {"legacy": self.tr("legacy (info.php)"), "current": self.tr("current (indicator.php)")}
         for family in PATH_FAMILIES:
-            self.path_family.addItem({"legacy": "legacy (info.php)", "current": "current (indicator.php)"}[family], family)
-        nform.addRow("API paths:", self.path_family)
+            self.path_family.addItem(families[family], family)
+        nform.addRow(self.tr("API paths:"), self.path_family)
         self.proxy = QLineEdit()
         self.proxy.setObjectName("proxyEdit")
-        self.proxy.setPlaceholderText("http://proxy.example:3128 (empty: HTTPS_PROXY from the environment)")
-        self.proxy.setAccessibleName("HTTP proxy")
-        nform.addRow("HTTP proxy:", self.proxy)
+        self.proxy.setPlaceholderText(self.tr("http://proxy.example:3128 (empty: HTTPS_PROXY from the environment)"))
+        self.proxy.setAccessibleName(self.tr("HTTP proxy"))
+        nform.addRow(self.tr("HTTP proxy:"), self.proxy)
         ca_row = QHBoxLayout()
         self.ca_bundle = QLineEdit()
         self.ca_bundle.setObjectName("caBundleEdit")
-        self.ca_bundle.setPlaceholderText("(empty: the bundled CA certificates)")
-        self.ca_bundle.setAccessibleName("CA bundle file")
-        browse = self._button("caBundleBrowseButton", "&Browse…", "Choose a CA bundle file")
+        self.ca_bundle.setPlaceholderText(self.tr("(empty: the bundled CA certificates)"))
+        self.ca_bundle.setAccessibleName(self.tr("CA bundle file"))
+        browse = self._button("caBundleBrowseButton", self.tr("&Browse…"), self.tr("Choose a CA bundle file"))
         browse.clicked.connect(self._browse_ca_bundle)
         ca_row.addWidget(self.ca_bundle, 1)
         ca_row.addWidget(browse)
-        nform.addRow("CA bundle:", ca_row)
+        nform.addRow(self.tr("CA bundle:"), ca_row)
         layout.addWidget(network)
         layout.addStretch(1)
-        self._tabs.addTab(page, "Cache && network")
+        self._tabs.addTab(page, self.tr("Cache && network"))
 
     def _build_reports_tab(self) -> None:
         page = QWidget()
         form = QFormLayout(page)
         self.mail_to = QLineEdit()
         self.mail_to.setObjectName("mailToEdit")
-        self.mail_to.setAccessibleName("E-mail draft recipients")
-        self.mail_to.setPlaceholderText("soc@example.org, ir-team@example.org")
-        form.addRow("Draft recipients:", self.mail_to)
+        self.mail_to.setAccessibleName(self.tr("E-mail draft recipients"))
+        self.mail_to.setPlaceholderText(self.tr("soc@example.org, ir-team@example.org"))
+        form.addRow(self.tr("Draft recipients:"), self.mail_to)
         self.mail_subject = QLineEdit()
         self.mail_subject.setObjectName("mailSubjectEdit")
-        self.mail_subject.setAccessibleName("E-mail draft subject template")
-        form.addRow("Subject template:", self.mail_subject)
-        hint = QLabel("In the subject: {headline} (e.g. 3 high, 5 medium of 40 IOCs), {total}, {run_id}, {date}, {title}.")
+        self.mail_subject.setAccessibleName(self.tr("E-mail draft subject template"))
+        form.addRow(self.tr("Subject template:"), self.mail_subject)
+        #: The {names} are the subject template's fields: keep them as they are.
+        hint = QLabel(
+            self.tr("In the subject: {headline} (e.g. 3 high, 5 medium of 40 IOCs), {total}, {run_id}, {date}, {title}.")
+        )
         hint.setTextFormat(Qt.TextFormat.PlainText)
         hint.setWordWrap(True)
         form.addRow(hint)
-        self._tabs.addTab(page, "Reports")
+        self._tabs.addTab(page, self.tr("Reports"))
 
     def _build_appearance_tab(self) -> None:
         page = QWidget()
         form = QFormLayout(page)
         self.theme = QComboBox()
         self.theme.setObjectName("themeCombo")
-        self.theme.setAccessibleName("Theme")
+        self.theme.setAccessibleName(self.tr("Theme"))
+        names = {"system": self.tr("Follow the system"), "light": self.tr("Light"), "dark": self.tr("Dark")}
         for theme in THEMES:
-            self.theme.addItem({"system": "Follow the system", "light": "Light", "dark": "Dark"}[theme], theme)
-        form.addRow("Theme:", self.theme)
-        self._tabs.addTab(page, "Appearance")
+            self.theme.addItem(names[theme], theme)
+        form.addRow(self.tr("Theme:"), self.theme)
+        self._tabs.addTab(page, self.tr("Appearance"))
 
     def _button(self, name: str, text: str, accessible: str) -> QPushButton:
         button = QPushButton(text)
@@ -331,7 +353,7 @@ class SettingsDialog(QDialog):
         spin = QSpinBox()
         spin.setObjectName(name)
         spin.setRange(0, 1_000_000_000)
-        spin.setSpecialValueText("no limit")
+        spin.setSpecialValueText(self.tr("no limit"))
         spin.setAccessibleName(accessible)
         return spin
 
@@ -354,16 +376,18 @@ class SettingsDialog(QDialog):
         self.proxy.setText(s.http_proxy)
         self.ca_bundle.setText(s.ca_bundle)
         self.theme.setCurrentIndex(max(0, self.theme.findData(s.theme)))
+        self.inbox_tab.load(InboxSettings(s.qsettings))
         self._on_scan_policy()
 
     def _validate(self) -> str | None:
-        try:
-            if self.base_url.text().strip():
-                check_http_url(self.base_url.text(), "The API base URL")
-            if self.proxy.text().strip():
-                check_http_url(self.proxy.text(), "The HTTP proxy")
-        except ValueError as exc:
-            return str(exc)
+        """What is wrong with the form, in words (the checks of AppSettings' setters, which say it in English)."""
+        for edit, problem in (
+            (self.base_url, self.tr("The API base URL must be an http(s) URL, e.g. https://host:port/")),
+            (self.proxy, self.tr("The HTTP proxy must be an http(s) URL, e.g. https://host:port/")),
+        ):
+            url = edit.text().strip()
+            if url and not is_http_url(url):
+                return problem
         return None
 
     def apply(self) -> bool:
@@ -374,7 +398,7 @@ class SettingsDialog(QDialog):
             return False
         if self.key_edit.text().strip() and not self.save_key():
             self._tabs.setCurrentIndex(0)
-            self._show_error("The API key was not stored: see the API key tab, or clear the key field.")
+            self._show_error(self.tr("The API key was not stored: see the API key tab, or clear the key field."))
             return False
         s = self._settings
         s.rate_per_second = self.rate.value()
@@ -393,10 +417,15 @@ class SettingsDialog(QDialog):
         s.theme = self.theme.currentData()
         try:
             s.mail_recipients = self.mail_to.text()
-        except ValueError as exc:
-            self._show_error(str(exc))
+        except ValueError:  # the setter's one refusal
+            self._show_error(self.tr("an address must not contain line breaks or angle brackets"))
             return False
         s.mail_subject = self.mail_subject.text()
+        problem = self.inbox_tab.apply(InboxSettings(s.qsettings))
+        if problem:
+            self._tabs.setCurrentWidget(self.inbox_tab)
+            self._show_error(problem)
+            return False
         s.sync()
         self._error.setVisible(False)
         self.settingsApplied.emit()
@@ -424,7 +453,10 @@ class SettingsDialog(QDialog):
 
     def _browse_ca_bundle(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Choose a CA bundle", self.ca_bundle.text(), "Certificates (*.pem *.crt *.cer);;All files (*)"
+            self,
+            self.tr("Choose a CA bundle"),
+            self.ca_bundle.text(),
+            self.tr("Certificates (*.pem *.crt *.cer);;All files (*)"),
         )
         if path:
             self.ca_bundle.setText(path)
@@ -433,12 +465,15 @@ class SettingsDialog(QDialog):
     def _refresh_key_status(self) -> None:
         status = secrets.keyring_status()
         if status.usable:
-            self._keyring_label.setText(f"iocdesk stores the key in the OS keyring: {status.backend}.")
+            stored_in = self.tr("iocdesk stores the key in the OS keyring: {backend}.").format(backend=status.backend)
+            self._keyring_label.setText(stored_in)
         else:
             self._keyring_label.setText(
-                f"No OS keyring is available ({status.backend}: {status.problem}). iocdesk never writes "
-                "the key to a file: you can keep it for this session only, or set the "
-                f"{secrets.ENV_VAR} environment variable."
+                self.tr(
+                    "No OS keyring is available ({backend}: {problem}). iocdesk never writes "
+                    "the key to a file: you can keep it for this session only, or set the "
+                    "{variable} environment variable."
+                ).format(backend=status.backend, problem=status.problem, variable=secrets.ENV_VAR)
             )
         self._save_key.setEnabled(status.usable)
         info = secrets.get_key()
@@ -446,15 +481,19 @@ class SettingsDialog(QDialog):
         self._offer_session |= not status.usable or info.problem is not None or info.source == "session"
         self._session_key.setVisible(self._offer_session)
         if info.source == "environment":
-            text = f"Using the key from {secrets.ENV_VAR} ({secrets.mask(info.key)}); it takes precedence."
+            text = self.tr("Using the key from {variable} ({key}); it takes precedence.").format(
+                variable=secrets.ENV_VAR, key=secrets.mask(info.key)
+            )
         elif info.source == "session":
-            text = f"A key is kept for this session only ({secrets.mask(info.key)}). Why: {secrets.session_reason()}."
+            text = self.tr("A key is kept for this session only ({key}). Why: {reason}.").format(
+                key=secrets.mask(info.key), reason=secrets.session_reason()
+            )
         elif info.source == "keyring":
-            text = f"A key is stored in the keyring ({secrets.mask(info.key)})."
+            text = self.tr("A key is stored in the keyring ({key}).").format(key=secrets.mask(info.key))
         elif info.problem:
-            text = f"No API key: {info.problem}. You can keep a key for this session only."
+            text = self.tr("No API key: {problem}. You can keep a key for this session only.").format(problem=info.problem)
         else:
-            text = "No API key yet: lookups will fail until you add one."
+            text = self.tr("No API key yet: lookups will fail until you add one.")
         self._key_status.setText(text)
         self._delete_key.setEnabled(info.source in ("session", "keyring"))
 
@@ -466,17 +505,18 @@ class SettingsDialog(QDialog):
     def save_key(self) -> bool:
         key = self.key_edit.text().strip()
         if not key:
-            self._report("Type or paste a key first.", False)
+            self._report(self.tr("Type or paste a key first."), False)
             return False
         try:
             backend = secrets.store_key(key)
         except secrets.KeyringUnavailable as exc:
-            self._report(f"{exc}. The key was not saved anywhere.", False)
+            self._report(self.tr("{error}. The key was not saved anywhere.").format(error=exc), False)
             self._offer_session = True  # locked or broken keyring: offer the session
             self._session_key.setVisible(True)
             return False
         self.key_edit.clear()
-        self._report(f"Key {secrets.mask(key)} saved in the OS keyring ({backend}).", True)
+        saved = self.tr("Key {key} saved in the OS keyring ({backend}).").format(key=secrets.mask(key), backend=backend)
+        self._report(saved, True)
         self._refresh_key_status()
         self.keyChanged.emit()
         return True
@@ -484,19 +524,24 @@ class SettingsDialog(QDialog):
     def keep_key_for_session(self) -> None:
         key = self.key_edit.text().strip()
         if not key:
-            self._report("Type or paste a key first.", False)
+            self._report(self.tr("Type or paste a key first."), False)
             return
         secrets.keep_for_session(key)
         self.key_edit.clear()
         self._refresh_key_status()
-        self._report(f"Key {secrets.mask(key)} kept in memory for this session only; it is forgotten when iocdesk quits.", True)
+        self._report(
+            self.tr("Key {key} kept in memory for this session only; it is forgotten when iocdesk quits.").format(
+                key=secrets.mask(key)
+            ),
+            True,
+        )
         self.keyChanged.emit()
 
     def delete_key(self) -> None:
         if not secrets.keyring_status().usable:
             had = secrets.get_key().source == "session"
             secrets.keep_for_session("")  # forget the session key; there is no keyring to touch
-            self._report("The session key was forgotten." if had else "No key was kept.", True)
+            self._report(self.tr("The session key was forgotten.") if had else self.tr("No key was kept."), True)
         else:
             try:
                 deleted = secrets.delete_key()
@@ -504,7 +549,7 @@ class SettingsDialog(QDialog):
                 self._report(str(exc), False)
                 self._refresh_key_status()  # the session key is forgotten all the same
                 return
-            self._report("The API key was deleted." if deleted else "No API key was stored.", True)
+            self._report(self.tr("The API key was deleted.") if deleted else self.tr("No API key was stored."), True)
         self._refresh_key_status()
         self.keyChanged.emit()
 
@@ -514,12 +559,12 @@ class SettingsDialog(QDialog):
             return
         key = self.key_edit.text().strip() or (secrets.get_key().key or "")
         if not key:
-            self._report("No key to test: type or paste one first.", False)
+            self._report(self.tr("No key to test: type or paste one first."), False)
             return
         self._test_generation += 1
         generation = self._test_generation
         self._test.setEnabled(False)
-        self._report("Testing the key with one request to Pulsedive…")
+        self._report(self.tr("Testing the key with one request to Pulsedive…"))
         call = self._test_key
 
         def work() -> None:
@@ -548,7 +593,7 @@ class SettingsDialog(QDialog):
         if isinstance(result, ApiResult):
             ok, text = describe_test_result(result)
         else:
-            ok, text = False, f"The test call failed: {error or 'no answer'}"
+            ok, text = False, self.tr("The test call failed: {reason}").format(reason=error or self.tr("no answer"))
         self._report(text, ok)
 
     # -- cache ---------------------------------------------------------------------------------------
@@ -558,8 +603,9 @@ class SettingsDialog(QDialog):
         try:
             removed = self._clear_cache()
         except Exception as exc:  # noqa: BLE001
-            self._cache_result.setText(visible_text(f"Could not clear the cache: {exc}"))
+            self._cache_result.setText(visible_text(self.tr("Could not clear the cache: {error}").format(error=exc)))
             return
-        self._cache_result.setText(
-            f"Cache cleared: {removed} answer(s) removed." if isinstance(removed, int) else "Cache cleared."
-        )
+        if isinstance(removed, int):
+            self._cache_result.setText(self.tr("Cache cleared: %n answer(s) removed.", "", removed))
+        else:
+            self._cache_result.setText(self.tr("Cache cleared."))

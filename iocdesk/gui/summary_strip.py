@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from ..core.results import LookupResult, Risk, Status
 from .detail import risk_icon
-from .models import STATUS_LABELS
+from .models import STATUS_LABELS, status_label
 
 __all__ = ["RISK_ORDER", "SummaryStrip"]
 
@@ -34,7 +34,7 @@ class SummaryStrip(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("summaryStrip")
-        self.setAccessibleName("Results summary")
+        self.setAccessibleName(self.tr("Results summary"))
         self._risk_counts: dict[Risk, int] = dict.fromkeys(RISK_ORDER, 0)
         self._status_counts: dict[Status, int] = {}
         self._total = 0
@@ -69,17 +69,19 @@ class SummaryStrip(QWidget):
         statuses = Counter(r.status for r in results)
         self._status_counts = {s: statuses[s] for s in STATUS_LABELS if statuses.get(s)}
 
-        self._total_label.setText(f"{self._total} result{'' if self._total == 1 else 's'}")
-        for risk, chip in self._chips.items():
+        # Two messages, not "%n result(s)": English, the source language, has no translation to pick the form.
+        total = self.tr("1 result") if self._total == 1 else self.tr("%n results", "", self._total)
+        self._total_label.setText(total)
+        for risk, chip in self._chips.items():  # risk levels are Pulsedive's terms, shown as they are
             count = self._risk_counts[risk]
             chip.setText(f"{risk}: {count}")
-            chip.setAccessibleName(f"{count} {risk} risk")
-            chip.setToolTip(f"{count} result(s) with risk {risk}. Click to show only these.")
-            chip.setAccessibleDescription("Click to show only these results")
-        parts = [f"{STATUS_LABELS[s]}: {n}" for s, n in self._status_counts.items()]
-        text = " · ".join(parts) if parts else "no results"
+            chip.setAccessibleName(self.tr("%n {risk} risk", "", count).format(risk=risk))
+            chip.setToolTip(self.tr("%n result(s) with risk {risk}. Click to show only these.", "", count).format(risk=risk))
+            chip.setAccessibleDescription(self.tr("Click to show only these results"))
+        parts = [f"{status_label(s)}: {n}" for s, n in self._status_counts.items()]
+        text = " · ".join(parts) if parts else self.tr("no results")
         self._status_label.setText(text)
-        self._status_label.setAccessibleName(f"Status counts: {text}")
+        self._status_label.setAccessibleName(self.tr("Status counts: {counts}").format(counts=text))
 
     def risk_counts(self) -> dict[Risk, int]:
         return dict(self._risk_counts)

@@ -2,7 +2,15 @@
 
 from .common import RISK_COLORS, ResultRole, RiskColorRole, SortRole, risk_icon, safe_text, tooltip_html
 from .indicators import INDICATOR_HEADERS, IndicatorColumn, IndicatorsModel, lookup_note
-from .results import RESULT_HEADERS, STATUS_LABELS, ResultColumn, ResultsFilter, ResultsModel, summary_counts
+from .results import (
+    RESULT_HEADERS,
+    STATUS_LABELS,
+    ResultColumn,
+    ResultsFilter,
+    ResultsModel,
+    status_label,
+    summary_counts,
+)
 
 __all__ = [
     "INDICATOR_HEADERS",
@@ -20,6 +28,7 @@ __all__ = [
     "lookup_note",
     "risk_icon",
     "safe_text",
+    "status_label",
     "summary_counts",
     "tooltip_html",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import IntEnum
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, Qt
 
 from ...core.indicators import Indicator, IndicatorType, Scope
 from ...core.results import PULSEDIVE_TYPES
@@ -21,25 +21,32 @@ class IndicatorColumn(IntEnum):
     LOOKUP = 5  # "look up", "skipped (private)", ...
 
 
+# Column titles in English; headerData() translates them.
 INDICATOR_HEADERS = {
-    IndicatorColumn.TYPE: "Type",
-    IndicatorColumn.VALUE: "Indicator",
-    IndicatorColumn.DEFANGED: "Defanged in input",
-    IndicatorColumn.COUNT: "Count",
-    IndicatorColumn.SOURCE: "Source",
-    IndicatorColumn.LOOKUP: "Lookup",
+    IndicatorColumn.TYPE: QT_TRANSLATE_NOOP("IndicatorsModel", "Type"),
+    IndicatorColumn.VALUE: QT_TRANSLATE_NOOP("IndicatorsModel", "Indicator"),
+    IndicatorColumn.DEFANGED: QT_TRANSLATE_NOOP("IndicatorsModel", "Defanged in input"),
+    IndicatorColumn.COUNT: QT_TRANSLATE_NOOP("IndicatorsModel", "Count"),
+    IndicatorColumn.SOURCE: QT_TRANSLATE_NOOP("IndicatorsModel", "Source"),
+    IndicatorColumn.LOOKUP: QT_TRANSLATE_NOOP("IndicatorsModel", "Lookup"),
 }
-_EXTRA_LABELS = {IndicatorType.IPV4_CIDR: "range", IndicatorType.IPV6_CIDR: "range", IndicatorType.ASN: "ASN"}
+_EXTRA_LABELS = {
+    IndicatorType.IPV4_CIDR: QT_TRANSLATE_NOOP("IndicatorsModel", "range"),
+    IndicatorType.IPV6_CIDR: QT_TRANSLATE_NOOP("IndicatorsModel", "range"),
+    IndicatorType.ASN: QT_TRANSLATE_NOOP("IndicatorsModel", "ASN"),
+}
 
 
 def lookup_note(indicator: Indicator) -> str:
+    """Whether the indicator is looked up, in words (the scope is iocdesk's own term: private, reserved...)."""
     if indicator.scope is not Scope.PUBLIC:
-        return f"skipped ({indicator.scope})"
+        return QCoreApplication.translate("IndicatorsModel", "skipped ({reason})").format(reason=indicator.scope)
     if indicator.type in _EXTRA_LABELS:
-        return f"skipped ({_EXTRA_LABELS[indicator.type]})"
+        reason = QCoreApplication.translate("IndicatorsModel", _EXTRA_LABELS[indicator.type])
+        return QCoreApplication.translate("IndicatorsModel", "skipped ({reason})").format(reason=reason)
     if indicator.type not in PULSEDIVE_TYPES:
-        return "not on Pulsedive"
-    return "look up"
+        return QCoreApplication.translate("IndicatorsModel", "not on Pulsedive")
+    return QCoreApplication.translate("IndicatorsModel", "look up")
 
 
 class IndicatorsModel(QAbstractTableModel):
@@ -100,7 +107,7 @@ class IndicatorsModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _Role.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == _Role.DisplayRole and 0 <= section < len(IndicatorColumn):
-            return INDICATOR_HEADERS[IndicatorColumn(section)]
+            return QCoreApplication.translate("IndicatorsModel", INDICATOR_HEADERS[IndicatorColumn(section)])
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
@@ -137,32 +144,31 @@ class IndicatorsModel(QAbstractTableModel):
         self.set_checked(index.row(), state == Qt.CheckState.Checked.value)
         return True
 
-    @staticmethod
-    def _display(item: Indicator, col: IndicatorColumn) -> str:
+    def _display(self, item: Indicator, col: IndicatorColumn) -> str:
         if col is IndicatorColumn.TYPE:
             return str(item.type)
         if col is IndicatorColumn.VALUE:
             return safe_text(item.display)
         if col is IndicatorColumn.DEFANGED:
-            return "yes" if item.defanged else "no"
+            return self.tr("yes") if item.defanged else self.tr("no")
         if col is IndicatorColumn.COUNT:
             return str(item.count)
         if col is IndicatorColumn.SOURCE:
-            return safe_text(str(item.sources[0])) if item.sources else "pasted text"
+            return safe_text(str(item.sources[0])) if item.sources else self.tr("pasted text")
         return lookup_note(item)
 
-    @staticmethod
-    def _tooltip(item: Indicator, col: IndicatorColumn) -> str:
+    def _tooltip(self, item: Indicator, col: IndicatorColumn) -> str:
         if col is IndicatorColumn.VALUE:
             lines = [item.display]
             if item.value != item.display:
-                lines.append(f"canonical: {item.value}")
+                lines.append(self.tr("canonical: {value}").format(value=item.value))
             if item.host and item.host != item.value:
-                lines.append(f"host: {item.host}")
+                lines.append(self.tr("host: {host}").format(host=item.host))
             return tooltip_html(lines)
         if col is IndicatorColumn.SOURCE:
             more = len(item.sources) - 10
-            return tooltip_html([str(s) for s in item.sources[:10]] + ([f"… and {more} more"] if more > 0 else []))
+            lines = [str(s) for s in item.sources[:10]]
+            return tooltip_html(lines + [self.tr("… and %n more", "", more)] if more > 0 else lines)
         if col is IndicatorColumn.LOOKUP:
-            return tooltip_html([lookup_note(item), f"scope: {item.scope}"])
+            return tooltip_html([lookup_note(item), self.tr("scope: {scope}").format(scope=item.scope)])
         return ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import IntEnum
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
 from ...core.indicators import IndicatorType
@@ -13,16 +13,23 @@ from ...core.refang import defang
 from ...core.results import LookupResult, Risk, Status, summarize
 from .common import RISK_COLORS, ResultRole, RiskColorRole, SortRole, _Index, _Role, risk_icon, safe_text, tooltip_html
 
+# Labels in English (the source language); shown through status_label(), which translates them.
 STATUS_LABELS: dict[Status, str] = {
-    Status.PENDING: "pending",
-    Status.FOUND: "found",
-    Status.NOT_FOUND: "not found",
-    Status.SCANNED: "scanned",
-    Status.UNSUPPORTED: "not on Pulsedive",
-    Status.SKIPPED: "skipped",
-    Status.ERROR: "error",
+    Status.PENDING: QT_TRANSLATE_NOOP("ResultsModel", "pending"),
+    Status.FOUND: QT_TRANSLATE_NOOP("ResultsModel", "found"),
+    Status.NOT_FOUND: QT_TRANSLATE_NOOP("ResultsModel", "not found"),
+    Status.SCANNED: QT_TRANSLATE_NOOP("ResultsModel", "scanned"),
+    Status.UNSUPPORTED: QT_TRANSLATE_NOOP("ResultsModel", "not on Pulsedive"),
+    Status.SKIPPED: QT_TRANSLATE_NOOP("ResultsModel", "skipped"),
+    Status.ERROR: QT_TRANSLATE_NOOP("ResultsModel", "error"),
 }
 _STATUS_ORDER = {status: i for i, status in enumerate(STATUS_LABELS)}
+
+
+def status_label(status: Status | str) -> str:
+    """The status as the window shows it, in the user's language (unknown values as they are)."""
+    label = STATUS_LABELS.get(status)  # a StrEnum: "found" finds Status.FOUND
+    return QCoreApplication.translate("ResultsModel", label) if label else str(status)
 
 
 # -- results ---------------------------------------------------------------------------------
@@ -40,26 +47,29 @@ class ResultColumn(IntEnum):
     DEFANGED = 10
 
 
+# Column titles in English; headerData() translates them.
 RESULT_HEADERS = {
-    ResultColumn.INDICATOR: "Indicator",
-    ResultColumn.TYPE: "Type",
-    ResultColumn.STATUS: "Status",
-    ResultColumn.RISK: "Risk",
-    ResultColumn.RISK_FACTORS: "Risk factors",
-    ResultColumn.THREATS: "Threats",
-    ResultColumn.FEEDS: "Feeds",
-    ResultColumn.COUNTRY: "Country",
-    ResultColumn.ASN_ORG: "ASN / org",
-    ResultColumn.LAST_SEEN: "Last seen",
-    ResultColumn.DEFANGED: "Defanged in input",
+    ResultColumn.INDICATOR: QT_TRANSLATE_NOOP("ResultsModel", "Indicator"),
+    ResultColumn.TYPE: QT_TRANSLATE_NOOP("ResultsModel", "Type"),
+    ResultColumn.STATUS: QT_TRANSLATE_NOOP("ResultsModel", "Status"),
+    ResultColumn.RISK: QT_TRANSLATE_NOOP("ResultsModel", "Risk"),
+    ResultColumn.RISK_FACTORS: QT_TRANSLATE_NOOP("ResultsModel", "Risk factors"),
+    ResultColumn.THREATS: QT_TRANSLATE_NOOP("ResultsModel", "Threats"),
+    ResultColumn.FEEDS: QT_TRANSLATE_NOOP("ResultsModel", "Feeds"),
+    ResultColumn.COUNTRY: QT_TRANSLATE_NOOP("ResultsModel", "Country"),
+    ResultColumn.ASN_ORG: QT_TRANSLATE_NOOP("ResultsModel", "ASN / org"),
+    ResultColumn.LAST_SEEN: QT_TRANSLATE_NOOP("ResultsModel", "Last seen"),
+    ResultColumn.DEFANGED: QT_TRANSLATE_NOOP("ResultsModel", "Defanged in input"),
 }
 
 
 def _status_text(r: LookupResult) -> str:
-    text = STATUS_LABELS.get(r.status, str(r.status))
+    text = status_label(r.status)
     if r.scan and r.status in (Status.SCANNED, Status.NOT_FOUND):
-        text += f" ({r.scan} scan)"
-    return text + (" (cached)" if r.from_cache else "")
+        text = QCoreApplication.translate("ResultsModel", "{status} ({policy} scan)").format(status=text, policy=r.scan)
+    if r.from_cache:
+        text = QCoreApplication.translate("ResultsModel", "{status} (cached)").format(status=text)
+    return text
 
 
 def _lists(r: LookupResult) -> tuple[list[str], list[str], list[str]]:
@@ -193,7 +203,7 @@ class ResultsModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _Role.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == _Role.DisplayRole and 0 <= section < len(ResultColumn):
-            return RESULT_HEADERS[ResultColumn(section)]
+            return QCoreApplication.translate("ResultsModel", RESULT_HEADERS[ResultColumn(section)])
         return None
 
     def data(self, index: _Index, role: int = _Role.DisplayRole):
@@ -237,7 +247,7 @@ class ResultsModel(QAbstractTableModel):
             return safe_text(_asn_org(r))
         if col is ResultColumn.LAST_SEEN:
             return safe_text(r.intel.seen or "") if r.intel else ""
-        return "yes" if r.defanged else "no"
+        return self.tr("yes") if r.defanged else self.tr("no")
 
     def _sort_key(self, r: LookupResult, col: ResultColumn) -> int | str:
         if col is ResultColumn.RISK:
@@ -259,20 +269,21 @@ class ResultsModel(QAbstractTableModel):
         intel = r.intel
         if col is ResultColumn.INDICATOR:
             shown = defang(r.indicator, r.type)
-            return tooltip_html([r.indicator, f"defanged: {shown}" if shown != r.indicator else None, r.error])
+            defanged = self.tr("defanged: {value}").format(value=shown) if shown != r.indicator else None
+            return tooltip_html([r.indicator, defanged, r.error])
         if col is ResultColumn.STATUS:
-            attempts = f"{r.attempts} request(s)" if r.attempts else None
+            attempts = self.tr("%n request(s)", "", r.attempts) if r.attempts else None
             return tooltip_html([_status_text(r), r.error, attempts])
         if col is ResultColumn.RISK:
             if intel is None or intel.risk is None:
                 return ""
-            lines = [f"risk: {intel.risk}"]
+            lines = [self.tr("risk: {risk}").format(risk=intel.risk)]
             if intel.risk_recommended and intel.risk_recommended != intel.risk:
-                lines.append(f"recommended: {intel.risk_recommended}")
+                lines.append(self.tr("recommended: {risk}").format(risk=intel.risk_recommended))
             if intel.manual_risk:
-                lines.append("set manually")
+                lines.append(self.tr("set manually"))
             if intel.retired:
-                lines.append(f"retired: {intel.retired}")
+                lines.append(self.tr("retired: {reason}").format(reason=intel.retired))
             return tooltip_html(lines)
         if col in (ResultColumn.RISK_FACTORS, ResultColumn.THREATS, ResultColumn.FEEDS):
             return tooltip_html(_lists(r)[col - ResultColumn.RISK_FACTORS])
@@ -281,11 +292,16 @@ class ResultsModel(QAbstractTableModel):
         if col is ResultColumn.ASN_ORG:
             return tooltip_html([_asn_org(r)])
         if col is ResultColumn.LAST_SEEN and intel is not None:
-            return tooltip_html(
-                [f"{label}: {value}" for label, value in (("seen", intel.seen), ("added", intel.added), ("updated", intel.updated)) if value]
+            dates = (
+                (self.tr("seen: {date}"), intel.seen),
+                (self.tr("added: {date}"), intel.added),
+                (self.tr("updated: {date}"), intel.updated),
             )
+            return tooltip_html([line.format(date=value) for line, value in dates if value])
         if col is ResultColumn.DEFANGED:
-            return "The indicator was defanged in the input" if r.defanged else "The indicator was live (not defanged) in the input"
+            if r.defanged:
+                return self.tr("The indicator was defanged in the input")
+            return self.tr("The indicator was live (not defanged) in the input")
         return ""
 
 
