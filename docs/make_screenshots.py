@@ -3,7 +3,8 @@
     .venv/bin/python docs/make_screenshots.py [OUTPUT_DIR]   (default: docs/images)
 
 States: input (a pasted alert, indicators extracted), running (mid-run),
-results (sorted by risk, a row selected, the detail pane), settings.
+results (sorted by risk, a row selected, the detail pane), settings, inbox
+(the alert inbox receiving two alerts over its webhook and a duplicate).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("IOCDESK_BASEDIR", tempfile.mkdtemp(prefix="iocdesk-shots-"))
 os.environ.pop("PULSEDIVE_API_KEY", None)
+os.environ.setdefault("IOCDESK_INBOX_TOKEN", "screenshot-token-0123456789")  # never the keyring
 
 import qasync  # noqa: E402
 from PySide6.QtCore import QSettings, Qt  # noqa: E402
@@ -58,8 +60,40 @@ async def _shoot(out: Path) -> list[Path]:
         await asyncio.sleep(0.2)
         save(dialog, "settings")
         dialog.close()
+        await _inbox(window, demo, save)
+        await window.inbox_dock.stop()
         window.close()
     return saved
+
+
+async def _inbox(window, demo, save) -> None:
+    """Turn the inbox on (webhook on a free port) and post alerts as a SIEM would."""
+    import json
+    import socket
+    import urllib.request
+
+    from iocdesk.gui.inbox_settings import InboxSettings
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    inbox = InboxSettings(window.settings.qsettings)
+    inbox.webhook_enabled, inbox.port = True, port
+    window.inbox_action.setChecked(True)
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    lines = demo.sample_text.splitlines()
+    alerts = [("EDR: beacon from WS-0142", "\n".join(lines[3:5])), ("SIEM: DNS to rare domains", lines[5]),
+              ("EDR: beacon from WS-0142 (repeat)", "\n".join(lines[3:5]))]
+    for title, text in alerts:
+        body = json.dumps({"title": title, "details": text}).encode()
+        request = urllib.request.Request(window.inbox_dock.controller.webhook_url, data=body, method="POST", headers={
+            "Content-Type": "application/json", "Authorization": f"Bearer {os.environ['IOCDESK_INBOX_TOKEN']}"})
+        await asyncio.get_running_loop().run_in_executor(None, lambda r=request: opener.open(r, timeout=10).read())
+    model = window.inbox_dock.panel.model
+    while any(model.alert_at(r).status.value in ("queued", "running") for r in range(model.rowCount())):
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(0.3)
+    save(window, "inbox")
 
 
 def main(argv: list[str]) -> int:

@@ -88,7 +88,11 @@ class InboxDock(QDockWidget):
             self._close(client, cache, history)
             return False
         self._owned = [client, cache, history]
-        self.show()
+        if not self.isVisible():
+            self.show()
+            window = self.parentWidget()
+            if hasattr(window, "resizeDocks"):  # a short strip: the results stay the main view
+                window.resizeDocks([self], [max(160, window.height() // 4)], Qt.Orientation.Vertical)
         return True
 
     async def stop(self) -> None:
