@@ -119,6 +119,10 @@ def test_an_alert_is_accepted_at_once_and_looked_up_in_the_background(live):
     assert body["name"] == "EDR: beacon" and body["run_id"] is not None
     done = live.wait_done(body["id"])
     assert done["status"] == "done" and done["counts"] == {"found": 4} and done["worst_risk"]
+    deadline = time.monotonic() + 5  # notified after the exports and rules, just after "done"
+    while not get(live.hook.url + "/" + body["id"])[1]["notified"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert get(live.hook.url + "/" + body["id"])[1]["notified"] is (done["worst_risk"] in ("high", "critical"))
     _, saved = live.history.load_run(body["run_id"])
     assert [r.status for r in saved] == ["found"] * 4  # a run in history, like any other
     assert live.sandbox.stats.requests == 4

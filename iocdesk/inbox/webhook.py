@@ -182,5 +182,6 @@ def _brief(alert: Alert) -> dict:
         "counts": alert.counts,
         "run_id": alert.run_id,
         "duplicate_of": alert.duplicate_of,
+        "notified": alert.notified,
         "error": alert.error,
     }
