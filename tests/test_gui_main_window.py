@@ -148,7 +148,7 @@ def test_screenshot_script_renders_every_state(tmp_path):
     res = subprocess.run([sys.executable, str(script), str(tmp_path)], capture_output=True, timeout=120, env=env)
     assert res.returncode == 0, res.stderr.decode()[-2000:]
     names = sorted(p.name for p in tmp_path.glob("*.png"))
-    assert names == ["input.png", "main-window.png", "running.png", "settings.png"]
+    assert names == ["inbox.png", "input.png", "main-window.png", "running.png", "settings.png"]
     assert all(p.stat().st_size > 10_000 for p in tmp_path.glob("*.png"))
 
 
