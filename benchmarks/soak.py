@@ -118,7 +118,9 @@ class MemorySampler:
         pass
 
     def progress(self, progress: Progress) -> None:
-        if progress.done < self.mark or progress.done - self._sampled < 50 and progress.done < progress.total:
+        early = progress.done < self.mark
+        sampled_lately = progress.done - self._sampled < 50 and progress.done < progress.total
+        if early or sampled_lately:
             return
         self._sampled = progress.done
         now = rss_mb()

@@ -9,13 +9,12 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 
 import pytest
 
 from iocdesk.core.store import History
 from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
+from tests.helpers.inbox_client import post_json
 
 TOKEN = "serve-test-token-8c1e5a2f9b7d"
 
@@ -49,14 +48,7 @@ class Serve:
         self.lines: list[str] = []
 
     def post(self, document: dict, token: str = TOKEN) -> tuple[int, dict]:
-        request = urllib.request.Request(self.url, data=json.dumps(document).encode(), method="POST",
-                                         headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        try:
-            with opener.open(request, timeout=20) as answer:
-                return answer.status, json.loads(answer.read())
-        except urllib.error.HTTPError as exc:
-            return exc.code, json.loads(exc.read())
+        return post_json(self.url, document, token)
 
     def wait_for(self, text: str, n: int = 1, timeout: float = 30) -> list[str]:
         """Read output lines until ``n`` of them contain ``text``."""

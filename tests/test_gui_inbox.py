@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import socket
 import threading
 import time
-import urllib.error
-import urllib.request
 
 import pytest
 from PySide6.QtCore import QModelIndex, QThread, Qt
@@ -24,6 +21,7 @@ from iocdesk.inbox.alert import Alert, AlertStatus
 from iocdesk.inbox.service import InboxOptions
 from iocdesk.pulsedive.client import PulsediveClient
 from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
+from tests.helpers.inbox_client import post_json
 
 TOKEN = "gui-inbox-token-7c1e0a9b44d2"
 FINAL = (AlertStatus.DONE, AlertStatus.FAILED, AlertStatus.DUPLICATE)
@@ -81,14 +79,7 @@ def slow_world(tmp_path, qtbot, qloop):
 
 
 def post(url: str, document: dict, token: str = TOKEN) -> tuple[int, dict]:
-    request = urllib.request.Request(url, data=json.dumps(document).encode(), method="POST",
-                                     headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    try:
-        with opener.open(request, timeout=20) as answer:
-            return answer.status, json.loads(answer.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read() or b"{}")
+    return post_json(url, document, token)
 
 
 def post_in_background(qtbot, loop, url: str, document: dict) -> dict:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import socket
 import time
-import urllib.request
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -16,6 +14,7 @@ from iocdesk.core.results import Status
 from iocdesk.gui.app import demo_service
 from iocdesk.gui.inbox_settings import InboxSettings
 from iocdesk.inbox.alert import AlertStatus
+from tests.helpers.inbox_client import post_json
 
 TOKEN = "window-inbox-token-3e9f1c7a5b"
 
@@ -26,11 +25,9 @@ def ini(tmp_path) -> QSettings:
 
 
 def post(url: str, document: dict) -> dict:
-    request = urllib.request.Request(url, data=json.dumps(document).encode(), method="POST",
-                                     headers={"Content-Type": "application/json", "Authorization": f"Bearer {TOKEN}"})
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    with opener.open(request, timeout=20) as answer:
-        return json.loads(answer.read())
+    status, body = post_json(url, document, TOKEN)
+    assert status == 202, body
+    return body
 
 
 def test_window_turns_the_inbox_on_from_settings_and_off_on_close(qtbot, qloop, tmp_path, ini, monkeypatch, unused_port):

@@ -6,8 +6,6 @@ import asyncio
 import json
 import threading
 import time
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -22,6 +20,7 @@ from iocdesk.inbox.service import Inbox, InboxBusy, InboxOptions, Rule
 from iocdesk.inbox.webhook import WebhookServer
 from iocdesk.pulsedive.client import PulsediveClient
 from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
+from tests.helpers.inbox_client import get_json, post_bytes
 
 TOKEN = "inbox-test-token-5f2b9c0e7d1a"
 
@@ -86,23 +85,11 @@ def live(tmp_path):
 
 def post(url: str, body: bytes, *, token: str | None = TOKEN, content_type: str = "application/json",
          headers: dict | None = None) -> tuple[int, dict]:
-    request = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": content_type, **(headers or {})})
-    if token is not None:
-        request.add_header("Authorization", f"Bearer {token}")
-    return _send(request)
+    return post_bytes(url, body, token=token, content_type=content_type, headers=headers)
 
 
 def get(url: str, token: str = TOKEN) -> tuple[int, dict]:
-    return _send(urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"}))
-
-
-def _send(request) -> tuple[int, dict]:
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    try:
-        with opener.open(request, timeout=20) as answer:
-            return answer.status, json.loads(answer.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, {**json.loads(exc.read() or b"{}"), "_headers": dict(exc.headers)}
+    return get_json(url, token)
 
 
 def alert_json(live: LiveInbox, title: str, n: int = 4, offset: int = 0) -> bytes:

@@ -129,8 +129,7 @@ def execute(client: PulsediveClient, args: argparse.Namespace, items: list[Any],
     if bar is not None:
         bar.close()
     results = engine.results
-    # A run the engine stopped (key, quota, network) keeps its unlooked items pending: resumable.
-    record_run_end(history, run_id, "cancelled" if interrupted else "interrupted" if engine.stop_reason else "finished")
+    record_run_end(history, run_id, engine.end_state)
     if engine.stop_reason and "rejected the API key" in engine.stop_reason:
         error(engine.stop_reason)
         return EXIT_KEY

@@ -158,6 +158,14 @@ class LookupEngine:
     def stop_reason(self) -> str | None:
         return self._stop_reason
 
+    @property
+    def end_state(self) -> str:
+        """How the run ended, in history's words: "cancelled", "interrupted" (stopped by the key,
+        the quota or the network; what was not looked up stays pending, resumable) or "finished"."""
+        if self._cancelled.is_set():
+            return "cancelled"
+        return "interrupted" if self._stop_reason else "finished"
+
     # -- run --------------------------------------------------------------------------------
     async def run(self, items: Iterable[Indicator | LookupResult]) -> list[LookupResult]:
         """Look every item up; returns the results in input order (also kept in ``self.results``)."""

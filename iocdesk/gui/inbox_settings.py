@@ -13,6 +13,7 @@ from PySide6.QtCore import QSettings
 from ..core.engine import EngineOptions
 from ..core.results import Risk
 from ..inbox.service import InboxOptions, Rule
+from .settings import json_strings, to_bool, to_int
 
 DEFAULT_PORT = 8765  # as `iocdesk serve`
 NOTIFY_RISKS = ("critical", "high", "medium", "low")
@@ -32,18 +33,15 @@ class InboxSettings:
         self._s = settings
 
     def _int(self, key: str, default: int, low: int, high: int) -> int:
-        try:
-            value = int(str(self._s.value(key, default)))
-        except ValueError:
-            return default
-        return value if low <= value <= high else default
+        value = to_int(self._s.value(key))
+        return value if value is not None and low <= value <= high else default
 
     def _bool(self, key: str) -> bool:
-        return str(self._s.value(key, "false")).strip().lower() in ("true", "1", "yes")
+        return to_bool(self._s.value(key), False)
 
     def _risk(self, key: str) -> str:
-        value = str(self._s.value(key, "high")).strip().lower()
-        return value if value in NOTIFY_RISKS else "high"
+        value = self._s.value(key)
+        return value.strip().lower() if isinstance(value, str) and value.strip().lower() in NOTIFY_RISKS else "high"
 
     @property
     def webhook_enabled(self) -> bool:
@@ -103,12 +101,7 @@ class InboxSettings:
     @property
     def rules(self) -> list[str]:
         """Auto-action rules, one ``GLOB=draft:DIR`` / ``GLOB=chat:NAME`` per item (as `serve --rule`)."""
-        value = self._s.value(self._RULES, "[]")
-        try:
-            items = json.loads(value) if isinstance(value, str) else []
-        except ValueError:
-            items = []
-        return [i for i in items if isinstance(i, str) and i.strip()] if isinstance(items, list) else []
+        return json_strings(self._s.value(self._RULES))
 
     @rules.setter
     def rules(self, lines: list[str]) -> None:

@@ -519,10 +519,7 @@ class MainWindow(QMainWindow):
             )
         self.results.resort()  # rows kept their place during the run; now the chosen order
         if self._history is not None and self._run_id is not None:
-            cancelled = any(r.error and "cancelled" in r.error for r in results)
-            # A run the engine stopped (key, quota, network) keeps its unlooked items pending: resumable.
-            stopped = self._engine is not None and self._engine.stop_reason
-            self._history.finish_run(self._run_id, "cancelled" if cancelled else "interrupted" if stopped else "finished")
+            self._history.finish_run(self._run_id, self._engine.end_state if self._engine else "finished")
         if self._close_when_done:
             QTimer.singleShot(0, self.close)
 

@@ -35,7 +35,7 @@ _TRUE = frozenset({"true", "1", "yes", "on"})
 _FALSE = frozenset({"false", "0", "no", "off", ""})
 
 
-def _to_bool(value: object, default: bool) -> bool:
+def to_bool(value: object, default: bool) -> bool:
     if isinstance(value, bool):
         return value
     if isinstance(value, int):
@@ -59,11 +59,21 @@ def _to_float(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _to_int(value: object) -> int | None:
+def to_int(value: object) -> int | None:
     number = _to_float(value)
     if number is None or not number.is_integer():
         return None
     return int(number)
+
+
+def json_strings(value: object) -> list[str]:
+    """The non-empty strings of a list stored as JSON text (an INI file turns a one-element
+    list into a plain string, so lists are stored as JSON); anything else reads as []."""
+    try:
+        items = json.loads(value) if isinstance(value, str) else []
+    except ValueError:
+        return []
+    return [i for i in items if isinstance(i, str) and i.strip()] if isinstance(items, list) else []
 
 
 def check_http_url(url: str, what: str) -> str:
@@ -118,7 +128,7 @@ class AppSettings:
         return self._s.value(key)
 
     def _get_bool(self, key: str, default: bool) -> bool:
-        return _to_bool(self._get(key), default)
+        return to_bool(self._get(key), default)
 
     def _get_choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
         value = self._get(key)
@@ -159,7 +169,7 @@ class AppSettings:
 
     @property
     def per_day(self) -> int | None:
-        number = _to_int(self._get(self._DAY))
+        number = to_int(self._get(self._DAY))
         return number if number is not None and number > 0 else None
 
     @per_day.setter
@@ -168,7 +178,7 @@ class AppSettings:
 
     @property
     def per_month(self) -> int | None:
-        number = _to_int(self._get(self._MONTH))
+        number = to_int(self._get(self._MONTH))
         return number if number is not None and number > 0 else None
 
     @per_month.setter
@@ -177,12 +187,12 @@ class AppSettings:
 
     @property
     def concurrency(self) -> int:
-        number = _to_int(self._get(self._CONCURRENCY))
+        number = to_int(self._get(self._CONCURRENCY))
         return number if number is not None and 1 <= number <= MAX_CONCURRENCY else 4
 
     @concurrency.setter
     def concurrency(self, value: int) -> None:
-        number = _to_int(value)
+        number = to_int(value)
         if number is None or not 1 <= number <= MAX_CONCURRENCY:
             raise ValueError(f"concurrency must be between 1 and {MAX_CONCURRENCY}")
         self._s.setValue(self._CONCURRENCY, number)
@@ -357,16 +367,9 @@ class AppSettings:
     @property
     def recent_files(self) -> list[str]:
         """Most recent first, at most MAX_RECENT_FILES, no duplicates."""
-        value = self._get(self._RECENT)
-        try:
-            items = json.loads(value) if isinstance(value, str) else []
-        except ValueError:
-            items = []
-        if not isinstance(items, list):
-            return []
         out: list[str] = []
-        for item in items:
-            if isinstance(item, str) and item and item not in out:
+        for item in json_strings(self._get(self._RECENT)):
+            if item not in out:
                 out.append(item)
         return out[:MAX_RECENT_FILES]
 
@@ -413,7 +416,7 @@ class AppSettings:
 def _positive_or_none(value: object, what: str) -> int | None:
     if value is None or value == "" or value == 0:
         return None
-    number = _to_int(value)
+    number = to_int(value)
     if number is None or number < 0:
         raise ValueError(f"{what} must be a whole number (0 or empty: no limit)")
     return number

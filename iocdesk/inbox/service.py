@@ -29,7 +29,7 @@ from ..core.engine import EngineOptions, LookupEngine
 from ..core.export.report import Report
 from ..core.extract import IndicatorCollector
 from ..core.indicators import Indicator
-from ..core.results import LookupResult, Risk, Status
+from ..core.results import LookupResult, Risk
 from ..core.store import History, LookupCache, RunMeta
 from ..pulsedive.client import PulsediveClient
 from .alert import Alert, AlertStatus, at_least, worst_risk
@@ -217,16 +217,16 @@ class Inbox:
             alert.status, alert.error = AlertStatus.FAILED, f"unexpected error ({type(exc).__name__})"
             self._changed(alert)
             return
-        stopped = self.engine.stop_reason
-        cancelled = any(r.status is Status.SKIPPED and r.error and "cancelled" in r.error for r in results)
-        self._history.finish_run(alert.run_id, "interrupted" if stopped or cancelled else "finished")
+        state = self.engine.end_state
+        self._history.finish_run(alert.run_id, state)
         self._summarise(alert, results)
-        if stopped:
-            alert.status, alert.error = AlertStatus.FAILED, stopped
-        else:
+        if state == "finished":
             alert.status = AlertStatus.DONE
+        else:  # stopped (key, quota, network) or cancelled by stop(): the rest is pending in history
+            alert.status = AlertStatus.FAILED
+            alert.error = self.engine.stop_reason or "the inbox stopped before the alert was looked up in full"
         self._changed(alert)
-        if not stopped:
+        if state == "finished":
             await self._act(alert, results)
 
     def _summarise(self, alert: Alert, results: list[LookupResult]) -> None:

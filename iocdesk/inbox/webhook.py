@@ -23,6 +23,7 @@ import hmac
 import ipaddress
 import json
 import logging
+import socket
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -56,9 +57,7 @@ class WebhookServer:
             raise ValueError(f"the inbox webhook listens on loopback only, not {host}")
         self._submit, self._token, self._lookup = submit, token.encode(), lookup
         self.max_body = max_body
-        server_class = type("Server", (ThreadingHTTPServer,), {"daemon_threads": True,
-                                                               "address_family": _family(host)})
-        self._server = server_class((host, port), _handler(self))
+        self._server = _Server((host, port), _handler(self))
         self._thread: threading.Thread | None = None
 
     @property
@@ -93,10 +92,12 @@ class WebhookServer:
         return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), self._token)
 
 
-def _family(host: str):
-    import socket
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
 
-    return socket.AF_INET6 if ipaddress.ip_address(host).version == 6 else socket.AF_INET
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        self.address_family = socket.AF_INET6 if ipaddress.ip_address(address[0]).version == 6 else socket.AF_INET
+        super().__init__(address, handler)
 
 
 def _handler(hook: WebhookServer) -> type[BaseHTTPRequestHandler]:
