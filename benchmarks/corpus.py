@@ -14,7 +14,7 @@ so ``generate(n, seed)`` is a prefix of ``generate(m, seed)`` for ``n < m``.
     python -m benchmarks.corpus --size-mb 5 --seed 1 -o corpus.txt
 
 Ground truth is a set of ``(type, canonical value)`` pairs, type names as in
-``iocdesk.core.indicators.IndicatorType``.  Canonical: refanged, host names
+``iocdesk.indicators.types.IndicatorType``.  Canonical: refanged, host names
 lower-case Unicode (IDNA U-labels), IPv6 compressed, hashes lower-case, CVE
 upper-case, URLs with scheme and host lower-cased and the path as written
 (a bare ``/`` path is dropped).  A URL's host and an e-mail's domain are not

@@ -19,10 +19,10 @@ import platform
 import time
 from dataclasses import asdict, dataclass
 
-from iocdesk.core.engine import EngineOptions, LookupEngine
-from iocdesk.core.indicators import Indicator, IndicatorType
-from iocdesk.core.limiter import RateLimits
-from iocdesk.core.results import Status
+from iocdesk.lookup.engine import EngineOptions, LookupEngine
+from iocdesk.indicators.types import Indicator, IndicatorType
+from iocdesk.lookup.limiter import RateLimits
+from iocdesk.indicators.results import Status
 from iocdesk.pulsedive.client import Outcome, PulsediveClient
 from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
 

@@ -4,7 +4,7 @@
 
 For each size, seeded synthetic results (found / not found / error, with
 threats, feeds, risk factors, properties, geo and dates) are exported as
-xlsx (``iocdesk.core.export.xlsx.write_workbook``; ``xlsx+details`` adds the Details sheet: 2 rows per found IOC),
+xlsx (``iocdesk.reports.xlsx.write_workbook``; ``xlsx+details`` adds the Details sheet: 2 rows per found IOC),
 CSV (``tabular.write_csv``) and JSON (``tabular.write_json(results_document())``).
 Every measurement runs in a fresh subprocess, so the peak RSS is honest:
 ``resource.getrusage(RUSAGE_SELF).ru_maxrss`` after the export minus before it
@@ -28,8 +28,8 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from iocdesk.core.indicators import IndicatorType
-from iocdesk.core.results import Feed, Intel, LookupResult, Risk, RiskFactor, Status, Threat
+from iocdesk.indicators.types import IndicatorType
+from iocdesk.indicators.results import Feed, Intel, LookupResult, Risk, RiskFactor, Status, Threat
 
 FORMATS = ("xlsx", "xlsx+details", "csv", "json")
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,16 +84,16 @@ def make_results(n: int, seed: int = 1) -> list[LookupResult]:
 
 def _export(fmt: str, results: list[LookupResult], path: Path) -> None:
     if fmt in ("xlsx", "xlsx+details"):
-        from iocdesk.core.export.report import Report
-        from iocdesk.core.export.xlsx import write_workbook
+        from iocdesk.reports.report import Report
+        from iocdesk.reports.xlsx import write_workbook
 
         write_workbook(Report(results, run_id=1, sources=["bench"]), path, details=fmt == "xlsx+details")
     elif fmt == "csv":
-        from iocdesk.core.export.tabular import write_csv
+        from iocdesk.reports.tabular import write_csv
 
         write_csv(path, results)
     elif fmt == "json":
-        from iocdesk.core.export.tabular import results_document, write_json
+        from iocdesk.reports.tabular import results_document, write_json
 
         write_json(path, results_document(results, {"id": 1}))
     else:
@@ -109,8 +109,8 @@ def measure_here(fmt: str, n: int, seed: int, traced: bool) -> dict:
     """One measurement in this process (call it in a fresh one)."""
     results = make_results(n, seed)
     # Import the exporter before the baseline so the delta is the export itself.
-    import iocdesk.core.export.tabular  # noqa: F401
-    import iocdesk.core.export.xlsx  # noqa: F401
+    import iocdesk.reports.tabular  # noqa: F401
+    import iocdesk.reports.xlsx  # noqa: F401
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"out.{fmt.split('+')[0]}"

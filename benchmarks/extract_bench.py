@@ -3,7 +3,7 @@
     .venv/bin/python -m benchmarks.extract_bench [--size-mb 5] [--seed 1] [--repeat 3] [--json]
 
 Generates (or loads from ``benchmarks/.corpus/``) a synthetic threat-intel
-corpus, times ``iocdesk.core.extract.extract`` on it (best of N wall-clock
+corpus, times ``iocdesk.extraction.extract.extract`` on it (best of N wall-clock
 runs, ``time.perf_counter``, process pinned to one CPU) and reports MB/s
 (decimal MB) and IOCs/s (distinct indicators returned per second).  When
 ``ioc_finder`` / ``iocextract`` are importable they run in the same process on
@@ -74,7 +74,7 @@ def _norm_pairs(items) -> set[Pair]:
 
 
 def iocdesk_tool() -> Tool:
-    from iocdesk.core.extract import extract
+    from iocdesk.extraction.extract import extract
 
     return Tool("iocdesk", _version("iocdesk"), CORE_TYPES, lambda text: extract(text),
                 lambda res: _norm_pairs((str(i.type), i.value) for i in res))

@@ -138,7 +138,7 @@ async def _wait_until(predicate, timeout: float, what: str) -> None:
 
 
 async def _paste_and_extract(window, probe: StallProbe, text: str, name: str, timeout: float) -> Phase:
-    from iocdesk.core.extract import extract
+    from iocdesk.extraction.extract import extract
 
     expected = len(extract(text))  # before the probe starts: what the table must end up with
     window.indicators.set_indicators([])

@@ -36,12 +36,12 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from iocdesk.core.engine import EngineOptions, LookupEngine, Progress
-from iocdesk.core.extract import extract
-from iocdesk.core.indicators import Indicator
-from iocdesk.core.limiter import RateLimits
-from iocdesk.core.results import LookupResult, Status
-from iocdesk.core.store import History, LookupCache, RunMeta, account_fingerprint
+from iocdesk.lookup.engine import EngineOptions, LookupEngine, Progress
+from iocdesk.extraction.extract import extract
+from iocdesk.indicators.types import Indicator
+from iocdesk.lookup.limiter import RateLimits
+from iocdesk.indicators.results import LookupResult, Status
+from iocdesk.store import History, LookupCache, RunMeta, account_fingerprint
 from iocdesk.pulsedive.client import PulsediveClient
 from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
 from iocdesk.pulsedive.sandbox.values import lookup_key

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 async def _shoot(out: Path) -> list[Path]:
     from iocdesk.gui.app import demo_service
     from iocdesk.gui.main_window import MainWindow
-    from iocdesk.gui.settings_dialog import SettingsDialog
+    from iocdesk.gui.dialogs.settings import SettingsDialog
 
     saved: list[Path] = []
 
@@ -72,7 +72,7 @@ async def _inbox(window, demo, save) -> None:
     import socket
     import urllib.request
 
-    from iocdesk.gui.inbox_settings import InboxSettings
+    from iocdesk.gui.inbox.settings import InboxSettings
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

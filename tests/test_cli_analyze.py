@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from iocdesk.core.store import History
+from iocdesk.store import History
 from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
 
 

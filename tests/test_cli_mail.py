@@ -10,10 +10,10 @@ import io
 import pytest
 
 from iocdesk.cli import mail
-from iocdesk.core.export.email import build_draft, write_draft
-from iocdesk.core.export.report import Report
-from iocdesk.core.indicators import IndicatorType
-from iocdesk.core.results import Intel, LookupResult, Risk, Status
+from iocdesk.reports.email import build_draft, write_draft
+from iocdesk.reports.report import Report
+from iocdesk.indicators.types import IndicatorType
+from iocdesk.indicators.results import Intel, LookupResult, Risk, Status
 
 USER, PASSWORD = "analyst", "s3cr3t-Pa55"
 WRONG = "wrong-Pa55word"

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from iocdesk.core.store import History
+from iocdesk.store import History
 from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
 from tests.helpers.inbox_client import post_json
 

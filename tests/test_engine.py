@@ -7,12 +7,12 @@ import time
 
 import pytest
 
-from iocdesk.core.engine import EngineOptions, LookupEngine, ScanPolicy
-from iocdesk.core.extract import extract
-from iocdesk.core.indicators import Indicator, IndicatorType
-from iocdesk.core.limiter import RateLimits
-from iocdesk.core.results import Status
-from iocdesk.core.store import History, LookupCache, RunMeta, account_fingerprint
+from iocdesk.lookup.engine import EngineOptions, LookupEngine, ScanPolicy
+from iocdesk.extraction.extract import extract
+from iocdesk.indicators.types import Indicator, IndicatorType
+from iocdesk.lookup.limiter import RateLimits
+from iocdesk.indicators.results import Status
+from iocdesk.store import History, LookupCache, RunMeta, account_fingerprint
 from iocdesk.pulsedive.client import PulsediveClient
 from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
 

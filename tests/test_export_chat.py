@@ -10,24 +10,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from iocdesk.core.export import chat
-from iocdesk.core.export.chat import (
-    Webhook,
-    WebhookError,
-    delete_webhook,
-    google_chat_payload,
-    list_webhooks,
-    load_webhook,
-    payload_for,
-    post,
-    slack_payload,
-    store_webhook,
-    teams_payload,
-)
-from iocdesk.core.export.report import Report
-from iocdesk.core.indicators import IndicatorType as T
-from iocdesk.core.results import Intel, LookupResult, Risk, Status, Threat
-from iocdesk.secrets import SERVICE
+from iocdesk.delivery import chat
+from iocdesk.delivery.chat import Webhook, WebhookError, delete_webhook, google_chat_payload, list_webhooks, load_webhook, payload_for, post, slack_payload, store_webhook, teams_payload
+from iocdesk.reports.report import Report
+from iocdesk.indicators.types import IndicatorType as T
+from iocdesk.indicators.results import Intel, LookupResult, Risk, Status, Threat
+from iocdesk.platform.credentials import SERVICE
 
 TOKEN = "SECRETTOKEN123"
 HOSTILE_THREAT = "<!channel> <https://attacker.test|click> & **bold** [x](HTTP://attacker.test) <b>hi</b>"
@@ -339,7 +327,7 @@ def test_keyring_failure_is_reported_without_the_url(memory_keyring, monkeypatch
         raise RuntimeError(f"backend refused {password}")
 
     monkeypatch.setattr(memory_keyring, "set_password", fail)
-    from iocdesk.secrets import KeyringUnavailable
+    from iocdesk.platform.credentials import KeyringUnavailable
 
     with pytest.raises(KeyringUnavailable) as info:
         store_webhook("soc", "slack", f"https://hooks.slack.com/services/T000/B000/{TOKEN}")

@@ -9,11 +9,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from iocdesk.core.export.email import MAILTO_MAX, build_draft, copy_summary, mailto_url, write_draft
-from iocdesk.core.export.report import Report
-from iocdesk.core.export.smtp import SendError, SmtpSettings, delete_password, send, store_password
-from iocdesk.core.indicators import IndicatorType
-from iocdesk.core.results import Intel, LookupResult, Risk, RiskFactor, Status, Threat
+from iocdesk.reports.email import MAILTO_MAX, build_draft, copy_summary, mailto_url, write_draft
+from iocdesk.reports.report import Report
+from iocdesk.delivery.smtp import SendError, SmtpSettings, delete_password, send, store_password
+from iocdesk.indicators.types import IndicatorType
+from iocdesk.indicators.results import Intel, LookupResult, Risk, RiskFactor, Status, Threat
 
 XLSX = b"PK\x03\x04" + bytes(range(256)) * 40 + b"\r\n\n.\r\n.. end"  # binary, with SMTP-dot-stuffing bait
 RLO = "\u202e"

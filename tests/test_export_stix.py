@@ -11,10 +11,10 @@ stix2 = pytest.importorskip("stix2")
 from stix2patterns.pattern import Pattern  # noqa: E402
 from stix2patterns.validator import run_validator  # noqa: E402
 
-from iocdesk.core.export.report import Report  # noqa: E402
-from iocdesk.core.export.stix import build_bundle, escape_pattern_value, pattern_for, write_bundle  # noqa: E402
-from iocdesk.core.indicators import IndicatorType as T  # noqa: E402
-from iocdesk.core.results import Feed, Intel, LookupResult, Risk, RiskFactor, Status, Threat  # noqa: E402
+from iocdesk.reports.report import Report  # noqa: E402
+from iocdesk.reports.stix import build_bundle, escape_pattern_value, pattern_for, write_bundle  # noqa: E402
+from iocdesk.indicators.types import IndicatorType as T  # noqa: E402
+from iocdesk.indicators.results import Feed, Intel, LookupResult, Risk, RiskFactor, Status, Threat  # noqa: E402
 
 MD5 = "d41d8cd98f00b204e9800998ecf8427e"
 SHA1 = "da39a3ee5e6b4b0d3255bfef95601890afd80709"

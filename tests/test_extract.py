@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from iocdesk.core.extract import IndicatorCollector, extract
-from iocdesk.core.indicators import IndicatorType, Scope, Source
+from iocdesk.extraction.extract import IndicatorCollector, extract
+from iocdesk.indicators.types import IndicatorType, Scope, Source
 
 
 def pairs(text: str, **kw) -> set[tuple[str, str]]:
@@ -466,7 +466,7 @@ def test_to_dict_contract():
 
 
 def test_tld_list_is_versioned_and_complete():
-    from iocdesk.core.tlds import iana_tlds, tld_list_version
+    from iocdesk.extraction.tlds import iana_tlds, tld_list_version
 
     assert tld_list_version().startswith("20") and len(tld_list_version()) == 10
     tlds = iana_tlds()

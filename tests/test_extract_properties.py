@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from iocdesk.core.extract import extract
-from iocdesk.core.indicators import IndicatorType
-from iocdesk.core.refang import defang, refang
+from iocdesk.extraction.extract import extract
+from iocdesk.indicators.types import IndicatorType
+from iocdesk.extraction.refang import defang, refang
 
 # Characters that matter to the scanners, mixed with arbitrary text.
 _ALPHABET = st.sampled_from(

@@ -67,7 +67,7 @@ def test_self_test_from_source_passes_and_leaves_the_basedir_alone(tmp_path):
 
 
 def test_self_test_reports_a_failed_check(tmp_path):
-    code = "import iocdesk.core.tlds as t; t.iana_tlds = lambda: frozenset({'com'}); " + SELF_TEST
+    code = "import iocdesk.extraction.tlds as t; t.iana_tlds = lambda: frozenset({'com'}); " + SELF_TEST
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", IOCDESK_BASEDIR=str(tmp_path / "basedir"))
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1, proc.stdout + proc.stderr

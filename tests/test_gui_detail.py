@@ -10,9 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton, QTreeWidget
 
-from iocdesk.core.indicators import IndicatorType
-from iocdesk.core.results import LookupResult, Status
-from iocdesk.gui.detail import DetailPane, is_pulsedive_url, visible_text
+from iocdesk.indicators.types import IndicatorType
+from iocdesk.indicators.results import LookupResult, Status
+from iocdesk.gui.widgets.detail import DetailPane, is_pulsedive_url, visible_text
 from iocdesk.pulsedive.parse import parse_indicator, parse_links
 
 DATA = Path(__file__).parent / "data" / "pulsedive"

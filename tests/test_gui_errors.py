@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QPushButton
 
-from iocdesk.gui.errors import ErrorReporter
-from iocdesk.pulsedive.redact import register_secret, unregister_secret
+from iocdesk.gui.dialogs.errors import ErrorReporter
+from iocdesk.platform.redact import register_secret, unregister_secret
 
 CANARY = "CANARYdeadbeef0123456789abcdef0123456789abcdef0123456789abcdef01"
 

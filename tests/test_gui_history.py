@@ -6,10 +6,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from iocdesk.core.indicators import IndicatorType
-from iocdesk.core.results import Intel, LookupResult, Risk, Status
-from iocdesk.core.store.history import History, RunMeta
-from iocdesk.gui.history_panel import HistoryDialog, RunColumn, RunsModel
+from iocdesk.indicators.types import IndicatorType
+from iocdesk.indicators.results import Intel, LookupResult, Risk, Status
+from iocdesk.store.history import History, RunMeta
+from iocdesk.gui.dialogs.history import HistoryDialog, RunColumn, RunsModel
 
 D = IndicatorType.DOMAIN
 

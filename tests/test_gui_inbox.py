@@ -11,11 +11,11 @@ import pytest
 from PySide6.QtCore import QModelIndex, QThread, Qt
 from PySide6.QtGui import QGuiApplication
 
-from iocdesk.core.engine import EngineOptions
-from iocdesk.core.limiter import RateLimits
-from iocdesk.core.results import Risk
-from iocdesk.core.store import History, LookupCache, account_fingerprint
-from iocdesk.gui.inbox_panel import InboxBridge, InboxController, InboxPanel, Notifier
+from iocdesk.lookup.engine import EngineOptions
+from iocdesk.lookup.limiter import RateLimits
+from iocdesk.indicators.results import Risk
+from iocdesk.store import History, LookupCache, account_fingerprint
+from iocdesk.gui.inbox.panel import InboxBridge, InboxController, InboxPanel, Notifier
 from iocdesk.gui.models.inbox import InboxColumn, InboxModel
 from iocdesk.inbox.alert import Alert, AlertStatus
 from iocdesk.inbox.service import InboxOptions

@@ -10,9 +10,9 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QGuiApplication
 
-from iocdesk.core.results import Status
+from iocdesk.indicators.results import Status
 from iocdesk.gui.app import demo_service
-from iocdesk.gui.inbox_settings import InboxSettings
+from iocdesk.gui.inbox.settings import InboxSettings
 from iocdesk.inbox.alert import AlertStatus
 from tests.helpers.inbox_client import post_json
 
@@ -103,7 +103,7 @@ def test_menu_toggle_without_any_input_says_what_to_do(qtbot, qloop, tmp_path, i
 
 def test_settings_inbox_tab_round_trip_rules_and_token(qtbot, qloop, tmp_path, ini, memory_keyring, monkeypatch):
     from iocdesk.gui.settings import AppSettings
-    from iocdesk.gui.settings_dialog import SettingsDialog
+    from iocdesk.gui.dialogs.settings import SettingsDialog
 
     monkeypatch.delenv("IOCDESK_INBOX_TOKEN", raising=False)
     settings = AppSettings(ini)

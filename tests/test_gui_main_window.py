@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QWidget
 
-from iocdesk.core.results import Status
+from iocdesk.indicators.results import Status
 from iocdesk.gui.app import demo_service
 from iocdesk.gui.main_window import MainWindow
 
@@ -155,7 +155,7 @@ def test_screenshot_script_renders_every_state(tmp_path):
 def test_requery_and_passive_scan_of_unknown_rows(window, qtbot):
     import asyncio
 
-    from iocdesk.core.results import Status
+    from iocdesk.indicators.results import Status
 
     qtbot.waitUntil(lambda: window.indicators.rowCount() >= 10, timeout=5000)
     window.start_run()
@@ -169,7 +169,7 @@ def test_requery_and_passive_scan_of_unknown_rows(window, qtbot):
 
 
 def test_history_reopen_and_resume_a_cancelled_run(window, qtbot):
-    from iocdesk.core.results import Status
+    from iocdesk.indicators.results import Status
 
     qtbot.waitUntil(lambda: window.indicators.rowCount() >= 10, timeout=5000)
     window.start_run()

@@ -6,22 +6,10 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QAbstractItemModelTester, QSignalSpy
 
-from iocdesk.core.extract import extract
-from iocdesk.core.indicators import Indicator, IndicatorType, Scope, Source
-from iocdesk.core.results import Feed, Intel, LookupResult, Risk, RiskFactor, Status, Threat
-from iocdesk.gui.models import (
-    RISK_COLORS,
-    IndicatorColumn,
-    IndicatorsModel,
-    ResultColumn,
-    ResultRole,
-    ResultsFilter,
-    ResultsModel,
-    RiskColorRole,
-    SortRole,
-    safe_text,
-    summary_counts,
-)
+from iocdesk.extraction.extract import extract
+from iocdesk.indicators.types import Indicator, IndicatorType, Scope, Source
+from iocdesk.indicators.results import Feed, Intel, LookupResult, Risk, RiskFactor, Status, Threat
+from iocdesk.gui.models import RISK_COLORS, IndicatorColumn, IndicatorsModel, ResultColumn, ResultRole, ResultsFilter, ResultsModel, RiskColorRole, SortRole, safe_text, summary_counts
 
 C = ResultColumn
 DISPLAY, TOOLTIP = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole

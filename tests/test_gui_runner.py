@@ -6,10 +6,10 @@ import logging
 
 import pytest
 
-from iocdesk.core.engine import EngineOptions, LookupEngine
-from iocdesk.core.extract import extract
-from iocdesk.core.limiter import RateLimits
-from iocdesk.core.results import Status
+from iocdesk.lookup.engine import EngineOptions, LookupEngine
+from iocdesk.extraction.extract import extract
+from iocdesk.lookup.limiter import RateLimits
+from iocdesk.indicators.results import Status
 from iocdesk.gui.models import ResultsModel
 from iocdesk.gui.runner import UNEXPECTED_ERROR, RunController
 from iocdesk.pulsedive.client import PulsediveClient

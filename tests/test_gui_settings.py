@@ -6,11 +6,11 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QLineEdit, QPushButton, QTabWidget
 
-from iocdesk import secrets
-from iocdesk.core.engine import EngineOptions, ScanPolicy
-from iocdesk.core.limiter import RateLimits
+from iocdesk.platform import credentials as secrets
+from iocdesk.lookup.engine import EngineOptions, ScanPolicy
+from iocdesk.lookup.limiter import RateLimits
 from iocdesk.gui.settings import AppSettings
-from iocdesk.gui.settings_dialog import SettingsDialog
+from iocdesk.gui.dialogs.settings import SettingsDialog
 from iocdesk.pulsedive.client import DEFAULT_BASE_URL, PulsediveClient
 
 KEY = "k3y-" + "a1b2c3d4e5f6a7b8c9d0" * 3 + "-zz"
@@ -319,7 +319,7 @@ def test_report_recipients_and_subject_round_trip(qtbot, tmp_path):
     from PySide6.QtCore import QSettings
 
     from iocdesk.gui.settings import AppSettings
-    from iocdesk.gui.settings_dialog import SettingsDialog
+    from iocdesk.gui.dialogs.settings import SettingsDialog
 
     settings = AppSettings(QSettings(str(tmp_path / "r.ini"), QSettings.Format.IniFormat))
     dialog = SettingsDialog(settings)

@@ -37,8 +37,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from iocdesk.core.indicators import IndicatorType
-from iocdesk.core.results import Risk
+from iocdesk.indicators.types import IndicatorType
+from iocdesk.indicators.results import Risk
 from iocdesk.gui.translations import install_translators, remove_translators, translations_dir
 from iocdesk.pulsedive.client import DEFAULT_BASE_URL
 
@@ -368,11 +368,11 @@ def _untranslated_texts(top: QWidget) -> list[tuple[str, str]]:
 
 
 def test_the_window_and_its_dialogs_show_the_translation(pseudo_language, qtbot, qloop, tmp_path, monkeypatch):
-    from iocdesk.core.store import History
-    from iocdesk.gui.errors import ErrorDialog
-    from iocdesk.gui.history_panel import HistoryDialog
+    from iocdesk.store import History
+    from iocdesk.gui.dialogs.errors import ErrorDialog
+    from iocdesk.gui.dialogs.history import HistoryDialog
     from iocdesk.gui.main_window import MainWindow
-    from iocdesk.gui.settings_dialog import SettingsDialog
+    from iocdesk.gui.dialogs.settings import SettingsDialog
 
     assert [Path(p).name for p in pseudo_language][0] == f"iocdesk_{PSEUDO}.qm"
     monkeypatch.setenv("IOCDESK_BASEDIR", str(tmp_path / "iocdesk"))

@@ -7,12 +7,12 @@ from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QTableView, QVBoxLayout, QWidget
 
-from iocdesk.core.indicators import IndicatorType as T
-from iocdesk.core.results import Intel, LookupResult, Risk, Status
-from iocdesk.gui.filter_bar import FilterBar
+from iocdesk.indicators.types import IndicatorType as T
+from iocdesk.indicators.results import Intel, LookupResult, Risk, Status
+from iocdesk.gui.widgets.filter_bar import FilterBar
 from iocdesk.gui.models import ResultsFilter, ResultsModel
-from iocdesk.gui.result_actions import ACTIVE_SCAN_WARNING, ResultActions, pulsedive_url
-from iocdesk.gui.summary_strip import SummaryStrip
+from iocdesk.gui.actions.results import ACTIVE_SCAN_WARNING, ResultActions, pulsedive_url
+from iocdesk.gui.widgets.summary_strip import SummaryStrip
 
 
 def _found(value: str, kind: T, risk: Risk, iid: int | None, **kw) -> LookupResult:

@@ -19,18 +19,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iocdesk.core import importers
-from iocdesk.core.importers import (
-    CHUNK_CHARS,
-    DEFAULT_MAX_BYTES,
-    ChunkStream,
-    InputError,
-    decode_bytes,
-    iter_chunks,
-    iter_stream_chunks,
-    iter_text_chunks,
-)
-from iocdesk.core.indicators import Source, TextChunk
+from iocdesk.extraction import importers
+from iocdesk.extraction.importers import CHUNK_CHARS, DEFAULT_MAX_BYTES, ChunkStream, InputError, decode_bytes, iter_chunks, iter_stream_chunks, iter_text_chunks
+from iocdesk.indicators.types import Source, TextChunk
 
 DATA = Path(__file__).parent / "data" / "importers"
 SUPPORTED = "iocdesk reads text, CSV, TSV, XLSX and JSON"
@@ -87,7 +78,7 @@ def test_public_api_and_defaults():
 
 def test_no_qt_requests_or_openpyxl_on_import():
     code = (
-        "import sys, iocdesk.core.importers\n"
+        "import sys, iocdesk.extraction.importers\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6', 'requests', 'openpyxl')]\n"
         "assert not bad, bad\n"
     )

@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 
 import iocdesk.inbox.folder as folder_module
-from iocdesk.core.importers import InputError
+from iocdesk.extraction.importers import InputError
 from iocdesk.inbox.eml import read_eml
 from iocdesk.inbox.folder import FolderAlert, FolderWatcher
 

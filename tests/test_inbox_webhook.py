@@ -11,10 +11,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from iocdesk.core.engine import EngineOptions
-from iocdesk.core.limiter import RateLimits
-from iocdesk.core.results import Risk
-from iocdesk.core.store import History, LookupCache, account_fingerprint
+from iocdesk.lookup.engine import EngineOptions
+from iocdesk.lookup.limiter import RateLimits
+from iocdesk.indicators.results import Risk
+from iocdesk.store import History, LookupCache, account_fingerprint
 from iocdesk.inbox.alert import MAX_BODY, AlertError, AlertStatus, read_body
 from iocdesk.inbox.service import Inbox, InboxBusy, InboxOptions, Rule
 from iocdesk.inbox.webhook import WebhookServer
@@ -196,7 +196,7 @@ def test_rules_notify_and_write_drafts_only_when_they_match(tmp_path):
 
 
 def test_a_chat_rule_posts_to_the_stored_webhook(tmp_path, memory_keyring):
-    from iocdesk.core.export import chat
+    from iocdesk.delivery import chat
 
     received: list[dict] = []
 
@@ -227,7 +227,7 @@ def test_a_chat_rule_posts_to_the_stored_webhook(tmp_path, memory_keyring):
 
 def test_submit_rules_without_a_loop():
     """The Inbox decides at submit time: busy, duplicate, nothing to look up."""
-    from iocdesk.core.extract import extract
+    from iocdesk.extraction.extract import extract
 
     class FakeHistory:
         runs = 0

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from iocdesk.core.limiter import QuotaExhausted, RateLimiter, RateLimits
+from iocdesk.lookup.limiter import QuotaExhausted, RateLimiter, RateLimits
 
 
 class VirtualClock:

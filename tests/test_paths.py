@@ -1,4 +1,4 @@
-"""iocdesk.paths: standard per-user directories, or one base directory for portable use."""
+"""iocdesk.platform.paths: standard per-user directories, or one base directory for portable use."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from iocdesk import paths
+from iocdesk.platform import paths
 
 DIRS = {"config": paths.config_dir, "cache": paths.cache_dir, "data": paths.data_dir, "log": paths.log_dir}
 

@@ -112,7 +112,7 @@ def test_settings_dialog_saves_and_deletes_the_key_in_the_secret_service(secret_
     from PySide6.QtWidgets import QPushButton
 
     from iocdesk.gui.settings import AppSettings
-    from iocdesk.gui.settings_dialog import SettingsDialog
+    from iocdesk.gui.dialogs.settings import SettingsDialog
 
     key = "c0ffee42" * 8
     ini = tmp_path / "settings.ini"

@@ -29,18 +29,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iocdesk import __version__
-from iocdesk.pulsedive import redact as redact_module
+from iocdesk.platform import redact as redact_module
 from iocdesk.pulsedive.client import ApiResult, Outcome, PulsediveClient, Quota
 from iocdesk.pulsedive.parse import parse_indicator, parse_linked_list, parse_links, parse_scan_poll
-from iocdesk.pulsedive.redact import (
-    RedactingFilter,
-    install_log_redaction,
-    redact,
-    redact_url,
-    register_secret,
-    registered_secrets,
-    unregister_secret,
-)
+from iocdesk.platform.redact import RedactingFilter, install_log_redaction, redact, redact_url, register_secret, registered_secrets, unregister_secret
 
 DATA = Path(__file__).parent / "data" / "pulsedive"
 KEY = "0123456789abcdef" * 4  # the shape of a real key: 64 hex characters

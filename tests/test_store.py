@@ -1,4 +1,4 @@
-"""iocdesk.core.store: the lookup cache and the run history, on real SQLite files."""
+"""iocdesk.store: the lookup cache and the run history, on real SQLite files."""
 
 from __future__ import annotations
 
@@ -16,21 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from iocdesk import paths
-from iocdesk.core.indicators import Indicator, IndicatorType, Scope
-from iocdesk.core.results import CACHEABLE_STATUSES, Intel, LookupResult, Risk, Status
-from iocdesk.core.store import (
-    ANONYMOUS,
-    History,
-    LookupCache,
-    PlannedItem,
-    RunMeta,
-    RunState,
-    StoreError,
-    account_fingerprint,
-    normalize_base_url,
-)
-from iocdesk.core.store import _db, cache as cache_mod, history as history_mod
+from iocdesk.platform import paths
+from iocdesk.indicators.types import Indicator, IndicatorType, Scope
+from iocdesk.indicators.results import CACHEABLE_STATUSES, Intel, LookupResult, Risk, Status
+from iocdesk.store import ANONYMOUS, History, LookupCache, PlannedItem, RunMeta, RunState, StoreError, account_fingerprint, normalize_base_url
+from iocdesk.store import _db, cache as cache_mod, history as history_mod
 
 ROOT = Path(__file__).resolve().parent.parent
 API = "https://pulsedive.com/api/"
@@ -462,9 +452,9 @@ CHILD = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from iocdesk.core.indicators import IndicatorType
-    from iocdesk.core.results import Intel, LookupResult, Status
-    from iocdesk.core.store import History, LookupCache, RunMeta, account_fingerprint
+    from iocdesk.indicators.types import IndicatorType
+    from iocdesk.indicators.results import Intel, LookupResult, Status
+    from iocdesk.store import History, LookupCache, RunMeta, account_fingerprint
 
     history = History(Path(sys.argv[1]))
     cache = LookupCache(Path(sys.argv[2]), fingerprint=account_fingerprint("k"), base_url="https://pulsedive.com/api")

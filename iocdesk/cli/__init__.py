@@ -6,13 +6,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .. import __version__
-from ..core.tlds import tld_list_version
-from . import analyze, cache, extract, history, key, mail, sandbox, serve, webhook
-from ..logs import setup_logging
-from ..paths import set_base_dir
-from ..shutdown import exit_without_waiting_for_requests
-from .common import EXIT_INTERRUPTED, EXIT_USAGE
+from iocdesk import __version__
+from iocdesk.extraction.tlds import tld_list_version
+from iocdesk.cli import analyze, cache, extract, history, key, mail, sandbox, serve, webhook
+from iocdesk.platform.logs import setup_logging
+from iocdesk.platform.paths import set_base_dir
+from iocdesk.platform.shutdown import exit_without_waiting_for_requests
+from iocdesk.cli.common import EXIT_INTERRUPTED, EXIT_USAGE
 
 
 class _Parser(argparse.ArgumentParser):
@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.self_test:  # before logging: the self-test touches nothing of the user's
-        from ..gui.selftest import run_self_test
+        from iocdesk.gui.selftest import run_self_test
 
         return run_self_test()
     if args.basedir:
@@ -64,6 +64,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         if status == EXIT_INTERRUPTED:  # results are written; a hung request must not hold the exit
             exit_without_waiting_for_requests(status)
         return status
-    from ..gui.launch import run_gui
+    from iocdesk.gui.launch import run_gui
 
     return run_gui(demo=args.demo)

@@ -10,18 +10,18 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from ..core.display import reveal
-from ..core.engine import EngineOptions, LookupEngine, Progress, ScanPolicy
-from ..core.export.report import Report
-from ..core.extract import IndicatorCollector
-from ..core.limiter import RateLimits
-from ..core.results import LookupResult, Risk, Status
-from ..pulsedive.client import DEFAULT_BASE_URL, PulsediveClient
-from ..core.store import account_fingerprint
-from ..secrets import ENV_VAR, get_key
-from .common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_KEY, EXIT_OK, EXIT_USAGE, error, positive_float, positive_int, read_inputs, warn
-from .exports import add_export_arguments, write_exports
-from .runs import open_stores, record_run_end, start_run
+from iocdesk.indicators.display import reveal
+from iocdesk.lookup.engine import EngineOptions, LookupEngine, Progress, ScanPolicy
+from iocdesk.reports.report import Report
+from iocdesk.extraction.extract import IndicatorCollector
+from iocdesk.lookup.limiter import RateLimits
+from iocdesk.indicators.results import LookupResult, Risk, Status
+from iocdesk.pulsedive.client import DEFAULT_BASE_URL, PulsediveClient
+from iocdesk.store import account_fingerprint
+from iocdesk.platform.credentials import ENV_VAR, get_key
+from iocdesk.cli.common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_KEY, EXIT_OK, EXIT_USAGE, error, positive_float, positive_int, read_inputs, warn
+from iocdesk.cli.exports import add_export_arguments, write_exports
+from iocdesk.cli.runs import open_stores, record_run_end, start_run
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -84,7 +84,7 @@ def pulsedive_client(args: argparse.Namespace) -> Iterator[tuple[PulsediveClient
     """The client for this run and its account fingerprint (for the cache), or None
     after one clear message when there is no key."""
     if args.demo:
-        from ..pulsedive.sandbox import SandboxConfig, SandboxServer
+        from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
 
         with SandboxServer(SandboxConfig(latency=0.05)) as sandbox:
             with PulsediveClient(None, base_url=sandbox.base_url, paths=args.path_family) as client:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..core.store import LookupCache
-from .common import EXIT_OK
+from iocdesk.store import LookupCache
+from iocdesk.cli.common import EXIT_OK
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

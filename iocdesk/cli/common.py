@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..core.extract import IndicatorCollector
-from ..core.importers import InputError, iter_chunks, iter_stream_chunks
-from ..core.indicators import IndicatorType
+from iocdesk.extraction.extract import IndicatorCollector
+from iocdesk.extraction.importers import InputError, iter_chunks, iter_stream_chunks
+from iocdesk.indicators.types import IndicatorType
 
 EXIT_OK = 0
 EXIT_FAILED = 1

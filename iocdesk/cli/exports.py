@@ -6,9 +6,9 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from ..core.export.report import DEFAULT_SUBJECT, Report
-from ..core.export.tabular import results_document, write_csv, write_json
-from .common import error
+from iocdesk.reports.report import DEFAULT_SUBJECT, Report
+from iocdesk.reports.tabular import results_document, write_csv, write_json
+from iocdesk.cli.common import error
 
 
 def add_export_arguments(parser: argparse.ArgumentParser) -> None:
@@ -46,7 +46,7 @@ def write_exports(report: Report, args: argparse.Namespace) -> bool:
     if args.xlsx:
         attempt("workbook", lambda: _workbook(report, Path(args.xlsx), args))
     if args.stix:
-        from ..core.export.stix import write_bundle
+        from iocdesk.reports.stix import write_bundle
 
         attempt("STIX bundle", lambda: write_bundle(report, args.stix))
     if args.eml:
@@ -57,13 +57,13 @@ def write_exports(report: Report, args: argparse.Namespace) -> bool:
 
 
 def _workbook(report: Report, path: Path, args: argparse.Namespace) -> Path:
-    from ..core.export.xlsx import write_workbook
+    from iocdesk.reports.xlsx import write_workbook
 
     return write_workbook(report, path, defang=args.xlsx_defang, details=args.xlsx_details)
 
 
 def _draft(report: Report, path: Path, args: argparse.Namespace) -> None:
-    from ..core.export.email import build_draft, write_draft
+    from iocdesk.reports.email import build_draft, write_draft
 
     with tempfile.TemporaryDirectory(prefix="iocdesk-") as tmp:
         workbook = Path(args.xlsx) if args.xlsx else _workbook(report, Path(tmp) / "iocdesk-results.xlsx", args)
@@ -72,7 +72,7 @@ def _draft(report: Report, path: Path, args: argparse.Namespace) -> None:
 
 
 def _post(report: Report, name: str) -> None:
-    from ..core.export import chat
+    from iocdesk.delivery import chat
 
     webhook = chat.load_webhook(name)
     if webhook is None:

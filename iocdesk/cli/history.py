@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..core.export.report import Report
-from ..core.store import History
-from .analyze import add_engine_arguments, execute, print_summary, pulsedive_client
-from .common import EXIT_FAILED, EXIT_KEY, EXIT_OK, EXIT_USAGE, error
-from .exports import add_export_arguments, write_exports
-from .runs import open_stores, planned_to_indicators
+from iocdesk.reports.report import Report
+from iocdesk.store import History
+from iocdesk.cli.analyze import add_engine_arguments, execute, print_summary, pulsedive_client
+from iocdesk.cli.common import EXIT_FAILED, EXIT_KEY, EXIT_OK, EXIT_USAGE, error
+from iocdesk.cli.exports import add_export_arguments, write_exports
+from iocdesk.cli.runs import open_stores, planned_to_indicators
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

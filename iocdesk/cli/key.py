@@ -6,9 +6,9 @@ import argparse
 import getpass
 import sys
 
-from ..pulsedive.client import DEFAULT_BASE_URL, Outcome, PulsediveClient
-from ..secrets import ENV_VAR, KeyringUnavailable, delete_key, get_key, keyring_status, mask, store_key
-from .common import EXIT_FAILED, EXIT_KEY, EXIT_OK, EXIT_USAGE, error
+from iocdesk.pulsedive.client import DEFAULT_BASE_URL, Outcome, PulsediveClient
+from iocdesk.platform.credentials import ENV_VAR, KeyringUnavailable, delete_key, get_key, keyring_status, mask, store_key
+from iocdesk.cli.common import EXIT_FAILED, EXIT_KEY, EXIT_OK, EXIT_USAGE, error
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

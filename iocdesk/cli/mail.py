@@ -15,8 +15,8 @@ import sys
 from email.message import EmailMessage
 from email.utils import getaddresses
 
-from ..secrets import KeyringUnavailable
-from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, error, positive_float
+from iocdesk.platform.credentials import KeyringUnavailable
+from iocdesk.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, error, positive_float
 
 SECURITY_CHOICES = ("starttls", "ssl", "none")
 
@@ -73,13 +73,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _settings(args: argparse.Namespace, **extra):
-    from ..core.export.smtp import SmtpSettings
+    from iocdesk.delivery.smtp import SmtpSettings
 
     return SmtpSettings(args.host.strip(), user=(args.user or "").strip() or None, **extra)
 
 
 def _password(args: argparse.Namespace) -> int:
-    from ..core.export import smtp
+    from iocdesk.delivery import smtp
 
     action = args.password_action
     try:
@@ -124,7 +124,7 @@ def _recipients(message: EmailMessage) -> list[str]:
 
 
 def _send(args: argparse.Namespace) -> int:
-    from ..core.export import smtp
+    from iocdesk.delivery import smtp
 
     try:
         settings = _settings(args, port=args.port, security=args.security, sender=args.sender)

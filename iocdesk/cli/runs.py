@@ -7,9 +7,9 @@ import contextlib
 import logging
 from collections.abc import Iterator
 
-from ..core.indicators import Indicator, Scope
-from ..core.store import History, LookupCache, PlannedItem, RunMeta
-from ..pulsedive.client import PulsediveClient
+from iocdesk.indicators.types import Indicator, Scope
+from iocdesk.store import History, LookupCache, PlannedItem, RunMeta
+from iocdesk.pulsedive.client import PulsediveClient
 
 log = logging.getLogger(__name__)
 

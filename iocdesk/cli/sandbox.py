@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import positive_float
+from iocdesk.cli.common import positive_float
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -23,7 +23,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..pulsedive.sandbox import main_sandbox
+    from iocdesk.pulsedive.sandbox import main_sandbox
 
     return main_sandbox(
         args.port, seed=args.seed, latency=args.latency, per_second=args.per_second, require_key=args.require_key

@@ -17,16 +17,16 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..core.display import reveal
-from ..core.export.report import Report
-from ..core.results import Risk
-from ..inbox.alert import Alert, AlertStatus
-from ..inbox.service import ALERT_SUBJECT, Inbox, InboxOptions, Rule
-from ..secrets import KeyringUnavailable
-from .analyze import add_engine_arguments, engine_options, pulsedive_client
-from .common import EXIT_FAILED, EXIT_KEY, EXIT_OK, EXIT_USAGE, error, positive_int
-from .exports import write_exports
-from .runs import open_stores
+from iocdesk.indicators.display import reveal
+from iocdesk.reports.report import Report
+from iocdesk.indicators.results import Risk
+from iocdesk.inbox.alert import Alert, AlertStatus
+from iocdesk.inbox.service import ALERT_SUBJECT, Inbox, InboxOptions, Rule
+from iocdesk.platform.credentials import KeyringUnavailable
+from iocdesk.cli.analyze import add_engine_arguments, engine_options, pulsedive_client
+from iocdesk.cli.common import EXIT_FAILED, EXIT_KEY, EXIT_OK, EXIT_USAGE, error, positive_int
+from iocdesk.cli.exports import write_exports
+from iocdesk.cli.runs import open_stores
 
 FORMATS = ("json", "csv", "xlsx", "stix", "eml")
 DEFAULT_PORT = 8765
@@ -58,7 +58,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..inbox.token import inbox_token, new_inbox_token
+    from iocdesk.inbox.token import inbox_token, new_inbox_token
 
     try:
         if args.show_token or args.new_token:
@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _serve(inbox: Inbox, token: str | None, port: int, folder: Path | None) -> int:
-    from ..inbox.webhook import WebhookServer
+    from iocdesk.inbox.webhook import WebhookServer
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -111,7 +111,7 @@ async def _serve(inbox: Inbox, token: str | None, port: int, folder: Path | None
             _say(f"webhook: POST {hook.url} (Authorization: Bearer <token from `iocdesk serve --show-token`>)")
         tasks = [asyncio.ensure_future(inbox.serve())]
         if folder is not None:
-            from ..inbox.folder import FolderWatcher
+            from iocdesk.inbox.folder import FolderWatcher
 
             try:
                 watcher = FolderWatcher(folder, lambda alert: inbox.submit(alert.name, alert.indicators, alert.source))

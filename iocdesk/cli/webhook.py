@@ -6,8 +6,8 @@ import argparse
 import getpass
 import sys
 
-from ..secrets import KeyringUnavailable
-from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, error
+from iocdesk.platform.credentials import KeyringUnavailable
+from iocdesk.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, error
 
 KINDS = ("slack", "teams", "google_chat")
 
@@ -31,7 +31,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..core.export import chat
+    from iocdesk.delivery import chat
 
     try:
         if args.webhook_action == "add":

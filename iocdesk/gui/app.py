@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..shutdown import exit_without_waiting_for_requests
+from iocdesk.platform.shutdown import exit_without_waiting_for_requests
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ class DemoService:
 
 @contextlib.contextmanager
 def demo_service() -> Iterator[DemoService]:
-    from ..pulsedive.sandbox import SandboxConfig, SandboxServer
+    from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
 
     with SandboxServer(SandboxConfig(latency=0.15)) as server:
         yield DemoService(server.base_url, demo_sample_text(server))
@@ -62,9 +62,9 @@ def run_gui(*, demo: bool = False, files: list[str] | None = None, argv: list[st
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
-    from .errors import ErrorReporter
-    from .main_window import MainWindow
-    from .translations import install_translators
+    from iocdesk.gui.dialogs.errors import ErrorReporter
+    from iocdesk.gui.main_window import MainWindow
+    from iocdesk.gui.translations import install_translators
 
     QCoreApplication.setOrganizationName("iocdesk")
     QCoreApplication.setApplicationName("iocdesk")

@@ -24,7 +24,7 @@ def run_gui(*, demo: bool = False, files: list[str] | None = None) -> int:
     if problem:
         sys.stderr.write(f"iocdesk: error: {problem}\n")
         return 1
-    from .app import run_gui as start
+    from iocdesk.gui.app import run_gui as start
 
     return start(demo=demo, files=files or [])
 
@@ -33,8 +33,8 @@ def main() -> int:
     """``iocdesk-gui [--demo] [--debug] [--basedir DIR] [FILE...]`` (the desktop entry passes files)."""
     import argparse
 
-    from ..logs import setup_logging
-    from ..paths import set_base_dir
+    from iocdesk.platform.logs import setup_logging
+    from iocdesk.platform.paths import set_base_dir
 
     parser = argparse.ArgumentParser(prog="iocdesk-gui", description="Open the iocdesk window.")
     parser.add_argument("--demo", action="store_true", help="use the built-in sandbox (no account needed)")

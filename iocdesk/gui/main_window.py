@@ -32,28 +32,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.engine import LookupEngine, ScanPolicy
-from ..core.export.report import Report
-from ..core.extract import IndicatorCollector, extract
-from ..core.importers import InputError, iter_chunks
-from ..core.indicators import Indicator
-from ..core.limiter import RateLimits
-from ..core.results import Status
-from ..core.store import History, LookupCache, RunMeta, account_fingerprint
-from ..pulsedive.client import Outcome, PulsediveClient
-from ..pulsedive.parse import parse_links
-from ..secrets import get_key, session_reason
-from .app import DemoService
-from .detail import DetailPane
-from .filter_bar import FilterBar
-from .inbox_dock import InboxDock
-from .result_actions import ResultActions
-from .summary_strip import SummaryStrip
-from .models import IndicatorsModel, ResultsFilter, ResultsModel
-from .paste_box import MAX_EDITOR_LINE, PasteBox
-from .runner import RunController
-from .settings import AppSettings
-from .theme import apply_theme
+from iocdesk.lookup.engine import LookupEngine, ScanPolicy
+from iocdesk.reports.report import Report
+from iocdesk.extraction.extract import IndicatorCollector, extract
+from iocdesk.extraction.importers import InputError, iter_chunks
+from iocdesk.indicators.types import Indicator
+from iocdesk.lookup.limiter import RateLimits
+from iocdesk.indicators.results import Status
+from iocdesk.store import History, LookupCache, RunMeta, account_fingerprint
+from iocdesk.pulsedive.client import Outcome, PulsediveClient
+from iocdesk.pulsedive.parse import parse_links
+from iocdesk.platform.credentials import get_key, session_reason
+from iocdesk.gui.app import DemoService
+from iocdesk.gui.widgets.detail import DetailPane
+from iocdesk.gui.widgets.filter_bar import FilterBar
+from iocdesk.gui.inbox.dock import InboxDock
+from iocdesk.gui.actions.results import ResultActions
+from iocdesk.gui.widgets.summary_strip import SummaryStrip
+from iocdesk.gui.models import IndicatorsModel, ResultsFilter, ResultsModel
+from iocdesk.gui.widgets.paste_box import MAX_EDITOR_LINE, PasteBox
+from iocdesk.gui.runner import RunController
+from iocdesk.gui.settings import AppSettings
+from iocdesk.gui.theme import apply_theme
 
 log = logging.getLogger(__name__)
 
@@ -282,7 +282,7 @@ class MainWindow(QMainWindow):
         """Switch this window to the built-in sandbox (no account needed)."""
         if self._demo is not None or self.controller.is_running:
             return
-        from .app import demo_service
+        from iocdesk.gui.app import demo_service
 
         self._demo = self._owned.enter_context(demo_service())
         self.inbox_dock.set_demo(self._demo)
@@ -548,7 +548,7 @@ class MainWindow(QMainWindow):
 
     # -- settings, closing ---------------------------------------------------------------------
     def open_settings(self) -> None:
-        from .settings_dialog import SettingsDialog
+        from iocdesk.gui.dialogs.settings import SettingsDialog
 
         def test_key(key: str):
             with PulsediveClient(key, **self.settings.client_kwargs()) as client:
@@ -603,11 +603,11 @@ class MainWindow(QMainWindow):
             asyncio.ensure_future(self._write_export(kind, report, path))
 
     async def _write_export(self, kind: str, report: Report, path: str) -> None:
-        from ..core.export import tabular
+        from iocdesk.reports import tabular
 
         def write() -> None:
             if kind == "xlsx":
-                from ..core.export.xlsx import write_workbook
+                from iocdesk.reports.xlsx import write_workbook
 
                 write_workbook(report, path)
             elif kind == "csv":
@@ -615,7 +615,7 @@ class MainWindow(QMainWindow):
             elif kind == "json":
                 tabular.write_json(path, tabular.results_document(report.results, {"id": report.run_id}))
             else:
-                from ..core.export.stix import write_bundle
+                from iocdesk.reports.stix import write_bundle
 
                 write_bundle(report, path)
 
@@ -633,9 +633,9 @@ class MainWindow(QMainWindow):
 
     async def _email_draft(self, report: Report) -> None:
         """Write a draft (.eml, workbook attached) next to the exports and open it in the mail client."""
-        from ..core.export.email import build_draft, write_draft
-        from ..core.export.xlsx import write_workbook
-        from ..paths import data_dir
+        from iocdesk.reports.email import build_draft, write_draft
+        from iocdesk.reports.xlsx import write_workbook
+        from iocdesk.platform.paths import data_dir
 
         folder = data_dir() / "drafts"
         folder.mkdir(parents=True, exist_ok=True)
@@ -656,14 +656,14 @@ class MainWindow(QMainWindow):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(draft)))
 
     def email_link(self) -> None:
-        from ..core.export.email import mailto_url
+        from iocdesk.reports.email import mailto_url
 
         report = self.report()
         if report is not None:
             QDesktopServices.openUrl(QUrl(mailto_url(report, self.settings.mail_recipients, self.settings.mail_subject)))
 
     def _fill_chat_menu(self) -> None:
-        from ..core.export import chat
+        from iocdesk.delivery import chat
 
         self.chat_menu.clear()
         try:
@@ -681,7 +681,7 @@ class MainWindow(QMainWindow):
             asyncio.ensure_future(self._post_to_chat(name, report))
 
     async def _post_to_chat(self, name: str, report: Report) -> None:
-        from ..core.export import chat
+        from iocdesk.delivery import chat
 
         missing = self.tr("no webhook named {name}").format(name=repr(name))  # here: post() runs in a worker thread
 
@@ -700,7 +700,7 @@ class MainWindow(QMainWindow):
         self.status.setText(self.tr("Summary posted to {name}.").format(name=name))
 
     def copy_summary(self) -> None:
-        from ..core.export.email import copy_summary
+        from iocdesk.reports.email import copy_summary
 
         report = self.report()
         if report is not None:
@@ -708,7 +708,7 @@ class MainWindow(QMainWindow):
             self.status.setText(self.tr("Summary copied: paste it into the chat."))
 
     def open_history(self) -> None:
-        from .history_panel import HistoryDialog
+        from iocdesk.gui.dialogs.history import HistoryDialog
 
         self._history = self._history or History()
         self._history.mark_interrupted_runs()

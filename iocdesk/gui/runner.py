@@ -22,9 +22,9 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QTimer, Signal
 
-from ..core.engine import LookupEngine, Progress
-from ..core.indicators import Indicator
-from ..core.results import LookupResult
+from iocdesk.lookup.engine import LookupEngine, Progress
+from iocdesk.indicators.types import Indicator
+from iocdesk.indicators.results import LookupResult
 
 log = logging.getLogger(__name__)
 

@@ -85,7 +85,7 @@ async def _wait_for(what: str, condition: Callable[[], bool], timeout: float) ->
 
 
 async def _gui_checks(window, errors: list[str], deadline: float) -> None:
-    from ..core.results import Status
+    from iocdesk.indicators.results import Status
 
     def left() -> float:
         return max(deadline - time.monotonic(), 1.0)
@@ -136,7 +136,7 @@ def _check_keyring() -> None:
 
 
 def _check_tlds() -> None:
-    from ..core.tlds import iana_tlds, tld_list_version
+    from iocdesk.extraction.tlds import iana_tlds, tld_list_version
 
     n = len(iana_tlds())
     if n <= 1000:
@@ -149,9 +149,9 @@ def _run_gui(tmp: str, errors: list[str], deadline: float) -> None:
     from PySide6.QtCore import QCoreApplication, QSettings, qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
-    from .app import demo_service
-    from .main_window import MainWindow
-    from .translations import install_translators, remove_translators
+    from iocdesk.gui.app import demo_service
+    from iocdesk.gui.main_window import MainWindow
+    from iocdesk.gui.translations import install_translators, remove_translators
 
     QCoreApplication.setOrganizationName("iocdesk")
     QCoreApplication.setApplicationName("iocdesk")
@@ -196,9 +196,9 @@ def run_self_test(timeout: float = TIMEOUT_S) -> int:
     deadline = time.monotonic() + timeout - 5.0
     if _needs_offscreen():
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from .. import __version__
-    from .. import paths
-    from ..paths import ENV_BASEDIR, set_base_dir
+    from iocdesk import __version__
+    from iocdesk.platform import paths
+    from iocdesk.platform.paths import ENV_BASEDIR, set_base_dir
 
     frozen = " (frozen)" if getattr(sys, "frozen", False) else ""
     _say(f"iocdesk {__version__} self-test{frozen}, Python {sys.version.split()[0]}, {sys.platform}")

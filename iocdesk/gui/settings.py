@@ -6,7 +6,7 @@ every scalar as a string; native backends return typed values). Setters
 validate and normalise.
 
 The Pulsedive API key is NEVER stored here: it lives in the OS keyring (or for
-the session only), see :mod:`iocdesk.secrets`. Nothing in this module accepts
+the session only), see :mod:`iocdesk.platform.credentials`. Nothing in this module accepts
 a key.
 """
 
@@ -18,10 +18,10 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from ..core.engine import EngineOptions, ScanPolicy
-from ..core.export.report import DEFAULT_SUBJECT
-from ..core.limiter import RateLimits
-from ..pulsedive.client import DEFAULT_BASE_URL, is_http_url
+from iocdesk.lookup.engine import EngineOptions, ScanPolicy
+from iocdesk.reports.report import DEFAULT_SUBJECT
+from iocdesk.lookup.limiter import RateLimits
+from iocdesk.pulsedive.client import DEFAULT_BASE_URL, is_http_url
 
 __all__ = ["AppSettings", "PATH_FAMILIES", "SCAN_POLICIES", "THEMES", "MAX_RECENT_FILES"]
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from ..core.results import Risk
+from iocdesk.indicators.results import Risk
 
 MAX_BODY = 1 << 20  # bytes of one alert; larger ones are refused (HTTP 413)
 _NAME_KEYS = ("title", "name", "rule", "rule_name", "rulename", "alert_name", "signature", "subject")

@@ -14,12 +14,12 @@ import json
 import os
 from pathlib import Path
 
-from ..core.extract import IndicatorCollector
-from ..core.importers import DEFAULT_MAX_BYTES, InputError, iter_chunks
-from ..core.importers._common import too_large  # the same wording as any too large file
-from ..core.indicators import Indicator, Source
-from .alert import MAX_BODY, read_json
-from .eml import read_eml
+from iocdesk.extraction.extract import IndicatorCollector
+from iocdesk.extraction.importers import DEFAULT_MAX_BYTES, InputError, iter_chunks
+from iocdesk.extraction.importers._common import too_large  # the same wording as any too large file
+from iocdesk.indicators.types import Indicator, Source
+from iocdesk.inbox.alert import MAX_BODY, read_json
+from iocdesk.inbox.eml import read_eml
 
 SUPPORTED = frozenset({".txt", ".log", ".csv", ".tsv", ".xlsx", ".json", ".jsonl", ".ndjson", ".eml"})
 # Still being written by an editor, Office or a browser: never taken, whatever the extension.

@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..core.importers import InputError
-from ..core.indicators import Indicator
-from .files import free_name, is_alert_name, move_no_replace, read_alert_file, shown_name
+from iocdesk.extraction.importers import InputError
+from iocdesk.indicators.types import Indicator
+from iocdesk.inbox.files import free_name, is_alert_name, move_no_replace, read_alert_file, shown_name
 
 log = logging.getLogger(__name__)
 

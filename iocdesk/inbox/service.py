@@ -25,14 +25,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from ..core.engine import EngineOptions, LookupEngine
-from ..core.export.report import Report
-from ..core.extract import IndicatorCollector
-from ..core.indicators import Indicator
-from ..core.results import LookupResult, Risk
-from ..core.store import History, LookupCache, RunMeta
-from ..pulsedive.client import PulsediveClient
-from .alert import Alert, AlertStatus, at_least, worst_risk
+from iocdesk.lookup.engine import EngineOptions, LookupEngine
+from iocdesk.reports.report import Report
+from iocdesk.extraction.extract import IndicatorCollector
+from iocdesk.indicators.types import Indicator
+from iocdesk.indicators.results import LookupResult, Risk
+from iocdesk.store import History, LookupCache, RunMeta
+from iocdesk.pulsedive.client import PulsediveClient
+from iocdesk.inbox.alert import Alert, AlertStatus, at_least, worst_risk
 
 log = logging.getLogger(__name__)
 
@@ -275,13 +275,13 @@ def _run_rule(rule: Rule, alert: Alert, report: Report) -> None:
     if rule.draft_dir:
         from pathlib import Path
 
-        from ..core.export.email import build_draft, write_draft
+        from iocdesk.reports.email import build_draft, write_draft
 
         path = Path(rule.draft_dir) / f"iocdesk-{alert.id}.eml"
         write_draft(build_draft(report, subject_template=ALERT_SUBJECT), path)
         log.info("alert %s: e-mail draft %s", alert.id, path)
     if rule.chat:
-        from ..core.export import chat
+        from iocdesk.delivery import chat
 
         webhook = chat.load_webhook(rule.chat)
         if webhook is None:

@@ -8,12 +8,12 @@ for redaction: it never reaches a log line or an error message.
 from __future__ import annotations
 
 import os
-import secrets as random_secrets
+import secrets
 
 import keyring
 
-from ..pulsedive.redact import register_secret
-from ..secrets import SERVICE, KeyringUnavailable, ensure_usable_keyring, keyring_reason
+from iocdesk.platform.redact import register_secret
+from iocdesk.platform.credentials import SERVICE, KeyringUnavailable, ensure_usable_keyring, keyring_reason
 
 USERNAME = "inbox-webhook-token"
 ENV_VAR = "IOCDESK_INBOX_TOKEN"
@@ -36,7 +36,7 @@ def inbox_token(*, create: bool = True) -> str | None:
 
 def new_inbox_token() -> str:
     """Generate, store and return a new token (the old one stops working)."""
-    token = random_secrets.token_urlsafe(32)
+    token = secrets.token_urlsafe(32)
     register_secret(token)
     ensure_usable_keyring("the inbox token")
     try:

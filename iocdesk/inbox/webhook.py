@@ -28,8 +28,8 @@ import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from .alert import MAX_BODY, Alert, AlertError, read_body
-from .service import InboxBusy
+from iocdesk.inbox.alert import MAX_BODY, Alert, AlertError, read_body
+from iocdesk.inbox.service import InboxBusy
 
 log = logging.getLogger(__name__)
 

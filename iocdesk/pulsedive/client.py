@@ -8,7 +8,7 @@ request once.
 
 The key is the ``key`` parameter (query string for GET, form body for POST).
 It never appears in an ApiResult, in ``repr(client)`` or in the logs: messages
-are built here and passed through :func:`~iocdesk.pulsedive.redact.redact`,
+are built here and passed through :func:`~iocdesk.platform.redact.redact`,
 and the key is registered for log redaction (urllib3 logs full URLs at DEBUG).
 
 Endpoints and shapes: /work/shared/pulsedive/API.md.
@@ -31,7 +31,7 @@ from requests.adapters import HTTPAdapter
 
 from iocdesk import __version__
 
-from .redact import install_log_redaction, redact, register_secret
+from iocdesk.platform.redact import install_log_redaction, redact, register_secret
 
 __all__ = ["ApiResult", "Outcome", "PulsediveClient", "Quota", "is_http_url"]
 

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from iocdesk.core.results import Feed, Intel, Risk, RiskFactor, Threat
+from iocdesk.indicators.results import Feed, Intel, Risk, RiskFactor, Threat
 
 WEB_BASE = "https://pulsedive.com"
 
@@ -55,7 +55,7 @@ class MalformedResponse(ValueError):
 
 
 # ---------------------------------------------------------------------------
-# Result types that have no home in iocdesk.core.results (endpoint-specific)
+# Result types that have no home in iocdesk.indicators.results (endpoint-specific)
 # ---------------------------------------------------------------------------
 @dataclass(slots=True)
 class LinkedIndicator:

@@ -30,9 +30,9 @@ from PySide6.QtCore import QElapsedTimer, QMimeData, QPoint, QSettings, Qt, QTim
 from PySide6.QtGui import QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QMessageBox
 
-from iocdesk.core import importers
+from iocdesk.extraction import importers
 from iocdesk.gui.main_window import MainWindow
-from iocdesk.gui.paste_box import MAX_EDITOR_LINE
+from iocdesk.gui.widgets.paste_box import MAX_EDITOR_LINE
 
 GIB = 1 << 30
 MAX_STALL_MS = 1000  # "no freeze": the event loop may pause, never for a second

@@ -14,7 +14,7 @@ import time
 
 from PySide6.QtCore import QSettings
 
-from iocdesk.core.results import Status
+from iocdesk.indicators.results import Status
 from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
 
 # The app as a user runs it (QApplication, qasync loop, MainWindow), driven by timers:

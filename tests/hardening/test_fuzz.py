@@ -25,11 +25,11 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from iocdesk.core.extract import IndicatorCollector, extract
-from iocdesk.core.importers import InputError, decode_bytes, iter_chunks, iter_stream_chunks, iter_text_chunks
-from iocdesk.core.indicators import IndicatorType
-from iocdesk.core.refang import defang, refang
-from iocdesk.core.results import Risk
+from iocdesk.extraction.extract import IndicatorCollector, extract
+from iocdesk.extraction.importers import InputError, decode_bytes, iter_chunks, iter_stream_chunks, iter_text_chunks
+from iocdesk.indicators.types import IndicatorType
+from iocdesk.extraction.refang import defang, refang
+from iocdesk.indicators.results import Risk
 from iocdesk.pulsedive import parse
 
 FIXTURES = Path(__file__).parent.parent / "data" / "pulsedive"

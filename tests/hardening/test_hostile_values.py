@@ -27,18 +27,19 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton, QTreeWidget, QTreeWidgetItemIterator
 from stix2patterns.validator import run_validator
 
-from iocdesk.core.display import HIDDEN_CATEGORIES, reveal
-from iocdesk.core.export import chat, tabular
-from iocdesk.core.export.email import build_draft, copy_summary, mailto_url, write_draft
-from iocdesk.core.export.report import Report
-from iocdesk.core.export.safety import FORMULA_PREFIXES
-from iocdesk.core.export.stix import write_bundle
-from iocdesk.core.export.xlsx import RESULTS_HEADER, write_workbook
-from iocdesk.core.extract import extract
-from iocdesk.core.indicators import IndicatorType
-from iocdesk.core.results import Feed, Intel, LookupResult, Risk, RiskFactor, Status, Threat
-from iocdesk.core.tlds import is_known_tld
-from iocdesk.gui.detail import DetailPane
+from iocdesk.indicators.display import HIDDEN_CATEGORIES, reveal
+from iocdesk.delivery import chat
+from iocdesk.reports import tabular
+from iocdesk.reports.email import build_draft, copy_summary, mailto_url, write_draft
+from iocdesk.reports.report import Report
+from iocdesk.reports.safety import FORMULA_PREFIXES
+from iocdesk.reports.stix import write_bundle
+from iocdesk.reports.xlsx import RESULTS_HEADER, write_workbook
+from iocdesk.extraction.extract import extract
+from iocdesk.indicators.types import IndicatorType
+from iocdesk.indicators.results import Feed, Intel, LookupResult, Risk, RiskFactor, Status, Threat
+from iocdesk.extraction.tlds import is_known_tld
+from iocdesk.gui.widgets.detail import DetailPane
 from iocdesk.gui.models import ResultsModel
 
 

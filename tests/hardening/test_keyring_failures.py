@@ -27,7 +27,7 @@ import pytest
 from keyring.backends import fail
 from secretstorage.exceptions import SecretServiceNotAvailableException
 
-from iocdesk import secrets
+from iocdesk.platform import credentials as secrets
 from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
 from tests.helpers.secret_scan import Evidence, secret_forms
 
@@ -200,9 +200,9 @@ def test_window_keeps_the_key_for_the_session_and_says_why(broken, sandbox, qtbo
     from PySide6.QtCore import QSettings, Qt
     from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox, QPushButton
 
-    from iocdesk.core.results import Status
+    from iocdesk.indicators.results import Status
     from iocdesk.gui.main_window import MainWindow
-    from iocdesk.gui.settings_dialog import SettingsDialog
+    from iocdesk.gui.dialogs.settings import SettingsDialog
 
     backend, read_reason, write_reason, _ = broken
     ini = tmp_path / "settings.ini"

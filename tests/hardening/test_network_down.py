@@ -18,11 +18,11 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
-from iocdesk.core.engine import EngineOptions, LookupEngine
-from iocdesk.core.extract import extract
-from iocdesk.core.limiter import RateLimits
-from iocdesk.core.results import Status
-from iocdesk.core.store import History, RunMeta
+from iocdesk.lookup.engine import EngineOptions, LookupEngine
+from iocdesk.extraction.extract import extract
+from iocdesk.lookup.limiter import RateLimits
+from iocdesk.indicators.results import Status
+from iocdesk.store import History, RunMeta
 from iocdesk.pulsedive.client import PulsediveClient
 from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
 
@@ -123,7 +123,7 @@ def window(qtbot, qloop, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("failure", ["network down", "proxy refusing"])
 def test_window_says_it_once_stops_and_keeps_the_run_resumable(window, qtbot, unused_port, failure):
-    from iocdesk.gui.history_panel import can_resume
+    from iocdesk.gui.dialogs.history import can_resume
 
     win = window
     with SandboxServer(SandboxConfig()) as server:

@@ -28,8 +28,8 @@ from urllib.parse import quote_plus
 
 import pytest
 
-from iocdesk.core.engine import EngineOptions
-from iocdesk.pulsedive import redact
+from iocdesk.lookup.engine import EngineOptions
+from iocdesk.platform import redact
 from iocdesk.pulsedive.client import PulsediveClient
 from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
 from tests.helpers.secret_scan import Evidence, secret_forms
@@ -71,7 +71,7 @@ def test_the_search_finds_every_form():
 @pytest.fixture(autouse=True)
 def _fresh_process_state(monkeypatch):
     """Like a new process: no canary registered for redaction, no session key; logging restored after."""
-    from iocdesk import secrets
+    from iocdesk.platform import credentials as secrets
 
     for secret in redact.registered_secrets():  # the key, and the webhook URLs' registered parts
         if any(canary in secret for canary in (API_KEY, HOOK_TOKEN, SMTP_PASSWORD)):
@@ -148,7 +148,7 @@ def test_cli_runs_exports_webhooks_and_mail_leak_no_secret(
     tmp_path, monkeypatch, memory_keyring, hooks, smtp_server_factory, unused_port, caplog, capsys
 ):
     from iocdesk.cli import main
-    from iocdesk.core.export import chat
+    from iocdesk.delivery import chat
 
     evidence = Evidence(NEEDLES)
     base, out, out2 = tmp_path / "base", tmp_path / "out", tmp_path / "out2"
@@ -289,12 +289,12 @@ def test_window_with_a_session_key_leaks_no_secret(qtbot, qloop, tmp_path, monke
     from PySide6.QtGui import QDesktopServices, QGuiApplication
     from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 
-    from iocdesk import secrets
-    from iocdesk.core.export import chat
-    from iocdesk.gui.errors import ErrorReporter
+    from iocdesk.platform import credentials as secrets
+    from iocdesk.delivery import chat
+    from iocdesk.gui.dialogs.errors import ErrorReporter
     from iocdesk.gui.main_window import MainWindow
-    from iocdesk.gui.settings_dialog import SettingsDialog
-    from iocdesk.logs import setup_logging
+    from iocdesk.gui.dialogs.settings import SettingsDialog
+    from iocdesk.platform.logs import setup_logging
 
     evidence = Evidence(NEEDLES)
     monkeypatch.setenv("IOCDESK_BASEDIR", str(tmp_path / "base"))

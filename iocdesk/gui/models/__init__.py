@@ -1,16 +1,8 @@
 """Qt item models over iocdesk.core: lookup results (with a filter proxy) and extracted indicators."""
 
-from .common import RISK_COLORS, ResultRole, RiskColorRole, SortRole, risk_icon, safe_text, tooltip_html
-from .indicators import INDICATOR_HEADERS, IndicatorColumn, IndicatorsModel, lookup_note
-from .results import (
-    RESULT_HEADERS,
-    STATUS_LABELS,
-    ResultColumn,
-    ResultsFilter,
-    ResultsModel,
-    status_label,
-    summary_counts,
-)
+from iocdesk.gui.models.common import RISK_COLORS, ResultRole, RiskColorRole, SortRole, risk_icon, safe_text, tooltip_html
+from iocdesk.gui.models.indicators import INDICATOR_HEADERS, IndicatorColumn, IndicatorsModel, lookup_note
+from iocdesk.gui.models.results import RESULT_HEADERS, STATUS_LABELS, ResultColumn, ResultsFilter, ResultsModel, status_label, summary_counts
 
 __all__ = [
     "INDICATOR_HEADERS",

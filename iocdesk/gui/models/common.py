@@ -18,8 +18,8 @@ from collections.abc import Iterable
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
-from ...core.display import reveal
-from ...core.results import Risk
+from iocdesk.indicators.display import reveal
+from iocdesk.indicators.results import Risk
 
 _Role = Qt.ItemDataRole
 SortRole = int(_Role.UserRole) + 1  # int / str sort keys (QSortFilterProxyModel compares them natively)
@@ -33,7 +33,7 @@ DISPLAY_MAX = 1000
 
 
 def safe_text(value: object, limit: int | None = DISPLAY_MAX) -> str:
-    """One line of plain text showing what ``value`` really is (see iocdesk.core.display),
+    """One line of plain text showing what ``value`` really is (see iocdesk.indicators.display),
     at most ``limit`` characters and a note of how many more there are."""
     return reveal(value, limit=limit)
 

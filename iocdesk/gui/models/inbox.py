@@ -15,8 +15,8 @@ from enum import IntEnum
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from ...inbox.alert import Alert, AlertStatus
-from .common import RISK_COLORS, ResultRole, RiskColorRole, SortRole, _Index, _Role, risk_icon, safe_text, tooltip_html
+from iocdesk.inbox.alert import Alert, AlertStatus
+from iocdesk.gui.models.common import RISK_COLORS, ResultRole, RiskColorRole, SortRole, _Index, _Role, risk_icon, safe_text, tooltip_html
 
 __all__ = ["INBOX_HEADERS", "InboxColumn", "InboxModel", "RunIdRole", "alert_status_text"]
 

@@ -7,9 +7,9 @@ from enum import IntEnum
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, Qt
 
-from ...core.indicators import Indicator, IndicatorType, Scope
-from ...core.results import PULSEDIVE_TYPES
-from .common import ResultRole, SortRole, _Index, _Role, safe_text, tooltip_html
+from iocdesk.indicators.types import Indicator, IndicatorType, Scope
+from iocdesk.indicators.results import PULSEDIVE_TYPES
+from iocdesk.gui.models.common import ResultRole, SortRole, _Index, _Role, safe_text, tooltip_html
 
 # -- indicators (the input side) -------------------------------------------------------------
 class IndicatorColumn(IntEnum):

@@ -8,10 +8,10 @@ from enum import IntEnum
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
-from ...core.indicators import IndicatorType
-from ...core.refang import defang
-from ...core.results import LookupResult, Risk, Status, summarize
-from .common import RISK_COLORS, ResultRole, RiskColorRole, SortRole, _Index, _Role, risk_icon, safe_text, tooltip_html
+from iocdesk.indicators.types import IndicatorType
+from iocdesk.extraction.refang import defang
+from iocdesk.indicators.results import LookupResult, Risk, Status, summarize
+from iocdesk.gui.models.common import RISK_COLORS, ResultRole, RiskColorRole, SortRole, _Index, _Role, risk_icon, safe_text, tooltip_html
 
 # Labels in English (the source language); shown through status_label(), which translates them.
 STATUS_LABELS: dict[Status, str] = {

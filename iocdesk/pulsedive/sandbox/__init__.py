@@ -14,17 +14,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .config import SandboxConfig
+from iocdesk.pulsedive.sandbox.config import SandboxConfig
 
 if TYPE_CHECKING:
-    from .server import SandboxServer, main_sandbox
+    from iocdesk.pulsedive.sandbox.server import SandboxServer, main_sandbox
 
 __all__ = ["SandboxConfig", "SandboxServer", "main_sandbox"]
 
 
 def __getattr__(name: str):
     if name in ("SandboxServer", "main_sandbox"):
-        from . import server
+        from iocdesk.pulsedive.sandbox import server
 
         return getattr(server, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

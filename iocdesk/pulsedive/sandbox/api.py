@@ -17,16 +17,16 @@ import json
 import threading
 from dataclasses import dataclass, field
 
-from . import views
-from .config import SandboxConfig
-from .dataset import Dataset
-from .explore import QueryError, compile_query
-from .faults import SERVER_ERROR, Faults, corrupt
-from .quota import Quota, limit_message
-from .records import Record
-from .scans import ScanQueue
-from .stats import Stats
-from .values import lookup_key
+from iocdesk.pulsedive.sandbox import views
+from iocdesk.pulsedive.sandbox.config import SandboxConfig
+from iocdesk.pulsedive.sandbox.dataset import Dataset
+from iocdesk.pulsedive.sandbox.explore import QueryError, compile_query
+from iocdesk.pulsedive.sandbox.faults import SERVER_ERROR, Faults, corrupt
+from iocdesk.pulsedive.sandbox.quota import Quota, limit_message
+from iocdesk.pulsedive.sandbox.records import Record
+from iocdesk.pulsedive.sandbox.scans import ScanQueue
+from iocdesk.pulsedive.sandbox.stats import Stats
+from iocdesk.pulsedive.sandbox.values import lookup_key
 
 ENDPOINTS = ("info.php", "indicator.php", "threat.php", "feed.php", "explore.php", "analyze.php")
 NOT_FOUND = "Indicator not found."

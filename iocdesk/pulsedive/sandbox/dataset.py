@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import threading
 
-from .generate import Builder, sparse_record
-from .records import Feed, Record, Threat
-from .values import lookup_key
+from iocdesk.pulsedive.sandbox.generate import Builder, sparse_record
+from iocdesk.pulsedive.sandbox.records import Feed, Record, Threat
+from iocdesk.pulsedive.sandbox.values import lookup_key
 
 
 class Dataset:

@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .dataset import Dataset
-from .records import Record, Threat
+from iocdesk.pulsedive.sandbox.dataset import Dataset
+from iocdesk.pulsedive.sandbox.records import Record, Threat
 
 _TOKEN = re.compile(
     r"""\s*(?:(?P<open>\()|(?P<close>\))

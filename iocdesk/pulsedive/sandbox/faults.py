@@ -12,7 +12,7 @@ import random
 import threading
 from dataclasses import dataclass
 
-from .config import SandboxConfig
+from iocdesk.pulsedive.sandbox.config import SandboxConfig
 
 SERVER_ERROR = "Internal server error. Please try again later."  # not recorded: a spec gap
 PHP_WARNING = (

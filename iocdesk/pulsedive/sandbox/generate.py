@@ -12,9 +12,9 @@ import ipaddress
 import random
 from datetime import datetime, timedelta
 
-from . import names
-from .records import Feed, Prop, Record, Style, Threat
-from .values import lookup_key, url_host
+from iocdesk.pulsedive.sandbox import names
+from iocdesk.pulsedive.sandbox.records import Feed, Prop, Record, Style, Threat
+from iocdesk.pulsedive.sandbox.values import lookup_key, url_host
 
 NOW = datetime(2025, 5, 20, 12, 0, 0)  # the dataset's "today": fixed, so output never depends on the clock
 

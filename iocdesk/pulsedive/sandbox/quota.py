@@ -13,7 +13,7 @@ import threading
 import time
 from datetime import datetime, timezone
 
-from .config import SandboxConfig
+from iocdesk.pulsedive.sandbox.config import SandboxConfig
 
 PERIODS = ("second", "day", "month")
 HEADERS = {p: f"X-Requests-Remaining-{p.capitalize()}" for p in PERIODS}

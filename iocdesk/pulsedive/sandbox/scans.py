@@ -14,7 +14,7 @@ import random
 import threading
 from dataclasses import dataclass
 
-from .records import Record
+from iocdesk.pulsedive.sandbox.records import Record
 
 LEGACY_SHARE = 0.25
 

@@ -21,11 +21,11 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from .api import Api
-from .config import SandboxConfig
-from .dataset import Dataset
-from .stats import Stats
-from .values import lookup_key
+from iocdesk.pulsedive.sandbox.api import Api
+from iocdesk.pulsedive.sandbox.config import SandboxConfig
+from iocdesk.pulsedive.sandbox.dataset import Dataset
+from iocdesk.pulsedive.sandbox.stats import Stats
+from iocdesk.pulsedive.sandbox.values import lookup_key
 
 MAX_BODY = 1 << 20
 _KEY_IN_QUERY = re.compile(r"((?:^|[?&])key=)[^&]*")

@@ -17,8 +17,8 @@ import base64
 from collections import Counter
 from dataclasses import replace
 
-from .dataset import Dataset
-from .records import Record, Style, Threat
+from iocdesk.pulsedive.sandbox.dataset import Dataset
+from iocdesk.pulsedive.sandbox.records import Record, Style, Threat
 
 SCHEMA = {"hosttype": "Host Type", "port": "Port", "protocol": "Protocol", "technology": "Technology"}
 STILL_PROCESSING = "Request(s) still processing."

@@ -1,1 +1,0 @@
-"""Qt-free domain logic: indicators, extraction, importers (and later the engine and exporters)."""

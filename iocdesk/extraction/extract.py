@@ -1,0 +1,785 @@
+"""Text to indicators: refang, find, validate, canonicalise, de-duplicate.
+
+Design notes (see also README "What extraction reports"):
+
+* One refang pass over the text, then one regex pass per indicator family.
+  Every pattern is anchored by a look-behind and uses possessive quantifiers,
+  so no pattern backtracks: time is linear in the input, whatever it holds.
+* URLs and e-mail addresses are found first; a domain or IP that occurs only
+  inside one of them is reported as that URL/e-mail (whose ``host`` field
+  names it), not a second time on its own. Hashes and CVE ids inside URLs are
+  still reported: a VirusTotal or NVD link names the hash or CVE that matters.
+* Ambiguity goes to precision: version strings, dotted code identifiers and
+  file names are not hosts unless the input defanged them, which no one does
+  to a file name.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from bisect import bisect_right
+from contextlib import contextmanager
+from functools import lru_cache
+from operator import attrgetter
+from urllib.parse import unquote
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from iocdesk.extraction.hosts import Host, domain_scope, ipv4_info, ipv6_info, parse_domain, parse_ipv4
+from iocdesk.indicators.types import MAX_SOURCES_KEPT, Indicator, IndicatorType, Scope, Source, TextChunk
+from iocdesk.extraction.refang import Refanged, refang
+from iocdesk.extraction.tlds import FILE_EXTENSION_TLDS, FILE_INNER_EXTENSIONS
+
+T = IndicatorType
+
+URL_SCHEMES = frozenset(
+    "http https ftp ftps sftp tftp ws wss ldap ldaps rmi iiop dns smb nfs ssh telnet irc ircs "
+    "git svn rtsp rtmp mms tcp udp gopher socks socks4 socks5 ssl tls file".split()
+)
+# Reverse-DNS identifiers (Java packages, Android apps) start with a TLD.
+_REVERSE_DNS_FIRST = frozenset({"com", "org", "net", "edu", "gov", "mil", "io"})
+
+_SCHEME_SEP = re.compile(r"://")
+_SCHEME_BEFORE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,15}\Z")
+# What may follow "://" or a host's "/": everything but white space, quotes,
+# angle brackets and characters that never appear unescaped in real URLs.
+_URL_REST = re.compile(r"[^\s<>\"`{}|\\^\x00-\x1f\x7f]{0,%d}+" % 65536)
+_GLUED_NEXT_URL = re.compile(r"[,;](?=[A-Za-z][A-Za-z0-9+.-]{0,15}://)")
+# Scanners anchor on a literal ("." "@" ":" "://") that the regex engine finds
+# in C, then look around it; a pattern that began with a look-behind would be
+# tried at every position of the text.
+_HOST_TOKEN = re.compile(r"[\w-]++(?:\.[\w-]++)++")
+# The one scanner that starts at a look-behind: dotted tokens are everywhere,
+# and one C-level pass (~50 MB/s) beats a Python step per dot.
+_HEX2 = re.compile(r"[0-9A-Fa-f]{2}")
+_DOT_IN_TOKEN = re.compile(r"\.(?=[\w-])")
+_LABEL_REVERSED = re.compile(r"[\w-]{0,65}")
+_EMAIL_AT = re.compile(r"@(?<=[A-Za-z0-9._%+-]@)(?=[\w-])")
+_LOCAL_BEFORE = re.compile(r"[A-Za-z0-9._%+-]{1,65}\Z")
+_LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
+# Any IPv6 address has "::" or seven colons: three close together rule out times ("10:38:32").
+_IPV6_HINT = re.compile(r"::|:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:")
+_IPV6_HEAD = re.compile(r"[0-9A-Fa-f:]{1,40}\Z")
+_IPV6 = re.compile(r"[0-9A-Fa-f:]++(?:\.[0-9]{1,3}){0,3}")
+_IPV6_BAD_BEFORE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:.")
+_ZONE = re.compile(r"%[\w.-]{1,32}")
+_HASH = re.compile(r"[0-9A-Fa-f]{32,128}+")
+_HASH_TYPES = {32: T.MD5, 40: T.SHA1, 64: T.SHA256, 128: T.SHA512}
+_CVE = re.compile(r"[Cc][Vv][Ee][-_\u2010\u2011\u2013 ]?(\d{4})[-_\u2010\u2011\u2013](\d{4,7})(?!\d)")
+_ASN = re.compile(r"AS(?:[Nn][ :#]?)?(\d{1,10})(?!\w)(?!\.\d)")
+_PORT_OPT = re.compile(r"(?::\d*)?")
+_PORT = re.compile(r":(\d{1,5})(?!\w)")
+_PREFIX = re.compile(r"/(\d{1,3})(?![\w/.])")
+_IP_RANGE = re.compile(r"(\d{1,3}(?:\.\d{1,3}){3})-(\d{1,3}(?:\.\d{1,3}){3})\Z")
+# "version 1.2.3.4", "Build: 1.2.3.4", "agent_version": "1.2.3.4", "v 1.2.3.4"
+_VERSION_BEFORE = re.compile(
+    r"(?<![a-z])(?:version|ver|v|build|release|rev|revision|firmware|fw|kernel|rv)\.?[\"' \t]{0,3}[:=#]?[\"' \t]{0,3}\Z",
+    re.IGNORECASE,
+)
+_GLUED_SCHEMES = ("https", "http", "ftp")
+_FIELD_OPENERS = frozenset(",;\t")
+_LINE_STARTS = frozenset(("", "\n", "\r"))
+_TO_NEXT_COMMA = re.compile(r"[^,]*")
+# A whole URL percent-encoded inside another one's query (Microsoft Safe Links,
+# Google redirects, mail gateways): reported on its own, decoded.
+_ENCODED_SEP = re.compile(r"%3[Aa]%2[Ff]%2[Ff]")
+_ENCODED_URL = re.compile(r"([A-Za-z][A-Za-z0-9+.-]{1,15})%3[Aa]%2[Ff]%2[Ff]([^&\s]*)")
+_PROOFPOINT_V2 = re.compile(r"[?&]u=([^&]+)")
+_PROOFPOINT_ESCAPE = re.compile(r"-([0-9A-Fa-f]{2})")
+# Hashes named as something else than a file hash: not md5/sha IOCs to look up.
+_NOT_FILE_HASH_BEFORE = re.compile(
+    r"(?:imp(?:ort)?[ _-]?hash|authentihash|pehash|ssdeep|tlsh|telfhash|vhash|ja3s?|ja4|jarm|rich[ _-]?hash)"
+    r"[\W_]{0,6}\Z",
+    re.IGNORECASE,
+)
+_TRAILING = ".,;:!?'*"
+_CLOSERS = {")": "(", "]": "[", "}": "{"}
+_MAX_TOKEN = 300  # longer dotted tokens can hold no valid host name
+_MAX_NESTED_URLS = 8  # "://" inside a URL (redirectors); more is an attack on our time
+
+
+@dataclass(slots=True)
+class _Hit:
+    pos: int
+    type: IndicatorType
+    value: str
+    display: str
+    defanged: bool
+    scope: Scope = Scope.PUBLIC
+    host: str | None = None
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char in "_-"
+
+
+_BY_POSITION = attrgetter("pos")
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a scan allocates tens of thousands
+    of acyclic objects it would only walk in vain (~7% of the time on big texts)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class _Spans:
+    """Sorted, merged [start, end) intervals of text already claimed by URLs/e-mails."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        merged: list[list[int]] = []
+        for start, end in sorted(spans):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        self._starts = [s for s, _ in merged]
+        self._ends = [e for _, e in merged]
+
+    def covers(self, pos: int) -> bool:
+        return self.end_covering(pos) > 0
+
+    def gaps(self, length: int) -> Iterable[tuple[int, int]]:
+        """The stretches of a text of ``length`` characters outside every span."""
+        pos = 0
+        for start, end in zip(self._starts, self._ends):
+            if start > pos:
+                yield pos, start
+            pos = max(pos, end)
+        if pos < length:
+            yield pos, length
+
+    def end_covering(self, pos: int) -> int:
+        """The end of the span that covers ``pos``, or 0."""
+        i = bisect_right(self._starts, pos) - 1
+        return self._ends[i] if i >= 0 and pos < self._ends[i] else 0
+
+
+def _cut_at_field_comma(url: str, opener: str) -> str:
+    """A comma ends a URL that is a CSV field, or ends a path when no path follows it.
+
+    ``http://a.com/x,malware,2026`` is three fields; ``http://a.com/?ids=1,2``
+    and ``http://a.com/a,b/c`` are single URLs.
+    """
+    if opener in _FIELD_OPENERS or (opener in _LINE_STARTS and url.count(",") >= 2):
+        return url.split(",", 1)[0]  # a CSV field, or a CSV row that a URL starts
+    query_at = url.find("?")
+    comma = url.find(",")
+    while comma >= 0 and (query_at < 0 or comma < query_at):
+        if "/" not in _TO_NEXT_COMMA.match(url, comma + 1).group():
+            return url[:comma]
+        comma = url.find(",", comma + 1)
+    return url
+
+
+def _trim_url_tail(url: str, opener: str) -> str:
+    """Cut a raw URL match where the URL really ends in prose, HTML, Markdown or CSV."""
+    if opener == "'":
+        url = url.split("'", 1)[0]
+    glued = _GLUED_NEXT_URL.search(url)
+    if glued:
+        url = url[: glued.start()]
+    if "," in url:
+        url = _cut_at_field_comma(url, opener)
+    wrapped = url.find("__;")  # Proofpoint URL Defense v3: https://urldefense.com/v3/__<url>__;<token>
+    if wrapped > 0:
+        url = url[:wrapped]
+    end = len(url)
+    balance: dict[str, int] = {}
+    while end:
+        last = url[end - 1]
+        if last in _TRAILING or (last == "_" and opener == "_"):
+            end -= 1
+            continue
+        if last not in _CLOSERS:
+            break
+        if last not in balance:
+            balance[last] = url.count(last, 0, end) - url.count(_CLOSERS[last], 0, end)
+        if balance[last] <= 0:
+            break
+        balance[last] -= 1
+        end -= 1
+    return url[:end]
+
+
+def _cut_brackets(rest: str) -> str:
+    """Square brackets end a URL (Markdown ``[text](url)``), except an IPv6 literal host."""
+    start = 0
+    if rest.startswith("["):
+        close = rest.find("]")
+        if close < 0:
+            return ""
+        start = close + 1
+    cuts = [i for i in (rest.find("[", start), rest.find("]", start)) if i >= 0]
+    return rest[: min(cuts)] if cuts else rest
+
+
+@dataclass(frozen=True, slots=True)
+class _Authority:
+    host_value: str
+    host_display: str
+    scope: Scope
+    host_type: IndicatorType
+
+
+@lru_cache(maxsize=65536)
+def _parse_host(raw: str) -> _Authority | None:
+    if raw.startswith("[") and raw.endswith("]"):
+        info6 = ipv6_info(_ZONE.sub("", raw[1:-1]))
+        if info6 is None:
+            return None
+        text = f"[{info6[0]}]"
+        return _Authority(text, text, info6[1], T.IPV6)
+    if raw.endswith("."):
+        raw = raw[:-1]
+    if raw.replace(".", "").isdigit():
+        info4 = ipv4_info(raw)
+        return None if info4 is None else _Authority(info4[0], info4[0], info4[1], T.IPV4)
+    host = parse_domain(raw)
+    if host is None:
+        return None
+    return _Authority(host.value, host.display, host.scope, T.DOMAIN)
+
+
+# What refang could still change in a URL path: its lead characters, and "//" (schemes).
+_REFANGABLE = re.compile("[\\[\\(\\{<:\\\\&\u3002\uff0e\uff61\u200b\u200c\u200d\u2060\ufeff\u00ad]|//")
+_SETTLE_PASSES = 16  # one per level of nesting ("&amp;amp;lt;", "((.))"); a bound keeps time linear
+
+
+def _settled(path: str) -> str:
+    """``path`` refanged until refang changes nothing more, cut at white space that brought.
+
+    The text was refanged once, but "[://]//" became ":////", which refang reads
+    as "://": a report's defanged value would not refang to the value itself,
+    nor extract to it again.
+    """
+    changed = False
+    for _ in range(_SETTLE_PASSES):
+        if not _REFANGABLE.search(path):
+            break
+        again = refang(path).text
+        if again == path:
+            break
+        path, changed = again, True
+    return _URL_REST.match(path).group() if changed else path
+
+
+def _split_url(rest: str) -> tuple[str, str, str, str] | None:
+    """``rest`` after "scheme://" -> (userinfo@, host, :port, path-and-beyond)."""
+    if rest.startswith("["):
+        close = rest.find("]") + 1
+        authority_end = close + len(_PORT_OPT.match(rest, close).group())
+    else:
+        authority_end = len(rest)
+        for sep in "/?#":
+            i = rest.find(sep)
+            if 0 <= i < authority_end:
+                authority_end = i
+    authority, path = rest[:authority_end], rest[authority_end:]
+    userinfo, at, hostport = authority.rpartition("@")
+    userinfo = userinfo + at
+    if hostport.startswith("["):
+        close = hostport.find("]") + 1
+        host, port = hostport[:close], hostport[close:]
+    else:
+        host, colon, port = hostport.partition(":")
+        port = colon + port
+    if len(port) > 1:
+        digits = port[1:]
+        if not (digits.isdigit() and len(digits) <= 5 and int(digits) <= 65535):
+            return None
+    return userinfo, host, port, path
+
+
+class _Scanner:
+    """One chunk of text, refanged, scanned family by family."""
+
+    def __init__(self, text: str) -> None:
+        self.refanged: Refanged = refang(text)
+        self.text = self.refanged.text
+        self.hits: list[_Hit] = []
+
+    def scan(self) -> list[_Hit]:
+        claimed = self._scan_urls()
+        claimed += self._scan_emails(_Spans(claimed))
+        spans = _Spans(claimed)
+        spans = _Spans(claimed + self._scan_ipv6(spans))
+        self._scan_host_tokens(spans)
+        self._scan_hashes()
+        self._scan_cves()
+        self._scan_asns()
+        self.hits.sort(key=_BY_POSITION)
+        return self.hits
+
+    def _defanged(self, start: int, end: int) -> bool:
+        return self.refanged.defanged_between(start, end)
+
+    # -- URLs with a scheme -------------------------------------------------------------
+    def _scan_urls(self) -> list[tuple[int, int]]:
+        text = self.text
+        claimed: list[tuple[int, int]] = []
+        outer_end = nested = 0
+        for sep in _SCHEME_SEP.finditer(text):
+            i = sep.start()
+            if i < outer_end:
+                nested += 1
+                if nested > _MAX_NESTED_URLS:
+                    continue
+            else:
+                nested = 0
+            m = _SCHEME_BEFORE.search(text, max(0, i - 16), i)
+            if m is None:
+                continue
+            scheme = m.group().lower()
+            start = m.start()
+            if scheme not in URL_SCHEMES:
+                # glued to a word ("Visithttp://"): the scheme is the tail
+                tail = next((k for k in _GLUED_SCHEMES if scheme.endswith(k)), None)
+                if tail is None:
+                    continue
+                start = i - len(tail)
+                scheme = tail
+            elif start and text[start - 1].isalnum():
+                continue  # the look-back window cut a longer word short
+            opener = text[start - 1] if start else ""
+            raw = _URL_REST.match(text, i + 3).group()
+            rest = _trim_url_tail(_cut_brackets(raw), opener)
+            end = i + 3 + len(rest)
+            outer_end = max(outer_end, end)
+            claimed.append((start, end))
+            self._add_url(start, end, scheme + "://", rest)
+            if "%" in rest or "urldefense.proofpoint.com/v2/" in rest:
+                self._add_wrapped_urls(start, end, rest)
+        if "%" in text:
+            claimed += self._scan_encoded_urls(_Spans(claimed))
+        return claimed
+
+    def _scan_encoded_urls(self, urls: _Spans) -> list[tuple[int, int]]:
+        """Percent-encoded URLs outside any URL ("GET /login?next=http%3A%2F%2Fevil.com")."""
+        text = self.text
+        claimed: list[tuple[int, int]] = []
+        for sep in _ENCODED_SEP.finditer(text):
+            i = sep.start()
+            if urls.covers(i) or (claimed and i < claimed[-1][1]):
+                continue
+            m = _SCHEME_BEFORE.search(text, max(0, i - 16), i)
+            if m is None or m.group().lower() not in URL_SCHEMES:
+                continue
+            encoded = _URL_REST.match(text, sep.end()).group().split("&", 1)[0]
+            end = sep.end() + len(encoded)
+            claimed.append((m.start(), end))
+            tail = _trim_url_tail(_cut_brackets(_URL_REST.match(_decoded(encoded)).group()), "")
+            self._add_url(m.start(), end, m.group().lower() + "://", tail)
+        return claimed
+
+    def _add_wrapped_urls(self, start: int, end: int, rest: str) -> None:
+        """URLs carried encoded inside this one (redirectors, mail-gateway rewriting)."""
+        inner: list[str] = []
+        for enc in _ENCODED_URL.finditer(rest):
+            inner.append(f"{enc.group(1)}://{_decoded(enc.group(2))}")
+        if rest.startswith("urldefense.proofpoint.com/v2/"):
+            u = _PROOFPOINT_V2.search(rest)
+            if u:
+                decoded = _PROOFPOINT_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), u.group(1).replace("_", "/"))
+                inner.append(refang(decoded).text)
+        for url in inner:
+            scheme, sep, tail = url.partition("://")
+            scheme = scheme.lower()
+            if sep and scheme in URL_SCHEMES:
+                tail = _trim_url_tail(_cut_brackets(_URL_REST.match(tail).group()), "")
+                self._add_url(start, end, scheme + "://", tail)
+
+    def _add_url(self, start: int, end: int, prefix: str, rest: str) -> None:
+        parts = _split_url(rest)
+        if parts is None:
+            return
+        userinfo, host_raw, port, path = parts
+        path = _settled(path)
+        host = _parse_host(host_raw)
+        if host is None:
+            return
+        value = f"{prefix}{userinfo}{host.host_value}{port}{path}"
+        display = f"{prefix}{userinfo}{host.host_display}{port}{path}"
+        self.hits.append(
+            _Hit(
+                start,
+                T.URL,
+                value,
+                display,
+                self._defanged(start, end),
+                host.scope,
+                host.host_value.strip("[]"),
+            )
+        )
+
+    # -- e-mail addresses ---------------------------------------------------------------
+    def _scan_emails(self, urls: _Spans) -> list[tuple[int, int]]:
+        text = self.text
+        claimed: list[tuple[int, int]] = []
+        for at in _EMAIL_AT.finditer(text):
+            i = at.start()
+            if urls.covers(i):
+                continue
+            local_m = _LOCAL_BEFORE.search(text, max(0, i - 65), i)
+            if local_m is None:
+                continue
+            local = local_m.group().lstrip(".")
+            start = i - len(local)
+            if len(local) > 64 or (start > 0 and text[start - 1] in _LOCAL_CHARS and text[start - 1] != "."):
+                continue
+            if not local or local.endswith(".") or ".." in local:
+                continue
+            dom_m = _HOST_TOKEN.match(text, i + 1)
+            if dom_m is None:
+                continue
+            dom_text = dom_m.group().rstrip("-_")
+            host = parse_domain(dom_text)
+            if host is None:
+                continue
+            end = i + 1 + len(dom_text)
+            claimed.append((start, end))
+            self.hits.append(
+                _Hit(
+                    start,
+                    T.EMAIL,
+                    f"{local.lower()}@{host.value}",
+                    f"{local}@{host.display}",
+                    self._defanged(start, end),
+                    host.scope,
+                    host.value,
+                )
+            )
+        return claimed
+
+    # -- IPv6 -----------------------------------------------------------------------------
+    def _scan_ipv6(self, spans: _Spans) -> list[tuple[int, int]]:
+        text = self.text
+        claimed: list[tuple[int, int]] = []
+        pos = 0
+        while (hint := _IPV6_HINT.search(text, pos)) is not None:
+            head = _IPV6_HEAD.search(text, max(0, hint.start() - 40), hint.start())
+            start = head.start() if head else hint.start()
+            m = _IPV6.match(text, start)
+            pos = m.end()
+            cand = m.group()
+            if (start and text[start - 1] in _IPV6_BAD_BEFORE) or spans.covers(start):
+                continue
+            if cand.endswith(":") and not cand.endswith("::"):
+                cand = cand[:-1]
+            if "::" not in cand and cand.count(":") != 7 and not (cand.count(":") == 6 and "." in cand):
+                continue
+            end = start + len(cand)
+            if end < len(text) and (text[end].isalnum() or text[end] == "_"):
+                continue
+            info = ipv6_info(cand)
+            if info is None:
+                continue
+            if len(cand) - cand.count(":") - cand.count(".") < 4 and cand != "::1":
+                continue  # "a::b", "1::2": C++ scopes and ratios, not addresses
+            value, scope = info
+            claimed.append((start, end))
+            zone = _ZONE.match(text, end)
+            after = zone.end() if zone else end
+            prefix = _PREFIX.match(text, after)
+            defanged = self._defanged(start, end)
+            if prefix and int(prefix.group(1)) <= 128:
+                cidr = f"{value}/{int(prefix.group(1))}"
+                self.hits.append(_Hit(start, T.IPV6_CIDR, cidr, cidr, defanged, scope))
+            self.hits.append(_Hit(start, T.IPV6, value, value, defanged, scope))
+        return claimed
+
+    # -- domains, IPv4, CIDR and scheme-less URLs ---------------------------------------
+    def _scan_host_tokens(self, spans: _Spans) -> None:
+        # Dots inside tokens are found in C at hundreds of MB/s; each token's start
+        # is then found by matching forward in the reversed text. A pattern that
+        # starts with a look-behind would instead be tried at every position.
+        text = self.text
+        size = len(text)
+        reverse = text[::-1]
+        pos = 0  # where scanning resumes: past the last token, or past a URL found here
+        for gap_start, gap_end in spans.gaps(size):  # between URLs and e-mails already reported
+            pos = max(pos, gap_start)
+            while (dot := _DOT_IN_TOKEN.search(text, pos, gap_end)) is not None:
+                d = dot.start()
+                back = _LABEL_REVERSED.match(reverse, size - d, min(size - gap_start, size - d + 65)).end()
+                start = d - (back - (size - d))
+                if start == d:
+                    pos = d + 1  # a dot after punctuation: ".NET", "...", "(.com"
+                    continue
+                if start > gap_start and start == d - 65:
+                    start = d + 1  # the first label is longer than DNS allows: the rest may be a host
+                token = _HOST_TOKEN.match(text, start, gap_end)
+                if token is None:
+                    pos = d + 1
+                    continue
+                end = token.end()
+                if start >= 1 and text[start - 1] == "/" and text[start - 2 : start - 1] != "/":
+                    pos = end  # a path segment ("Chrome/110.0.0.0"); "//host" is protocol-relative
+                    continue
+                pos = max(end, self._host_token(token.group(), start, end))
+
+    def _host_token(self, token: str, start: int, end: int) -> int:
+        """Classify one dotted token; return where scanning may resume."""
+        text = self.text
+        if len(token) > _MAX_TOKEN:
+            return end
+        if start >= 1 and text[start - 1] == "%" and _HEX2.match(token):
+            start += 2  # "%2Fevil.com": the label starts after a percent-escape
+            token = token[2:]
+            if "." not in token:
+                return end
+        if token[0] in "-_" or token[-1] in "-_":
+            stripped = token.lstrip("-")
+            if stripped.startswith("_") and parse_domain(stripped.rstrip("-_")) is None:
+                stripped = stripped.lstrip("_")  # Markdown emphasis, not a service label ("_sip._tcp")
+            start += len(token) - len(stripped)
+            token = stripped.rstrip("-_")
+            end = start + len(token)
+            if "." not in token:
+                return end
+        before = text[start - 1] if start else ""
+        if token.replace(".", "").isdigit():
+            if token.count(".") == 3 and before != "." and not _VERSION_BEFORE.search(text, max(0, start - 20), start):
+                return self._add_ipv4(start, end, token)
+            return end
+        if "-" in token and (rng := _IP_RANGE.match(token)):
+            for part, offset in ((rng.group(1), 0), (rng.group(2), rng.start(2))):
+                self._add_ipv4(start + offset, start + offset + len(part), part)
+            return end
+        tld = token[token.rfind(".") + 1 :]
+        if tld.isdigit() or before == "@":
+            return end  # "@evil.com" without a valid local part is a handle, not a host
+        return self._add_domain(start, end, token, token.split("."), before)
+
+    # The _add_* methods return where scanning may resume: past a URL they found.
+    def _add_ipv4(self, start: int, end: int, token: str) -> int:
+        info = ipv4_info(token)
+        if info is None:
+            return end
+        ip, scope = info
+        text = self.text
+        defanged = self._defanged(start, end)
+        after = text[end : end + 1]
+        if after == "/":
+            prefix = _PREFIX.match(text, end)
+            if prefix and int(prefix.group(1)) <= 32:
+                # The network, and the address as written (what other tools and analysts expect).
+                value = f"{ip}/{int(prefix.group(1))}"
+                self.hits.append(_Hit(start, T.IPV4_CIDR, value, value, defanged, scope))
+                self.hits.append(_Hit(start, T.IPV4, ip, ip, defanged, scope))
+                return prefix.end()
+        if after in ("/", ":"):
+            port = _PORT.match(text, end)
+            path_at = port.end() if port else end
+            url_end = self._add_schemeless_url(start, path_at, ip, ip, scope, text[start - 1 : start])
+            if url_end:
+                return url_end
+        self.hits.append(_Hit(start, T.IPV4, ip, ip, defanged, scope))
+        return end
+
+    def _add_domain(self, start: int, end: int, token: str, labels: list[str], before: str) -> int:
+        host: Host | None = parse_domain(token)
+        if host is None:
+            return end
+        text = self.text
+        if text[end : end + 1] in ("/", ":"):
+            port = _PORT.match(text, end)
+            path_at = port.end() if port else end
+            url_end = self._add_schemeless_url(start, path_at, host.value, host.display, host.scope, before)
+            if url_end:
+                return url_end
+        defanged = self._defanged(start, end)
+        if not defanged and self._looks_like_code_or_file(token, labels, end):
+            return end
+        self.hits.append(_Hit(start, T.DOMAIN, host.value, host.display, defanged, host.scope))
+        return end
+
+    def _looks_like_code_or_file(self, token: str, labels: list[str], end: int) -> bool:
+        tld = labels[-1]
+        if len(tld) > 1 and tld[0].isupper() and tld[1:].islower():
+            return True  # "System.Net", "Hello.World", "sentence.The": Title-case is prose or code
+        if tld.isupper() and any(char.islower() for label in labels for char in label):
+            return True  # "System.IO", "Foo.NET": an upper-case TLD in mixed case is code
+        low_tld = tld.lower()
+        if low_tld in FILE_EXTENSION_TLDS and (len(labels) == 2 or labels[-2].lower() in FILE_INNER_EXTENSIONS):
+            return True
+        if len(labels) >= 3 and labels[0].lower() in _REVERSE_DNS_FIRST:
+            return True
+        return end < len(self.text) and self.text[end] == "("  # a method call: "re.search("
+
+    def _add_schemeless_url(
+        self, start: int, path_at: int, host_value: str, host_display: str, scope: Scope, opener: str
+    ) -> int:
+        """Add ``host[:port]/path`` if a path follows; return its end, or 0."""
+        text = self.text
+        if path_at >= len(text) or text[path_at] != "/":
+            return 0
+        raw = _URL_REST.match(text, path_at).group()
+        path = _trim_url_tail(_cut_brackets(raw), opener)
+        if len(path) <= 1:
+            return 0
+        end = path_at + len(path)
+        path = _settled(path)
+        colon = text.rfind(":", start, path_at)
+        port = text[colon:path_at] if colon >= 0 else ""
+        self.hits.append(
+            _Hit(
+                start,
+                T.URL,
+                f"{host_value}{port}{path}",
+                f"{host_display}{port}{path}",
+                self._defanged(start, end),
+                scope,
+                host_value,
+            )
+        )
+        return end
+
+    # -- hashes, CVE ids, AS numbers --------------------------------------------------
+    def _scan_hashes(self) -> None:
+        text = self.text
+        for m in _HASH.finditer(text):
+            value = m.group()
+            kind = _HASH_TYPES.get(len(value))
+            start, end = m.span()
+            if kind is None or (start and _is_word_char(text[start - 1]) and text[start - 1] != "-"):
+                continue
+            if end < len(text) and (text[end].isalnum() or text[end] == "_"):
+                continue
+            low = value.lower()
+            if low.isdigit():
+                continue  # a long number, or the all-zero placeholder logs print for "no hash"
+            if _NOT_FILE_HASH_BEFORE.search(text, max(0, start - 24), start):
+                continue
+            self.hits.append(_Hit(m.start(), kind, low, low, False))
+
+    def _scan_cves(self) -> None:
+        text = self.text
+        for m in _CVE.finditer(text):
+            if m.start() and _is_word_char(text[m.start() - 1]):
+                continue
+            year = int(m.group(1))
+            if not 1999 <= year <= 2100:
+                continue
+            value = f"CVE-{m.group(1)}-{m.group(2)}"
+            self.hits.append(_Hit(m.start(), T.CVE, value, value, False))
+
+    def _scan_asns(self) -> None:
+        text = self.text
+        for m in _ASN.finditer(text):
+            if m.start() and _is_word_char(text[m.start() - 1]):
+                continue
+            number = int(m.group(1))
+            if not 0 < number < 2**32:
+                continue
+            value = f"AS{number}"
+            self.hits.append(_Hit(m.start(), T.ASN, value, value, False))
+
+
+def _decoded(encoded: str) -> str:
+    """A percent-encoded URL as text, refanged like the text around it: "%26amp%3B"
+    is "&" as "&amp;" is, and "evil(.)com" is "evil.com" (see ``_settled``)."""
+    return refang(unquote(encoded)).text
+
+
+def _host_hit(hit: _Hit) -> _Hit | None:
+    """The host of a URL or e-mail as an indicator of its own (``hosts=True``)."""
+    if hit.host is None:
+        return None
+    ip4 = parse_ipv4(hit.host)
+    if ip4 is not None:
+        return _Hit(hit.pos, T.IPV4, hit.host, hit.host, hit.defanged, hit.scope)
+    if ":" in hit.host:
+        return _Hit(hit.pos, T.IPV6, hit.host, hit.host, hit.defanged, hit.scope)
+    display = hit.display.split("@")[-1] if hit.type is T.EMAIL else hit.host
+    host = parse_domain(hit.host)
+    if host is not None:
+        display = host.display
+    return _Hit(hit.pos, T.DOMAIN, hit.host, display, hit.defanged, domain_scope(hit.host))
+
+
+_PIECE_CHARS = 1 << 20
+
+
+def _pieces(text: str) -> Iterator[str]:
+    """Long texts in pieces of about 1 MiB, cut where no indicator can span:
+    at a line break, or for one enormous line at white space. Scanning pieces
+    keeps the scanners' working set (refanged copy, marks, caches) small."""
+    start = 0
+    while len(text) - start > _PIECE_CHARS:
+        limit = start + _PIECE_CHARS
+        cut = text.rfind("\n", start, limit) + 1
+        if cut <= start:
+            cut = max(text.rfind(blank, start, limit) for blank in " \t\r\f\v") + 1
+            if cut <= start:
+                cut = limit  # a megabyte without white space holds no indicator we could split
+        yield text[start:cut]
+        start = cut
+    yield text[start:] if start else text
+
+
+class IndicatorCollector:
+    """De-duplicates indicators across many chunks, in first-seen order, with counts and sources."""
+
+    def __init__(self, types: Iterable[IndicatorType | str] | None = None, *, hosts: bool = False) -> None:
+        self._types = None if types is None else frozenset(IndicatorType(t) for t in types)
+        self._hosts = hosts
+        self._found: dict[tuple[IndicatorType, str], Indicator] = {}
+
+    def add_text(self, text: str, source: Source | None = None) -> list[Indicator]:
+        """Scan ``text``; return the indicators first seen in it (already counted)."""
+        new: list[Indicator] = []
+        with _collector_paused():
+            for piece in _pieces(text):
+                for hit in _Scanner(piece).scan():
+                    self._add(hit, source, new)
+                    if self._hosts:
+                        extra = _host_hit(hit)
+                        if extra is not None:
+                            self._add(extra, source, new)
+        return new
+
+    def add_chunks(self, chunks: Iterable[TextChunk]) -> None:
+        for chunk in chunks:
+            self.add_text(chunk.text, chunk.source)
+
+    def _add(self, hit: _Hit, source: Source | None, new: list[Indicator]) -> None:
+        if self._types is not None and hit.type not in self._types:
+            return
+        key = (hit.type, hit.value)
+        found = self._found.get(key)
+        if found is None:
+            found = Indicator(hit.type, hit.value, hit.display, hit.defanged, 1, hit.scope, hit.host)
+            self._found[key] = found
+            new.append(found)
+        else:
+            found.count += 1
+            found.defanged = found.defanged or hit.defanged
+        if source is not None and len(found.sources) < MAX_SOURCES_KEPT and source not in found.sources:
+            found.sources.append(source)
+
+    def results(self) -> list[Indicator]:
+        return list(self._found.values())
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+
+def extract(
+    text: str, types: Iterable[IndicatorType | str] | None = None, *, hosts: bool = False
+) -> list[Indicator]:
+    """All indicators in ``text``, de-duplicated in first-seen order.
+
+    ``types`` limits the result to those types (names or ``IndicatorType``);
+    ``hosts=True`` also reports the host of every URL and e-mail address.
+    """
+    collector = IndicatorCollector(types, hosts=hosts)
+    collector.add_text(text)
+    return collector.results()

@@ -1,0 +1,302 @@
+"""Turn input files into text chunks with precise sources.
+
+Importers only read: they yield :class:`~iocdesk.indicators.types.TextChunk`
+objects (text plus a :class:`~iocdesk.indicators.types.Source`) and leave
+finding indicators to :mod:`iocdesk.extraction.extract`. No Qt, no network.
+
+Public API
+----------
+``InputError(Exception)``
+    The only exception these functions raise for bad input. ``str(err)`` is
+    one user-facing line starting with the file name, e.g.
+    ``"report.xlsx: not a valid Excel workbook (corrupt or truncated)"``; the
+    original exception, if any, is ``err.__cause__``.
+
+``iter_chunks(path, *, max_bytes=DEFAULT_MAX_BYTES, name=None) -> ChunkStream``
+    Read a file. The call itself opens the file, reads the first block and
+    decides the format, so a missing, empty, binary, too large or
+    unsupported file raises right away; corrupt content further in raises
+    while iterating. ``name`` replaces the path in messages and sources.
+
+``iter_stream_chunks(stream, *, name="<stdin>", max_bytes=DEFAULT_MAX_BYTES) -> ChunkStream``
+    The same for an open binary stream (stdin); it is not closed. Workbooks
+    need a seekable stream (``< file.xlsx`` works, a pipe does not).
+
+``ChunkStream``
+    An ``Iterator[TextChunk]`` with ``name``, ``format`` (``"text"``,
+    ``"csv"``, ``"xlsx"``, ``"json"`` or ``"jsonl"``) and ``warnings`` (a
+    list of one-line messages, complete once iteration ends). Use it as a
+    context manager, or call ``close()``, to release the file early.
+
+``iter_text_chunks(text, source=Source(), *, chunk_chars=CHUNK_CHARS) -> Iterator[TextChunk]``
+    Pasted text: chunks of about 1 MiB characters ending on line breaks; a
+    single longer line is split on whitespace.
+
+``decode_bytes(data, *, name="<input>") -> str``
+    The encoding rules below for bytes already in memory; InputError if
+    binary, ``""`` if empty.
+
+``DEFAULT_MAX_BYTES`` (1 GiB), ``CHUNK_CHARS`` (1 MiB characters).
+
+Formats (by extension first, then by content)
+---------------------------------------------
+* Text (``.txt``, ``.log``, ``.md``, ``.html``, anything else that decodes
+  as text): streamed in chunks of ~1 MiB ending on line breaks; the source
+  is the file only (a chunk spans many lines). ``.txt`` and unknown extensions are sniffed for CSV/TSV
+  (every record of the sample with the same number >= 2 of fields), JSON
+  Lines (the first lines each a JSON object) and a JSON document smaller
+  than 1 MiB (so ``http:\\/\\/`` escapes are undone).
+* CSV/TSV (``.csv``, ``.tsv``, sniffed text, Excel's "Unicode text" export):
+  the delimiter (``csv.Sniffer``'s guess or one of ``, TAB ; |``) that
+  splits the sample into most consistent fields, falling back to ``,``
+  (``.csv``) or tab (``.tsv``). One chunk per non-empty cell, so a field
+  never runs into its neighbour. If a cell in one of the first 10 non-empty
+  rows is named like indicator, ioc(s), value, observable, artifact,
+  indicator value, ioc value (case, spaces, ``_`` and ``-`` ignored), only
+  those columns are read below that header row (rows above it whole, the
+  header itself not); otherwise every cell, and a first row of label-like
+  cells (2+ of them, or a one-column table) only names the columns. Source:
+  row as a spreadsheet numbers it (header = row 1, a quoted multi-line
+  record is one row), column = header text or the letter A, B, ... Fields
+  may be up to 64 Mi characters (``csv.field_size_limit`` is raised
+  process-wide).
+* Excel ``.xlsx``/``.xlsm`` (openpyxl, read-only, cached formula values):
+  every worksheet, same column rule per sheet. Strings are read; numbers
+  only if integral with at least 6 digits (Excel turns long digit strings
+  into numbers; short numbers, dates and booleans are never indicators); a
+  formula without a cached value yields nothing and a formula's text is
+  never read. Source: sheet, row, column letter plus header
+  (``"C (IOC Value)"``). Legacy ``.xls``, ``.xlsb``, ``.ods`` and
+  password-protected workbooks are refused with a hint.
+* JSON (``.json``): every string *value* anywhere, not keys (keys are field
+  names; ECS-style keys such as ``host.name`` would read as domains) and not
+  numbers. Source column = JSON path (``$.alerts[3].src_ip``,
+  ``$["odd key"]``). Parsed whole, so prefer JSON Lines for huge exports. A
+  ``.json`` file with one document per line (Suricata's eve.json) is read as
+  JSON Lines.
+* JSON Lines (``.jsonl``, ``.ndjson``): streamed, source row = line number.
+  A bad line does not abort: it is scanned as plain text (nothing is lost)
+  and a warning naming the line goes to ``ChunkStream.warnings`` (first 20,
+  then a count).
+
+Encodings: UTF-8 with or without BOM; UTF-16 LE/BE with BOM (or unmistakably
+without); cp1252 for each line that is not UTF-8 (files glued together from
+two systems mix both). Decoding is incremental and CRLF/CR become LF. Binary
+files (known magic numbers, NUL bytes or >10% control characters in the first
+block) are refused.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from iocdesk.indicators.types import Source, TextChunk
+from iocdesk.extraction.importers._common import CHUNK_CHARS, DEFAULT_MAX_BYTES, READ_BLOCK, SNIFF_CHARS, InputError, one_line, too_large
+from iocdesk.extraction.importers._detect import OLE_MAGIC, ZIP_MAGIC, sniff_binary, strong_magic, text_encoding
+from iocdesk.extraction.importers._json import Warnings, json_chunks, jsonl_chunks, looks_like_jsonl, walk
+from iocdesk.extraction.importers._table import CSV_FIELD_LIMIT, csv_chunks, sniff_delimiter
+from iocdesk.extraction.importers._text import ByteReader, TextDecoder, decode_bytes, decoded_blocks, iter_lines, iter_text_chunks, stream_text_chunks
+from iocdesk.extraction.importers._xlsx import XLSX_EXTENSIONS, check_zip, ole_error, xlsx_chunks
+
+__all__ = [
+    "CHUNK_CHARS",
+    "DEFAULT_MAX_BYTES",
+    "ChunkStream",
+    "InputError",
+    "decode_bytes",
+    "iter_chunks",
+    "iter_stream_chunks",
+    "iter_text_chunks",
+]
+
+InputError.__module__ = __name__  # shown as iocdesk.extraction.importers.InputError
+
+_PROSE = frozenset({".log", ".md", ".markdown", ".html", ".htm", ".xml", ".eml", ".rtf"})
+
+
+class ChunkStream(Iterator[TextChunk]):
+    """The chunks of one input, with its name, detected format and warnings."""
+
+    def __init__(self, name: str, format: str, chunks: Iterator[TextChunk], *, fh: BinaryIO | None, warnings: Warnings) -> None:
+        self.name = name
+        self.format = format
+        self._chunks: Iterator[TextChunk] | None = chunks
+        self._fh = fh
+        self._warnings = warnings
+        self.warnings: list[str] = warnings.messages
+
+    def __iter__(self) -> ChunkStream:
+        return self
+
+    def __next__(self) -> TextChunk:
+        if self._chunks is None:
+            raise StopIteration
+        try:
+            return next(self._chunks)
+        except (StopIteration, InputError):
+            self.close()
+            raise
+        except Exception as exc:  # a bug or a library surprise: still one clean line
+            self.close()
+            kind = "out of memory" if isinstance(exc, MemoryError) else f"{type(exc).__name__}: {exc}"
+            raise InputError(f"{self.name}: could not read this {self.format} file ({one_line(kind, 160)})") from exc
+
+    def close(self) -> None:
+        chunks, self._chunks = self._chunks, None
+        fh, self._fh = self._fh, None
+        try:
+            if chunks is not None and hasattr(chunks, "close"):
+                chunks.close()
+        except Exception:
+            pass
+        finally:
+            if fh is not None:
+                fh.close()
+            self._warnings.finish()
+
+    def __enter__(self) -> ChunkStream:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    def __repr__(self) -> str:
+        return f"<ChunkStream {self.name!r} format={self.format!r}>"
+
+
+def iter_chunks(path: str | os.PathLike[str], *, max_bytes: int | None = DEFAULT_MAX_BYTES, name: str | None = None) -> ChunkStream:
+    """Open ``path`` and return its chunks; see the module docstring."""
+    fspath = os.fspath(path)
+    name = name or os.fsdecode(fspath)
+    try:
+        info = os.stat(fspath)
+    except (FileNotFoundError, NotADirectoryError) as exc:
+        raise InputError(f"{name}: no such file") from exc
+    except PermissionError as exc:
+        raise InputError(f"{name}: permission denied") from exc
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{name}: cannot open ({getattr(exc, 'strerror', None) or exc})") from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{name}: is a directory, not a file")
+    regular = stat.S_ISREG(info.st_mode)
+    if regular and max_bytes is not None and info.st_size > max_bytes:
+        raise too_large(name, info.st_size, max_bytes)
+    try:
+        fh = open(fspath, "rb")  # noqa: SIM115 - owned by the ChunkStream
+    except PermissionError as exc:
+        raise InputError(f"{name}: permission denied") from exc
+    except IsADirectoryError as exc:
+        raise InputError(f"{name}: is a directory, not a file") from exc
+    except OSError as exc:
+        raise InputError(f"{name}: cannot open ({exc.strerror or exc})") from exc
+    try:
+        return _prepare(fh, name, max_bytes, seekable=regular, owned=True, empty="the file is empty")
+    except BaseException:
+        fh.close()
+        raise
+
+
+def iter_stream_chunks(stream: BinaryIO | io.TextIOBase, *, name: str = "<stdin>", max_bytes: int | None = DEFAULT_MAX_BYTES) -> ChunkStream:
+    """Chunks from an open stream (e.g. ``sys.stdin``); see the module docstring."""
+    binary = getattr(stream, "buffer", stream) if isinstance(stream, io.TextIOBase) else stream
+    try:
+        seekable = bool(binary.seekable())
+    except (OSError, ValueError, AttributeError):
+        seekable = False
+    return _prepare(binary, name, max_bytes, seekable=seekable, owned=False, empty="the input is empty")
+
+
+def _extension(name: str) -> str:
+    return os.path.splitext(name)[1].lower()
+
+
+def _prepare(fh: BinaryIO, name: str, max_bytes: int | None, *, seekable: bool, owned: bool, empty: str) -> ChunkStream:
+    try:
+        return _dispatch(fh, name, max_bytes, seekable=seekable, owned=owned, empty=empty)
+    except InputError:
+        raise
+    except Exception as exc:  # a bug or a library surprise: still one clean line
+        raise InputError(f"{name}: could not read this file ({one_line(f'{type(exc).__name__}: {exc}', 160)})") from exc
+
+
+def _dispatch(fh: BinaryIO, name: str, max_bytes: int | None, *, seekable: bool, owned: bool, empty: str) -> ChunkStream:
+    extension = _extension(name)
+    reader = ByteReader(fh, name, max_bytes)
+    first = reader.read()
+    if not first:
+        raise InputError(f"{name}: {empty}")
+    warnings = Warnings()
+    own = fh if owned else None
+
+    if first.startswith(ZIP_MAGIC):
+        if not seekable:
+            raise InputError(f"{name}: a workbook or ZIP archive cannot be read from a pipe; pass the file path")
+        check_zip(fh, name, extension, max_bytes)
+        return ChunkStream(name, "xlsx", xlsx_chunks(fh, name), fh=own, warnings=warnings)
+    if first.startswith(OLE_MAGIC):
+        raise ole_error(reader, first, name, extension, seekable)
+    if extension in XLSX_EXTENSIONS:
+        described = strong_magic(first) or sniff_binary(first)
+        if described:
+            raise InputError(f"{name}: not an Excel workbook (it looks like a {described})")
+        raise InputError(
+            f"{name}: not an Excel workbook (the content is text, perhaps CSV or HTML saved with an Excel name); "
+            "rename it to .csv or .txt"
+        )
+
+    encoding, bom = text_encoding(first, name)
+    whole = len(first) < READ_BLOCK
+    decoder = TextDecoder(encoding)
+    first_text = decoder.decode(first[bom:] if bom else first, final=whole)
+    del first
+    blocks = decoded_blocks(reader, decoder, first_text)
+    source = Source(file=name)
+
+    def lines() -> Iterator[str]:
+        return iter_lines(blocks, name, CSV_FIELD_LIMIT)
+
+    if extension in (".jsonl", ".ndjson"):
+        return ChunkStream(name, "jsonl", jsonl_chunks(lines(), name, warnings), fh=own, warnings=warnings)
+    if extension == ".json":
+        if looks_like_jsonl(first_text, whole=whole, objects_only=False):
+            return ChunkStream(name, "jsonl", jsonl_chunks(lines(), name, warnings), fh=own, warnings=warnings)
+        return ChunkStream(name, "json", json_chunks(blocks, name, warnings), fh=own, warnings=warnings)
+    if extension in (".csv", ".tsv"):
+        default = "\t" if extension == ".tsv" else ","
+        delimiter = sniff_delimiter(first_text[:SNIFF_CHARS], whole=whole and len(first_text) <= SNIFF_CHARS, default=default)
+        assert delimiter is not None
+        return ChunkStream(name, "csv", csv_chunks(lines(), file=name, delimiter=delimiter), fh=own, warnings=warnings)
+
+    if looks_like_jsonl(first_text, whole=whole, objects_only=True):
+        return ChunkStream(name, "jsonl", jsonl_chunks(lines(), name, warnings), fh=own, warnings=warnings)
+    if whole and first_text.lstrip()[:1] in ("{", "["):  # a whole JSON document in the first block
+        document = _small_json(first_text)
+        if document is not None:
+            return ChunkStream(name, "json", walk(document, name, None), fh=own, warnings=warnings)
+    if extension not in _PROSE:
+        sample = first_text[:SNIFF_CHARS]
+        delimiter = sniff_delimiter(sample, whole=whole and len(first_text) <= SNIFF_CHARS, default=None)
+        if delimiter is not None:
+            return ChunkStream(name, "csv", csv_chunks(lines(), file=name, delimiter=delimiter), fh=own, warnings=warnings)
+    return ChunkStream(name, "text", stream_text_chunks(blocks, source), fh=own, warnings=warnings)
+
+
+def _small_json(text: str) -> object | None:
+    import json
+
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return document if isinstance(document, (dict, list)) else None
+

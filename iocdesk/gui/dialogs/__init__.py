@@ -1,0 +1,1 @@
+"""The window's dialogs: settings, history, the unexpected-error report."""

@@ -1,0 +1,653 @@
+"""The detail pane: everything Pulsedive said about the selected indicator.
+
+Every string shown here came from an attacker (the indicator itself) or from
+Pulsedive's records of attacker infrastructure (WHOIS, HTTP headers, page
+titles, DNS TXT...). So:
+
+* labels are ``Qt.PlainText`` and other text goes into item views or a
+  read-only QPlainTextEdit: no rich text, no HTML, no clickable links built
+  from data, and no tooltips from data (Qt renders tooltips as rich text when
+  they look like it);
+* control characters, bidi overrides and other invisible format characters
+  are made visible (``<U+202E>``) by :func:`visible_text`, so "gpj.exe" can not
+  pose as "exe.jpg";
+* the only URL this pane ever asks to open is Pulsedive's own page for the
+  indicator (``https://pulsedive.com/...``, built from the numeric iid).
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from iocdesk.indicators.display import HIDDEN_CATEGORIES, reveal
+from iocdesk.extraction.refang import defang, refang_value
+from iocdesk.indicators.results import LookupResult, Risk, Status
+
+__all__ = [
+    "DetailPane",
+    "is_pulsedive_url",
+    "risk_color",
+    "risk_icon",
+    "risk_text",
+    "status_text",
+    "visible_text",
+]
+
+MAX_CELL = 2000  # characters of one value shown in a label or cell; the raw JSON has everything
+
+# -- safe text -------------------------------------------------------------------------
+
+def visible_text(value: object, *, multiline: bool = False, limit: int | None = MAX_CELL) -> str:
+    """``value`` as text that shows what it is (see iocdesk.indicators.display); ``multiline``
+    keeps line feeds and tabs, ``limit`` cuts very long text, saying how much was left out."""
+    return reveal(value, keep="\n\t" if multiline else "", limit=limit)
+
+
+def _json_text(raw: object) -> str:
+    """Pretty JSON that stays valid JSON: invisible/format characters as \\uXXXX escapes."""
+    try:
+        text = json.dumps(raw, indent=2, ensure_ascii=False, sort_keys=False)
+    except (TypeError, ValueError):
+        text = repr(raw)
+    out = []
+    for ch in text:
+        if ch not in "\n" and unicodedata.category(ch) in HIDDEN_CATEGORIES:
+            # json.dumps already escaped C0 controls; these remain (bidi, U+2028, C1...)
+            code = ord(ch)
+            if code > 0xFFFF:
+                code -= 0x10000
+                out.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
+            else:
+                out.append(f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def is_pulsedive_url(url: object) -> bool:
+    """Only Pulsedive's own https pages may be opened from this pane."""
+    if not isinstance(url, str):
+        return False
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return False
+    return (
+        parts.scheme == "https"
+        and parts.hostname == "pulsedive.com"
+        and port is None
+        and not parts.username
+        and not parts.password
+        and url.startswith("https://pulsedive.com/")
+        and not any(unicodedata.category(ch) in HIDDEN_CATEGORIES or ch.isspace() for ch in url)
+    )
+
+
+# -- risk presentation (also for the results table) ---------------------------------
+
+_RISK_COLORS = {
+    Risk.CRITICAL: "#8e0000",
+    Risk.HIGH: "#d32f2f",
+    Risk.MEDIUM: "#e65100",
+    Risk.LOW: "#b38600",
+    Risk.NONE: "#2e7d32",
+    Risk.UNKNOWN: "#616161",
+    Risk.RETIRED: "#8d8d8d",
+}
+_RISK_LETTERS = {
+    Risk.CRITICAL: "!",
+    Risk.HIGH: "H",
+    Risk.MEDIUM: "M",
+    Risk.LOW: "L",
+    Risk.NONE: "✓",
+    Risk.UNKNOWN: "?",
+    Risk.RETIRED: "R",
+}
+_NO_RISK_COLOR = "#9e9e9e"
+
+
+def risk_text(risk: Risk | None) -> str:
+    """The risk level as Pulsedive names it (its terms, not translated); no risk in the user's language."""
+    return str(risk) if risk is not None else QCoreApplication.translate("DetailPane", "no verdict")
+
+
+def risk_color(risk: Risk | None) -> QColor:
+    return QColor(_RISK_COLORS.get(risk, _NO_RISK_COLOR) if risk is not None else _NO_RISK_COLOR)
+
+
+_icon_cache: dict[tuple[str | None, int], QIcon] = {}
+
+
+def risk_icon(risk: Risk | None, size: int = 16) -> QIcon:
+    """A coloured badge with a letter/symbol: the level reads without colour too."""
+    key = (str(risk) if risk is not None else None, size)
+    icon = _icon_cache.get(key)
+    if icon is not None:
+        return icon
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(risk_color(risk))
+    if risk in (Risk.CRITICAL, Risk.HIGH):
+        painter.drawRect(0, 0, size, size)  # square: the severe levels
+    else:
+        painter.drawEllipse(0, 0, size, size)
+    painter.setPen(QColor("white"))
+    font = QFont()
+    font.setBold(True)
+    font.setPixelSize(max(6, int(size * 0.7)))
+    painter.setFont(font)
+    painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, _RISK_LETTERS.get(risk, "–") if risk else "–")
+    painter.end()
+    icon = QIcon(pixmap)
+    _icon_cache[key] = icon
+    return icon
+
+
+# In English; status_text() translates them.
+_STATUS_TEXT = {
+    Status.PENDING: QT_TRANSLATE_NOOP("DetailPane", "waiting for its lookup"),
+    Status.FOUND: QT_TRANSLATE_NOOP("DetailPane", "found on Pulsedive"),
+    Status.NOT_FOUND: QT_TRANSLATE_NOOP("DetailPane", "not known to Pulsedive"),
+    Status.SCANNED: QT_TRANSLATE_NOOP("DetailPane", "scanned (unknown to Pulsedive before)"),
+    Status.UNSUPPORTED: QT_TRANSLATE_NOOP("DetailPane", "not looked up: Pulsedive does not support this type"),
+    Status.SKIPPED: QT_TRANSLATE_NOOP("DetailPane", "skipped"),
+    Status.ERROR: QT_TRANSLATE_NOOP("DetailPane", "lookup failed"),
+}
+
+
+def status_text(status: Status) -> str:
+    text = _STATUS_TEXT.get(status)
+    return QCoreApplication.translate("DetailPane", text) if text else str(status)
+
+
+# -- widgets helpers -----------------------------------------------------------------------
+
+
+def _label(object_name: str, text: str = "", *, wrap: bool = True) -> QLabel:
+    """A QLabel that can only ever show plain text."""
+    label = QLabel()
+    label.setObjectName(object_name)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setOpenExternalLinks(False)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setWordWrap(wrap)
+    label.setText(text)
+    return label
+
+
+def _tree(object_name: str, headers: Sequence[str], accessible: str) -> QTreeWidget:
+    tree = QTreeWidget()
+    tree.setObjectName(object_name)
+    tree.setAccessibleName(accessible)
+    tree.setColumnCount(len(headers))
+    tree.setHeaderLabels(list(headers))
+    tree.setRootIsDecorated(False)
+    tree.setUniformRowHeights(True)
+    tree.setAlternatingRowColors(True)
+    tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+    tree.setTextElideMode(Qt.TextElideMode.ElideRight)
+    tree.header().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    tree.header().setStretchLastSection(True)
+    return tree
+
+
+def _item(values: Iterable[object]) -> QTreeWidgetItem:
+    return QTreeWidgetItem([visible_text(v) if v is not None else "" for v in values])
+
+
+def _set_risk(item: QTreeWidgetItem, column: int, risk: Risk | None) -> None:
+    item.setText(column, risk_text(risk))
+    item.setIcon(column, risk_icon(risk))
+    item.setForeground(column, risk_color(risk))
+
+
+def _fit_height(tree: QTreeWidget, max_rows: int = 12) -> None:
+    """Size a small table to its rows (it sits in a scroll area with others)."""
+    rows = max(1, min(tree.topLevelItemCount(), max_rows))
+    row = tree.sizeHintForRow(0) if tree.topLevelItemCount() else tree.fontMetrics().height() + 6
+    tree.setFixedHeight(tree.header().sizeHint().height() + rows * max(row, 16) + 2 * tree.frameWidth() + 4)
+
+
+# Property groups in the order analysts read them; others follow alphabetically (under their own name).
+_GROUP_ORDER = ("geo", "dns", "whois", "ssl", "http")
+_GROUP_TITLES = {  # in English; translated when shown
+    "geo": QT_TRANSLATE_NOOP("DetailPane", "Geo"),
+    "dns": QT_TRANSLATE_NOOP("DetailPane", "DNS"),
+    "whois": QT_TRANSLATE_NOOP("DetailPane", "WHOIS"),
+    "ssl": QT_TRANSLATE_NOOP("DetailPane", "SSL"),
+    "http": QT_TRANSLATE_NOOP("DetailPane", "HTTP"),
+    "meta": QT_TRANSLATE_NOOP("DetailPane", "Page metadata"),
+}
+
+
+class DetailPane(QWidget):
+    """Shows one :class:`LookupResult` (``show_result``); ``None`` shows a hint.
+
+    Signals:
+      ``openRequested(str)``: open this https://pulsedive.com/ URL (QDesktopServices).
+      ``copyRequested(str)``: this text was put on the clipboard (for a status message).
+      ``linksRequested(int)``: fetch the linked indicators of this iid, then call ``show_links``.
+    """
+
+    openRequested = Signal(str)
+    copyRequested = Signal(str)
+    linksRequested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("detailPane")
+        self._result: LookupResult | None = None
+        self._links_iid: int | None = None
+
+        self._stack = QStackedWidget(self)
+        self._stack.setObjectName("detailStack")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self._stack)
+
+        # empty state
+        empty = QWidget()
+        empty_layout = QVBoxLayout(empty)
+        self._empty = _label(
+            "detailEmpty", self.tr("No indicator selected.\nSelect a result to see what Pulsedive knows about it.")
+        )
+        self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        empty_layout.addWidget(self._empty)
+        self._stack.addWidget(empty)
+
+        # result page
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self._stack.addWidget(page)
+
+        self._indicator = _label("detailIndicator")
+        font = self._indicator.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self._indicator.setFont(font)
+        self._indicator.setAccessibleName(self.tr("Indicator"))
+        layout.addWidget(self._indicator)
+
+        self._summary = _label("detailSummary")  # type, status, flags
+        layout.addWidget(self._summary)
+        self._message = _label("detailMessage")  # error / skip reason
+        layout.addWidget(self._message)
+
+        risk_row = QHBoxLayout()
+        self._risk_icon = QLabel()
+        self._risk_icon.setObjectName("detailRiskIcon")
+        self._risk_icon.setFixedSize(QSize(20, 20))
+        self._risk = _label("detailRisk", wrap=False)
+        self._risk.setAccessibleName(self.tr("Risk"))
+        risk_font = self._risk.font()
+        risk_font.setBold(True)
+        self._risk.setFont(risk_font)
+        self._risk_extra = _label("detailRiskExtra")  # recommended / manual / retired
+        risk_row.addWidget(self._risk_icon)
+        risk_row.addWidget(self._risk)
+        risk_row.addWidget(self._risk_extra, 1)
+        layout.addLayout(risk_row)
+
+        buttons = QHBoxLayout()
+        self._open = QPushButton(self.tr("&Open in Pulsedive"))
+        self._open.setObjectName("openPulsediveButton")
+        self._open.setAccessibleName(self.tr("Open in Pulsedive"))
+        self._open.clicked.connect(self.open_in_pulsedive)
+        self._copy_defanged = QPushButton(self.tr("Copy &defanged"))
+        self._copy_defanged.setObjectName("copyDefangedButton")
+        self._copy_defanged.setAccessibleName(self.tr("Copy defanged indicator"))
+        self._copy_defanged.setDefault(True)
+        self._copy_defanged.clicked.connect(self.copy_defanged)
+        self._copy_refanged = QPushButton(self.tr("Copy &refanged"))
+        self._copy_refanged.setObjectName("copyRefangedButton")
+        self._copy_refanged.setAccessibleName(self.tr("Copy refanged indicator (live, clickable form)"))
+        self._copy_refanged.clicked.connect(self.copy_refanged)
+        for button in (self._copy_defanged, self._copy_refanged, self._open):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+
+        self._tabs = QTabWidget()
+        self._tabs.setObjectName("detailTabs")
+        layout.addWidget(self._tabs, 1)
+        self._build_overview()
+        self._build_properties()
+        self._build_links()
+        self._build_raw()
+
+        self.show_result(None)
+
+    # -- construction ------------------------------------------------------------------
+    def _build_overview(self) -> None:
+        scroll = QScrollArea()
+        scroll.setObjectName("detailOverviewScroll")
+        scroll.setWidgetResizable(True)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+
+        facts_box = QGroupBox(self.tr("Facts"))
+        self._facts_form = QFormLayout(facts_box)
+        self._facts: dict[str, QLabel] = {}
+        for name, title in (
+            ("country", self.tr("Country")),
+            ("org", self.tr("Organization")),
+            ("asn", self.tr("ASN")),
+            ("registrar", self.tr("Registrar")),
+            ("created", self.tr("Registered (WHOIS)")),
+            ("added", self.tr("Added to Pulsedive")),
+            ("updated", self.tr("Updated")),
+            ("seen", self.tr("Last seen")),
+            ("probed", self.tr("Last probed")),
+        ):
+            label = _label(f"detailFact_{name}")
+            label.setAccessibleName(title)
+            self._facts[name] = label
+            field = _label(f"detailFactTitle_{name}", self.tr("{field}:", "a form label").format(field=title), wrap=False)
+            self._facts_form.addRow(field, label)
+        layout.addWidget(facts_box)
+
+        self._riskfactors = _tree(
+            "detailRiskFactors", (self.tr("Risk factor"), self.tr("Risk")), self.tr("Risk factors")
+        )
+        self._threats = _tree(
+            "detailThreats", (self.tr("Threat"), self.tr("Category"), self.tr("Risk")), self.tr("Threats")
+        )
+        self._feeds = _tree("detailFeeds", (self.tr("Feed"), self.tr("Organization"), self.tr("Category")), self.tr("Feeds"))
+        self._attributes = _tree("detailAttributes", (self.tr("Attribute"), self.tr("Values")), self.tr("Attributes"))
+        self._section_boxes: dict[str, QGroupBox] = {}
+        self._section_titles: dict[str, str] = {}
+        for key, title, tree in (
+            ("riskfactors", self.tr("Risk factors"), self._riskfactors),
+            ("threats", self.tr("Threats"), self._threats),
+            ("feeds", self.tr("Feeds"), self._feeds),
+            ("attributes", self.tr("Attributes"), self._attributes),
+        ):
+            box = QGroupBox(title)
+            box.setObjectName(f"detailBox_{key}")
+            box_layout = QVBoxLayout(box)
+            box_layout.addWidget(tree)
+            self._section_boxes[key] = box
+            self._section_titles[key] = title
+            layout.addWidget(box)
+        layout.addStretch(1)
+        scroll.setWidget(body)
+        self._tabs.addTab(scroll, self.tr("Overview"))
+
+    def _build_properties(self) -> None:
+        self._properties = _tree("detailProperties", (self.tr("Property"), self.tr("Value")), self.tr("Properties"))
+        self._properties.setRootIsDecorated(True)
+        self._tabs.addTab(self._properties, self.tr("Properties"))
+
+    def _build_links(self) -> None:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        row = QHBoxLayout()
+        self._load_links = QPushButton(self.tr("&Load links"))
+        self._load_links.setObjectName("loadLinksButton")
+        self._load_links.setAccessibleName(self.tr("Load linked indicators (one API request)"))
+        self._load_links.clicked.connect(self.request_links)
+        self._links_status = _label("detailLinksStatus")
+        row.addWidget(self._load_links)
+        row.addWidget(self._links_status, 1)
+        layout.addLayout(row)
+        self._links = _tree(
+            "detailLinks",
+            (self.tr("Indicator"), self.tr("Type"), self.tr("Risk"), self.tr("Linked")),
+            self.tr("Linked indicators"),
+        )
+        self._links.setRootIsDecorated(True)
+        layout.addWidget(self._links, 1)
+        self._tabs.addTab(page, self.tr("Linked indicators"))
+
+    def _build_raw(self) -> None:
+        self._raw = QPlainTextEdit()
+        self._raw.setObjectName("detailRaw")
+        self._raw.setAccessibleName(self.tr("Raw JSON"))
+        self._raw.setReadOnly(True)
+        self._raw.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self._raw.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self._tabs.addTab(self._raw, self.tr("Raw JSON"))
+
+    # -- public API -------------------------------------------------------------------------
+    @property
+    def result(self) -> LookupResult | None:
+        return self._result
+
+    def current_result(self) -> LookupResult | None:
+        return self._result
+
+    def show_result(self, result: LookupResult | None) -> None:
+        self._result = result
+        self._links_iid = None
+        self._links.clear()
+        if result is None:
+            self._stack.setCurrentIndex(0)
+            for button in (self._open, self._copy_defanged, self._copy_refanged, self._load_links):
+                button.setEnabled(False)
+            self._clear_intel()
+            return
+        self._stack.setCurrentIndex(1)
+        intel = result.intel
+        self._indicator.setText(visible_text(result.indicator))
+        flags = [
+            self.tr("type: {type}").format(type=result.type),
+            self.tr("status: {status}").format(status=status_text(result.status)),
+        ]
+        if result.defanged:
+            flags.append(self.tr("defanged in the input"))
+        if result.scan:
+            flags.append(self.tr("{policy} scan").format(policy=result.scan))
+        if result.from_cache:
+            flags.append(self.tr("from cache"))
+        if intel is not None and intel.pulsedive_type:
+            flags.append(self.tr("Pulsedive type: {type}").format(type=intel.pulsedive_type))
+        self._summary.setText(visible_text(" · ".join(flags)))
+        self._message.setText(visible_text(result.error) if result.error else "")
+        self._message.setVisible(bool(result.error))
+        self._copy_defanged.setEnabled(True)
+        self._copy_refanged.setEnabled(True)
+
+        if intel is None:
+            self._clear_intel()
+            self._set_risk(None)
+            self._risk_extra.setText("")
+            return
+        self._set_risk(intel.risk)
+        extra = []
+        if intel.risk_recommended is not None and intel.risk_recommended != intel.risk:
+            extra.append(self.tr("recommended: {risk}").format(risk=intel.risk_recommended))
+        if intel.manual_risk:
+            extra.append(self.tr("set manually"))
+        if intel.retired:
+            extra.append(self.tr("retired: {reason}").format(reason=intel.retired))
+        self._risk_extra.setText(visible_text(" · ".join(extra)))
+        for name, label in self._facts.items():
+            value = getattr(intel, name)
+            label.setText(visible_text(value) if value else "—")
+        self._fill_sections(intel)
+        self._fill_properties(intel.properties)
+        self._raw.setPlainText(_json_text(intel.raw))
+        self._open.setEnabled(is_pulsedive_url(intel.web_url))
+        self._load_links.setEnabled(intel.iid is not None)
+        self._links_status.setText(
+            self.tr("Linked indicators are loaded on request (one API request).")
+            if intel.iid is not None
+            else self.tr("No Pulsedive id.")
+        )
+
+    def show_links(self, links: Mapping[str, Sequence[object]], iid: int | None = None) -> None:
+        """Show linked indicators (``parse_links`` output). With ``iid``, ignored unless it is the shown one."""
+        current = self._current_iid()
+        if iid is not None and iid != current:
+            return
+        self._links.clear()
+        total = 0
+        for link_type, items in links.items():
+            group = QTreeWidgetItem([f"{visible_text(link_type)} ({len(items)})"])
+            for linked in items:
+                child = _item(
+                    (
+                        getattr(linked, "indicator", None),
+                        getattr(linked, "pulsedive_type", None),
+                        None,
+                        getattr(linked, "linked", None),
+                    )
+                )
+                _set_risk(child, 2, getattr(linked, "risk", None))
+                group.addChild(child)
+                total += 1
+            self._links.addTopLevelItem(group)
+            group.setExpanded(True)
+        self._links.resizeColumnToContents(0)
+        self._links_iid = current
+        self._links_status.setText(
+            self.tr("%n linked indicator(s) in {groups} group(s).", "", total).format(groups=len(links))
+            if total
+            else self.tr("No linked indicators.")
+        )
+        self._load_links.setEnabled(current is not None)
+
+    def show_links_error(self, message: str, iid: int | None = None) -> None:
+        if iid is not None and iid != self._current_iid():
+            return
+        self._links_status.setText(visible_text(self.tr("Could not load links: {error}").format(error=message)))
+        self._load_links.setEnabled(self._current_iid() is not None)
+
+    # -- actions ------------------------------------------------------------------------------
+    def open_in_pulsedive(self) -> None:
+        url = self._result.intel.web_url if self._result and self._result.intel else None
+        if is_pulsedive_url(url):
+            self.openRequested.emit(url)
+
+    def copy_defanged(self) -> None:
+        if self._result is not None:
+            self._copy(defang(self._result.indicator, self._result.type))
+
+    def copy_refanged(self) -> None:
+        if self._result is not None:
+            self._copy(refang_value(self._result.indicator))
+
+    def request_links(self) -> None:
+        iid = self._current_iid()
+        if iid is None:
+            return
+        self._load_links.setEnabled(False)
+        self._links_status.setText(self.tr("Loading linked indicators…"))
+        self.linksRequested.emit(iid)
+
+    # -- internals ------------------------------------------------------------------------------
+    def _current_iid(self) -> int | None:
+        if self._result is None or self._result.intel is None:
+            return None
+        return self._result.intel.iid
+
+    def _copy(self, text: str) -> None:
+        QGuiApplication.clipboard().setText(text)
+        self.copyRequested.emit(text)
+
+    def _set_risk(self, risk: Risk | None) -> None:
+        self._risk.setText(self.tr("Risk: {risk}").format(risk=risk_text(risk)))
+        palette = self._risk.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, risk_color(risk))
+        self._risk.setPalette(palette)
+        self._risk_icon.setPixmap(risk_icon(risk, 18).pixmap(18, 18))
+        self._risk_icon.setAccessibleName(self.tr("Risk {risk}").format(risk=risk_text(risk)))
+
+    def _clear_intel(self) -> None:
+        self._risk.setText("")
+        self._risk_icon.clear()
+        self._risk_extra.setText("")
+        for label in self._facts.values():
+            label.setText("—")
+        for tree in (self._riskfactors, self._threats, self._feeds, self._attributes, self._properties):
+            tree.clear()
+        for box in self._section_boxes.values():
+            box.setVisible(False)
+        self._raw.setPlainText("")
+        self._open.setEnabled(False)
+        self._load_links.setEnabled(False)
+        self._links_status.setText("")
+
+    def _fill_sections(self, intel) -> None:
+        self._riskfactors.clear()
+        for factor in intel.riskfactors:
+            item = _item((factor.description, None))
+            _set_risk(item, 1, factor.risk)
+            self._riskfactors.addTopLevelItem(item)
+        self._threats.clear()
+        for threat in intel.threats:
+            item = _item((threat.name, threat.category, None))
+            _set_risk(item, 2, threat.risk)
+            self._threats.addTopLevelItem(item)
+        self._feeds.clear()
+        for feed in intel.feeds:
+            self._feeds.addTopLevelItem(_item((feed.name, feed.organization, feed.category)))
+        self._attributes.clear()
+        for name, values in intel.attributes.items():
+            self._attributes.addTopLevelItem(_item((name, ", ".join(values))))
+        for key, tree in (
+            ("riskfactors", self._riskfactors),
+            ("threats", self._threats),
+            ("feeds", self._feeds),
+            ("attributes", self._attributes),
+        ):
+            count = tree.topLevelItemCount()
+            box = self._section_boxes[key]
+            box.setVisible(True)
+            box.setTitle(f"{self._section_titles[key]} ({count})")
+            if count:
+                tree.resizeColumnToContents(0)
+            else:
+                tree.addTopLevelItem(QTreeWidgetItem([self.tr("none", "an empty list")]))
+                tree.topLevelItem(0).setFlags(Qt.ItemFlag.ItemIsEnabled)
+            _fit_height(tree)
+
+    def _fill_properties(self, properties: Mapping[str, Mapping[str, Sequence[str]]]) -> None:
+        self._properties.clear()
+        ordered = [g for g in _GROUP_ORDER if g in properties]
+        ordered += sorted(g for g in properties if g not in _GROUP_ORDER)
+        for group in ordered:
+            keys = properties[group]
+            title = QCoreApplication.translate("DetailPane", _GROUP_TITLES[group]) if group in _GROUP_TITLES else group
+            top = QTreeWidgetItem([f"{visible_text(title)} ({len(keys)})"])
+            top.setData(0, Qt.ItemDataRole.UserRole, group)
+            for key, values in keys.items():
+                if len(values) == 1:
+                    top.addChild(_item((key, values[0])))
+                else:
+                    child = _item((key, self.tr("%n values", "", len(values))))
+                    for value in values:
+                        child.addChild(_item(("", value)))
+                    top.addChild(child)
+            self._properties.addTopLevelItem(top)
+            top.setExpanded(True)
+        self._properties.resizeColumnToContents(0)
+

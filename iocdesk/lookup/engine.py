@@ -1,0 +1,434 @@
+"""The asynchronous lookup pipeline: indicators in, Pulsedive verdicts out.
+
+Qt-free and headless: ``iocdesk analyze`` drives it with plain asyncio, the
+desktop window with qasync. Blocking HTTP runs in a bounded thread pool; the
+coroutines only schedule, so pause, resume and cancel act within a second.
+
+Per indicator: unsupported types and private/reserved addresses end at once
+(no request); then the cache; then one lookup, retried with exponential
+backoff and jitter on server errors, timeouts and resets; 429s wait and retry
+without counting as attempts; "not found" optionally leads to a scan that is
+polled to its end. Every final result is written to history and (when it is
+an answer from Pulsedive) to the cache as soon as it is known. When requests
+in a row get no HTTP answer at all (network down, DNS, a refusing proxy) the
+run stops with one message, resumable, instead of retrying every item.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol
+
+from iocdesk.pulsedive.client import ApiResult, Outcome, PulsediveClient
+from iocdesk.pulsedive.parse import parse_indicator, parse_scan_poll, parse_scan_submit
+from iocdesk.indicators.types import Indicator, Scope
+from iocdesk.lookup.limiter import QuotaExhausted, RateLimiter, RateLimits
+from iocdesk.indicators.results import CACHEABLE_STATUSES, PULSEDIVE_TYPES, LookupResult, Status
+
+log = logging.getLogger(__name__)
+
+
+class ScanPolicy(StrEnum):
+    OFF = "off"
+    PASSIVE = "passive"  # WHOIS/DNS/metadata: the target is not contacted
+    ACTIVE = "active"  # port scan and HTTP fetch: touches the target, never the default
+
+
+@dataclass(slots=True)
+class EngineOptions:
+    limits: RateLimits = field(default_factory=RateLimits)
+    concurrency: int = 4
+    scan: ScanPolicy = ScanPolicy.OFF
+    submit: bool = False  # store scan results in Pulsedive's public database
+    include_private: bool = False  # look up private/reserved/internal addresses too
+    use_cache: bool = True
+    max_attempts: int = 4  # per lookup, for 5xx / timeouts / resets / malformed answers
+    backoff_base: float = 0.5
+    backoff_cap: float = 8.0
+    max_rate_limited_waits: int = 30  # 429s tolerated for one item before it ends as an error
+    # Requests in a row that got no HTTP answer at all (refused, reset, DNS, proxy, timeout): the
+    # network or Pulsedive is down, and retrying every item would only make the analyst wait.
+    unreachable_after: int = 12
+    rate_limited_wait: float = 1.0
+    scan_poll_interval: float = 1.0
+    scan_poll_cap: float = 90.0  # a scan still processing after this ends as an error
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    done: int
+    total: int
+    counts: dict[str, int]  # by status
+    rate: float  # results per second over the last few seconds
+    eta: float | None  # seconds
+    quota: Any  # the client's latest Quota, or None
+    paused: bool
+
+
+class EngineListener(Protocol):
+    """What the engine tells its face (CLI progress bar, Qt models)."""
+
+    def result(self, index: int, result: LookupResult) -> None: ...
+
+    def progress(self, progress: Progress) -> None: ...
+
+
+class CacheLike(Protocol):
+    def get(self, type: str, value: str) -> Any: ...
+
+    def put(self, result: LookupResult) -> None: ...
+
+
+class HistoryLike(Protocol):
+    def record(self, run_id: Any, result: LookupResult) -> None: ...
+
+
+class KeyRejected(Exception):
+    """Pulsedive refused the API key: the whole run stops with one clear message."""
+
+
+class Unreachable(Exception):
+    """No HTTP answer for ``unreachable_after`` requests in a row: the run stops, resumable later."""
+
+
+_CANCEL_GRACE = 0.5  # seconds an in-flight answer may still arrive after a cancel
+_RETRYABLE = frozenset({Outcome.SERVER_ERROR, Outcome.TIMEOUT, Outcome.NETWORK_ERROR, Outcome.MALFORMED})
+_NO_ANSWER = frozenset({Outcome.TIMEOUT, Outcome.NETWORK_ERROR})
+_LOOKUP_TYPES = frozenset(PULSEDIVE_TYPES)
+
+
+class LookupEngine:
+    def __init__(
+        self,
+        client: PulsediveClient,
+        options: EngineOptions | None = None,
+        *,
+        cache: CacheLike | None = None,
+        history: HistoryLike | None = None,
+        run_id: Any = None,
+        listener: EngineListener | None = None,
+        sleep: Callable[[float], Any] = asyncio.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.client = client
+        self.options = options or EngineOptions()
+        self._cache = cache if self.options.use_cache else None
+        self._history = history
+        self._run_id = run_id
+        self._listener = listener
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self.limiter = RateLimiter(self.options.limits)
+        self._running = asyncio.Event()
+        self._running.set()
+        self._cancelled = asyncio.Event()
+        self._stop_reason: str | None = None  # key rejected, quota exhausted
+        self.results: list[LookupResult] = []
+        self._done = 0
+        self._unanswered = 0  # requests in a row without an HTTP answer
+        self._finished_at: deque[float] = deque(maxlen=50)
+        self._executor: ThreadPoolExecutor | None = None
+
+    # -- control --------------------------------------------------------------------------
+    def pause(self) -> None:
+        self._running.clear()
+        self._emit_progress()
+
+    def resume(self) -> None:
+        self._running.set()
+        self._emit_progress()
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+        self._running.set()  # wake paused workers so they can leave
+
+    @property
+    def paused(self) -> bool:
+        return not self._running.is_set()
+
+    @property
+    def stop_reason(self) -> str | None:
+        return self._stop_reason
+
+    @property
+    def end_state(self) -> str:
+        """How the run ended, in history's words: "cancelled", "interrupted" (stopped by the key,
+        the quota or the network; what was not looked up stays pending, resumable) or "finished"."""
+        if self._cancelled.is_set():
+            return "cancelled"
+        return "interrupted" if self._stop_reason else "finished"
+
+    # -- run --------------------------------------------------------------------------------
+    async def run(self, items: Iterable[Indicator | LookupResult]) -> list[LookupResult]:
+        """Look every item up; returns the results in input order (also kept in ``self.results``)."""
+        self.results = []
+        seen: set[tuple[str, str]] = set()
+        for item in items:  # each indicator is looked up at most once per run
+            key = (str(item.type), item.value if isinstance(item, Indicator) else item.indicator)
+            if key not in seen:
+                seen.add(key)
+                self.results.append(self._initial(item))
+        queue: asyncio.Queue[int] = asyncio.Queue()
+        for index, result in enumerate(self.results):
+            if result.done:
+                self._finish(index, result, cache=False)
+            else:
+                queue.put_nowait(index)
+        self._emit_progress()
+        workers = max(1, min(self.options.concurrency, queue.qsize()))
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pulsedive")
+        try:
+            await asyncio.gather(*(self._worker(queue) for _ in range(workers)))
+        finally:
+            # Requests still in flight after a cancel finish in the background (they have timeouts).
+            self._executor.shutdown(wait=False, cancel_futures=True)
+        for index, result in enumerate(self.results):
+            if not result.done:  # cancelled or stopped before its turn: still pending in history, for a resume
+                result.status = Status.SKIPPED if self._stop_reason is None else Status.ERROR
+                result.error = self._stop_reason or "cancelled before it was looked up"
+                self._finish(index, result, cache=False, record=False)
+        self._emit_progress()
+        return self.results
+
+    def _initial(self, item: Indicator | LookupResult) -> LookupResult:
+        if isinstance(item, LookupResult):
+            return item  # resumed from history: done ones stay as they are
+        result = LookupResult(item.value, item.type, defanged=item.defanged)
+        if item.sources:
+            result.source = str(item.sources[0])
+        if item.type not in _LOOKUP_TYPES:
+            result.status = Status.UNSUPPORTED
+            result.error = f"Pulsedive does not look up {item.type} indicators"
+        elif item.scope is not Scope.PUBLIC and not self.options.include_private:
+            result.status = Status.SKIPPED
+            result.error = f"{item.scope} address: not looked up (policy)"
+        elif self._cache is not None:
+            self._from_cache(result)
+        return result
+
+    def _from_cache(self, result: LookupResult) -> None:
+        try:
+            cached = self._cache.get(str(result.type), result.indicator)  # type: ignore[union-attr]
+        except Exception:  # a broken cache must not break a run
+            log.warning("cache read failed", exc_info=True)
+            return
+        if cached is None:
+            return
+        result.status = Status(cached.status)
+        result.intel = parse_indicator(cached.raw) if cached.raw else None
+        result.scan = getattr(cached, "scan", None)
+        result.from_cache = True
+
+    async def _worker(self, queue: asyncio.Queue[int]) -> None:
+        while not queue.empty():
+            await self._running.wait()
+            if self._cancelled.is_set() or self._stop_reason:
+                return
+            index = queue.get_nowait()
+            result = self.results[index]
+            try:
+                await self._look_up(result)
+            except (KeyRejected, QuotaExhausted, Unreachable, _Stopped) as exc:
+                self._stop(str(exc))
+                result.status, result.error = Status.ERROR, self._stop_reason
+                self._finish(index, result, cache=False, record=False)
+                continue
+            except _Cancelled:
+                result.status, result.error = Status.SKIPPED, "cancelled while it was being looked up"
+                self._finish(index, result, cache=False, record=False)
+                continue
+            self._finish(index, result, cache=True)
+
+    def _stop(self, reason: str) -> None:
+        if self._stop_reason is None:
+            self._stop_reason = reason
+            log.warning("run stopped: %s", reason)
+
+    # -- one indicator --------------------------------------------------------------------
+    async def _look_up(self, result: LookupResult) -> None:
+        answer = await self._request(result, self.client.indicator, result.indicator)
+        if answer.outcome is Outcome.OK:
+            result.status, result.intel = Status.FOUND, parse_indicator(answer.data)
+        elif answer.outcome is Outcome.NOT_FOUND:
+            if self.options.scan is ScanPolicy.OFF:
+                result.status = Status.NOT_FOUND
+            else:
+                await self._scan(result)
+        else:
+            result.status, result.error = Status.ERROR, answer.message
+
+    async def _scan(self, result: LookupResult) -> None:
+        probe = self.options.scan is ScanPolicy.ACTIVE
+        result.scan = str(self.options.scan)
+        submitted = await self._request(
+            result, lambda value: self.client.submit_scan(value, probe=probe, submit=self.options.submit), result.indicator
+        )
+        if submitted.outcome is not Outcome.OK:
+            result.status, result.error = Status.ERROR, f"scan could not be submitted: {submitted.message}"
+            return
+        qid = parse_scan_submit(submitted.data)
+        if qid is None:
+            result.status, result.error = Status.ERROR, "the scan was not queued (Pulsedive sent no queue id)"
+            return
+        deadline = time.monotonic() + self.options.scan_poll_cap
+        interval = self.options.scan_poll_interval
+        while True:
+            await self._pause_point(interval)
+            # Polls do not count against Pulsedive's quota: they skip the limiter.
+            polled = await self._call(self.client.poll_scan, qid)
+            if polled.outcome is Outcome.OK:
+                poll = parse_scan_poll(polled.data)
+                if poll.status == "done":
+                    if poll.data is not None and (poll.data.iid is not None or poll.data.risk is not None):
+                        result.status, result.intel = Status.SCANNED, poll.data
+                    else:
+                        result.status = Status.NOT_FOUND
+                    return
+                if poll.status == "not found":
+                    result.status = Status.NOT_FOUND  # the scan found nothing to report
+                    return
+                if poll.status not in ("processing", "unknown"):
+                    result.status = Status.ERROR
+                    result.error = f"the scan failed: {poll.error or poll.status}"
+                    return
+            elif polled.outcome is Outcome.NOT_FOUND:
+                result.status = Status.NOT_FOUND
+                return
+            elif polled.outcome is Outcome.KEY_REJECTED:
+                raise KeyRejected(f"Pulsedive rejected the API key: {polled.message}")
+            if time.monotonic() > deadline:
+                result.status = Status.ERROR
+                result.error = f"the scan did not finish within {self.options.scan_poll_cap:.0f} s"
+                return
+            interval = min(interval * 1.5, 10.0)
+
+    async def _request(self, result: LookupResult, call: Callable[[str], ApiResult], value: str) -> ApiResult:
+        """One rate-limited request with retries; returns the last answer."""
+        waits = 0
+        attempt = 0
+        while True:
+            await self._pause_point()
+            if self._stop_reason:  # another worker stopped the run while this one waited
+                raise _Stopped
+            await self.limiter.acquire()
+            answer = await self._call(call, value)
+            result.attempts += 1
+            self._count_unanswered(answer)
+            quota = answer.quota
+            if quota is not None:
+                self.limiter.observe(quota.second, quota.day, quota.month)
+            if answer.outcome is Outcome.KEY_REJECTED:
+                raise KeyRejected(f"Pulsedive rejected the API key: {answer.message}")
+            if answer.outcome is Outcome.RATE_LIMITED:
+                period = self.limiter.exhausted_period() or _period_in(answer.message)
+                if period in ("day", "month"):
+                    raise QuotaExhausted(period)
+                waits += 1
+                if waits > self.options.max_rate_limited_waits:
+                    return answer
+                self.limiter.back_off(self.options.rate_limited_wait * min(waits, 5))
+                continue
+            if answer.outcome in _RETRYABLE:
+                attempt += 1
+                if attempt >= self.options.max_attempts:
+                    return answer
+                delay = min(self.options.backoff_cap, self.options.backoff_base * 2 ** (attempt - 1))
+                await self._pause_point(delay * (0.5 + self._rng.random() / 2))
+                continue
+            return answer
+
+    def _count_unanswered(self, answer: ApiResult) -> None:
+        if answer.status is not None or answer.outcome not in _NO_ANSWER:
+            self._unanswered = 0
+            return
+        self._unanswered += 1
+        if self._unanswered >= self.options.unreachable_after:
+            raise Unreachable(f"Pulsedive cannot be reached ({answer.message}); check the network, proxy and API URL")
+
+    async def _call(self, call: Callable[..., ApiResult], *args: Any) -> ApiResult:
+        """Run a blocking client call in the pool. After a cancel, an answer already on its
+        way is still taken for half a second (it was paid for: a resume must not ask again)."""
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self._executor, call, *args)
+        cancelled = asyncio.ensure_future(self._cancelled.wait())
+        try:
+            done, _ = await asyncio.wait({future, cancelled}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            cancelled.cancel()
+        if future not in done:
+            try:
+                return await asyncio.wait_for(asyncio.shield(future), timeout=_CANCEL_GRACE)
+            except TimeoutError:
+                raise _Cancelled from None
+        return future.result()
+
+    async def _pause_point(self, delay: float = 0.0) -> None:
+        """Sleep ``delay`` and honour pause/cancel, waking within a second."""
+        end = time.monotonic() + delay
+        while True:
+            if self._cancelled.is_set():
+                raise _Cancelled
+            left = end - time.monotonic()
+            if left <= 0 and self._running.is_set():
+                return
+            if not self._running.is_set():
+                await self._running.wait()
+                continue
+            await self._sleep(min(left, 0.25))
+
+    # -- results and progress ---------------------------------------------------------------
+    def _finish(self, index: int, result: LookupResult, *, cache: bool, record: bool = True) -> None:
+        self._done += 1
+        self._finished_at.append(time.monotonic())
+        if cache and self._cache is not None and result.status in CACHEABLE_STATUSES and not result.from_cache:
+            try:
+                self._cache.put(result)
+            except Exception:
+                log.warning("cache write failed", exc_info=True)
+        if record and self._history is not None:
+            self._history.record(self._run_id, result)
+        if self._listener is not None:
+            self._listener.result(index, result)
+        self._emit_progress()
+
+    def progress(self) -> Progress:
+        total = len(self.results)
+        rate = 0.0
+        if len(self._finished_at) >= 2:
+            span = self._finished_at[-1] - self._finished_at[0]
+            rate = (len(self._finished_at) - 1) / span if span > 0 else 0.0
+        remaining = total - self._done
+        eta = remaining / rate if rate > 0 else None
+        if self.options.limits.per_second and remaining:
+            eta = max(eta or 0.0, remaining / self.options.limits.per_second)
+        counts = Counter(str(r.status) for r in self.results)
+        return Progress(self._done, total, dict(counts), rate, eta, self.client.quota, self.paused)
+
+    def _emit_progress(self) -> None:
+        if self._listener is not None:
+            self._listener.progress(self.progress())
+
+
+class _Cancelled(Exception):
+    pass
+
+
+class _Stopped(Exception):
+    """The run was stopped (key, quota, network) by another worker."""
+
+
+def _period_in(message: str) -> str | None:
+    """The period a 429 text names ("... 10 requests per day ..."), if any."""
+    lowered = message.lower()
+    for period in ("month", "day"):
+        if f"per {period}" in lowered:
+            return period
+    return None

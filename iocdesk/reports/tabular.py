@@ -1,0 +1,88 @@
+"""Results as JSON (the ``iocdesk analyze`` schema) and CSV.
+
+One record per indicator with the fields analysts sort and filter on; the
+JSON document also carries the run's summary and metadata. CSV is UTF-8 with
+a BOM (so Excel opens it right) and formula-safe.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from iocdesk.indicators.results import LookupResult, summarize
+from iocdesk.reports.safety import spreadsheet_safe
+
+RESULT_FIELDS = (
+    "indicator", "type", "status", "risk", "risk_recommended", "iid", "threats", "feeds",
+    "riskfactors", "country", "asn", "org", "first_seen", "last_seen", "url", "error",
+    "defanged", "source", "scan", "from_cache",
+)  # fmt: skip
+
+
+def result_record(result: LookupResult) -> dict[str, Any]:
+    intel = result.intel
+    return {
+        "indicator": result.indicator,
+        "type": str(result.type),
+        "status": str(result.status),
+        "risk": str(intel.risk) if intel and intel.risk else None,
+        "risk_recommended": str(intel.risk_recommended) if intel and intel.risk_recommended else None,
+        "iid": intel.iid if intel else None,
+        "threats": [t.name for t in intel.threats] if intel else [],
+        "feeds": [f.name for f in intel.feeds] if intel else [],
+        "riskfactors": [r.description for r in intel.riskfactors] if intel else [],
+        "country": intel.country if intel else None,
+        "asn": intel.asn if intel else None,
+        "org": intel.org if intel else None,
+        "first_seen": intel.added if intel else None,
+        "last_seen": intel.seen if intel else None,
+        "url": intel.web_url if intel else None,
+        "error": result.error,
+        "defanged": result.defanged,
+        "source": result.source,
+        "scan": result.scan,
+        "from_cache": result.from_cache,
+    }
+
+
+def results_document(results: list[LookupResult], run: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "generated": datetime.now(UTC).isoformat(timespec="seconds"),
+        "run": dict(run or {}),
+        "summary": summarize(results),
+        "results": [result_record(r) for r in results],
+    }
+
+
+# A lone surrogate (half a character) cannot be encoded as UTF-8: a single one would fail the
+# whole export. "backslashreplace" writes it as \udXXX, which inside a JSON string is the very
+# escape json.loads reads back, and in a CSV cell the visible escape ``reveal`` shows elsewhere.
+_UNENCODABLE = "backslashreplace"
+
+
+def write_json(path: str | Path, document: Mapping[str, Any]) -> None:
+    with open(path, "w", encoding="utf-8", errors=_UNENCODABLE) as out:
+        json.dump(document, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+
+
+def write_csv(path: str | Path, results: Iterable[LookupResult]) -> None:
+    with open(path, "w", encoding="utf-8-sig", errors=_UNENCODABLE, newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(RESULT_FIELDS)
+        for result in results:
+            record = result_record(result)
+            writer.writerow(spreadsheet_safe(_cell(record[name])) for name in RESULT_FIELDS)
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if value is None:
+        return ""
+    return value

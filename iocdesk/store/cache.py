@@ -1,0 +1,290 @@
+"""The lookup cache: what Pulsedive answered recently, so a re-run costs no quota.
+
+One SQLite file (``cache.sqlite3`` in :func:`iocdesk.platform.paths.cache_dir`). An entry
+is keyed by the *scope* it was fetched in, an account fingerprint and the API
+base URL, plus the indicator's type and canonical value:
+
+- switching API key (another account, other entitlements, maybe other data)
+  or pointing at another service (a sandbox, the demo server) never gets
+  answers cached under the previous one: lookups there simply miss;
+- only outcomes in ``CACHEABLE_STATUSES`` (found / not_found / scanned) are
+  stored: never errors, skips, unsupported types or pending items, and never
+  a result that itself came from the cache (that would extend its life forever).
+
+The Intel is stored as the raw Pulsedive JSON object (``intel.raw``) and parsed
+again when read, so parser fixes apply to cached data too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sqlite3
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from iocdesk.indicators.types import IndicatorType
+from iocdesk.indicators.results import CACHEABLE_STATUSES, LookupResult, Status
+from iocdesk.store._db import Database, ParseIntel, dump_json, intel_from_raw, load_json, open_database, run_script
+
+DEFAULT_TTL = 24 * 3600.0
+CACHE_FILE = "cache.sqlite3"
+ANONYMOUS = "anonymous"  # the scope of lookups made without an API key
+# Tolerated clock step backwards before an entry "from the future" is distrusted.
+_CLOCK_SKEW = 300.0
+
+# A fixed, public salt: it is not a secret and does not need to be. See account_fingerprint.
+_FINGERPRINT_SALT = b"iocdesk/lookup-cache/account-fingerprint/v1\x00"
+_FINGERPRINT_RE = re.compile(r"[0-9a-f]{16}")
+
+
+def account_fingerprint(api_key: str | None) -> str:
+    """A short, non-reversible label for the account an API key belongs to.
+
+    ``ANONYMOUS`` for no key; otherwise the first 16 hex characters (64 bits)
+    of SHA-256 over a fixed iocdesk salt followed by the key. The key itself
+    is never stored anywhere by the store, only this label.
+
+    - Brute force is no threat: Pulsedive keys are 64 random hex characters
+      (256 bits), so no hash of one can be inverted by guessing. What a plain
+      ``sha256(key)`` would risk is *matching*: it is the value any tool or
+      leak database computes for the key, so the cache file would confirm
+      "this user has key K" to anyone holding K or its bare hash. The salt
+      makes the label meaningful to iocdesk only.
+    - Truncated to 64 bits: enough to tell a user's few accounts apart (a
+      collision between two of them has odds around 2^-64), too short to
+      stand for the key anywhere a full SHA-256 digest is used as its
+      verifier, and it says nothing about the key beyond "same or not".
+    """
+    key = (api_key or "").strip()
+    if not key:
+        return ANONYMOUS
+    return hashlib.sha256(_FINGERPRINT_SALT + key.encode("utf-8")).hexdigest()[:16]
+
+
+def normalize_base_url(url: str) -> str:
+    """The API endpoint's identity: scheme, host, port and path; lower-case host, no
+    trailing slash. User info, query and fragment are dropped, so a key that
+    slipped into a URL (``?key=...``) is never stored."""
+    parts = urlsplit(url.strip())
+    if not parts.scheme or not parts.hostname:
+        raise ValueError(f"not an absolute URL: {url!r}")
+    host = parts.hostname.lower()
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host if parts.port is None else f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path.rstrip("/"), "", ""))
+
+
+@dataclass(frozen=True, slots=True)
+class CachedLookup:
+    type: IndicatorType
+    value: str
+    status: Status
+    raw: dict[str, Any] | None  # the Pulsedive object as received; None when there was none
+    scan: str | None
+    defanged: bool  # as the indicator appeared when cached; the current input's flag wins
+    stored_at: float  # seconds since the epoch
+
+    def to_result(self, parse: ParseIntel | None = None, *, defanged: bool | None = None) -> LookupResult:
+        """A ``LookupResult`` with ``from_cache=True``; ``parse`` as in History.load_run."""
+        return LookupResult(
+            indicator=self.value,
+            type=self.type,
+            status=self.status,
+            intel=None if self.raw is None else intel_from_raw(self.raw, parse),
+            defanged=self.defanged if defanged is None else defanged,
+            scan=self.scan,
+            from_cache=True,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CacheStats:
+    entries: int  # every scope
+    fresh: int  # younger than the TTL, every scope
+    in_scope: int  # fresh entries the current account/base URL can use
+    by_status: dict[str, int]  # fresh entries in scope
+    size_bytes: int  # the file and its WAL
+    oldest: float | None  # stored_at of the oldest entry
+    newest: float | None
+
+
+def _schema_v1(conn) -> None:
+    run_script(
+        conn,
+        [
+            """CREATE TABLE lookups (
+                account   TEXT NOT NULL,  -- account_fingerprint(), never the key
+                endpoint  TEXT NOT NULL,  -- normalize_base_url()
+                type      TEXT NOT NULL,
+                value     TEXT NOT NULL,
+                status    TEXT NOT NULL,
+                intel     TEXT,           -- JSON of Intel.raw
+                scan      TEXT,
+                defanged  INTEGER NOT NULL DEFAULT 0,
+                stored_at REAL NOT NULL,
+                PRIMARY KEY (account, endpoint, type, value)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX lookups_stored_at ON lookups (stored_at)",
+        ],
+    )
+
+
+MIGRATIONS = (_schema_v1,)
+
+
+class LookupCache:
+    """Thread-safe cache of Pulsedive answers; see the module docstring.
+
+    ``fingerprint``/``base_url`` set the scope (also later, with
+    :meth:`set_scope`); :meth:`get` and :meth:`put` need one. ``now`` is the
+    clock (seconds since the epoch), injectable for tests.
+    """
+
+    def __init__(
+        self,
+        path: Path | None = None,
+        ttl: float = DEFAULT_TTL,
+        *,
+        fingerprint: str | None = None,
+        base_url: str | None = None,
+        now: Callable[[], float] = time.time,
+    ) -> None:
+        if path is None:
+            from iocdesk.platform import paths
+
+            path = paths.cache_dir() / CACHE_FILE
+        self.ttl = float(ttl)
+        self._now = now
+        self._scope: tuple[str, str] | None = None
+        if fingerprint is not None or base_url is not None:
+            if fingerprint is None or base_url is None:
+                raise ValueError("give both fingerprint and base_url, or neither")
+            self.set_scope(fingerprint, base_url)
+        self._db: Database = open_database(Path(path), MIGRATIONS, disposable=True)
+
+    @property
+    def path(self) -> Path:
+        return self._db.path
+
+    def set_scope(self, fingerprint: str, base_url: str) -> None:
+        """Use the entries of this account (``account_fingerprint(key)``) and API base URL."""
+        if fingerprint != ANONYMOUS and not _FINGERPRINT_RE.fullmatch(fingerprint):
+            # Guards against passing the key itself by mistake: it would be stored.
+            raise ValueError("fingerprint must be account_fingerprint(api_key), not the key")
+        self._scope = (fingerprint, normalize_base_url(base_url))
+
+    def get(self, type: IndicatorType | str, value: str, *, max_age: float | None = None) -> CachedLookup | None:
+        """The fresh entry for this indicator in the current scope, or None.
+
+        Fresh: stored less than ``max_age`` (default: the TTL) seconds ago.
+        """
+        account, endpoint = self._require_scope()
+        type_ = IndicatorType(type)
+        rows = self._db.query(
+            "SELECT status, intel, scan, defanged, stored_at FROM lookups"
+            " WHERE account = ? AND endpoint = ? AND type = ? AND value = ?",
+            (account, endpoint, str(type_), value),
+        )
+        if not rows:
+            return None
+        status, intel, scan, defanged, stored_at = rows[0]
+        age = self._now() - stored_at
+        if age >= (self.ttl if max_age is None else max_age) or age < -_CLOCK_SKEW:
+            return None
+        return CachedLookup(type_, value, Status(status), load_json(intel), scan, bool(defanged), stored_at)
+
+    def put(self, result: LookupResult) -> bool:
+        """Store a result if it is worth caching (see the module docstring); True if stored."""
+        return self.put_many([result]) == 1
+
+    def put_many(self, results: Iterable[LookupResult]) -> int:
+        """Store several results in one transaction; returns how many were cacheable."""
+        account, endpoint = self._require_scope()
+        stored_at = self._now()
+        rows = [
+            (
+                account,
+                endpoint,
+                str(IndicatorType(r.type)),
+                r.indicator,
+                str(r.status),
+                None if r.intel is None else dump_json(r.intel.raw),
+                r.scan,
+                int(r.defanged),
+                stored_at,
+            )
+            for r in results
+            if Status(r.status) in CACHEABLE_STATUSES and not r.from_cache
+        ]
+        if rows:
+            with self._db.transaction() as conn:
+                conn.executemany("INSERT OR REPLACE INTO lookups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        return len(rows)
+
+    def clear(self) -> int:
+        """Forget every entry, of every scope; returns how many there were."""
+        with self._db.transaction() as conn:
+            count = conn.execute("DELETE FROM lookups").rowcount
+        self._compact()
+        return count
+
+    def purge_expired(self) -> int:
+        """Delete entries older than the TTL (every scope); returns how many."""
+        now = self._now()
+        with self._db.transaction() as conn:
+            count = conn.execute(
+                "DELETE FROM lookups WHERE stored_at <= ? OR stored_at > ?", (now - self.ttl, now + _CLOCK_SKEW)
+            ).rowcount
+        return count
+
+    def stats(self) -> CacheStats:
+        now = self._now()
+        fresh = "stored_at > ? AND stored_at <= ?"
+        window = (now - self.ttl, now + _CLOCK_SKEW)
+        with self._db.lock:
+            entries, oldest, newest = self._db.conn.execute(
+                "SELECT count(*), min(stored_at), max(stored_at) FROM lookups"
+            ).fetchone()
+            (fresh_count,) = self._db.conn.execute(f"SELECT count(*) FROM lookups WHERE {fresh}", window).fetchone()
+            by_status: dict[str, int] = {}
+            if self._scope is not None:
+                by_status = dict(
+                    self._db.conn.execute(
+                        f"SELECT status, count(*) FROM lookups WHERE account = ? AND endpoint = ? AND {fresh}"
+                        " GROUP BY status",
+                        (*self._scope, *window),
+                    ).fetchall()
+                )
+        size = sum(os.path.getsize(p) for p in (self.path, Path(f"{self.path}-wal")) if os.path.exists(p))
+        return CacheStats(entries, fresh_count, sum(by_status.values()), by_status, size, oldest, newest)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> LookupCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _require_scope(self) -> tuple[str, str]:
+        if self._scope is None:
+            raise RuntimeError("LookupCache has no scope: call set_scope(account_fingerprint(key), base_url)")
+        return self._scope
+
+    def _compact(self) -> None:
+        # After a clear the file keeps its size until vacuumed; a cleared cache
+        # should also stop holding the old answers on disk.
+        with self._db.lock:
+            try:
+                self._db.conn.execute("VACUUM")
+                self._db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error:  # busy (another process reading): not worth failing a clear for
+                pass
