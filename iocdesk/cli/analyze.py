@@ -11,17 +11,16 @@ from collections.abc import Iterator
 from typing import Any
 
 from iocdesk.indicators.display import reveal
-from iocdesk.lookup.engine import EngineOptions, LookupEngine, Progress, ScanPolicy
+from iocdesk.lookup.engine import EngineOptions, LookupEngine, Progress, ScanPolicy, StopCause
 from iocdesk.reports.report import Report
 from iocdesk.extraction.extract import IndicatorCollector
 from iocdesk.lookup.limiter import RateLimits
 from iocdesk.indicators.results import LookupResult, Risk, Status
-from iocdesk.pulsedive.client import DEFAULT_BASE_URL, PulsediveClient
-from iocdesk.store import account_fingerprint
-from iocdesk.platform.credentials import ENV_VAR, get_key
+from iocdesk.lookup.session import Connection, LookupSession, NoApiKey, SessionConfig
+from iocdesk.platform.credentials import ENV_VAR
+from iocdesk.pulsedive.client import DEFAULT_BASE_URL
 from iocdesk.cli.common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_KEY, EXIT_OK, EXIT_USAGE, error, positive_float, positive_int, read_inputs, warn
-from iocdesk.cli.exports import add_export_arguments, write_exports
-from iocdesk.cli.runs import open_stores, record_run_end, start_run
+from iocdesk.cli.exports import add_export_arguments, export_plan, write_exports
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -79,29 +78,33 @@ def engine_options(args: argparse.Namespace) -> EngineOptions:
     )
 
 
-@contextlib.contextmanager
-def pulsedive_client(args: argparse.Namespace) -> Iterator[tuple[PulsediveClient, str] | None]:
-    """The client for this run and its account fingerprint (for the cache), or None
-    after one clear message when there is no key."""
-    if args.demo:
-        from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
+def session_config(args: argparse.Namespace) -> SessionConfig:
+    """The lookup settings the engine flags say (``add_engine_arguments``)."""
+    connection = Connection(
+        api_url=args.api_url, paths=args.path_family, proxy=args.proxy or None, ca_bundle=args.ca_bundle or None
+    )
+    return SessionConfig(connection=connection, engine=engine_options(args), cache_ttl_hours=args.cache_ttl)
 
-        with SandboxServer(SandboxConfig(latency=0.05)) as sandbox:
-            with PulsediveClient(None, base_url=sandbox.base_url, paths=args.path_family) as client:
-                yield client, account_fingerprint(None)
-        return
-    key = get_key()
-    if not key.key:
-        error(f"no Pulsedive API key: store one with `iocdesk key set`, or set {ENV_VAR}")
-        yield None
-        return
-    network: dict = {}
-    if getattr(args, "proxy", None):
-        network["proxies"] = {"http": args.proxy, "https": args.proxy}
-    if getattr(args, "ca_bundle", None):
-        network["verify"] = args.ca_bundle
-    with PulsediveClient(key.key, base_url=args.api_url, paths=args.path_family, **network) as client:
-        yield client, account_fingerprint(key.key)
+
+@contextlib.contextmanager
+def open_session(args: argparse.Namespace) -> Iterator[LookupSession | None]:
+    """The lookup session for this command, or None after one clear message when there is no key.
+    ``--demo`` looks up in the built-in sandbox, started here for the command's lifetime."""
+    config = session_config(args)
+    with contextlib.ExitStack() as stack:
+        if args.demo:
+            from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
+
+            sandbox = stack.enter_context(SandboxServer(SandboxConfig(latency=0.05)))
+            # the demo keeps the command's rate: its figures are what an account would see
+            config.demo_url = sandbox.base_url
+        try:
+            session = stack.enter_context(LookupSession.open(config))
+        except NoApiKey:
+            error(f"no Pulsedive API key: store one with `iocdesk key set`, or set {ENV_VAR}")
+            yield None
+            return
+        yield session
 
 
 def run(args: argparse.Namespace) -> int:
@@ -111,39 +114,44 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     indicators = collector.results()
     args.sources = sources
-    with pulsedive_client(args) as connection:
-        if connection is None:
+    with open_session(args) as session:
+        if session is None:
             return EXIT_KEY
-        client, account = connection
-        with open_stores(client, account, args) as (cache, history):
-            run_id = start_run(history, sources, args, client, indicators)
-            return execute(client, args, indicators, cache, history, run_id)
+        options = {
+            "concurrency": args.concurrency,
+            "rate": args.rate,
+            "include_private": args.include_private,
+            "submit": args.submit,
+            "cache": not args.no_cache,
+        }
+        run_id = session.start_run(sources or ["<stdin>"], indicators, options=options)
+        return execute(session, args, indicators, run_id)
 
 
-def execute(client: PulsediveClient, args: argparse.Namespace, items: list[Any], cache: Any, history: Any, run_id: Any) -> int:
+def execute(session: LookupSession, args: argparse.Namespace, items: list[Any], run_id: int | None) -> int:
     """Run the engine over ``items`` with a progress bar; report; return the exit status."""
     show = not getattr(args, "quiet", False)
     bar = ProgressBar(sys.stderr) if show and sys.stderr.isatty() else None
-    engine = LookupEngine(client, engine_options(args), cache=cache, history=history, run_id=run_id, listener=bar)
+    engine = session.engine(run_id, listener=bar)
     interrupted = _run_cancellable(engine, items)
     if bar is not None:
         bar.close()
     results = engine.results
-    record_run_end(history, run_id, engine.end_state)
-    if engine.stop_reason and "rejected the API key" in engine.stop_reason:
-        error(engine.stop_reason)
+    session.finish_run(run_id, engine)
+    if engine.stop_cause is StopCause.KEY_REJECTED:
+        error(engine.stop_reason or "Pulsedive rejected the API key")
         return EXIT_KEY
     if engine.stop_reason:
-        hint = " (see --proxy, --ca-bundle and --api-url)" if "cannot be reached" in engine.stop_reason else ""
+        hint = " (see --proxy, --ca-bundle and --api-url)" if engine.stop_cause is StopCause.UNREACHABLE else ""
         error(f"{engine.stop_reason}{hint}; the run stopped and is kept: `iocdesk history resume {run_id}`")
     answered = [r for r in results if r.status in (Status.FOUND, Status.NOT_FOUND, Status.SCANNED)]
     failed = [r for r in results if r.status is Status.ERROR]
     if failed and not answered and not interrupted and not engine.stop_reason:
         error(f"no lookup succeeded: {failed[0].error} (check the network, --proxy, --ca-bundle and --api-url)")
     report = Report(
-        results, run_id=run_id, sources=getattr(args, "sources", []) or [], scan=args.scan, api_url=client.base_url
+        results, run_id=run_id, sources=getattr(args, "sources", []) or [], scan=args.scan, api_url=session.base_url
     )
-    exported = write_exports(report, args)
+    exported = write_exports(report, export_plan(args))
     if show:
         print_summary(results, sys.stdout)
     if interrupted:

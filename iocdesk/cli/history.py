@@ -7,10 +7,10 @@ import sys
 
 from iocdesk.reports.report import Report
 from iocdesk.store import History
-from iocdesk.cli.analyze import add_engine_arguments, execute, print_summary, pulsedive_client
+from iocdesk.cli.analyze import add_engine_arguments, execute, open_session, print_summary
 from iocdesk.cli.common import EXIT_FAILED, EXIT_KEY, EXIT_OK, EXIT_USAGE, error
-from iocdesk.cli.exports import add_export_arguments, write_exports
-from iocdesk.cli.runs import open_stores, planned_to_indicators
+from iocdesk.cli.exports import add_export_arguments, export_plan, write_exports
+from iocdesk.lookup.session import planned_to_indicators
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -55,25 +55,24 @@ def _show(args: argparse.Namespace) -> int:
             error(f"no run {args.run_id}")
             return EXIT_USAGE
     report = Report(results, run_id=args.run_id, created=meta.created, sources=list(meta.sources), scan=meta.scan or "off")
-    exported = write_exports(report, args)
+    exported = write_exports(report, export_plan(args))
     print_summary(results, sys.stdout)
     return EXIT_OK if exported else EXIT_FAILED
 
 
 def _resume(args: argparse.Namespace) -> int:
-    with pulsedive_client(args) as connection:
-        if connection is None:
+    with open_session(args) as session:
+        if session is None:
             return EXIT_KEY
-        client, account = connection
-        with open_stores(client, account, args) as (cache, history):
-            try:
-                pending = history.resume_run(args.run_id)
-            except KeyError:
-                error(f"no run {args.run_id}")
-                return EXIT_USAGE
-            if not pending:
-                history.finish_run(args.run_id, "finished")
-                print(f"run {args.run_id} has nothing left to look up")
-                return EXIT_OK
-            print(f"resuming run {args.run_id}: {len(pending)} indicators left", file=sys.stderr)
-            return execute(client, args, planned_to_indicators(pending), cache, history, args.run_id)
+        try:
+            pending = session.resume_run(args.run_id)
+        except KeyError:
+            error(f"no run {args.run_id}")
+            return EXIT_USAGE
+        if not pending:
+            assert session.history is not None  # resume_run needs it
+            session.history.finish_run(args.run_id, "finished")
+            print(f"run {args.run_id} has nothing left to look up")
+            return EXIT_OK
+        print(f"resuming run {args.run_id}: {len(pending)} indicators left", file=sys.stderr)
+        return execute(session, args, planned_to_indicators(pending), args.run_id)

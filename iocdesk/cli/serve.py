@@ -18,17 +18,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from iocdesk.indicators.display import reveal
-from iocdesk.reports.report import Report
 from iocdesk.indicators.results import Risk
 from iocdesk.inbox.alert import Alert, AlertStatus
-from iocdesk.inbox.service import ALERT_SUBJECT, Inbox, InboxOptions, Rule
+from iocdesk.inbox.service import ALERT_SUBJECT, AlertPlan, Inbox, InboxOptions, Rule
 from iocdesk.platform.credentials import KeyringUnavailable
-from iocdesk.cli.analyze import add_engine_arguments, engine_options, pulsedive_client
+from iocdesk.cli.analyze import add_engine_arguments, open_session
 from iocdesk.cli.common import EXIT_FAILED, EXIT_KEY, EXIT_OK, EXIT_USAGE, error, positive_int
-from iocdesk.cli.exports import write_exports
-from iocdesk.cli.runs import open_stores
+from iocdesk.delivery.plan import ExportPlan, Format, parse_formats
 
-FORMATS = ("json", "csv", "xlsx", "stix", "eml")
+FORMATS = tuple(f.value for f in Format)
 DEFAULT_PORT = 8765
 
 
@@ -81,16 +79,14 @@ def run(args: argparse.Namespace) -> int:
     if folder is not None and not folder.is_dir():
         error(f"{folder}: not a folder")
         return EXIT_USAGE
-    with pulsedive_client(args) as connection:
-        if connection is None:
+    with open_session(args) as session:
+        if session is None:
             return EXIT_KEY
-        client, account = connection
-        with open_stores(client, account, args) as (cache, history):
-            options = InboxOptions(engine=engine_options(args), max_per_minute=args.max_per_minute, rules=rules)
-            exporter = _exporter(Path(args.out), formats) if args.out else None
-            inbox = Inbox(client, options, history=history, cache=cache, listener=Printer(lambda: client.quota),
-                          exporter=exporter)
-            return asyncio.run(_serve(inbox, token, args.port, folder))
+        options = InboxOptions(max_per_minute=args.max_per_minute, rules=rules)
+        plan = _plan_into(Path(args.out), formats) if args.out else None
+        client = session.client
+        inbox = Inbox.from_session(session, options, listener=Printer(lambda: client.quota), export_plan=plan)
+        return asyncio.run(_serve(inbox, token, args.port, folder))
 
 
 async def _serve(inbox: Inbox, token: str | None, port: int, folder: Path | None) -> int:
@@ -166,25 +162,10 @@ def alert_line(alert: Alert) -> str:
     return " | ".join(parts)
 
 
-def parse_formats(text: str) -> list[str]:
-    formats = [f.strip().lower() for f in text.split(",") if f.strip()]
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown:
-        raise ValueError(f"--formats: unknown {', '.join(unknown)} (known: {', '.join(FORMATS)})")
-    return formats
-
-
-def _exporter(out: Path, formats: list[str]):
+def _plan_into(out: Path, formats: list[Format]) -> AlertPlan:
+    """Each alert's exports in ``out``, named after its id."""
     out.mkdir(parents=True, exist_ok=True)
-
-    def export(alert: Alert, report: Report) -> None:
-        names = {f: str(out / f"{alert.id}.{'stix.json' if f == 'stix' else f}") for f in formats}
-        plan = argparse.Namespace(json=names.get("json"), csv=names.get("csv"), xlsx=names.get("xlsx"),
-                                  stix=names.get("stix"), eml=names.get("eml"), xlsx_details=False,
-                                  xlsx_defang=False, mail_to=[], subject=ALERT_SUBJECT, webhook=[])
-        write_exports(report, plan)
-
-    return export
+    return lambda alert: ExportPlan.into_folder(out, alert.id, formats, subject=ALERT_SUBJECT)
 
 
 def _now() -> str:

@@ -82,9 +82,9 @@ class RunController(QObject):
         if self.is_running:
             raise RuntimeError("a run is already in progress")
         loop = asyncio.get_running_loop()  # RuntimeError outside the qasync loop
-        previous = getattr(engine, "_listener", None)
+        previous = engine.listener
         self._forward = previous if previous is not None and previous is not self else None
-        engine._listener = self  # the engine takes its listener at construction; adopt it here
+        engine.listener = self  # events become signals here; a listener the engine had is still told
         self._engine = engine
         self._pending.clear()
         self._progress = None

@@ -16,6 +16,7 @@ every lookup goes through the cache (24 h) like any run.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import fnmatch
 import logging
 import threading
@@ -23,14 +24,17 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
-from iocdesk.lookup.engine import EngineOptions, LookupEngine
+from iocdesk.lookup.engine import EndState, EngineOptions, LookupEngine
 from iocdesk.reports.report import Report
 from iocdesk.extraction.extract import IndicatorCollector
 from iocdesk.indicators.types import Indicator
 from iocdesk.indicators.results import LookupResult, Risk
 from iocdesk.store import History, LookupCache, RunMeta
+from iocdesk.delivery.plan import ExportPlan, Format, carry_out
+from iocdesk.lookup.session import LookupSession
 from iocdesk.pulsedive.client import PulsediveClient
 from iocdesk.inbox.alert import Alert, AlertStatus, at_least, worst_risk
 
@@ -68,12 +72,17 @@ class Rule:
         if not sep or not pattern or not target or kind.strip() not in ("draft", "chat"):
             raise ValueError(f"rule {text.strip()!r}: expected GLOB=draft:DIR or GLOB=chat:NAME")
         if kind.strip() == "draft":
-            from pathlib import Path
-
             if not Path(target).expanduser().is_dir():
                 raise ValueError(f"rule {text.strip()!r}: {target} is not a folder")
             return cls(match=pattern, min_risk=min_risk, draft_dir=str(Path(target).expanduser()))
         return cls(match=pattern, min_risk=min_risk, chat=target)
+
+    def plan(self, alert: Alert) -> ExportPlan:
+        """What the rule writes and posts for ``alert``: a draft named after it, a chat message."""
+        files = {Format.EML: Path(self.draft_dir) / f"iocdesk-{alert.id}.eml"} if self.draft_dir else {}
+        # the draft is the alert's summary; the workbook is one click away in the window
+        return ExportPlan.of(files, chats=(self.chat,) if self.chat else (), subject=ALERT_SUBJECT,
+                             attach_workbook=False)
 
     def applies(self, alert: Alert) -> bool:
         if not at_least(alert.worst_risk, self.min_risk):
@@ -97,7 +106,8 @@ class InboxListener(Protocol):
     def notify(self, alert: Alert) -> None: ...  # worst risk at or above notify_min_risk
 
 
-Exporter = Callable[[Alert, Report], None]
+# The exports of every alert looked up in full (``serve --out``): a plan per alert.
+AlertPlan = Callable[[Alert], ExportPlan]
 
 
 class Inbox:
@@ -109,13 +119,13 @@ class Inbox:
         history: History,
         cache: LookupCache | None = None,
         listener: InboxListener | None = None,
-        exporter: Exporter | None = None,
+        export_plan: AlertPlan | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.client = client
         self.options = options or InboxOptions()
         self._history, self._cache = history, cache
-        self._listener, self._exporter = listener, exporter
+        self._listener, self._export_plan = listener, export_plan
         self._clock = clock
         self._lock = threading.Lock()
         self._accepted: deque[float] = deque()  # submission times in the last minute
@@ -126,6 +136,14 @@ class Inbox:
         self._stop: asyncio.Event | None = None
         self.alerts: list[Alert] = []
         self.engine: LookupEngine | None = None  # of the alert being looked up
+
+    @classmethod
+    def from_session(cls, session: LookupSession, options: InboxOptions | None = None, **kwargs: Any) -> Inbox:
+        """An inbox looking alerts up with the session's client, cache, history and engine options."""
+        options = dataclasses.replace(options or InboxOptions(), engine=session.options)
+        if session.history is None:
+            raise RuntimeError("the inbox needs the run history: accepted alerts are planned runs")
+        return cls(session.client, options, history=session.history, cache=session.cache, **kwargs)
 
     # -- in -----------------------------------------------------------------------------------
     def submit_text(self, name: str, text: str, source: str) -> Alert:
@@ -220,13 +238,13 @@ class Inbox:
         state = self.engine.end_state
         self._history.finish_run(alert.run_id, state)
         self._summarise(alert, results)
-        if state == "finished":
+        if state is EndState.FINISHED:
             alert.status = AlertStatus.DONE
         else:  # stopped (key, quota, network) or cancelled by stop(): the rest is pending in history
             alert.status = AlertStatus.FAILED
             alert.error = self.engine.stop_reason or "the inbox stopped before the alert was looked up in full"
         self._changed(alert)
-        if state == "finished":
+        if state is EndState.FINISHED:
             await self._act(alert, results)
 
     def _summarise(self, alert: Alert, results: list[LookupResult]) -> None:
@@ -240,22 +258,27 @@ class Inbox:
         report = Report(results, run_id=alert.run_id, sources=[alert.source], title=alert.name,
                         api_url=self.client.base_url)
         loop = asyncio.get_running_loop()
-        if self._exporter is not None:
-            await loop.run_in_executor(None, self._safely, "exports", lambda: self._exporter(alert, report))
-        for rule in self.options.rules:
-            if rule.applies(alert):
-                await loop.run_in_executor(None, self._safely, f"rule {rule.match!r}", lambda r=rule: _run_rule(r, alert, report))
+        plans = [("exports", self._export_plan(alert))] if self._export_plan is not None else []
+        plans += [(f"rule {rule.match!r}", rule.plan(alert)) for rule in self.options.rules if rule.applies(alert)]
+        for what, plan in plans:
+            await loop.run_in_executor(None, self._carry_out, alert, what, plan, report)
         if at_least(alert.worst_risk, self.options.notify_min_risk):
             alert.notified = True
             if self._listener is not None:
                 self._listener.notify(alert)
 
     @staticmethod
-    def _safely(what: str, action: Callable[[], Any]) -> None:
+    def _carry_out(alert: Alert, what: str, plan: ExportPlan, report: Report) -> None:
         try:
-            action()
-        except Exception:  # one failing action must not stop the others or the inbox
+            outcomes = carry_out(plan, report)
+        except Exception:  # a bug in one plan must not stop the others or the inbox
             log.exception("inbox: %s failed", what)
+            return
+        for step in outcomes:
+            if step.ok:
+                log.info("alert %s: %s: %s %s", alert.id, what, step.what, step.target)
+            else:  # the step's own words (WebhookError texts never hold a webhook URL)
+                log.error("alert %s: %s: the %s failed: %s", alert.id, what, step.what, step.error)
 
     def _changed(self, alert: Alert) -> None:
         if self._listener is not None:
@@ -270,21 +293,3 @@ class Inbox:
         with self._lock:
             return len(self._waiting)
 
-
-def _run_rule(rule: Rule, alert: Alert, report: Report) -> None:
-    if rule.draft_dir:
-        from pathlib import Path
-
-        from iocdesk.reports.email import build_draft, write_draft
-
-        path = Path(rule.draft_dir) / f"iocdesk-{alert.id}.eml"
-        write_draft(build_draft(report, subject_template=ALERT_SUBJECT), path)
-        log.info("alert %s: e-mail draft %s", alert.id, path)
-    if rule.chat:
-        from iocdesk.delivery import chat
-
-        webhook = chat.load_webhook(rule.chat)
-        if webhook is None:
-            raise ValueError(f"no chat webhook named {rule.chat!r}")
-        chat.post(webhook, chat.payload_for(webhook.kind, report, template=ALERT_SUBJECT))
-        log.info("alert %s: posted to %s", alert.id, rule.chat)

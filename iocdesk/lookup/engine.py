@@ -73,6 +73,23 @@ class Progress:
     paused: bool
 
 
+class EndState(StrEnum):
+    """How a run ended; the values are history's run states (``iocdesk.store.RunState``)."""
+
+    FINISHED = "finished"
+    CANCELLED = "cancelled"  # the analyst (or Ctrl+C, or closing) cancelled it
+    INTERRUPTED = "interrupted"  # stopped by the key, the quota or the network: what is left stays pending
+
+
+class StopCause(StrEnum):
+    """Why the engine stopped a run by itself (``LookupEngine.stop_cause``); the words for people
+    are in ``LookupEngine.stop_reason``."""
+
+    KEY_REJECTED = "key_rejected"
+    QUOTA_EXHAUSTED = "quota_exhausted"
+    UNREACHABLE = "unreachable"
+
+
 class EngineListener(Protocol):
     """What the engine tells its face (CLI progress bar, Qt models)."""
 
@@ -94,9 +111,13 @@ class HistoryLike(Protocol):
 class KeyRejected(Exception):
     """Pulsedive refused the API key: the whole run stops with one clear message."""
 
+    cause = StopCause.KEY_REJECTED
+
 
 class Unreachable(Exception):
     """No HTTP answer for ``unreachable_after`` requests in a row: the run stops, resumable later."""
+
+    cause = StopCause.UNREACHABLE
 
 
 _CANCEL_GRACE = 0.5  # seconds an in-flight answer may still arrive after a cancel
@@ -123,7 +144,8 @@ class LookupEngine:
         self._cache = cache if self.options.use_cache else None
         self._history = history
         self._run_id = run_id
-        self._listener = listener
+        # Public: a face may take over the events before run() (the Qt RunController does).
+        self.listener = listener
         self._sleep = sleep
         self._rng = rng or random.Random()
         self.limiter = RateLimiter(self.options.limits)
@@ -131,6 +153,7 @@ class LookupEngine:
         self._running.set()
         self._cancelled = asyncio.Event()
         self._stop_reason: str | None = None  # key rejected, quota exhausted
+        self._stop_cause: StopCause | None = None
         self.results: list[LookupResult] = []
         self._done = 0
         self._unanswered = 0  # requests in a row without an HTTP answer
@@ -159,12 +182,17 @@ class LookupEngine:
         return self._stop_reason
 
     @property
-    def end_state(self) -> str:
-        """How the run ended, in history's words: "cancelled", "interrupted" (stopped by the key,
-        the quota or the network; what was not looked up stays pending, resumable) or "finished"."""
+    def stop_cause(self) -> StopCause | None:
+        """Why the engine stopped the run by itself, or None (it ran to the end, or was cancelled)."""
+        return self._stop_cause
+
+    @property
+    def end_state(self) -> EndState:
+        """How the run ended: cancelled, interrupted (stopped by the key, the quota or the network;
+        what was not looked up stays pending, resumable) or finished."""
         if self._cancelled.is_set():
-            return "cancelled"
-        return "interrupted" if self._stop_reason else "finished"
+            return EndState.CANCELLED
+        return EndState.INTERRUPTED if self._stop_reason else EndState.FINISHED
 
     # -- run --------------------------------------------------------------------------------
     async def run(self, items: Iterable[Indicator | LookupResult]) -> list[LookupResult]:
@@ -236,8 +264,14 @@ class LookupEngine:
             result = self.results[index]
             try:
                 await self._look_up(result)
-            except (KeyRejected, QuotaExhausted, Unreachable, _Stopped) as exc:
-                self._stop(str(exc))
+            except (KeyRejected, QuotaExhausted, Unreachable) as exc:
+                cause = StopCause.QUOTA_EXHAUSTED if isinstance(exc, QuotaExhausted) else exc.cause
+                self._stop(str(exc), cause)
+                result.status, result.error = Status.ERROR, self._stop_reason
+                self._finish(index, result, cache=False, record=False)
+                continue
+            except _Stopped:  # another worker stopped the run first: its reason stands
+                result.status, result.error = Status.ERROR, self._stop_reason
                 result.status, result.error = Status.ERROR, self._stop_reason
                 self._finish(index, result, cache=False, record=False)
                 continue
@@ -247,9 +281,9 @@ class LookupEngine:
                 continue
             self._finish(index, result, cache=True)
 
-    def _stop(self, reason: str) -> None:
+    def _stop(self, reason: str, cause: StopCause) -> None:
         if self._stop_reason is None:
-            self._stop_reason = reason
+            self._stop_reason, self._stop_cause = reason, cause
             log.warning("run stopped: %s", reason)
 
     # -- one indicator --------------------------------------------------------------------
@@ -395,8 +429,8 @@ class LookupEngine:
                 log.warning("cache write failed", exc_info=True)
         if record and self._history is not None:
             self._history.record(self._run_id, result)
-        if self._listener is not None:
-            self._listener.result(index, result)
+        if self.listener is not None:
+            self.listener.result(index, result)
         self._emit_progress()
 
     def progress(self) -> Progress:
@@ -413,8 +447,8 @@ class LookupEngine:
         return Progress(self._done, total, dict(counts), rate, eta, self.client.quota, self.paused)
 
     def _emit_progress(self) -> None:
-        if self._listener is not None:
-            self._listener.progress(self.progress())
+        if self.listener is not None:
+            self.listener.progress(self.progress())
 
 
 class _Cancelled(Exception):

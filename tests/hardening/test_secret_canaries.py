@@ -188,7 +188,7 @@ def test_cli_runs_exports_webhooks_and_mail_leak_no_secret(
     chat.store_webhook("soc", "slack", good_url)
     chat.store_webhook("gone", "teams", bad_url)
     chat.store_webhook("down", "google_chat", f"http://127.0.0.1:{unused_port}/{HOOK_TOKEN}/x")
-    monkeypatch.setattr("iocdesk.cli.analyze.PulsediveClient", functools.partial(PulsediveClient, timeout=CLIENT_TIMEOUT))
+    monkeypatch.setattr("iocdesk.lookup.session.PulsediveClient", functools.partial(PulsediveClient, timeout=CLIENT_TIMEOUT))
     with SandboxServer(TIMEOUT_FAULTS) as server:
         report.write_text(alert_text(server), encoding="utf-8")
         status = main(["--debug", "analyze", "--api-url", server.base_url, "--rate", "50", str(report),
@@ -301,7 +301,7 @@ def test_window_with_a_session_key_leaks_no_secret(qtbot, qloop, tmp_path, monke
     log_file = setup_logging(debug=True, console=True)  # what `iocdesk --debug` does at startup
     caplog.set_level(logging.DEBUG)
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: True)
-    monkeypatch.setattr("iocdesk.gui.main_window.PulsediveClient", functools.partial(PulsediveClient, timeout=CLIENT_TIMEOUT))
+    monkeypatch.setattr("iocdesk.lookup.session.PulsediveClient", functools.partial(PulsediveClient, timeout=CLIENT_TIMEOUT))
     keyring.set_keyring(fail.Keyring())  # no keyring: the key is kept for the session (memory_keyring comes back later)
     ini = tmp_path / "settings.ini"
     with SandboxServer(GUI_FAULTS) as server:

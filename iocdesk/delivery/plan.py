@@ -1,0 +1,179 @@
+"""The export plan: what to write where and which chats to post to, and the one function that does it.
+
+``iocdesk analyze`` and ``history`` build a plan from their flags, ``serve
+--out`` from a folder and a list of formats, an inbox rule from its action,
+the window from the menu item chosen; ``carry_out`` writes and posts for all
+of them in the same order with the same rules: the workbook before the
+draft that attaches it, every step tried even when one fails, one outcome
+per step for the face to word.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from iocdesk.delivery import chat
+from iocdesk.reports import tabular
+from iocdesk.reports.report import DEFAULT_SUBJECT, Report
+
+log = logging.getLogger(__name__)
+
+
+class Format(StrEnum):
+    JSON = "json"
+    CSV = "csv"
+    XLSX = "xlsx"
+    STIX = "stix"
+    EML = "eml"
+
+    @property
+    def suffix(self) -> str:
+        """File name ending: a STIX bundle is JSON, named so it is not mistaken for the results' JSON."""
+        return ".stix.json" if self is Format.STIX else f".{self.value}"
+
+    @property
+    def what(self) -> str:
+        """The words for messages ("could not write the {what}")."""
+        return _WHAT[self]
+
+
+_WHAT = {
+    Format.JSON: "JSON file",
+    Format.CSV: "CSV file",
+    Format.XLSX: "workbook",
+    Format.STIX: "STIX bundle",
+    Format.EML: "e-mail draft",
+}
+
+
+def parse_formats(text: str) -> list[Format]:
+    """``"json,xlsx"`` -> formats; ValueError naming the unknown ones."""
+    names = [f.strip().lower() for f in text.split(",") if f.strip()]
+    known = {f.value for f in Format}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ValueError(f"--formats: unknown {', '.join(unknown)} (known: {', '.join(f.value for f in Format)})")
+    return [Format(n) for n in names]
+
+
+@dataclass(frozen=True, slots=True)
+class ExportPlan:
+    """Files to write (a path per format) and stored chat webhooks to post the summary to."""
+
+    files: tuple[tuple[Format, Path], ...] = ()
+    chats: tuple[str, ...] = ()
+    subject: str = DEFAULT_SUBJECT  # the draft's subject and the chat title: {headline}, {title}...
+    mail_to: tuple[str, ...] = ()
+    xlsx_details: bool = False
+    xlsx_defang: bool = False
+    attach_workbook: bool = True  # the draft carries the workbook (written to a temp file when none is planned)
+
+    @classmethod
+    def of(cls, files: dict[Format, str | Path] | None = None, **options: object) -> ExportPlan:
+        paths = tuple((Format(kind), Path(path)) for kind, path in (files or {}).items() if path)
+        return cls(files=paths, **options)  # type: ignore[arg-type]  # options are the fields above
+
+    @classmethod
+    def into_folder(cls, folder: Path, stem: str, formats: Iterable[Format], **options: object) -> ExportPlan:
+        """``folder/<stem>.<format>`` for each format (``serve --out``: one set per alert)."""
+        return cls.of({f: folder / f"{stem}{f.suffix}" for f in formats}, **options)
+
+    def path(self, kind: Format) -> Path | None:
+        return next((path for f, path in self.files if f is kind), None)
+
+    @property
+    def empty(self) -> bool:
+        return not self.files and not self.chats
+
+
+@dataclass(frozen=True, slots=True)
+class StepOutcome:
+    """One step of a plan: a file written (``target`` is its path) or a chat posted (its name)."""
+
+    what: str  # "workbook", "message to webhook 'soc'"...
+    target: str
+    error: BaseException | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def carry_out(plan: ExportPlan, report: Report) -> list[StepOutcome]:
+    """Write every file and post every message of ``plan``; never raises for a failing step."""
+    outcomes: list[StepOutcome] = []
+
+    def attempt(what: str, target: str, action: Callable[[], object]) -> None:
+        try:
+            action()
+        except Exception as exc:  # one outcome per step; the rest still happen
+            log.info("export: the %s failed (%s)", what, type(exc).__name__)
+            outcomes.append(StepOutcome(what, target, exc))
+        else:
+            outcomes.append(StepOutcome(what, target))
+
+    for kind in Format:  # a fixed order: the workbook is written before the draft that attaches it
+        path = plan.path(kind)
+        if path is not None:
+            attempt(kind.what, str(path), lambda kind=kind, path=path: _WRITERS[kind](plan, report, path))
+    for name in plan.chats:
+        attempt(f"message to webhook {name!r}", name, lambda name=name: post_to_chat(name, report, plan.subject))
+    return outcomes
+
+
+def post_to_chat(name: str, report: Report, template: str = DEFAULT_SUBJECT) -> None:
+    """Post the report's summary to the stored webhook ``name`` (WebhookError texts never hold its URL)."""
+    webhook = chat.load_webhook(name)
+    if webhook is None:
+        raise chat.WebhookError(f"no webhook named {name!r} (add it with `iocdesk webhook add`)")
+    chat.post(webhook, chat.payload_for(webhook.kind, report, template=template))
+
+
+# -- writers -----------------------------------------------------------------------------------
+def _json(plan: ExportPlan, report: Report, path: Path) -> None:
+    run = {"id": report.run_id, "created": report.created, "scan": report.scan, "api_url": report.api_url}
+    tabular.write_json(path, tabular.results_document(report.results, run))
+
+
+def _csv(plan: ExportPlan, report: Report, path: Path) -> None:
+    tabular.write_csv(path, report.results)
+
+
+def _xlsx(plan: ExportPlan, report: Report, path: Path) -> Path:
+    from iocdesk.reports.xlsx import write_workbook  # openpyxl: loaded when a workbook is asked for
+
+    return write_workbook(report, path, defang=plan.xlsx_defang, details=plan.xlsx_details)
+
+
+def _stix(plan: ExportPlan, report: Report, path: Path) -> None:
+    from iocdesk.reports.stix import write_bundle
+
+    write_bundle(report, path)
+
+
+def _eml(plan: ExportPlan, report: Report, path: Path) -> None:
+    from iocdesk.reports.email import build_draft, write_draft
+
+    recipients = list(plan.mail_to)
+    if not plan.attach_workbook:
+        write_draft(build_draft(report, recipients=recipients, subject_template=plan.subject), path)
+        return
+    with tempfile.TemporaryDirectory(prefix="iocdesk-") as tmp:
+        planned = plan.path(Format.XLSX)
+        workbook = planned if planned is not None and planned.is_file() else _xlsx(plan, report, Path(tmp) / "iocdesk-results.xlsx")
+        message = build_draft(report, recipients=recipients, subject_template=plan.subject, attachment=workbook)
+        write_draft(message, path)
+
+
+_WRITERS: dict[Format, Callable[[ExportPlan, Report, Path], object]] = {
+    Format.JSON: _json,
+    Format.CSV: _csv,
+    Format.XLSX: _xlsx,
+    Format.STIX: _stix,
+    Format.EML: _eml,
+}
