@@ -36,7 +36,7 @@ if not os.environ.get("XDG_RUNTIME_DIR"):
     os.makedirs(os.environ["XDG_RUNTIME_DIR"], mode=0o700)
 
 # Subprocesses (the app under test) get keyring's "fail" backend, so they can
-# never write into a real keyring. Only tests/test_platform_keyring.py talks to
+# never write into a real keyring. Only tests/environment/test_keyring.py talks to
 # a Secret Service, and only to dev.sh's throwaway one.
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 

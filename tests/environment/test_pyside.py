@@ -13,8 +13,8 @@ import PySide6
 from packaging.requirements import Requirement
 from packaging.version import Version
 
-ROOT = Path(__file__).resolve().parent.parent
-HELPERS = Path(__file__).resolve().parent / "helpers"
+ROOT = Path(__file__).resolve().parents[2]
+HELPERS = Path(__file__).resolve().parent.parent / "helpers"
 
 
 def _pyside_requirement() -> Requirement:

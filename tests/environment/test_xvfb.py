@@ -20,7 +20,7 @@ import pytest
 
 pytestmark = pytest.mark.xvfb
 
-PROBE = Path(__file__).resolve().parent / "helpers" / "render_probe.py"
+PROBE = Path(__file__).resolve().parent.parent / "helpers" / "render_probe.py"
 
 
 def _start_xvfb(xvfb: str, timeout: float = 10.0) -> tuple[subprocess.Popen, str]:

@@ -23,7 +23,7 @@ from iocdesk.extraction import importers
 from iocdesk.extraction.importers import CHUNK_CHARS, DEFAULT_MAX_BYTES, ChunkStream, InputError, decode_bytes, iter_chunks, iter_stream_chunks, iter_text_chunks
 from iocdesk.indicators.types import Source, TextChunk
 
-DATA = Path(__file__).parent / "data" / "importers"
+DATA = Path(__file__).parent.parent / "data" / "importers"
 SUPPORTED = "iocdesk reads text, CSV, TSV, XLSX and JSON"
 
 

@@ -15,7 +15,7 @@ from iocdesk.indicators.results import LookupResult, Status
 from iocdesk.gui.widgets.detail import DetailPane, is_pulsedive_url, visible_text
 from iocdesk.pulsedive.parse import parse_indicator, parse_links
 
-DATA = Path(__file__).parent / "data" / "pulsedive"
+DATA = Path(__file__).parent.parent / "data" / "pulsedive"
 
 
 def _load(name: str) -> object:

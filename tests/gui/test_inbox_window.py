@@ -11,7 +11,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QGuiApplication
 
 from iocdesk.indicators.results import Status
-from iocdesk.gui.app import demo_service
+from iocdesk.gui.demo import demo_service
 from iocdesk.gui.inbox.settings import InboxSettings
 from iocdesk.inbox.alert import AlertStatus
 from tests.helpers.inbox_client import post_json

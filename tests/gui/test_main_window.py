@@ -7,7 +7,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QWidget
 
 from iocdesk.indicators.results import Status
-from iocdesk.gui.app import demo_service
+from iocdesk.gui.demo import demo_service
 from iocdesk.gui.main_window import MainWindow
 
 
@@ -143,7 +143,7 @@ def test_screenshot_script_renders_every_state(tmp_path):
     import sys
     from pathlib import Path
 
-    script = Path(__file__).resolve().parent.parent / "docs" / "make_screenshots.py"
+    script = Path(__file__).resolve().parents[2] / "docs" / "make_screenshots.py"
     env = {k: v for k, v in __import__("os").environ.items() if k != "IOCDESK_BASEDIR"}
     res = subprocess.run([sys.executable, str(script), str(tmp_path)], capture_output=True, timeout=120, env=env)
     assert res.returncode == 0, res.stderr.decode()[-2000:]
@@ -231,7 +231,7 @@ def test_the_app_process_exits_within_two_seconds_of_closing_mid_run(tmp_path):
         """
 import contextlib, os, sys
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
-import iocdesk.gui.app as app
+import iocdesk.gui.demo as app
 from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
 
 @contextlib.contextmanager
@@ -276,7 +276,7 @@ import os, sys
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-import iocdesk.gui.app as app
+import iocdesk.gui.demo as app
 
 qt_app = QApplication(sys.argv[:1])  # timers need the application to exist
 

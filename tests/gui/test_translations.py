@@ -42,7 +42,7 @@ from iocdesk.indicators.results import Risk
 from iocdesk.gui.translations import install_translators, remove_translators, translations_dir
 from iocdesk.pulsedive.client import DEFAULT_BASE_URL
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GUI = ROOT / "iocdesk" / "gui"
 TEMPLATE = ROOT / "resources" / "translations" / "iocdesk.ts"
 UPDATE = ROOT / "packaging" / "update_translations.sh"

@@ -1,6 +1,6 @@
 """SIGKILL in the middle of a run of the real window; the next start finds the run and finishes it.
 
-(The same for ``iocdesk analyze``: tests/test_cli_analyze.py::test_sigkill_mid_run_then_resume_without_requerying.)
+(The same for ``iocdesk analyze``: tests/cli/test_analyze.py::test_sigkill_mid_run_then_resume_without_requerying.)
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Property-based fuzzing of the parts that read attacker-controlled input.
 
-Extends, without repeating, tests/test_extract_properties.py (never raises on a
+Extends, without repeating, tests/extraction/test_extract_properties.py (never raises on a
 small alphabet, defang round trip of generated values, 25 linear-time shapes),
-tests/test_pulsedive_parse.py (random JSON objects, mutated fixtures) and
-tests/test_importers.py (random bytes per extension). Here: any Unicode text
+tests/pulsedive/test_parse.py (random JSON objects, mutated fixtures) and
+tests/extraction/test_importers.py (random bytes per extension). Here: any Unicode text
 (controls, NULs, bidi, IDN) and IOC-ish fragments; refang(defang(v)) == v for
 every value extraction can produce; parser output that can be written anywhere
 as UTF-8, from hostile leaves in the documented shapes; structured content per

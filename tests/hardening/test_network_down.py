@@ -148,7 +148,7 @@ def test_window_says_it_once_stops_and_keeps_the_run_resumable(window, qtbot, un
     assert "Traceback" not in text
     with History() as history:  # the window's own history file (IOCDESK_BASEDIR)
         assert can_resume(history.list_runs()[0])
-    # a window closes at once after such a run (and during one: see test_gui_main_window)
+    # a window closes at once after such a run (and during one: see tests/gui/test_main_window.py)
     started = time.monotonic()
     win.close()
     assert time.monotonic() - started < 2

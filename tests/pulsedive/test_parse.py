@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from iocdesk.indicators.results import Feed, Intel, Risk, RiskFactor, Threat
 from iocdesk.pulsedive.parse import FeedDetail, LinkedIndicator, LinkSummary, MalformedResponse, PropertyRecord, ScanPoll, ThreatDetail, parse_explore, parse_feed, parse_indicator, parse_link_summary, parse_linked_list, parse_links, parse_properties_history, parse_scan_poll, parse_scan_submit, parse_threat
 
-DATA = Path(__file__).parent / "data" / "pulsedive"
+DATA = Path(__file__).parent.parent / "data" / "pulsedive"
 FIXTURES = sorted(p.name for p in DATA.glob("*.json"))
 
 

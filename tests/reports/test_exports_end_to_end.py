@@ -90,7 +90,7 @@ def test_window_exports_and_drafts(qtbot, qloop, tmp_path, monkeypatch, memory_k
     from PySide6.QtCore import QSettings
     from PySide6.QtGui import QDesktopServices, QGuiApplication
 
-    from iocdesk.gui.app import demo_service
+    from iocdesk.gui.demo import demo_service
     from iocdesk.gui.main_window import MainWindow
 
     monkeypatch.setenv("IOCDESK_BASEDIR", str(tmp_path / "base"))

@@ -403,7 +403,7 @@ def test_export_bench_runs(tmp_path):
     import subprocess
     import sys
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     proc = subprocess.run([sys.executable, "-m", "benchmarks.export_bench", "--sizes", "300", "--formats", "xlsx,csv,json",
                            "--no-tracemalloc", "--json"], cwd=root, capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
     assert proc.returncode == 0, proc.stderr

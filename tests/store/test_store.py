@@ -22,7 +22,7 @@ from iocdesk.indicators.results import CACHEABLE_STATUSES, Intel, LookupResult, 
 from iocdesk.store import ANONYMOUS, History, LookupCache, PlannedItem, RunMeta, RunState, StoreError, account_fingerprint, normalize_base_url
 from iocdesk.store import _db, cache as cache_mod, history as history_mod
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 API = "https://pulsedive.com/api/"
 SANDBOX = "https://sandbox.pulsedive.example/api/"
 KEY = "0123456789abcdef" * 4  # shaped like a Pulsedive key
