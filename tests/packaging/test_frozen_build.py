@@ -109,6 +109,9 @@ def test_frozen_build_layout(frozen_app):
     internal = frozen_app / "_internal"
     assert (internal / "iocdesk" / "resources" / "tlds-alpha-by-domain.txt").is_file()
     assert list(internal.glob("keyring-*.dist-info")), "keyring's metadata (backend entry points) is missing"
+    # The license and the AppStream metainfo ship with the app (see tests/packaging/test_license.py).
+    assert (internal / "LICENSE").read_bytes() == (ROOT / "LICENSE").read_bytes()
+    assert (internal / "share" / "metainfo" / "io.github.iocdesk.iocdesk.metainfo.xml").is_file()
 
 
 @pytest.mark.slow
