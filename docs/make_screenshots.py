@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 
 async def _shoot(out: Path) -> list[Path]:
-    from iocdesk.gui.app import demo_service
+    from iocdesk.gui.demo import demo_service
     from iocdesk.gui.main_window import MainWindow
     from iocdesk.gui.dialogs.settings import SettingsDialog
 

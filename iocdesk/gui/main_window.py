@@ -32,26 +32,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from iocdesk.lookup.engine import LookupEngine, ScanPolicy
-from iocdesk.reports.report import Report
 from iocdesk.extraction.extract import IndicatorCollector, extract
 from iocdesk.extraction.importers import InputError, iter_chunks
-from iocdesk.indicators.types import Indicator
-from iocdesk.lookup.limiter import RateLimits
 from iocdesk.indicators.results import Status
-from iocdesk.store import History, LookupCache, RunMeta, account_fingerprint
+from iocdesk.indicators.types import Indicator
+from iocdesk.lookup.engine import LookupEngine, ScanPolicy
+from iocdesk.lookup.session import LookupSession, NoApiKey
+from iocdesk.platform.credentials import get_key, session_reason
 from iocdesk.pulsedive.client import Outcome, PulsediveClient
 from iocdesk.pulsedive.parse import parse_links
-from iocdesk.platform.credentials import get_key, session_reason
-from iocdesk.gui.app import DemoService
+from iocdesk.reports.report import Report
+from iocdesk.store import History, LookupCache
+from iocdesk.gui.demo import DemoService
 from iocdesk.gui.widgets.detail import DetailPane
 from iocdesk.gui.widgets.filter_bar import FilterBar
 from iocdesk.gui.inbox.dock import InboxDock
+from iocdesk.gui.actions.exports import ExportActions
 from iocdesk.gui.actions.results import ResultActions
 from iocdesk.gui.widgets.summary_strip import SummaryStrip
 from iocdesk.gui.models import IndicatorsModel, ResultsFilter, ResultsModel
 from iocdesk.gui.widgets.paste_box import MAX_EDITOR_LINE, PasteBox
 from iocdesk.gui.runner import RunController
+from iocdesk.gui.tasks import Tasks
 from iocdesk.gui.settings import AppSettings
 from iocdesk.gui.theme import apply_theme
 
@@ -74,10 +76,11 @@ class MainWindow(QMainWindow):
         self.filter = ResultsFilter(self)
         self.filter.setSourceModel(self.results)
         self.controller = RunController(self)
+        self.tasks = Tasks()  # every background coroutine: kept until done, cancelled on close
+        self.exports = ExportActions(self.report, self.settings, self.tasks, self)
         self._engine: LookupEngine | None = None
-        self._client: PulsediveClient | None = None
-        self._history: History | None = None
-        self._cache: LookupCache | None = None
+        self._session: LookupSession | None = None  # of the last run: re-query and links use it
+        self._history: History | None = None  # the window's, lent to each run's session
         self._run_id: int | None = None
         self._extract_generation = 0
         self._close_when_done = False
@@ -188,32 +191,14 @@ class MainWindow(QMainWindow):
         self.demo_action = QAction(self.tr("Try &demo data"), self, triggered=self.start_demo)
         self.demo_action.setEnabled(self._demo is None)
         menu.addAction(self.demo_action)
-        export = menu.addMenu(self.tr("&Export"))
-        export.addAction(
-            QAction(self.tr("Excel &workbook..."), self, shortcut=QKeySequence("Ctrl+E"), triggered=lambda: self.export("xlsx"))
-        )
-        export.addAction(QAction(self.tr("&CSV..."), self, triggered=lambda: self.export("csv")))
-        export.addAction(QAction(self.tr("&JSON..."), self, triggered=lambda: self.export("json")))
-        export.addAction(QAction(self.tr("&STIX 2.1 bundle..."), self, triggered=lambda: self.export("stix")))
-        export.addSeparator()
-        export.addAction(QAction(self.tr("Create e-mail &draft..."), self, triggered=self.email_draft))
-        export.addAction(QAction(self.tr("E-mail &link (short summary, no attachment)"), self, triggered=self.email_link))
-        export.addAction(QAction(self.tr("Copy &summary for chat"), self, triggered=self.copy_summary))
-        self.chat_menu = export.addMenu(self.tr("&Post to chat"))
-        self.chat_menu.aboutToShow.connect(self._fill_chat_menu)
+        self.exports.fill_menu(menu.addMenu(self.tr("&Export")))
         toolbar = self.addToolBar(self.tr("Main"))
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
         toolbar.setAccessibleName(self.tr("Main actions"))
         toolbar.addAction(open_action)
         toolbar.addSeparator()
-        for text, tip, slot in (
-            (self.tr("Excel"), self.tr("Export the results as an Excel workbook (Ctrl+E)"), lambda: self.export("xlsx")),
-            (self.tr("E-mail draft"), self.tr("Write an e-mail draft with the workbook attached and open it"), self.email_draft),
-            (self.tr("Copy summary"), self.tr("Copy a short summary for chat tools"), self.copy_summary),
-        ):
-            action = toolbar.addAction(text, slot)
-            action.setToolTip(tip)
+        self.exports.fill_toolbar(toolbar)
         history_action = QAction(self.tr("&History..."), self, shortcut=QKeySequence("Ctrl+H"), triggered=self.open_history)
         menu.addAction(history_action)
         settings_action = QAction(self.tr("&Settings..."), self, shortcut=QKeySequence("Ctrl+,"), triggered=self.open_settings)
@@ -229,7 +214,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.paste.textChanged.connect(self._extract_timer.start)
-        self.paste.oversized.connect(lambda text: asyncio.ensure_future(self._read_oversized_paste(text)))
+        self.paste.oversized.connect(lambda text: self.tasks.spawn(self._read_oversized_paste(text)))
         self._extract_timer.timeout.connect(self._schedule_extraction)
         self.run_button.clicked.connect(self.start_run)
         self.pause_button.clicked.connect(self.toggle_pause)
@@ -238,6 +223,8 @@ class MainWindow(QMainWindow):
         self.result_actions.requeryRequested.connect(self.requery)
         self.result_actions.scanRequested.connect(self.requery)
         self.result_actions.openRequested.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
+        self.exports.message.connect(self.status.setText)
+        self.exports.failed.connect(self._failed)
         self.result_actions.copied.connect(
             lambda text: self.status.setText(self.tr("Copied %n indicators.", "", len(text.splitlines())))
         )
@@ -255,7 +242,7 @@ class MainWindow(QMainWindow):
     # -- extraction (off the GUI thread) ------------------------------------------------------
     def _schedule_extraction(self) -> None:
         self._extract_generation += 1
-        asyncio.ensure_future(self._extract(self.paste.toPlainText(), self._extract_generation))
+        self.tasks.spawn(self._extract(self.paste.toPlainText(), self._extract_generation))
 
     async def _extract(self, text: str, generation: int) -> None:
         found = await asyncio.get_running_loop().run_in_executor(None, extract, text)
@@ -274,7 +261,7 @@ class MainWindow(QMainWindow):
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
         for path in self.settings.recent_files:
-            self.recent_menu.addAction(path, lambda p=path: asyncio.ensure_future(self.load_file(p)))
+            self.recent_menu.addAction(path, lambda p=path: self.tasks.spawn(self.load_file(p)))
         if self.recent_menu.isEmpty():
             self.recent_menu.addAction(self.tr("(none)")).setEnabled(False)
 
@@ -282,7 +269,7 @@ class MainWindow(QMainWindow):
         """Switch this window to the built-in sandbox (no account needed)."""
         if self._demo is not None or self.controller.is_running:
             return
-        from iocdesk.gui.app import demo_service
+        from iocdesk.gui.demo import demo_service
 
         self._demo = self._owned.enter_context(demo_service())
         self.inbox_dock.set_demo(self._demo)
@@ -302,7 +289,7 @@ class MainWindow(QMainWindow):
         files = [url.toLocalFile() for url in mime.urls() if url.isLocalFile()]
         if files:
             for path in files:
-                asyncio.ensure_future(self.load_file(path))
+                self.tasks.spawn(self.load_file(path))
         elif mime.hasText():
             self.paste.replace_text(mime.text())
         event.acceptProposedAction()
@@ -310,7 +297,7 @@ class MainWindow(QMainWindow):
     def open_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a file with indicators"), "", self.tr("All files (*)"))
         if path:
-            asyncio.ensure_future(self.load_file(path))
+            self.tasks.spawn(self.load_file(path))
 
     async def load_file(self, path: str) -> None:
         def read() -> list[Indicator]:
@@ -378,77 +365,66 @@ class MainWindow(QMainWindow):
 
     def _launch(self, items: list, run_id: int | None = None) -> None:
         """Run the engine over ``items`` (Indicators, or a saved run's LookupResults to resume)."""
-        if self._demo is not None:
-            key, base_url = None, self._demo.base_url
-        else:
-            info, base_url = get_key(), self.settings.api_base_url
-            key = info.key
-            if not key:
-                if info.problem:  # a failing keyring: say how it fails
-                    message = self.tr(
-                        "No Pulsedive API key: {problem}. Add one in Settings (Ctrl+,), where it can be kept for "
-                        "this session only, or choose File > Try demo data to see iocdesk work without an account."
-                    ).format(problem=info.problem)
-                else:
-                    message = self.tr(
-                        "No Pulsedive API key yet. Add one in Settings (Ctrl+,), where it can be kept for "
-                        "this session only, or choose File > Try demo data to see iocdesk work without an account."
-                    )
-                self._failed(message)
-                return
-        kwargs = self.settings.client_kwargs()
-        kwargs["base_url"] = base_url
-        self._client = PulsediveClient(key, **kwargs)
-        self._open_stores(account_fingerprint(key), base_url, len(items), resume=run_id)
-        options = self.settings.engine_options()
+        demo_url = self._demo.base_url if self._demo is not None else None
+        try:
+            self._history = self._history or History()
+        except Exception:  # history is a convenience: a run works without it
+            log.exception("could not open the history")
+        try:
+            session = LookupSession.open(
+                self.settings.session_config(demo_url), history=self._history, optional_stores=True
+            )
+        except NoApiKey as exc:
+            self._failed(self._no_key_message(exc.problem))
+            return
+        if self._session is not None:
+            self._session.close()
+        self._session = session
+        self._run_id = self._plan_run(session, items, run_id)
+        overrides = {}
         if any(isinstance(item, Indicator) and not item.lookup_by_default for item in items):
-            options.include_private = True  # the analyst ticked a private address on purpose
-        if self._demo is not None:  # the sandbox runs on this machine: no account quota to respect
-            options.limits = RateLimits(per_second=10.0)
-        self._engine = LookupEngine(
-            self._client,
-            options,
-            cache=self._cache,
-            history=self._history,
-            run_id=self._run_id,
-            listener=self.controller,
-        )
-        if self._history is not None and self._run_id is not None and run_id is None:
-            self._history.add_items(self._run_id, items)
+            overrides["include_private"] = True  # the analyst ticked a private address on purpose
+        self._engine = session.engine(self._run_id, listener=self.controller, **overrides)
         self.detail.show_result(None)
         self.controller.start(self._engine, items)
 
-    def _open_stores(self, account: str, base_url: str, total: int, *, resume: int | None = None) -> None:
+    def _no_key_message(self, problem: str | None) -> str:
+        if problem:  # a failing keyring: say how it fails
+            return self.tr(
+                "No Pulsedive API key: {problem}. Add one in Settings (Ctrl+,), where it can be kept for "
+                "this session only, or choose File > Try demo data to see iocdesk work without an account."
+            ).format(problem=problem)
+        return self.tr(
+            "No Pulsedive API key yet. Add one in Settings (Ctrl+,), where it can be kept for "
+            "this session only, or choose File > Try demo data to see iocdesk work without an account."
+        )
+
+    @staticmethod
+    def _plan_run(session: LookupSession, items: list, resume: int | None) -> int | None:
+        """The run in history: a new one for pasted items, or ``resume`` made running again."""
         try:
-            self._history = self._history or History()
             if resume is not None:
-                self._history.resume_run(resume)
-                self._run_id = resume
-            else:
-                self._run_id = self._history.start_run(RunMeta(sources=["pasted text"], total=total, base_url=base_url))
-            if self.settings.use_cache:
-                self._cache = self._cache or LookupCache(ttl=self.settings.cache_ttl_hours * 3600)
-                self._cache.set_scope(account, base_url)
-        except Exception:  # history and cache are a convenience: a run works without them
-            log.exception("could not open the history or cache")
-            self._run_id = None
+                session.resume_run(resume)
+                return resume
+            return session.start_run(["pasted text"], items)
+        except Exception:  # history is a convenience: a run works without it
+            log.exception("could not record the run in history")
+            return None
 
     def requery(self, results: list, policy: str | None = None) -> None:
         """Look these results up again (cache bypassed); ``policy`` scans the unknown ones."""
-        if self.controller.is_running or self._client is None or not results:
+        if self.controller.is_running or self._session is None or not results:
             self.status.setText(self.tr("Re-query works on results of a finished run."))
             return
-        asyncio.ensure_future(self._requery(results, policy))
+        self.tasks.spawn(self._requery(results, policy))
 
     async def _requery(self, originals: list, policy: str | None) -> None:
-        options = self.settings.engine_options()
-        options.use_cache = False
-        options.include_private = True  # the analyst picked these rows
+        if self._session is None:
+            return
+        overrides: dict[str, Any] = {"use_cache": False, "include_private": True}  # the analyst picked these rows
         if policy:
-            options.scan = ScanPolicy(policy)
-        if self._demo is not None:
-            options.limits = RateLimits(per_second=10.0)
-        engine = LookupEngine(self._client, options, cache=self._cache, history=self._history, run_id=self._run_id)
+            overrides["scan"] = ScanPolicy(policy)
+        engine = self._session.engine(self._run_id, **overrides)
         items = [Indicator(r.type, r.indicator, r.indicator, defanged=r.defanged) for r in originals]
         n = len(items)
         if policy == ScanPolicy.PASSIVE:
@@ -518,8 +494,8 @@ class MainWindow(QMainWindow):
                 )
             )
         self.results.resort()  # rows kept their place during the run; now the chosen order
-        if self._history is not None and self._run_id is not None:
-            self._history.finish_run(self._run_id, self._engine.end_state if self._engine else "finished")
+        if self._session is not None and self._engine is not None:
+            self._session.finish_run(self._run_id, self._engine)
         if self._close_when_done:
             QTimer.singleShot(0, self.close)
 
@@ -551,7 +527,7 @@ class MainWindow(QMainWindow):
         from iocdesk.gui.dialogs.settings import SettingsDialog
 
         def test_key(key: str):
-            with PulsediveClient(key, **self.settings.client_kwargs()) as client:
+            with self.settings.connection().client(key) as client:
                 return client.indicator("pulsedive.com")
 
         def clear_cache() -> int:
@@ -567,7 +543,7 @@ class MainWindow(QMainWindow):
 
     def _settings_applied_to_inbox(self) -> None:
         if self.inbox_dock.controller.running:
-            asyncio.ensure_future(self._restart_inbox())
+            self.tasks.spawn(self._restart_inbox())
 
     def _key_changed(self) -> None:
         """A session-only key is a compromise the analyst should keep in mind: say so, and why."""
@@ -581,131 +557,13 @@ class MainWindow(QMainWindow):
 
     # -- reports ---------------------------------------------------------------------------------
     def report(self) -> Report | None:
+        """The shown results as a report (exports, drafts, chat), or None with a word why not."""
         results = self.results.results()
         if not results or self.controller.is_running:
             self.status.setText(self.tr("Reports are made from a finished run: run a lookup (or open one from History) first."))
             return None
-        return Report(results, run_id=self._run_id, scan=self.settings.scan_policy, api_url=self.settings.api_base_url)
-
-    def export(self, kind: str) -> None:
-        report = self.report()
-        if report is None:
-            return
-        names = {
-            "xlsx": self.tr("Excel workbook (*.xlsx)"),
-            "csv": self.tr("CSV (*.csv)"),
-            "json": self.tr("JSON (*.json)"),
-            "stix": self.tr("STIX 2.1 bundle (*.json)"),
-        }
-        default = f"iocdesk-{report.created[:10]}{'.stix' if kind == 'stix' else ''}.{'json' if kind == 'stix' else kind}"
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export"), default, names[kind])
-        if path:
-            asyncio.ensure_future(self._write_export(kind, report, path))
-
-    async def _write_export(self, kind: str, report: Report, path: str) -> None:
-        from iocdesk.reports import tabular
-
-        def write() -> None:
-            if kind == "xlsx":
-                from iocdesk.reports.xlsx import write_workbook
-
-                write_workbook(report, path)
-            elif kind == "csv":
-                tabular.write_csv(path, report.results)
-            elif kind == "json":
-                tabular.write_json(path, tabular.results_document(report.results, {"id": report.run_id}))
-            else:
-                from iocdesk.reports.stix import write_bundle
-
-                write_bundle(report, path)
-
-        try:
-            await asyncio.get_running_loop().run_in_executor(None, write)
-        except OSError as exc:
-            self._failed(self.tr("Could not write {path}: {error}").format(path=path, error=exc.strerror or exc))
-            return
-        self.status.setText(self.tr("Exported %n results to {path}.", "", len(report.results)).format(path=path))
-
-    def email_draft(self) -> None:
-        report = self.report()
-        if report is not None:
-            asyncio.ensure_future(self._email_draft(report))
-
-    async def _email_draft(self, report: Report) -> None:
-        """Write a draft (.eml, workbook attached) next to the exports and open it in the mail client."""
-        from iocdesk.reports.email import build_draft, write_draft
-        from iocdesk.reports.xlsx import write_workbook
-        from iocdesk.platform.paths import data_dir
-
-        folder = data_dir() / "drafts"
-        folder.mkdir(parents=True, exist_ok=True)
-        stem = folder / f"iocdesk-{report.created[:19].replace(':', '')}"
-
-        def write() -> Path:
-            workbook = write_workbook(report, stem.with_suffix(".xlsx"))
-            message = build_draft(
-                report,
-                recipients=self.settings.mail_recipients,
-                subject_template=self.settings.mail_subject,
-                attachment=workbook,
-            )
-            return write_draft(message, stem.with_suffix(".eml"))
-
-        draft = await asyncio.get_running_loop().run_in_executor(None, write)
-        self.status.setText(self.tr("E-mail draft written to {path}; opening it in the mail client.").format(path=draft))
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(draft)))
-
-    def email_link(self) -> None:
-        from iocdesk.reports.email import mailto_url
-
-        report = self.report()
-        if report is not None:
-            QDesktopServices.openUrl(QUrl(mailto_url(report, self.settings.mail_recipients, self.settings.mail_subject)))
-
-    def _fill_chat_menu(self) -> None:
-        from iocdesk.delivery import chat
-
-        self.chat_menu.clear()
-        try:
-            names = chat.list_webhooks()
-        except Exception:  # noqa: BLE001 - no keyring: nothing stored
-            names = []
-        for name in names:
-            self.chat_menu.addAction(name, lambda n=name: self.post_to_chat(n))
-        if not names:
-            self.chat_menu.addAction(self.tr("(no webhooks: add one with `iocdesk webhook add`)")).setEnabled(False)
-
-    def post_to_chat(self, name: str) -> None:
-        report = self.report()
-        if report is not None:
-            asyncio.ensure_future(self._post_to_chat(name, report))
-
-    async def _post_to_chat(self, name: str, report: Report) -> None:
-        from iocdesk.delivery import chat
-
-        missing = self.tr("no webhook named {name}").format(name=repr(name))  # here: post() runs in a worker thread
-
-        def post() -> None:
-            webhook = chat.load_webhook(name)
-            if webhook is None:
-                raise chat.WebhookError(missing)
-            chat.post(webhook, chat.payload_for(webhook.kind, report))
-
-        try:
-            await asyncio.get_running_loop().run_in_executor(None, post)
-        except Exception as exc:  # noqa: BLE001 - WebhookError texts never hold the URL
-            error = exc if isinstance(exc, chat.WebhookError) else type(exc).__name__
-            self._failed(self.tr("Could not post to {name}: {error}").format(name=name, error=error))
-            return
-        self.status.setText(self.tr("Summary posted to {name}.").format(name=name))
-
-    def copy_summary(self) -> None:
-        from iocdesk.reports.email import copy_summary
-
-        report = self.report()
-        if report is not None:
-            QGuiApplication.clipboard().setText(copy_summary(report))
-            self.status.setText(self.tr("Summary copied: paste it into the chat."))
+        api_url = self._session.base_url if self._session is not None else self.settings.api_base_url
+        return Report(results, run_id=self._run_id, scan=self.settings.scan_policy, api_url=api_url)
 
     def open_history(self) -> None:
         from iocdesk.gui.dialogs.history import HistoryDialog
@@ -743,9 +601,9 @@ class MainWindow(QMainWindow):
         self._launch(results, run_id=run_id)
 
     def _load_links(self, iid: int) -> None:
-        if self._client is None:
+        if self._session is None:
             return
-        asyncio.ensure_future(self._fetch_links(self._client, iid))
+        self.tasks.spawn(self._fetch_links(self._session.client, iid))
 
     async def _fetch_links(self, client: PulsediveClient, iid: int) -> None:
         answer = await asyncio.get_running_loop().run_in_executor(None, client.links, iid)
@@ -786,7 +644,7 @@ class MainWindow(QMainWindow):
                 with QSignalBlocker(self.inbox_action):
                     self.inbox_action.setChecked(False)
         elif not on:
-            asyncio.ensure_future(self.inbox_dock.stop())
+            self.tasks.spawn(self.inbox_dock.stop())
 
     def _inbox_failed(self, message: str) -> None:
         with QSignalBlocker(self.inbox_action):
@@ -811,7 +669,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
         if self.inbox_dock.controller.running:  # stop it first (about a second): its stores close cleanly
             event.ignore()
-            asyncio.ensure_future(self._close_after_inbox())
+            self.tasks.spawn(self._close_after_inbox())
             return
         if self.controller.is_running:
             # Cancel, and close for real once the run has recorded its end (well within 2 s).
@@ -823,10 +681,10 @@ class MainWindow(QMainWindow):
         self.settings.set_splitter_state("main", self.splitter.saveState())
         self.settings.set_header_state("results", self.result_view.horizontalHeader().saveState())
         self.settings.sync()
-        for store in (self._cache, self._history):
-            if store is not None:
-                store.close()
-        if self._client is not None:
-            self._client.close()
+        self.tasks.cancel_all()
+        if self._session is not None:
+            self._session.close()
+        if self._history is not None:
+            self._history.close()
         self._owned.close()
         super().closeEvent(event)

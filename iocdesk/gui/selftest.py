@@ -149,7 +149,7 @@ def _run_gui(tmp: str, errors: list[str], deadline: float) -> None:
     from PySide6.QtCore import QCoreApplication, QSettings, qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
-    from iocdesk.gui.app import demo_service
+    from iocdesk.gui.demo import demo_service
     from iocdesk.gui.main_window import MainWindow
     from iocdesk.gui.translations import install_translators, remove_translators
 

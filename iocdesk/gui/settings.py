@@ -21,6 +21,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from iocdesk.lookup.engine import EngineOptions, ScanPolicy
 from iocdesk.reports.report import DEFAULT_SUBJECT
 from iocdesk.lookup.limiter import RateLimits
+from iocdesk.lookup.session import Connection, SessionConfig
 from iocdesk.pulsedive.client import DEFAULT_BASE_URL, is_http_url
 
 __all__ = ["AppSettings", "PATH_FAMILIES", "SCAN_POLICIES", "THEMES", "MAX_RECENT_FILES"]
@@ -403,14 +404,23 @@ class AppSettings:
             use_cache=self.use_cache,
         )
 
+    def connection(self) -> Connection:
+        """Where and how to reach Pulsedive (API URL, endpoint family, proxy, CA bundle)."""
+        paths = "current" if self.path_family == "current" else "legacy"
+        return Connection(
+            api_url=self.api_base_url, paths=paths, proxy=self.http_proxy or None, ca_bundle=self.ca_bundle or None
+        )
+
     def client_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for ``PulsediveClient(key, **settings.client_kwargs())``."""
-        kwargs: dict[str, Any] = {"base_url": self.api_base_url, "paths": self.path_family}
-        if self.http_proxy:
-            kwargs["proxies"] = {"http": self.http_proxy, "https": self.http_proxy}
-        if self.ca_bundle:
-            kwargs["verify"] = self.ca_bundle
-        return kwargs
+        """Keyword arguments for ``PulsediveClient(key, **settings.client_kwargs())`` (a key test)."""
+        return self.connection().client_kwargs()
+
+    def session_config(self, demo_url: str | None = None) -> SessionConfig:
+        """Lookup settings for a ``LookupSession``; with ``demo_url``, in the demo sandbox."""
+        config = SessionConfig(
+            connection=self.connection(), engine=self.engine_options(), cache_ttl_hours=self.cache_ttl_hours
+        )
+        return config.for_demo(demo_url) if demo_url is not None else config
 
 
 def _positive_or_none(value: object, what: str) -> int | None:

@@ -24,7 +24,7 @@ from email.message import Message
 from html.parser import HTMLParser
 
 from iocdesk.extraction.importers import DEFAULT_MAX_BYTES, InputError, decode_bytes
-from iocdesk.extraction.importers._common import too_large  # the same wording as a too large file
+from iocdesk.extraction.importers import too_large  # the same wording as a too large file
 
 SUBJECT_MAX = 200
 SCANNED_HEADERS = ("From", "Reply-To", "Return-Path", "Received", "X-Originating-IP", "Authentication-Results")

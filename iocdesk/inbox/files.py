@@ -16,7 +16,7 @@ from pathlib import Path
 
 from iocdesk.extraction.extract import IndicatorCollector
 from iocdesk.extraction.importers import DEFAULT_MAX_BYTES, InputError, iter_chunks
-from iocdesk.extraction.importers._common import too_large  # the same wording as any too large file
+from iocdesk.extraction.importers import too_large  # the same wording as any too large file
 from iocdesk.indicators.types import Indicator, Source
 from iocdesk.inbox.alert import MAX_BODY, read_json
 from iocdesk.inbox.eml import read_eml

@@ -84,8 +84,8 @@ class SessionConfig:
 class LookupSession:
     """A Pulsedive client for one key and URL, with the cache scoped to them and the history.
 
-    It closes what it opened; a ``history`` passed in is borrowed (the window keeps one
-    for its History dialog). With ``optional_stores`` a history or cache that cannot be
+    It closes what it opened; a ``history`` or ``cache`` passed in is borrowed (the window
+    keeps one history for its History dialog) and used as it is. With ``optional_stores`` a history or cache that cannot be
     opened is logged and left out (the window: a run works without them); otherwise the
     error propagates (the CLI says it and stops).
     """
@@ -96,6 +96,7 @@ class LookupSession:
         key: str | None,
         *,
         history: History | None = None,
+        cache: LookupCache | None = None,
         optional_stores: bool = False,
     ) -> None:
         self.config = config
@@ -108,13 +109,13 @@ class LookupSession:
         self.account = account_fingerprint(key)
         self._owned: list[Any] = [self.client]
         self.history: History | None = history
-        self.cache: LookupCache | None = None
+        self.cache: LookupCache | None = cache if self.options.use_cache else None
         try:
             if self.history is None:
                 self.history = History()
                 self._owned.append(self.history)
                 self.history.mark_interrupted_runs()
-            if self.options.use_cache:
+            if self.options.use_cache and self.cache is None:
                 self.cache = LookupCache(ttl=config.cache_ttl_hours * 3600)
                 self._owned.append(self.cache)
                 self.cache.set_scope(self.account, self.client.base_url)

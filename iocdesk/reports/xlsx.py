@@ -54,6 +54,7 @@ from openpyxl.utils import get_column_letter
 from iocdesk.indicators.display import reveal
 from iocdesk.extraction.refang import defang as defang_value
 from iocdesk.indicators.results import LookupResult, Risk
+from iocdesk.indicators.risk_style import RISK_STYLES
 from iocdesk.reports.report import Report, pulsedive_iid, pulsedive_link
 from iocdesk.reports.safety import FORMULA_PREFIXES
 
@@ -74,16 +75,8 @@ _RESULTS_WIDTHS = (48, 10, 12, 10, 50, 36, 36, 9, 12, 30, 20, 20, 10, 24, 36, 12
 _DETAILS_WIDTHS = (48, 16, 24, 60)
 _WIDTH_SAMPLE = 500
 
-# Fill colour per risk (ARGB); light enough for the black risk text to stay readable.
-RISK_COLOURS: dict[Risk, str] = {
-    Risk.CRITICAL: "FFE06666",
-    Risk.HIGH: "FFF4B183",
-    Risk.MEDIUM: "FFFFE699",
-    Risk.LOW: "FFC6E0B4",
-    Risk.NONE: "FFDDEBF7",
-    Risk.UNKNOWN: "FFE7E6E6",
-    Risk.RETIRED: "FFBFBFBF",
-}
+# Fill colour per risk (ARGB), from the palette the window uses: light, so black risk text stays readable.
+RISK_COLOURS: dict[Risk, str] = {risk: "FF" + style.fill[1:].upper() for risk, style in RISK_STYLES.items()}
 _RISK_FILLS = {risk: PatternFill(fill_type="solid", start_color=c, end_color=c) for risk, c in RISK_COLOURS.items()}
 _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=14)

@@ -323,6 +323,115 @@ Select a result to see what Pulsedive knows about it.</source>
     </message>
 </context>
 <context>
+    <name>ExportActions</name>
+    <message>
+        <source>Excel &amp;workbook...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;CSV...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;JSON...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;STIX 2.1 bundle...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Create e-mail &amp;draft...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E-mail &amp;link (short summary, no attachment)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy &amp;summary for chat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Post to chat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Excel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export the results as an Excel workbook (Ctrl+E)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E-mail draft</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write an e-mail draft with the workbook attached and open it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy a short summary for chat tools</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(no webhooks: add one with `iocdesk webhook add`)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>STIX 2.1 bundle (*.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not write {path}: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n results to {path}.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>E-mail draft written to {path}; opening it in the mail client.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Summary copied: paste it into the chat.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not post to {name}: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Summary posted to {name}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>FilterBar</name>
     <message>
         <source>Filter results (indicator, threat, feed, country, org)…</source>
@@ -958,67 +1067,11 @@ Select a result to see what Pulsedive knows about it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Excel &amp;workbook...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;CSV...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;JSON...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;STIX 2.1 bundle...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Create e-mail &amp;draft...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>E-mail &amp;link (short summary, no attachment)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Copy &amp;summary for chat</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Post to chat</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Main actions</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Excel</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Export the results as an Excel workbook (Ctrl+E)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>E-mail draft</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Write an e-mail draft with the workbook attached and open it</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Copy summary</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Copy a short summary for chat tools</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1191,60 +1244,6 @@ Select a result to see what Pulsedive knows about it.</source>
     </message>
     <message>
         <source>Reports are made from a finished run: run a lookup (or open one from History) first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Excel workbook (*.xlsx)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>CSV (*.csv)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>JSON (*.json)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>STIX 2.1 bundle (*.json)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Export</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Could not write {path}: {error}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>Exported %n results to {path}.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>E-mail draft written to {path}; opening it in the mail client.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>(no webhooks: add one with `iocdesk webhook add`)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>no webhook named {name}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Could not post to {name}: {error}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Summary posted to {name}.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Summary copied: paste it into the chat.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">

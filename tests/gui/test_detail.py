@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton, QTreeWidget
 
 from iocdesk.indicators.types import IndicatorType
 from iocdesk.indicators.results import LookupResult, Status
-from iocdesk.gui.widgets.detail import DetailPane, is_pulsedive_url, visible_text
+from iocdesk.gui.text import safe_text as visible_text
+from iocdesk.gui.widgets.detail import DetailPane, is_pulsedive_url
 from iocdesk.pulsedive.parse import parse_indicator, parse_links
 
 DATA = Path(__file__).parent.parent / "data" / "pulsedive"
@@ -182,7 +183,7 @@ def test_visible_text():
     assert visible_text("a\u202eb\u200bc\u2066") == "a\\u202eb\\u200bc\\u2066"
     assert visible_text("a\nb\tc", multiline=True) == "a\nb\tc"
     assert visible_text("élan ΑΒΓ 日本") == "élan ΑΒΓ 日本"
-    assert visible_text("x" * 3000).endswith("(1000 more characters)")
+    assert visible_text("x" * 3000).endswith("(2000 more characters)")  # DISPLAY_MAX: 1000
 
 
 def test_is_pulsedive_url():

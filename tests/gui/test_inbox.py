@@ -13,6 +13,7 @@ from PySide6.QtGui import QGuiApplication
 
 from iocdesk.lookup.engine import EngineOptions
 from iocdesk.lookup.limiter import RateLimits
+from iocdesk.lookup.session import Connection, LookupSession, SessionConfig
 from iocdesk.indicators.results import Risk
 from iocdesk.store import History, LookupCache, account_fingerprint
 from iocdesk.gui.inbox.panel import InboxBridge, InboxController, InboxPanel, Notifier
@@ -32,7 +33,7 @@ class World:
 
     def __init__(self, tmp_path, qtbot, latency: float = 0.0) -> None:
         self.sandbox = SandboxServer(SandboxConfig(seed=4, per_day=1000, latency=latency)).start()
-        self.client = PulsediveClient(None, base_url=self.sandbox.base_url)
+
         self.history = History(tmp_path / "history.sqlite3")
         self.cache = LookupCache(tmp_path / "cache.sqlite3")
         self.cache.set_scope(account_fingerprint(None), self.sandbox.base_url)
@@ -45,10 +46,13 @@ class World:
         self.failures: list[str] = []
         self.controller.notifier.fallback.connect(lambda title, message: self.fallbacks.append((title, message)))
         self.controller.failed.connect(self.failures.append)
-        self.options = InboxOptions(engine=EngineOptions(limits=RateLimits(per_second=None)))
+        self.options = InboxOptions()
+        config = SessionConfig(connection=Connection(api_url=self.sandbox.base_url),
+                               engine=EngineOptions(limits=RateLimits(per_second=None)))
+        self.session = LookupSession(config, None, history=self.history, cache=self.cache)
 
     def start(self, *, port: int | None = 0, folder: bool = True) -> None:
-        self.controller.start(self.client, self.cache, self.history, options=self.options, webhook_port=port,
+        self.controller.start(self.session, options=self.options, webhook_port=port,
                               token=TOKEN, folder=self.folder if folder else None)
 
     def domains(self, *risks: str) -> list[str]:
@@ -58,7 +62,7 @@ class World:
         if self.controller.running:
             stopping = asyncio.ensure_future(self.controller.stop())
             qtbot.waitUntil(stopping.done, timeout=10_000)
-        self.client.close()
+        self.session.close()
         self.history.close()
         self.cache.close()
         self.sandbox.stop()
@@ -138,7 +142,7 @@ def test_webhook_and_folder_alerts_are_looked_up_shown_and_notified_once(world, 
 
     status = world.panel.status_label.text()
     assert status.startswith(f"Inbox on: webhook {url}, watching ") and "0 queued" in status
-    assert f"quota today: {world.client.quota.day} left" in status and world.client.quota.day < 1000
+    assert f"quota today: {world.session.client.quota.day} left" in status and world.session.client.quota.day < 1000
 
     # Open run: disabled without a selection, then the selected alert's run id
     assert not world.panel.open_button.isEnabled()
@@ -220,9 +224,9 @@ def test_a_port_in_use_fails_with_one_message_and_leaves_the_inbox_off(world, qt
 
 
 def test_no_token_or_missing_folder_fail_plainly(world, qtbot, qloop):
-    world.controller.start(world.client, world.cache, world.history, options=world.options, webhook_port=0,
+    world.controller.start(world.session, options=world.options, webhook_port=0,
                            token=None, folder=None)
-    world.controller.start(world.client, world.cache, world.history, options=world.options, webhook_port=None,
+    world.controller.start(world.session, options=world.options, webhook_port=None,
                            token=None, folder=world.folder / "missing")
     assert len(world.failures) == 2 and "token" in world.failures[0] and "missing" in world.failures[1]
     assert not world.controller.running

@@ -30,10 +30,8 @@ def post(url: str, document: dict) -> dict:
     return body
 
 
-def test_window_turns_the_inbox_on_from_settings_and_off_on_close(qtbot, qloop, tmp_path, ini, monkeypatch, unused_port):
-    from iocdesk.gui.main_window import MainWindow
-
-    monkeypatch.setenv("IOCDESK_BASEDIR", str(tmp_path / "base"))
+def test_window_turns_the_inbox_on_from_settings_and_off_on_close(qtbot, tmp_path, ini, monkeypatch, unused_port,
+                                                                   make_window):
     monkeypatch.setenv("IOCDESK_INBOX_TOKEN", TOKEN)
     drop = tmp_path / "drop"
     drop.mkdir()
@@ -41,9 +39,7 @@ def test_window_turns_the_inbox_on_from_settings_and_off_on_close(qtbot, qloop, 
     inbox.webhook_enabled, inbox.port = True, unused_port
     inbox.folder_enabled, inbox.folder = True, str(drop)
     with demo_service() as demo:
-        win = MainWindow(demo=demo, settings=ini)
-        qtbot.addWidget(win)
-        win.show()
+        win = make_window(demo=demo, settings=ini, basedir="base")
         dock = win.inbox_dock
         qtbot.waitUntil(lambda: dock.controller.running, timeout=5000)
         assert win.inbox_action.isChecked() and dock.isVisible()
@@ -87,14 +83,10 @@ def test_window_turns_the_inbox_on_from_settings_and_off_on_close(qtbot, qloop, 
         sock.listen()
 
 
-def test_menu_toggle_without_any_input_says_what_to_do(qtbot, qloop, tmp_path, ini, monkeypatch):
+def test_menu_toggle_without_any_input_says_what_to_do(ini, make_window):
     from PySide6.QtWidgets import QMessageBox
 
-    from iocdesk.gui.main_window import MainWindow
-
-    monkeypatch.setenv("IOCDESK_BASEDIR", str(tmp_path / "base"))
-    win = MainWindow(settings=ini)
-    qtbot.addWidget(win)
+    win = make_window(settings=ini, basedir="base", show=False)
     win.inbox_action.setChecked(True)
     assert not win.inbox_action.isChecked() and not win.inbox_dock.controller.running
     notices = [b for b in win.findChildren(QMessageBox) if b.objectName() == "notice"]

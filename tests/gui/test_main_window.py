@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from iocdesk.indicators.results import Status
-from iocdesk.gui.demo import demo_service
-from iocdesk.gui.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, qloop, tmp_path, monkeypatch):
-    monkeypatch.setenv("IOCDESK_BASEDIR", str(tmp_path / "iocdesk"))
-    with demo_service() as demo:
-        win = MainWindow(demo=demo, settings=QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-        qtbot.addWidget(win)
-        win.show()
-        yield win
-        if win.controller.is_running:
-            win.controller.cancel()
-            qtbot.waitUntil(lambda: not win.controller.is_running, timeout=5000)
-        win.close()
+def window_config() -> dict:
+    """``window`` here (tests/conftest.py) runs on the demo sandbox with the demo alert pasted."""
+    return {"demo": True}
 
 
 def test_demo_paste_extract_run_read_filter(window, qtbot):
@@ -64,20 +54,8 @@ def test_cancel_mid_run_keeps_what_was_fetched(window, qtbot):
     assert window.run_button.isEnabled()
 
 
-@pytest.fixture
-def plain_window(qtbot, qloop, tmp_path, monkeypatch):
-    """A window without demo data and without a key (conftest: keyring 'fail' backend)."""
-    monkeypatch.setenv("IOCDESK_BASEDIR", str(tmp_path / "iocdesk"))
-    monkeypatch.delenv("PULSEDIVE_API_KEY", raising=False)
-    win = MainWindow(settings=QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close()
-
-
-def test_without_a_key_the_window_says_what_to_do_and_demo_data_works(plain_window, qtbot):
-    win = plain_window
+def test_without_a_key_the_window_says_what_to_do_and_demo_data_works(make_window, qtbot):
+    win = make_window()
     assert not win.banner.isVisible()
     win.paste.setPlainText("beacon to 8.8.8.8")
     qtbot.waitUntil(lambda: win.indicators.rowCount() == 1, timeout=5000)
@@ -92,10 +70,10 @@ def test_without_a_key_the_window_says_what_to_do_and_demo_data_works(plain_wind
     assert any(win.results.result_at(r).status == "found" for r in range(win.results.rowCount()))
 
 
-def test_open_file_remembers_it_and_drop_of_text_extracts(plain_window, qtbot, tmp_path):
+def test_open_file_remembers_it_and_drop_of_text_extracts(make_window, qtbot, tmp_path):
     import asyncio
 
-    win = plain_window
+    win = make_window()
     report = tmp_path / "iocs.csv"
     report.write_text("indicator,comment\nevil[.]top,seen\n1.2.3.4,c2\n", encoding="utf-8")
     task = asyncio.ensure_future(win.load_file(str(report)))
@@ -113,7 +91,8 @@ def test_open_file_remembers_it_and_drop_of_text_extracts(plain_window, qtbot, t
     assert win.indicators.indicator_at(0).value == "http://drop.evil.top/x"
 
 
-def test_themes_apply_and_system_restores(plain_window):
+def test_themes_apply_and_system_restores(make_window):
+    make_window()
     from PySide6.QtGui import QPalette
     from PySide6.QtWidgets import QApplication
 
@@ -190,8 +169,8 @@ def test_history_reopen_and_resume_a_cancelled_run(window, qtbot):
     dialog.close()
 
 
-def test_keyboard_only_tab_order(plain_window, qtbot):
-    win = plain_window
+def test_keyboard_only_tab_order(make_window, qtbot):
+    win = make_window()
     win.paste.setFocus()
     order = []
     widget = win.paste
@@ -206,8 +185,8 @@ def test_keyboard_only_tab_order(plain_window, qtbot):
         assert win.findChild(QWidget, name).accessibleName() or win.findChild(QWidget, name).text()
 
 
-def test_network_down_is_one_plain_message(plain_window, qtbot, monkeypatch):
-    win = plain_window
+def test_network_down_is_one_plain_message(make_window, qtbot, monkeypatch):
+    win = make_window()
     monkeypatch.setenv("PULSEDIVE_API_KEY", "k")
     win.settings.api_base_url = "http://127.0.0.1:9/api/"  # nothing listens on the discard port
     win.settings.rate_per_second = 100
@@ -231,15 +210,16 @@ def test_the_app_process_exits_within_two_seconds_of_closing_mid_run(tmp_path):
         """
 import contextlib, os, sys
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
-import iocdesk.gui.demo as app
+import iocdesk.gui.app as app
+import iocdesk.gui.demo as demo
 from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
 
 @contextlib.contextmanager
 def hanging_demo():
     with SandboxServer(SandboxConfig(timeout_rate=1.0, timeout_seconds=25)) as server:
-        yield app.DemoService(server.base_url, app.demo_sample_text(server))
+        yield demo.DemoService(server.base_url, demo.demo_sample_text(server))
 
-app.demo_service = hanging_demo
+demo.demo_service = hanging_demo
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -276,7 +256,8 @@ import os, sys
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-import iocdesk.gui.demo as app
+import iocdesk.gui.app as app
+import iocdesk.gui.demo as demo
 
 qt_app = QApplication(sys.argv[:1])  # timers need the application to exist
 

@@ -9,7 +9,8 @@ from PySide6.QtTest import QAbstractItemModelTester, QSignalSpy
 from iocdesk.extraction.extract import extract
 from iocdesk.indicators.types import Indicator, IndicatorType, Scope, Source
 from iocdesk.indicators.results import Feed, Intel, LookupResult, Risk, RiskFactor, Status, Threat
-from iocdesk.gui.models import RISK_COLORS, IndicatorColumn, IndicatorsModel, ResultColumn, ResultRole, ResultsFilter, ResultsModel, RiskColorRole, SortRole, safe_text, summary_counts
+from iocdesk.indicators.risk_style import RISK_STYLES
+from iocdesk.gui.models import IndicatorColumn, IndicatorsModel, ResultColumn, ResultRole, ResultsFilter, ResultsModel, RiskColorRole, SortRole, safe_text, summary_counts
 
 C = ResultColumn
 DISPLAY, TOOLTIP = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole
@@ -83,12 +84,12 @@ def test_risk_has_text_and_colour(qapp):
     model = model_with(sample())
     for row, risk in ((0, Risk.HIGH), (2, Risk.CRITICAL), (5, Risk.RETIRED)):
         assert cell(model, row, C.RISK) == str(risk)  # text always there
-        assert cell(model, row, C.RISK, RiskColorRole) == QColor(RISK_COLORS[risk])
+        assert cell(model, row, C.RISK, RiskColorRole) == QColor(RISK_STYLES[risk].color)
         icon = cell(model, row, C.RISK, Qt.ItemDataRole.DecorationRole)
-        centre = icon.pixmap(16, 16).toImage().pixelColor(8, 8)
-        assert centre.name() == QColor(RISK_COLORS[risk]).name()
+        badge = icon.pixmap(16, 16).toImage().pixelColor(2, 8)  # beside the symbol drawn in the middle
+        assert badge.name() == QColor(RISK_STYLES[risk].color).name()
     assert cell(model, 3, C.RISK, Qt.ItemDataRole.DecorationRole) is None  # no risk: no icon, no colour
-    assert len({c.lower() for c in RISK_COLORS.values()}) == len(Risk)
+    assert len({s.color.lower() for s in RISK_STYLES.values()}) == len(Risk)
 
 
 def test_sort_keys(qapp):

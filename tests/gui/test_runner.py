@@ -13,7 +13,7 @@ from iocdesk.indicators.results import Status
 from iocdesk.gui.models import ResultsModel
 from iocdesk.gui.runner import UNEXPECTED_ERROR, RunController
 from iocdesk.pulsedive.client import PulsediveClient
-from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
+from iocdesk.pulsedive.sandbox import SandboxServer
 
 
 class Recorder:
@@ -37,18 +37,18 @@ def items_from(sb: SandboxServer, n: int = 30):
     return extract("\n".join(sb.dataset.known_values()[:n]))
 
 
-def test_run_batches_results_and_finishes(qloop, qtbot):
+def test_run_batches_results_and_finishes(qloop, qtbot, make_sandbox):
     controller = RunController()
     rec = Recorder(controller)
     model = ResultsModel()
     controller.runStarted.connect(model.set_results)
     controller.resultsReady.connect(model.update_rows)
-    with SandboxServer(SandboxConfig(latency=0.02)) as sb:
-        items = items_from(sb)
-        engine = make_engine(sb)
-        task = controller.start(engine, items)
-        assert controller.is_running and controller.state == "running"
-        qtbot.waitUntil(task.done, timeout=10_000)
+    sb = make_sandbox(latency=0.02)
+    items = items_from(sb)
+    engine = make_engine(sb)
+    task = controller.start(engine, items)
+    assert controller.is_running and controller.state == "running"
+    qtbot.waitUntil(task.done, timeout=10_000)
     results = task.result()
     assert len(results) == len(items) == 30
     assert all(r.done for r in results)
@@ -71,24 +71,24 @@ def test_run_batches_results_and_finishes(qloop, qtbot):
     assert model.rowCount() == 30 and model.result_at(0) is results[0]
 
 
-def test_pause_resume_cancel_change_state(qloop, qtbot):
+def test_pause_resume_cancel_change_state(qloop, qtbot, make_sandbox):
     controller = RunController()
     rec = Recorder(controller)
-    with SandboxServer(SandboxConfig(latency=0.05)) as sb:
-        task = controller.start(make_engine(sb, concurrency=2), items_from(sb, 40))
-        assert rec.of("stateChanged") == ["running"]
-        qtbot.waitUntil(lambda: len(rec.of("resultsReady")) >= 1, timeout=5_000)
-        controller.pause()
-        assert controller.state == "paused" and controller.engine.paused
-        controller.pause()  # idempotent
-        qtbot.waitUntil(lambda: rec.of("progressChanged") and rec.of("progressChanged")[-1].paused, timeout=5_000)
-        controller.resume()
-        assert controller.state == "running" and not controller.engine.paused
-        controller.cancel()
-        assert controller.state == "cancelling"
-        controller.resume()  # no effect while cancelling
-        assert controller.state == "cancelling"
-        qtbot.waitUntil(task.done, timeout=10_000)
+    sb = make_sandbox(latency=0.05)
+    task = controller.start(make_engine(sb, concurrency=2), items_from(sb, 40))
+    assert rec.of("stateChanged") == ["running"]
+    qtbot.waitUntil(lambda: len(rec.of("resultsReady")) >= 1, timeout=5_000)
+    controller.pause()
+    assert controller.state == "paused" and controller.engine.paused
+    controller.pause()  # idempotent
+    qtbot.waitUntil(lambda: rec.of("progressChanged") and rec.of("progressChanged")[-1].paused, timeout=5_000)
+    controller.resume()
+    assert controller.state == "running" and not controller.engine.paused
+    controller.cancel()
+    assert controller.state == "cancelling"
+    controller.resume()  # no effect while cancelling
+    assert controller.state == "cancelling"
+    qtbot.waitUntil(task.done, timeout=10_000)
     results = task.result()
     assert rec.of("stateChanged") == ["running", "paused", "running", "cancelling", "idle"]
     assert rec.of("finished") == [results] and rec.of("failed") == []
@@ -98,14 +98,14 @@ def test_pause_resume_cancel_change_state(qloop, qtbot):
     assert controller.state == "idle"
 
 
-def test_rejected_key_fails_once(qloop, qtbot):
+def test_rejected_key_fails_once(qloop, qtbot, make_sandbox):
     controller = RunController()
     rec = Recorder(controller)
-    with SandboxServer(SandboxConfig(latency=0.01, require_key="x")) as sb:
-        task = controller.start(make_engine(sb, key="y"), items_from(sb, 20))
-        with pytest.raises(RuntimeError):
-            controller.start(make_engine(sb, key="y"), [])  # one run at a time
-        qtbot.waitUntil(task.done, timeout=10_000)
+    sb = make_sandbox(latency=0.01, require_key="x")
+    task = controller.start(make_engine(sb, key="y"), items_from(sb, 20))
+    with pytest.raises(RuntimeError):
+        controller.start(make_engine(sb, key="y"), [])  # one run at a time
+    qtbot.waitUntil(task.done, timeout=10_000)
     assert len(rec.of("failed")) == 1
     message = rec.of("failed")[0]
     assert "rejected" in message and "key=" not in message
@@ -114,7 +114,7 @@ def test_rejected_key_fails_once(qloop, qtbot):
     assert controller.state == "idle"
 
 
-def test_unexpected_error_is_reported_in_plain_words_and_logged(qloop, qtbot, caplog):
+def test_unexpected_error_is_reported_in_plain_words_and_logged(qloop, qtbot, caplog, make_sandbox):
     class Broken(LookupEngine):
         async def run(self, items):
             self.results = []
@@ -122,24 +122,24 @@ def test_unexpected_error_is_reported_in_plain_words_and_logged(qloop, qtbot, ca
 
     controller = RunController()
     rec = Recorder(controller)
-    with SandboxServer(SandboxConfig()) as sb:
-        with caplog.at_level(logging.ERROR, logger="iocdesk.gui.runner"):
-            task = controller.start(Broken(PulsediveClient(None, base_url=sb.base_url)), items_from(sb, 3))
-            qtbot.waitUntil(task.done, timeout=5_000)
+    sb = make_sandbox()
+    with caplog.at_level(logging.ERROR, logger="iocdesk.gui.runner"):
+        task = controller.start(Broken(PulsediveClient(None, base_url=sb.base_url)), items_from(sb, 3))
+        qtbot.waitUntil(task.done, timeout=5_000)
     assert rec.of("failed") == [UNEXPECTED_ERROR]
     assert rec.of("finished") == [[]]
     assert "boom" in caplog.text
     assert controller.state == "idle"
 
 
-def test_empty_run_and_a_second_run_on_the_same_controller(qloop, qtbot):
+def test_empty_run_and_a_second_run_on_the_same_controller(qloop, qtbot, make_sandbox):
     controller = RunController()
     rec = Recorder(controller)
-    with SandboxServer(SandboxConfig()) as sb:
-        task = controller.start(make_engine(sb), [])
-        qtbot.waitUntil(task.done, timeout=5_000)
-        assert rec.of("finished") == [[]] and rec.of("runStarted") == [[]]
-        task = controller.start(make_engine(sb), items_from(sb, 5))
-        qtbot.waitUntil(task.done, timeout=5_000)
+    sb = make_sandbox()
+    task = controller.start(make_engine(sb), [])
+    qtbot.waitUntil(task.done, timeout=5_000)
+    assert rec.of("finished") == [[]] and rec.of("runStarted") == [[]]
+    task = controller.start(make_engine(sb), items_from(sb, 5))
+    qtbot.waitUntil(task.done, timeout=5_000)
     assert len(rec.of("finished")) == 2 and len(rec.of("finished")[1]) == 5
     assert len(rec.of("runStarted")) == 2

@@ -271,11 +271,8 @@ def test_ok_with_typed_key_and_no_keyring_stays_open(qtbot, settings):
 
 
 @pytest.fixture(scope="module")
-def sandbox():
-    from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
-
-    with SandboxServer(SandboxConfig(require_key="good", per_day=500)) as sb:
-        yield sb
+def sandbox(make_module_sandbox):
+    return make_module_sandbox(require_key="good", per_day=500)
 
 
 def _tester(sandbox):

@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QLocale, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -367,18 +367,14 @@ def _untranslated_texts(top: QWidget) -> list[tuple[str, str]]:
     return left
 
 
-def test_the_window_and_its_dialogs_show_the_translation(pseudo_language, qtbot, qloop, tmp_path, monkeypatch):
+def test_the_window_and_its_dialogs_show_the_translation(pseudo_language, qtbot, make_window):
     from iocdesk.store import History
     from iocdesk.gui.dialogs.errors import ErrorDialog
     from iocdesk.gui.dialogs.history import HistoryDialog
-    from iocdesk.gui.main_window import MainWindow
     from iocdesk.gui.dialogs.settings import SettingsDialog
 
     assert [Path(p).name for p in pseudo_language][0] == f"iocdesk_{PSEUDO}.qm"
-    monkeypatch.setenv("IOCDESK_BASEDIR", str(tmp_path / "iocdesk"))
-    window = MainWindow(settings=QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(window)
-    window.show()
+    window = make_window()
 
     # the parts named in the brief, one by one
     file_menu, inbox_menu = window.menuBar().actions()

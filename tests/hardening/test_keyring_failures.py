@@ -211,8 +211,8 @@ def test_window_keeps_the_key_for_the_session_and_says_why(broken, sandbox, qtbo
     win.settings.api_base_url = sandbox.base_url
     win.settings.rate_per_second = 50
     win.show()
-    win._fill_chat_menu()  # reads the webhook index from the keyring: no crash, just no webhooks
-    assert not [a for a in win.chat_menu.actions() if a.isEnabled()]
+    win.exports.fill_chat_menu()  # reads the webhook index from the keyring: no crash, just no webhooks
+    assert not [a for a in win.exports.chat_menu.actions() if a.isEnabled()]
 
     win.paste.setPlainText(alert(sandbox))
     qtbot.waitUntil(lambda: win.indicators.rowCount() == 3, timeout=5000)

@@ -337,19 +337,19 @@ def test_window_with_a_session_key_leaks_no_secret(qtbot, qloop, tmp_path, monke
         report = win.report()
         exported = tmp_path / "exports"
         exported.mkdir()
-        tasks = [win._write_export(kind, report, str(exported / f"w.{kind}")) for kind in ("xlsx", "csv", "json", "stix")]
-        tasks.append(win._email_draft(report))
+        tasks = [win.exports.write_file(kind, report, str(exported / f"w.{kind}")) for kind in ("xlsx", "csv", "json", "stix")]
+        tasks.append(win.exports.write_draft(report))
         keyring.set_keyring(memory_keyring)
         good_url, bad_url, received = hooks
         chat.store_webhook("soc", "slack", good_url)
         chat.store_webhook("gone", "google_chat", bad_url)
-        tasks += [win._post_to_chat("soc", report), win._post_to_chat("gone", report)]
+        tasks += [win.exports.post("soc", report), win.exports.post("gone", report)]
         for coroutine in tasks:
             task = asyncio.ensure_future(coroutine)
             qtbot.waitUntil(task.done, timeout=15000)
             task.result()
         assert len(received) == 2
-        win.copy_summary()
+        win.exports.copy_summary()
         evidence.add("clipboard (summary)", QGuiApplication.clipboard().text())
         details = crash_report(qtbot, reporter, evidence, "after the run", server.base_url)
         assert "RuntimeError: lookup failed with key" in details

@@ -104,21 +104,21 @@ def test_window_exports_and_drafts(qtbot, qloop, tmp_path, monkeypatch, memory_k
         qtbot.waitUntil(lambda: not win.controller.is_running and win.results.rowCount() > 0, timeout=30000)
         report = win.report()
         for kind in ("xlsx", "csv", "json", "stix"):
-            task = asyncio.ensure_future(win._write_export(kind, report, str(tmp_path / f"w.{kind}")))
+            task = asyncio.ensure_future(win.exports.write_file(kind, report, str(tmp_path / f"w.{kind}")))
             qtbot.waitUntil(task.done, timeout=10000)
             assert (tmp_path / f"w.{kind}").stat().st_size > 100
-        task = asyncio.ensure_future(win._email_draft(report))
+        task = asyncio.ensure_future(win.exports.write_draft(report))
         qtbot.waitUntil(task.done, timeout=10000)
         assert opened and opened[-1].endswith(".eml")
-        win.email_link()
+        win.exports.email_link()
         assert opened[-1].startswith("mailto:")
-        win.copy_summary()
+        win.exports.copy_summary()
         assert report.headline() in QGuiApplication.clipboard().text()
         url, bodies = receiver
         chat.store_webhook("team", "teams", url)
-        win._fill_chat_menu()
-        assert [a.text() for a in win.chat_menu.actions()] == ["team"]
-        task = asyncio.ensure_future(win._post_to_chat("team", report))
+        win.exports.fill_chat_menu()
+        assert [a.text() for a in win.exports.chat_menu.actions()] == ["team"]
+        task = asyncio.ensure_future(win.exports.post("team", report))
         qtbot.waitUntil(task.done, timeout=10000)
         assert bodies and bodies[-1]["type"] == "message" and "posted to team" in win.status.text()
         win.close()

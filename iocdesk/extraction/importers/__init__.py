@@ -92,7 +92,7 @@ import io
 import os
 import stat
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from iocdesk.indicators.types import Source, TextChunk
 from iocdesk.extraction.importers._common import CHUNK_CHARS, DEFAULT_MAX_BYTES, READ_BLOCK, SNIFF_CHARS, InputError, one_line, too_large
@@ -109,6 +109,7 @@ __all__ = [
     "InputError",
     "decode_bytes",
     "iter_chunks",
+    "too_large",
     "iter_stream_chunks",
     "iter_text_chunks",
 ]
@@ -208,7 +209,10 @@ def iter_chunks(path: str | os.PathLike[str], *, max_bytes: int | None = DEFAULT
 
 def iter_stream_chunks(stream: BinaryIO | io.TextIOBase, *, name: str = "<stdin>", max_bytes: int | None = DEFAULT_MAX_BYTES) -> ChunkStream:
     """Chunks from an open stream (e.g. ``sys.stdin``); see the module docstring."""
-    binary = getattr(stream, "buffer", stream) if isinstance(stream, io.TextIOBase) else stream
+    # A text stream (sys.stdin) is read through its binary buffer. The cast
+    # assumes it has one: io.TextIOBase does not promise .buffer, and one
+    # without (io.StringIO) is passed on as it is and fails as unreadable.
+    binary = cast(BinaryIO, getattr(stream, "buffer", stream)) if isinstance(stream, io.TextIOBase) else stream
     try:
         seekable = bool(binary.seekable())
     except (OSError, ValueError, AttributeError):

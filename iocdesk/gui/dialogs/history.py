@@ -36,7 +36,9 @@ from PySide6.QtWidgets import (
 
 from iocdesk.indicators.results import Risk, Status
 from iocdesk.store.history import History, RunState, RunSummary
-from iocdesk.gui.models.common import ResultRole, SortRole, _Index, _Role, risk_icon, safe_text, tooltip_html
+from iocdesk.gui.risk import risk_color, risk_icon
+from iocdesk.gui.models.base import RowTableModel
+from iocdesk.gui.models.common import ResultRole, SortRole, _Index, _Role, safe_text, tooltip_html
 from iocdesk.gui.models.results import STATUS_LABELS, status_label
 
 __all__ = ["HistoryDialog", "RunColumn", "RunsModel", "RUN_HEADERS", "can_resume", "worst_risk"]
@@ -105,7 +107,11 @@ def status_counts_text(run: RunSummary) -> str:
     return ", ".join(parts)
 
 
-class RunsModel(QAbstractTableModel):
+class RunsModel(RowTableModel):
+    COLUMNS = RunColumn
+    HEADERS = RUN_HEADERS
+    CONTEXT = "RunsModel"
+
     """The runs ``History.list_runs()`` returns, newest first, one row each."""
 
     Column = RunColumn
@@ -142,16 +148,8 @@ class RunsModel(QAbstractTableModel):
         return -1
 
     # -- Qt model ----------------------------------------------------------------------------
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._runs)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(RunColumn)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _Role.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == _Role.DisplayRole and 0 <= section < len(RunColumn):
-            return QCoreApplication.translate("RunsModel", RUN_HEADERS[RunColumn(section)])
-        return None
+    def _rows(self) -> list:
+        return self._runs
 
     def data(self, index: _Index, role: int = _Role.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self._runs):

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 from iocdesk.platform import credentials
 from iocdesk.pulsedive.client import DEFAULT_BASE_URL, ApiResult, Outcome, is_http_url
 from iocdesk.platform.redact import redact
-from iocdesk.gui.widgets.detail import visible_text
+from iocdesk.gui.text import safe_text
 from iocdesk.gui.inbox.settings import InboxSettings
 from iocdesk.gui.inbox.settings_tab import InboxSettingsTab
 from iocdesk.gui.settings import MAX_CONCURRENCY, PATH_FAMILIES, THEMES, AppSettings
@@ -498,7 +498,7 @@ class SettingsDialog(QDialog):
         self._delete_key.setEnabled(info.source in ("session", "keyring"))
 
     def _report(self, text: str, ok: bool | None = None) -> None:
-        self._key_result.setText(visible_text(text, limit=600))
+        self._key_result.setText(safe_text(text, limit=600))
         color = {True: "#1b5e20", False: "#b71c1c"}.get(ok)  # the words say it too
         self._key_result.setStyleSheet(f"QLabel {{ color: {color}; }}" if color else "")
 
@@ -603,7 +603,7 @@ class SettingsDialog(QDialog):
         try:
             removed = self._clear_cache()
         except Exception as exc:  # noqa: BLE001
-            self._cache_result.setText(visible_text(self.tr("Could not clear the cache: {error}").format(error=exc)))
+            self._cache_result.setText(safe_text(self.tr("Could not clear the cache: {error}").format(error=exc)))
             return
         if isinstance(removed, int):
             self._cache_result.setText(self.tr("Cache cleared: %n answer(s) removed.", "", removed))

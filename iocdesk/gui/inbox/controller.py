@@ -31,10 +31,9 @@ from PySide6.QtWidgets import QApplication, QStyle, QSystemTrayIcon
 
 from iocdesk.indicators.display import reveal
 from iocdesk.indicators.results import Risk
-from iocdesk.store import History, LookupCache
 from iocdesk.inbox.alert import Alert
 from iocdesk.inbox.service import Inbox, InboxOptions
-from iocdesk.pulsedive.client import PulsediveClient
+from iocdesk.lookup.session import LookupSession
 
 log = logging.getLogger(__name__)
 
@@ -159,8 +158,8 @@ class InboxController(QObject):
         self.stateChanged.emit(state)
 
     # -- start / stop -----------------------------------------------------------------------------
-    def start(self, client: PulsediveClient, cache: LookupCache | None, history: History, *,
-              options: InboxOptions, webhook_port: int | None, token: str | None, folder: Path | None) -> None:
+    def start(self, session: LookupSession, *, options: InboxOptions, webhook_port: int | None, token: str | None,
+              folder: Path | None) -> None:
         """Start on the running (qasync) loop. A problem (port in use, no folder) emits ``failed``
         once and leaves the inbox off; calling it while on is a programming error."""
         if self.running or self._stopping is not None:
@@ -170,7 +169,7 @@ class InboxController(QObject):
                                      "to watch."))
             return
         loop = asyncio.get_running_loop()  # RuntimeError outside the qasync loop
-        inbox = Inbox(client, options, history=history, cache=cache, listener=self.bridge)
+        inbox = Inbox.from_session(session, options, listener=self.bridge)
         hook = watcher = None
         if folder is not None:  # first: a watcher holds nothing yet, a webhook holds its port
             watcher = self._watcher(inbox, Path(folder))

@@ -8,16 +8,14 @@ be tried without an account.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDockWidget, QWidget
 
-from iocdesk.store import History, LookupCache, account_fingerprint
-from iocdesk.pulsedive.client import PulsediveClient
-from iocdesk.platform.credentials import KeyringUnavailable, get_key
-from iocdesk.gui.app import DemoService
+from iocdesk.lookup.session import LookupSession, NoApiKey
+from iocdesk.platform.credentials import KeyringUnavailable
+from iocdesk.gui.demo import DemoService
 from iocdesk.gui.inbox.controller import InboxController
 from iocdesk.gui.inbox.panel import InboxPanel
 from iocdesk.gui.inbox.settings import InboxSettings
@@ -39,7 +37,7 @@ class InboxDock(QDockWidget):
         self.setWidget(self.panel)
         self.panel.openRun.connect(self.openRun)
         self.controller.failed.connect(self.failed)
-        self._owned: list = []  # client, cache, history of the running inbox
+        self._session: LookupSession | None = None  # client, cache, history of the running inbox
         self.setAllowedAreas(Qt.DockWidgetArea.BottomDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea)
 
     def set_demo(self, demo: DemoService | None) -> None:
@@ -58,13 +56,12 @@ class InboxDock(QDockWidget):
         if not s.active:
             self.failed.emit(self.tr("The inbox is off: turn on its webhook or a watched folder in Settings > Inbox."))
             return False
-        if self._demo is not None:
-            key, base_url = None, self._demo.base_url
-        else:
-            key, base_url = get_key().key, self._settings.api_base_url
-            if not key:
-                self.failed.emit(self.tr("The inbox needs a Pulsedive API key: add one in Settings (Ctrl+,)."))
-                return False
+        demo_url = self._demo.base_url if self._demo is not None else None
+        try:
+            session = LookupSession.open(self._settings.session_config(demo_url))
+        except NoApiKey:
+            self.failed.emit(self.tr("The inbox needs a Pulsedive API key: add one in Settings (Ctrl+,)."))
+            return False
         token = None
         if s.webhook_enabled:
             from iocdesk.inbox.token import inbox_token
@@ -73,21 +70,14 @@ class InboxDock(QDockWidget):
                 token = inbox_token()
             except KeyringUnavailable as exc:
                 self.failed.emit(self.tr("The inbox webhook cannot start: {reason}").format(reason=str(exc)))
+                session.close()
                 return False
-        kwargs = self._settings.client_kwargs()
-        kwargs["base_url"] = base_url
-        client = PulsediveClient(key, **kwargs)
-        history = History()
-        cache = None
-        if self._settings.use_cache:
-            cache = LookupCache(ttl=self._settings.cache_ttl_hours * 3600)
-            cache.set_scope(account_fingerprint(key), base_url)
-        self.controller.start(client, cache, history, options=s.options(self._settings.engine_options()),
-                              webhook_port=s.port if s.webhook_enabled else None, token=token, folder=s.folder_path())
+        self.controller.start(session, options=s.options(session.options), webhook_port=s.port if s.webhook_enabled
+                              else None, token=token, folder=s.folder_path())
         if not self.controller.running:  # it said why (failed)
-            self._close(client, cache, history)
+            session.close()
             return False
-        self._owned = [client, cache, history]
+        self._session = session
         if not self.isVisible():
             self.show()
             window = self.parentWidget()
@@ -97,12 +87,6 @@ class InboxDock(QDockWidget):
 
     async def stop(self) -> None:
         await self.controller.stop()
-        owned, self._owned = self._owned, []
-        self._close(*owned)
-
-    @staticmethod
-    def _close(*resources) -> None:
-        for resource in resources:
-            if resource is not None:
-                with contextlib.suppress(Exception):  # closing must not stop the window from closing
-                    resource.close()
+        session, self._session = self._session, None
+        if session is not None:
+            session.close()  # never raises: closing must not stop the window from closing

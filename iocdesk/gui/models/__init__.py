@@ -1,13 +1,12 @@
 """Qt item models over iocdesk.core: lookup results (with a filter proxy) and extracted indicators."""
 
-from iocdesk.gui.models.common import RISK_COLORS, ResultRole, RiskColorRole, SortRole, risk_icon, safe_text, tooltip_html
+from iocdesk.gui.models.common import ResultRole, RiskColorRole, SortRole, safe_text, tooltip_html
 from iocdesk.gui.models.indicators import INDICATOR_HEADERS, IndicatorColumn, IndicatorsModel, lookup_note
 from iocdesk.gui.models.results import RESULT_HEADERS, STATUS_LABELS, ResultColumn, ResultsFilter, ResultsModel, status_label, summary_counts
 
 __all__ = [
     "INDICATOR_HEADERS",
     "RESULT_HEADERS",
-    "RISK_COLORS",
     "STATUS_LABELS",
     "IndicatorColumn",
     "IndicatorsModel",
@@ -18,7 +17,6 @@ __all__ = [
     "RiskColorRole",
     "SortRole",
     "lookup_note",
-    "risk_icon",
     "safe_text",
     "status_label",
     "summary_counts",

@@ -16,7 +16,9 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplicat
 from PySide6.QtGui import QColor
 
 from iocdesk.inbox.alert import Alert, AlertStatus
-from iocdesk.gui.models.common import RISK_COLORS, ResultRole, RiskColorRole, SortRole, _Index, _Role, risk_icon, safe_text, tooltip_html
+from iocdesk.gui.risk import risk_color, risk_icon
+from iocdesk.gui.models.base import RowTableModel
+from iocdesk.gui.models.common import ResultRole, RiskColorRole, SortRole, _Index, _Role, safe_text, tooltip_html
 
 __all__ = ["INBOX_HEADERS", "InboxColumn", "InboxModel", "RunIdRole", "alert_status_text"]
 
@@ -78,7 +80,11 @@ def short_time(iso: str) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
-class InboxModel(QAbstractTableModel):
+class InboxModel(RowTableModel):
+    COLUMNS = InboxColumn
+    HEADERS = INBOX_HEADERS
+    CONTEXT = "InboxModel"
+
     """The alerts passed to ``upsert``, newest first; at most ``limit`` rows (the oldest go)."""
 
     Column = InboxColumn
@@ -134,16 +140,8 @@ class InboxModel(QAbstractTableModel):
         return self._alerts[::-1]
 
     # -- Qt model ---------------------------------------------------------------------------
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._alerts)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(InboxColumn)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _Role.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == _Role.DisplayRole and 0 <= section < len(InboxColumn):
-            return _tr(INBOX_HEADERS[InboxColumn(section)])
-        return None
+    def _rows(self) -> list:
+        return self._alerts
 
     def data(self, index: _Index, role: int = _Role.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self._alerts):
@@ -164,7 +162,7 @@ class InboxModel(QAbstractTableModel):
             if role == _Role.DecorationRole:
                 return risk_icon(alert.worst_risk)
             if role == RiskColorRole:
-                return QColor(RISK_COLORS[alert.worst_risk])
+                return risk_color(alert.worst_risk)
         if role == _Role.TextAlignmentRole and col is InboxColumn.IOCS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

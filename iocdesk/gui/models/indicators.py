@@ -9,6 +9,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplicat
 
 from iocdesk.indicators.types import Indicator, IndicatorType, Scope
 from iocdesk.indicators.results import PULSEDIVE_TYPES
+from iocdesk.gui.models.base import RowTableModel
 from iocdesk.gui.models.common import ResultRole, SortRole, _Index, _Role, safe_text, tooltip_html
 
 # -- indicators (the input side) -------------------------------------------------------------
@@ -49,7 +50,11 @@ def lookup_note(indicator: Indicator) -> str:
     return QCoreApplication.translate("IndicatorsModel", "look up")
 
 
-class IndicatorsModel(QAbstractTableModel):
+class IndicatorsModel(RowTableModel):
+    COLUMNS = IndicatorColumn
+    HEADERS = INDICATOR_HEADERS
+    CONTEXT = "IndicatorsModel"
+
     """Extracted indicators with a check box each; private/reserved ones start unchecked."""
 
     Column = IndicatorColumn
@@ -99,16 +104,8 @@ class IndicatorsModel(QAbstractTableModel):
         return counts
 
     # -- Qt model ----------------------------------------------------------------------------
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(IndicatorColumn)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _Role.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == _Role.DisplayRole and 0 <= section < len(IndicatorColumn):
-            return QCoreApplication.translate("IndicatorsModel", INDICATOR_HEADERS[IndicatorColumn(section)])
-        return None
+    def _rows(self) -> list:
+        return self._items
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         flags = super().flags(index)

@@ -11,7 +11,9 @@ from PySide6.QtGui import QColor
 from iocdesk.indicators.types import IndicatorType
 from iocdesk.extraction.refang import defang
 from iocdesk.indicators.results import LookupResult, Risk, Status, summarize
-from iocdesk.gui.models.common import RISK_COLORS, ResultRole, RiskColorRole, SortRole, _Index, _Role, risk_icon, safe_text, tooltip_html
+from iocdesk.gui.risk import risk_color, risk_icon
+from iocdesk.gui.models.base import RowTableModel
+from iocdesk.gui.models.common import ResultRole, RiskColorRole, SortRole, _Index, _Role, safe_text, tooltip_html
 
 # Labels in English (the source language); shown through status_label(), which translates them.
 STATUS_LABELS: dict[Status, str] = {
@@ -96,7 +98,11 @@ def _country_full(r: LookupResult) -> str:
     return ", ".join(p for p in (intel.city, intel.region, intel.country) if p) if intel else ""
 
 
-class ResultsModel(QAbstractTableModel):
+class ResultsModel(RowTableModel):
+    COLUMNS = ResultColumn
+    HEADERS = RESULT_HEADERS
+    CONTEXT = "ResultsModel"
+
     """One row per LookupResult; rows are updated in place (the engine mutates the results)."""
 
     Column = ResultColumn
@@ -195,16 +201,8 @@ class ResultsModel(QAbstractTableModel):
         return text
 
     # -- Qt model ----------------------------------------------------------------------------
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._results)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(ResultColumn)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _Role.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == _Role.DisplayRole and 0 <= section < len(ResultColumn):
-            return QCoreApplication.translate("ResultsModel", RESULT_HEADERS[ResultColumn(section)])
-        return None
+    def _rows(self) -> list:
+        return self._results
 
     def data(self, index: _Index, role: int = _Role.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self._results):
@@ -223,7 +221,7 @@ class ResultsModel(QAbstractTableModel):
             if role == _Role.DecorationRole:
                 return risk_icon(r.risk)
             if role == RiskColorRole:
-                return QColor(RISK_COLORS[r.risk])
+                return risk_color(r.risk)
         return None
 
     def _indicator_text(self, r: LookupResult) -> str:

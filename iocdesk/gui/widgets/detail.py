@@ -9,7 +9,7 @@ titles, DNS TXT...). So:
   from data, and no tooltips from data (Qt renders tooltips as rich text when
   they look like it);
 * control characters, bidi overrides and other invisible format characters
-  are made visible (``<U+202E>``) by :func:`visible_text`, so "gpj.exe" can not
+  are made visible (``<U+202E>``) by :func:`iocdesk.gui.text.safe_text`, so "gpj.exe" can not
   pose as "exe.jpg";
 * the only URL this pane ever asks to open is Pulsedive's own page for the
   indicator (``https://pulsedive.com/...``, built from the numeric iid).
@@ -44,27 +44,15 @@ from PySide6.QtWidgets import (
 
 from iocdesk.indicators.display import HIDDEN_CATEGORIES, reveal
 from iocdesk.extraction.refang import defang, refang_value
+from iocdesk.gui.text import DISPLAY_MAX, safe_text
+from iocdesk.gui.risk import risk_color, risk_icon, risk_text
 from iocdesk.indicators.results import LookupResult, Risk, Status
 
 __all__ = [
     "DetailPane",
     "is_pulsedive_url",
-    "risk_color",
-    "risk_icon",
-    "risk_text",
     "status_text",
-    "visible_text",
 ]
-
-MAX_CELL = 2000  # characters of one value shown in a label or cell; the raw JSON has everything
-
-# -- safe text -------------------------------------------------------------------------
-
-def visible_text(value: object, *, multiline: bool = False, limit: int | None = MAX_CELL) -> str:
-    """``value`` as text that shows what it is (see iocdesk.indicators.display); ``multiline``
-    keeps line feeds and tabs, ``limit`` cuts very long text, saying how much was left out."""
-    return reveal(value, keep="\n\t" if multiline else "", limit=limit)
-
 
 def _json_text(raw: object) -> str:
     """Pretty JSON that stays valid JSON: invisible/format characters as \\uXXXX escapes."""
@@ -105,69 +93,6 @@ def is_pulsedive_url(url: object) -> bool:
         and url.startswith("https://pulsedive.com/")
         and not any(unicodedata.category(ch) in HIDDEN_CATEGORIES or ch.isspace() for ch in url)
     )
-
-
-# -- risk presentation (also for the results table) ---------------------------------
-
-_RISK_COLORS = {
-    Risk.CRITICAL: "#8e0000",
-    Risk.HIGH: "#d32f2f",
-    Risk.MEDIUM: "#e65100",
-    Risk.LOW: "#b38600",
-    Risk.NONE: "#2e7d32",
-    Risk.UNKNOWN: "#616161",
-    Risk.RETIRED: "#8d8d8d",
-}
-_RISK_LETTERS = {
-    Risk.CRITICAL: "!",
-    Risk.HIGH: "H",
-    Risk.MEDIUM: "M",
-    Risk.LOW: "L",
-    Risk.NONE: "✓",
-    Risk.UNKNOWN: "?",
-    Risk.RETIRED: "R",
-}
-_NO_RISK_COLOR = "#9e9e9e"
-
-
-def risk_text(risk: Risk | None) -> str:
-    """The risk level as Pulsedive names it (its terms, not translated); no risk in the user's language."""
-    return str(risk) if risk is not None else QCoreApplication.translate("DetailPane", "no verdict")
-
-
-def risk_color(risk: Risk | None) -> QColor:
-    return QColor(_RISK_COLORS.get(risk, _NO_RISK_COLOR) if risk is not None else _NO_RISK_COLOR)
-
-
-_icon_cache: dict[tuple[str | None, int], QIcon] = {}
-
-
-def risk_icon(risk: Risk | None, size: int = 16) -> QIcon:
-    """A coloured badge with a letter/symbol: the level reads without colour too."""
-    key = (str(risk) if risk is not None else None, size)
-    icon = _icon_cache.get(key)
-    if icon is not None:
-        return icon
-    pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(risk_color(risk))
-    if risk in (Risk.CRITICAL, Risk.HIGH):
-        painter.drawRect(0, 0, size, size)  # square: the severe levels
-    else:
-        painter.drawEllipse(0, 0, size, size)
-    painter.setPen(QColor("white"))
-    font = QFont()
-    font.setBold(True)
-    font.setPixelSize(max(6, int(size * 0.7)))
-    painter.setFont(font)
-    painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, _RISK_LETTERS.get(risk, "–") if risk else "–")
-    painter.end()
-    icon = QIcon(pixmap)
-    _icon_cache[key] = icon
-    return icon
 
 
 # In English; status_text() translates them.
@@ -220,7 +145,7 @@ def _tree(object_name: str, headers: Sequence[str], accessible: str) -> QTreeWid
 
 
 def _item(values: Iterable[object]) -> QTreeWidgetItem:
-    return QTreeWidgetItem([visible_text(v) if v is not None else "" for v in values])
+    return QTreeWidgetItem([safe_text(v) if v is not None else "" for v in values])
 
 
 def _set_risk(item: QTreeWidgetItem, column: int, risk: Risk | None) -> None:
@@ -456,7 +381,7 @@ class DetailPane(QWidget):
             return
         self._stack.setCurrentIndex(1)
         intel = result.intel
-        self._indicator.setText(visible_text(result.indicator))
+        self._indicator.setText(safe_text(result.indicator))
         flags = [
             self.tr("type: {type}").format(type=result.type),
             self.tr("status: {status}").format(status=status_text(result.status)),
@@ -469,8 +394,8 @@ class DetailPane(QWidget):
             flags.append(self.tr("from cache"))
         if intel is not None and intel.pulsedive_type:
             flags.append(self.tr("Pulsedive type: {type}").format(type=intel.pulsedive_type))
-        self._summary.setText(visible_text(" · ".join(flags)))
-        self._message.setText(visible_text(result.error) if result.error else "")
+        self._summary.setText(safe_text(" · ".join(flags)))
+        self._message.setText(safe_text(result.error) if result.error else "")
         self._message.setVisible(bool(result.error))
         self._copy_defanged.setEnabled(True)
         self._copy_refanged.setEnabled(True)
@@ -488,10 +413,10 @@ class DetailPane(QWidget):
             extra.append(self.tr("set manually"))
         if intel.retired:
             extra.append(self.tr("retired: {reason}").format(reason=intel.retired))
-        self._risk_extra.setText(visible_text(" · ".join(extra)))
+        self._risk_extra.setText(safe_text(" · ".join(extra)))
         for name, label in self._facts.items():
             value = getattr(intel, name)
-            label.setText(visible_text(value) if value else "—")
+            label.setText(safe_text(value) if value else "—")
         self._fill_sections(intel)
         self._fill_properties(intel.properties)
         self._raw.setPlainText(_json_text(intel.raw))
@@ -511,7 +436,7 @@ class DetailPane(QWidget):
         self._links.clear()
         total = 0
         for link_type, items in links.items():
-            group = QTreeWidgetItem([f"{visible_text(link_type)} ({len(items)})"])
+            group = QTreeWidgetItem([f"{safe_text(link_type)} ({len(items)})"])
             for linked in items:
                 child = _item(
                     (
@@ -538,7 +463,7 @@ class DetailPane(QWidget):
     def show_links_error(self, message: str, iid: int | None = None) -> None:
         if iid is not None and iid != self._current_iid():
             return
-        self._links_status.setText(visible_text(self.tr("Could not load links: {error}").format(error=message)))
+        self._links_status.setText(safe_text(self.tr("Could not load links: {error}").format(error=message)))
         self._load_links.setEnabled(self._current_iid() is not None)
 
     # -- actions ------------------------------------------------------------------------------
@@ -637,7 +562,7 @@ class DetailPane(QWidget):
         for group in ordered:
             keys = properties[group]
             title = QCoreApplication.translate("DetailPane", _GROUP_TITLES[group]) if group in _GROUP_TITLES else group
-            top = QTreeWidgetItem([f"{visible_text(title)} ({len(keys)})"])
+            top = QTreeWidgetItem([f"{safe_text(title)} ({len(keys)})"])
             top.setData(0, Qt.ItemDataRole.UserRole, group)
             for key, values in keys.items():
                 if len(values) == 1:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QMenu, QPushButton, QToolB
 
 from iocdesk.indicators.types import IndicatorType
 from iocdesk.indicators.results import PULSEDIVE_TYPES, Risk, Status
-from iocdesk.gui.widgets.detail import risk_icon
+from iocdesk.gui.risk import risk_icon
 from iocdesk.gui.models import STATUS_LABELS, ResultsFilter, ResultsModel, status_label
 
 __all__ = ["NO_RISK", "FilterBar"]

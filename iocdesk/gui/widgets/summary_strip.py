@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from iocdesk.indicators.results import LookupResult, Risk, Status
-from iocdesk.gui.widgets.detail import risk_icon
+from iocdesk.gui.risk import risk_icon
 from iocdesk.gui.models import STATUS_LABELS, status_label
 
 __all__ = ["RISK_ORDER", "SummaryStrip"]
