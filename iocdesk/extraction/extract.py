@@ -173,7 +173,9 @@ def _cut_at_field_comma(url: str, opener: str) -> str:
     query_at = url.find("?")
     comma = url.find(",")
     while comma >= 0 and (query_at < 0 or comma < query_at):
-        if "/" not in _TO_NEXT_COMMA.match(url, comma + 1).group():
+        field = _TO_NEXT_COMMA.match(url, comma + 1)
+        assert field is not None  # [^,]* matches anywhere, if only ""
+        if "/" not in field.group():
             return url[:comma]
         comma = url.find(",", comma + 1)
     return url
@@ -268,14 +270,20 @@ def _settled(path: str) -> str:
         if again == path:
             break
         path, changed = again, True
-    return _URL_REST.match(path).group() if changed else path
+    if not changed:
+        return path
+    kept = _URL_REST.match(path)
+    assert kept is not None  # _URL_REST matches anywhere, if only ""
+    return kept.group()
 
 
 def _split_url(rest: str) -> tuple[str, str, str, str] | None:
     """``rest`` after "scheme://" -> (userinfo@, host, :port, path-and-beyond)."""
     if rest.startswith("["):
         close = rest.find("]") + 1
-        authority_end = close + len(_PORT_OPT.match(rest, close).group())
+        port_m = _PORT_OPT.match(rest, close)
+        assert port_m is not None  # (?::\d*)? matches anywhere, if only ""
+        authority_end = close + len(port_m.group())
     else:
         authority_end = len(rest)
         for sep in "/?#":
@@ -349,8 +357,9 @@ class _Scanner:
             elif start and text[start - 1].isalnum():
                 continue  # the look-back window cut a longer word short
             opener = text[start - 1] if start else ""
-            raw = _URL_REST.match(text, i + 3).group()
-            rest = _trim_url_tail(_cut_brackets(raw), opener)
+            raw_m = _URL_REST.match(text, i + 3)
+            assert raw_m is not None  # _URL_REST matches anywhere, if only ""
+            rest = _trim_url_tail(_cut_brackets(raw_m.group()), opener)
             end = i + 3 + len(rest)
             outer_end = max(outer_end, end)
             claimed.append((start, end))
@@ -372,10 +381,14 @@ class _Scanner:
             m = _SCHEME_BEFORE.search(text, max(0, i - 16), i)
             if m is None or m.group().lower() not in URL_SCHEMES:
                 continue
-            encoded = _URL_REST.match(text, sep.end()).group().split("&", 1)[0]
+            query = _URL_REST.match(text, sep.end())
+            assert query is not None  # _URL_REST matches anywhere, if only ""
+            encoded = query.group().split("&", 1)[0]
             end = sep.end() + len(encoded)
             claimed.append((m.start(), end))
-            tail = _trim_url_tail(_cut_brackets(_URL_REST.match(_decoded(encoded)).group()), "")
+            inner_m = _URL_REST.match(_decoded(encoded))
+            assert inner_m is not None  # as above
+            tail = _trim_url_tail(_cut_brackets(inner_m.group()), "")
             self._add_url(m.start(), end, m.group().lower() + "://", tail)
         return claimed
 
@@ -393,7 +406,9 @@ class _Scanner:
             scheme, sep, tail = url.partition("://")
             scheme = scheme.lower()
             if sep and scheme in URL_SCHEMES:
-                tail = _trim_url_tail(_cut_brackets(_URL_REST.match(tail).group()), "")
+                tail_m = _URL_REST.match(tail)
+                assert tail_m is not None  # _URL_REST matches anywhere, if only ""
+                tail = _trim_url_tail(_cut_brackets(tail_m.group()), "")
                 self._add_url(start, end, scheme + "://", tail)
 
     def _add_url(self, start: int, end: int, prefix: str, rest: str) -> None:
@@ -467,6 +482,8 @@ class _Scanner:
             head = _IPV6_HEAD.search(text, max(0, hint.start() - 40), hint.start())
             start = head.start() if head else hint.start()
             m = _IPV6.match(text, start)
+            # start is at the hint's ":" or at a hex/colon run that ends there
+            assert m is not None
             pos = m.end()
             cand = m.group()
             if (start and text[start - 1] in _IPV6_BAD_BEFORE) or spans.covers(start):
@@ -508,7 +525,9 @@ class _Scanner:
             pos = max(pos, gap_start)
             while (dot := _DOT_IN_TOKEN.search(text, pos, gap_end)) is not None:
                 d = dot.start()
-                back = _LABEL_REVERSED.match(reverse, size - d, min(size - gap_start, size - d + 65)).end()
+                label = _LABEL_REVERSED.match(reverse, size - d, min(size - gap_start, size - d + 65))
+                assert label is not None  # [\w-]{0,65} matches anywhere, if only ""
+                back = label.end()
                 start = d - (back - (size - d))
                 if start == d:
                     pos = d + 1  # a dot after punctuation: ".NET", "...", "(.com"
@@ -621,8 +640,9 @@ class _Scanner:
         text = self.text
         if path_at >= len(text) or text[path_at] != "/":
             return 0
-        raw = _URL_REST.match(text, path_at).group()
-        path = _trim_url_tail(_cut_brackets(raw), opener)
+        raw_m = _URL_REST.match(text, path_at)
+        assert raw_m is not None  # _URL_REST matches anywhere, if only ""
+        path = _trim_url_tail(_cut_brackets(raw_m.group()), opener)
         if len(path) <= 1:
             return 0
         end = path_at + len(path)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal, Protocol
 
 import platformdirs
 
@@ -70,7 +71,13 @@ def _absolute(path: str | os.PathLike[str]) -> Path:
     return Path(path).expanduser().absolute()
 
 
-def _ensure(sub: str, standard) -> Path:  # standard: a platformdirs user_*_dir function
+class _UserDir(Protocol):
+    """A platformdirs user_*_dir function."""
+
+    def __call__(self, appname: str, appauthor: Literal[False]) -> str: ...
+
+
+def _ensure(sub: str, standard: _UserDir) -> Path:
     base = base_dir()
     path = base / sub if base is not None else Path(standard(APP_NAME, appauthor=False))
     if not path.is_dir():

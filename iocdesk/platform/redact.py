@@ -43,6 +43,7 @@ import re
 import threading
 import traceback
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import quote, quote_plus
 
 __all__ = [
@@ -184,11 +185,13 @@ def _install_record_factory() -> None:
     if getattr(previous, "_iocdesk_redacting", False):
         return
 
-    def redacting_factory(*args, **kwargs) -> logging.LogRecord:
+    def redacting_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record = previous(*args, **kwargs)
         _redact_record(record, registered_secrets())
         return record
 
+    # A marker attribute on the function object (read by the getattr above);
+    # mypy does not allow setting attributes on a function.
     redacting_factory._iocdesk_redacting = True  # type: ignore[attr-defined]
     logging.setLogRecordFactory(redacting_factory)
 

@@ -425,7 +425,7 @@ def _text(value: object) -> str | None:
     return None
 
 
-def _outcome(status: int, obj: dict | None, error: str | None) -> Outcome:
+def _outcome(status: int, obj: dict[str, Any] | None, error: str | None) -> Outcome:
     if obj is not None and _text(obj.get("status")) == "processing":
         return Outcome.OK  # a scan still running (one recorded mock answered it with 408)
     if error:

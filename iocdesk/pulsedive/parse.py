@@ -338,7 +338,7 @@ def _replace_lone_surrogates(document: dict[str, Any]) -> None:
     every export would fail on the record. Iterative: nesting cannot exhaust
     the stack.
     """
-    stack: list[object] = [document]
+    stack: list[dict[Any, object] | list[object]] = [document]
     seen: set[int] = set()
     while stack:
         node = stack.pop()
@@ -352,12 +352,12 @@ def _replace_lone_surrogates(document: dict[str, Any]) -> None:
                 node.update((_clean(k) if isinstance(k, str) else k, v) for k, v in items)
             pairs: Iterable[tuple[Any, object]] = node.items()
         else:
-            pairs = enumerate(node)  # type: ignore[arg-type]
+            pairs = enumerate(node)
         for key, value in pairs:
             if isinstance(value, str):
                 cleaned = _clean(value)
                 if cleaned is not value:
-                    node[key] = cleaned  # type: ignore[index]
+                    node[key] = cleaned
             elif isinstance(value, (dict, list)):
                 stack.append(value)
 

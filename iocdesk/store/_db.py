@@ -95,7 +95,7 @@ class Database:
                 raise
             self.conn.execute("COMMIT")
 
-    def query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row | tuple]:
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row | tuple[Any, ...]]:
         with self.lock:
             return self.conn.execute(sql, params).fetchall()
 

@@ -115,7 +115,7 @@ class CacheStats:
     newest: float | None
 
 
-def _schema_v1(conn) -> None:
+def _schema_v1(conn: sqlite3.Connection) -> None:
     run_script(
         conn,
         [

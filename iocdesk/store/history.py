@@ -169,6 +169,7 @@ class History:
                 (meta.created, dump_json(list(meta.sources)), meta.scan, dump_json(meta.options),
                  int(meta.total), base_url, self._owner_token()),
             )
+            assert cursor.lastrowid is not None  # set by the INSERT above
             return int(cursor.lastrowid)
 
     def add_items(self, run_id: int, indicators: Iterable[object]) -> None:
@@ -352,7 +353,7 @@ class History:
         created, sources, scan, options, total, base_url = row
         return RunMeta(json.loads(sources), total, scan, load_json(options) or {}, base_url, created)
 
-    def _summary(self, row: tuple) -> RunSummary:
+    def _summary(self, row: tuple[Any, ...]) -> RunSummary:
         run_id, created, state, ended, sources, total = row
         by_status = dict(
             self._db.conn.execute("SELECT status, count(*) FROM items WHERE run_id = ? GROUP BY status", (run_id,))

@@ -68,7 +68,8 @@ class TextDecoder:
     def _decode_utf8(self, data: bytes, final: bool) -> str:
         if self._pending:
             data, self._pending = self._pending + data, b""
-        view, out, pos, size = memoryview(data), [], 0, len(data)
+        out: list[str] = []
+        view, pos, size = memoryview(data), 0, len(data)
         if self._legacy_line:
             pos = self._legacy(data, view, 0, out)
         while pos < size:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["SandboxConfig", "SandboxServer", "main_sandbox"]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     if name in ("SandboxServer", "main_sandbox"):
         from iocdesk.pulsedive.sandbox import server
 

@@ -21,9 +21,9 @@ from iocdesk.pulsedive.sandbox import views
 from iocdesk.pulsedive.sandbox.config import SandboxConfig
 from iocdesk.pulsedive.sandbox.dataset import Dataset
 from iocdesk.pulsedive.sandbox.explore import QueryError, compile_query
-from iocdesk.pulsedive.sandbox.faults import SERVER_ERROR, Faults, corrupt
+from iocdesk.pulsedive.sandbox.faults import SERVER_ERROR, Decision, Faults, corrupt
 from iocdesk.pulsedive.sandbox.quota import Quota, limit_message
-from iocdesk.pulsedive.sandbox.records import Record
+from iocdesk.pulsedive.sandbox.records import Feed, Record, Threat
 from iocdesk.pulsedive.sandbox.scans import ScanQueue
 from iocdesk.pulsedive.sandbox.stats import Stats
 from iocdesk.pulsedive.sandbox.values import lookup_key
@@ -43,6 +43,8 @@ BASE_HEADERS = {
     "X-Frame-Options": "SAMEORIGIN",
     "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
 }
+# What an indicator request asks for: the record found (None: unknown) and its lookup key.
+Target = tuple[Record | None, str]
 APACHE_404 = (
     b'<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n<title>404 Not Found</title>\n'
     b"</head><body>\n<h1>Not Found</h1>\n<p>The requested URL was not found on this server.</p>\n</body></html>\n"
@@ -58,7 +60,7 @@ class Reply:
     fault: str | None = None  # the injected fault this reply carries, if any (for Stats)
 
 
-def encode(obj, cfg: SandboxConfig, pretty: bool = False) -> bytes:
+def encode(obj: object, cfg: SandboxConfig, pretty: bool = False) -> bytes:
     """PHP json_encode style: \\uXXXX for non-ASCII, "\\/" for "/" (when escape_slashes)."""
     text = json.dumps(obj, ensure_ascii=True, indent=4 if pretty else None, separators=None if pretty else (",", ":"))
     if cfg.escape_slashes:
@@ -70,7 +72,7 @@ def _flag(params: dict[str, str], name: str) -> bool:
     return params.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
-def _int(text: str | None) -> int | None:
+def _int(text: object) -> int | None:
     try:
         return int(str(text).strip())
     except (TypeError, ValueError):
@@ -97,19 +99,20 @@ class Api:
             return Reply(404, APACHE_404, {"Content-Type": "text/html; charset=iso-8859-1"})
         kind = self.classify(method, endpoint, params)
         self.stats.request(endpoint, kind)
-        target = None
+        target: Target | None = None
         if kind in ("indicator", "iid", "links", "properties"):
             target = self.indicator_target(params)
             if kind in ("indicator", "iid"):
                 self.stats.lookup_attempt(target[1])
         reply = self._answer(cfg, kind, method, endpoint, params, target)
         if kind in ("indicator", "iid"):
+            assert target is not None  # set above for these kinds
             # A late answer after a stall counts as the timeout the client saw, not as an answer.
             self.stats.lookup_outcome(target[1], reply.fault or str(reply.status))
         return reply
 
     def _answer(self, cfg: SandboxConfig, kind: str, method: str, endpoint: str, params: dict[str, str],
-                target) -> Reply:
+                target: Target | None) -> Reply:
         decision = self.faults.decide(cfg)
         if decision.delay and self.stopping.wait(decision.delay):
             return Reply(0, abort=True, fault="stopped")
@@ -125,7 +128,8 @@ class Api:
             reply.fault = "timeout"
         return reply
 
-    def _checked_answer(self, cfg, kind, method, endpoint, params, target, decision) -> Reply:
+    def _checked_answer(self, cfg: SandboxConfig, kind: str, method: str, endpoint: str, params: dict[str, str],
+                        target: Target | None, decision: Decision) -> Reply:
         if decision.error:
             self.stats.fault("error")
             return self._faulty(self.reply(500, {"error": SERVER_ERROR}, cfg, number=decision.number), "error")
@@ -141,6 +145,7 @@ class Api:
             return self._faulty(self.too_many(cfg.per_second or 1, "second", headers, cfg, decision.number), "burst")
         period, limit, headers = self.quota.charge(cfg, count=charged)
         if period is not None:
+            assert limit is not None  # a period that refuses has a limit
             self.stats.rate_limit(period)
             return self.too_many(limit, period, headers, cfg, decision.number)
         status, body = self.route(kind, method, endpoint, params, cfg, target)
@@ -156,14 +161,15 @@ class Api:
         reply.fault = fault
         return reply
 
-    def reply(self, status: int, body, cfg: SandboxConfig, headers: dict | None = None, number: int = 0,
-              pretty: bool = False) -> Reply:
+    def reply(self, status: int, body: object, cfg: SandboxConfig, headers: dict[str, str] | None = None,
+              number: int = 0, pretty: bool = False) -> Reply:
         session = hashlib.md5(f"{self.dataset.seed}:{number}".encode()).hexdigest()
         all_headers = dict(BASE_HEADERS) | (headers or {})
         all_headers["Set-Cookie"] = f"PHPSESSID={session}; path=/"
         return Reply(status, encode(body, cfg, pretty), all_headers)
 
-    def too_many(self, limit, period: str, headers: dict, cfg: SandboxConfig, number: int) -> Reply:
+    def too_many(self, limit: float, period: str, headers: dict[str, str], cfg: SandboxConfig,
+                 number: int) -> Reply:
         return self.reply(429, {"error": limit_message(limit, period)}, cfg,
                           headers if cfg.headers_on_429 else None, number)
 
@@ -199,9 +205,11 @@ class Api:
             return record, record.key if record else f"iid:{params['iid']}"
         return self.dataset.record(params["indicator"]), lookup_key(params["indicator"])[1]
 
-    def route(self, kind, method, endpoint, params, cfg, target) -> tuple[int, object]:
+    def route(self, kind: str, method: str, endpoint: str, params: dict[str, str], cfg: SandboxConfig,
+              target: Target | None) -> tuple[int, object]:
         ds, page = self.dataset, max(0, _int(params.get("page")) or 0)
         if kind in ("indicator", "iid", "links", "properties"):
+            assert target is not None  # _handle() sets it for these kinds
             record, key = target
             if kind in ("indicator", "iid"):
                 self.stats.lookup(key)
@@ -226,10 +234,12 @@ class Api:
             return 400, {"error": "Submit a scan with POST (value, probe) or poll it with GET (qid)."}
         return 400, {"error": "Missing parameter: indicator or iid, tid or tname, fid."}
 
-    def threat(self, kind, params, page, cfg) -> tuple[int, object]:
+    def threat(self, kind: str, params: dict[str, str], page: int, cfg: SandboxConfig) -> tuple[int, object]:
         ds = self.dataset
+        found: Threat | None
         if "tid" in params:
-            found = ds.threats.get(_int(params["tid"]))
+            tid = _int(params["tid"])
+            found = ds.threats.get(tid) if tid is not None else None
         else:
             found = ds.threat_by_name(params.get("tname") or params.get("threat", ""))
         if found is None:
@@ -241,11 +251,12 @@ class Api:
             return 200, views.summary(linked, ds, _flag(params, "splitrisk"), not found.legacy, of_feed=False)
         return 200, views.linked_list(linked, page, cfg.links_page_size)
 
-    def feed(self, kind, params, page, cfg) -> tuple[int, object]:
+    def feed(self, kind: str, params: dict[str, str], page: int, cfg: SandboxConfig) -> tuple[int, object]:
         ds = self.dataset
+        found: Feed | None
         if "fid" in params:
             fid = _int(params["fid"])
-            found = ds.feeds.get(fid)
+            found = ds.feeds.get(fid) if fid is not None else None
         else:
             found = ds.feed_by_name(params.get("feed", ""), params.get("organization"))
         if found is None:
@@ -257,7 +268,7 @@ class Api:
             return 200, views.summary(linked, ds, _flag(params, "splitrisk"), True, of_feed=True)
         return 200, views.linked_list(linked, page, cfg.links_page_size)
 
-    def explore(self, params) -> tuple[int, object]:
+    def explore(self, params: dict[str, str]) -> tuple[int, object]:
         query = params.get("q", "").strip()
         if not query:
             return 400, {"error": "Missing query."}
@@ -277,7 +288,7 @@ class Api:
             found = [views.explore_item(r) for r in records if match(r)]
         return 200, {"results": found[: min(limit, EXPLORE_MAX_LIMIT)]}
 
-    def submit(self, params) -> tuple[int, object]:
+    def submit(self, params: dict[str, str]) -> tuple[int, object]:
         value = params.get("value", "")
         if not value and params.get("ioc"):  # 2018-2019 clients: ioc=<base64(value)>
             try:
@@ -293,7 +304,7 @@ class Api:
         self.stats.scan(value, probe, store, scan.qid)
         return 200, views.scan_queued(scan.qid)
 
-    def poll(self, params, cfg) -> tuple[int, object]:
+    def poll(self, params: dict[str, str], cfg: SandboxConfig) -> tuple[int, object]:
         qid_text = params.get("qid", "")
         self.stats.poll(qid_text.strip())
         scan, done, first = self.scans.poll(qid_text, cfg.scan_polls_until_done)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import threading
 from dataclasses import dataclass, field, fields
+from typing import Any
 
 _RATES = ("error_rate", "timeout_rate", "reset_rate", "malformed_rate")
 _NON_NEGATIVE = ("latency", "latency_jitter", "timeout_seconds")
@@ -49,7 +50,7 @@ class SandboxConfig:
     log_requests: bool = False
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
-    def __setattr__(self, name: str, value) -> None:
+    def __setattr__(self, name: str, value: object) -> None:
         lock = self.__dict__.get("_lock")
         if lock is None or name == "_lock":
             object.__setattr__(self, name, _checked(name, value))
@@ -59,7 +60,7 @@ class SandboxConfig:
         with lock:
             object.__setattr__(self, name, _checked(name, value))
 
-    def update(self, **changes) -> None:
+    def update(self, **changes: object) -> None:
         """Change several settings at once (atomically for readers of snapshot())."""
         with self._lock:
             for name, value in changes.items():
@@ -72,7 +73,8 @@ class SandboxConfig:
         return SandboxConfig(**values)
 
 
-def _checked(name: str, value):
+def _checked(name: str, value: Any) -> object:
+    # Any: a setting's value as given, of whatever type float()/int() accept
     if name in _RATES:
         if not 0.0 <= float(value) <= 1.0:
             raise ValueError(f"{name} must be between 0 and 1, got {value!r}")

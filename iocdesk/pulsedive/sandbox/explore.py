@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from iocdesk.pulsedive.sandbox.dataset import Dataset
 from iocdesk.pulsedive.sandbox.records import Record, Threat
@@ -32,7 +33,11 @@ class QueryError(ValueError):
     pass
 
 
-Matcher = Callable[[object], bool]
+# Takes a Record, or a Threat when compiled with threats=True: a flag known
+# only at run time, hence Any.
+Matcher = Callable[[Any], bool]
+# ("(",), (")",), ("and",), ("or",), ("not",), or ("term", field, op, value)
+Token = tuple[str, ...]
 
 
 def compile_query(query: str, ds: Dataset, threats: bool = False) -> Matcher:
@@ -46,8 +51,9 @@ def compile_query(query: str, ds: Dataset, threats: bool = False) -> Matcher:
     return matcher
 
 
-def _tokenize(query: str) -> list[tuple]:
-    tokens, pos = [], 0
+def _tokenize(query: str) -> list[Token]:
+    tokens: list[Token] = []
+    pos = 0
     query = query.strip()
     while pos < len(query):
         m = _TOKEN.match(query, pos)
@@ -67,12 +73,12 @@ def _tokenize(query: str) -> list[tuple]:
     return tokens
 
 
-def _pattern(value: str) -> re.Pattern:
+def _pattern(value: str) -> re.Pattern[str]:
     return re.compile(".*".join(re.escape(part) for part in value.split("*")) + r"\Z", re.IGNORECASE | re.DOTALL)
 
 
 class _Parser:
-    def __init__(self, tokens: list[tuple], ds: Dataset, threats: bool) -> None:
+    def __init__(self, tokens: list[Token], ds: Dataset, threats: bool) -> None:
         self.tokens, self.pos, self.ds, self.threats = tokens, 0, ds, threats
 
     def peek(self) -> str | None:
@@ -115,7 +121,7 @@ class _Parser:
         test = (self.threat_term if self.threats else self.indicator_term)(field, _pattern(value))
         return test if op == "=" else (lambda x: not test(x))
 
-    def indicator_term(self, field: str, pattern: re.Pattern) -> Callable[[Record], bool]:
+    def indicator_term(self, field: str, pattern: re.Pattern[str]) -> Callable[[Record], bool]:
         ds = self.ds
         if field in ("ioc", "indicator", "value"):
             return lambda r: bool(pattern.match(r.indicator) or pattern.match(r.key))
@@ -138,7 +144,7 @@ class _Parser:
             )
         return lambda r: False
 
-    def threat_term(self, field: str, pattern: re.Pattern) -> Callable[[Threat], bool]:
+    def threat_term(self, field: str, pattern: re.Pattern[str]) -> Callable[[Threat], bool]:
         if field in ("threat", "name"):
             return lambda t: any(pattern.match(n) for n in [t.name, *t.othernames])
         if field in ("category", "risk"):

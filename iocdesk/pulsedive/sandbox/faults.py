@@ -56,7 +56,9 @@ class Faults:
         """Called once per quota-counted request: True on every Nth."""
         with self._lock:
             self._counted += 1
-            return bool(cfg.rate_limit_bursts) and self._counted % int(cfg.rate_limit_bursts) == 0
+            if not cfg.rate_limit_bursts:
+                return False
+            return self._counted % int(cfg.rate_limit_bursts) == 0
 
 
 def corrupt(body: bytes, kind: float) -> bytes:

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import ipaddress
 import random
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from iocdesk.pulsedive.sandbox import names
 from iocdesk.pulsedive.sandbox.records import Feed, Prop, Record, Style, Threat
 from iocdesk.pulsedive.sandbox.values import lookup_key, url_host
+
+_T = TypeVar("_T")
 
 NOW = datetime(2025, 5, 20, 12, 0, 0)  # the dataset's "today": fixed, so output never depends on the clock
 
@@ -72,7 +76,7 @@ class Builder:
         self.hidden: list[Record] = []
         self.hidden_set: set[Record] = set()  # the scan-only records, filled by build()
         self.nothing: list[str] = []
-        self.geo: dict[Record, tuple] = {}  # ip record -> (place, network)
+        self.geo: dict[Record, tuple[names.Place, names.Network]] = {}  # ip record -> (place, network)
         self.a_records: dict[Record, list[Record]] = {}  # domain -> ips it resolves to
         self.host_of: dict[Record, Record] = {}  # url -> host domain record
         self.parent_of: dict[Record, Record] = {}  # sub-domain -> parent
@@ -80,10 +84,10 @@ class Builder:
         self.feeds: list[Feed] = []
 
     # -- small helpers --------------------------------------------------------
-    def pick(self, seq):
+    def pick(self, seq: Sequence[_T]) -> _T:
         return seq[self.rng.randrange(len(seq))]
 
-    def weighted(self, pairs) -> str:
+    def weighted(self, pairs: Sequence[tuple[str, int]]) -> str:
         return self.rng.choices([p for p, _ in pairs], [w for _, w in pairs])[0]
 
     def moment(self, min_days: float, max_days: float) -> datetime:
@@ -101,7 +105,16 @@ class Builder:
         (self.known if into is None else into).append(record)
         return record
 
-    def prop(self, record: Record, group: str, name: str, values, seen: str | None = None, latest: int = 1) -> None:
+    def new_unused(self, type_: str, value: str, kind: str, into: list[Record] | None = None) -> Record:
+        """new() for a value that cannot have been generated before: ipv4() draws
+        only unused addresses, the name servers' names are distinct, and an IPv6
+        address would repeat only if its 40 random bits did."""
+        record = self.new(type_, value, kind, into)
+        assert record is not None, f"{value} generated twice"
+        return record
+
+    def prop(self, record: Record, group: str, name: str, values: str | Iterable[str], seen: str | None = None,
+             latest: int = 1) -> None:
         for value in [values] if isinstance(values, str) else values:
             self.pid += self.rng.randint(1, 40000)
             record.props.append(Prop(self.pid, group, name, value, seen or record.stamp_seen, latest))
@@ -123,7 +136,7 @@ class Builder:
         rng = self.rng
         for tid, name, category, risk, others, _kinds, wiki in names.THREATS:
             added = self.moment(1500, 2900)
-            news = []
+            news: list[dict[str, str | int]] = []
             for i in range(rng.randint(0, 3)):
                 when = self.moment(5, 600)
                 slug = f"{when.year}/{when.month:02d}/{name.lower().replace(' ', '-')}-{i + 1}"
@@ -165,7 +178,7 @@ class Builder:
         # some feeds (Tor) store the expanded form, e.g. 2a02:27a8:0000:000a:0000:0000:0000:0100
         return full if expanded else ipaddress.IPv6Address(full).compressed
 
-    def place_ip(self, record: Record, network=None) -> None:
+    def place_ip(self, record: Record, network: names.Network | None = None) -> None:
         self.geo[record] = (self.pick(names.PLACES), network or self.pick(names.NETWORKS))
 
     def ips(self) -> list[Record]:
@@ -173,16 +186,17 @@ class Builder:
         hosting = []
         for _ in range(6):
             net = self.pick([n for n in names.NETWORKS if n[0] not in names.COMMON_ISPS])
-            record = self.new("ip", self.ipv4(), "hosting")
+            record = self.new_unused("ip", self.ipv4(), "hosting")
             self.place_ip(record, net)
             hosting.append(record)
         for kind, count in (("c2", 26), ("scanner", 20), ("bot", 20), ("spam", 15), ("proxy", 8), ("isp", 15)):
-            previous = None
+            previous: Record | None = None
             for i in range(count):
                 # operators rent neighbouring addresses: some share a /24
                 near = previous.indicator if previous is not None and self.rng.random() < 0.3 else None
-                record = self.new("ip", self.ipv4(near), kind)
+                record = self.new_unused("ip", self.ipv4(near), kind)
                 if near:
+                    assert previous is not None  # near is its address
                     self.geo[record] = self.geo[previous]
                 else:
                     isp = kind in ("isp", "bot", "spam")
@@ -191,7 +205,7 @@ class Builder:
                 previous = record
         for kind, count in (("proxy", 8), ("scanner", 8), ("hosting", 6), ("isp", 8)):
             for _ in range(count):
-                record = self.new("ipv6", self.ipv6(expanded=kind == "proxy"), kind)
+                record = self.new_unused("ipv6", self.ipv6(expanded=kind == "proxy"), kind)
                 self.place_ip(record)
         return hosting
 
@@ -212,7 +226,7 @@ class Builder:
         made: list[Record] = []
         c2_ips = [r for r in self.known if r.kind == "c2" and r.type == "ip"]
 
-        def add(kind: str, make, count: int, ips: list[Record]) -> None:
+        def add(kind: str, make: Callable[[], str], count: int, ips: list[Record]) -> None:
             done = 0
             while done < count:
                 record = self.new("domain", make(), kind)
@@ -224,9 +238,9 @@ class Builder:
 
         for word in names.HOSTING_WORDS[:3]:
             for n in (1, 2):
-                record = self.new("domain", f"ns{n}.{word}.net", "ns")
-                self.a_records[record] = [self.pick(hosting)]
-                made.append(record)
+                server = self.new_unused("domain", f"ns{n}.{word}.net", "ns")
+                self.a_records[server] = [self.pick(hosting)]
+                made.append(server)
         add("benign", self.benign_name, 40, hosting)
         add("phish", self.phish_name, 35, hosting[:3] + c2_ips[:6])
         idn_tlds = names.IDN_TLDS
@@ -307,9 +321,9 @@ class Builder:
                 self.host_of[record] = host
                 made += 1
         for kind in ("c2", "c2", "scanner", "scanner", "bot", "isp", "isp", "isp"):
-            self.place_ip(self.new("ip", self.ipv4(), kind, into=self.hidden))
+            self.place_ip(self.new_unused("ip", self.ipv4(), kind, into=self.hidden))
         for kind in ("scanner", "isp", "isp", "proxy"):
-            self.place_ip(self.new("ipv6", self.ipv6(expanded=False), kind, into=self.hidden))
+            self.place_ip(self.new_unused("ipv6", self.ipv6(expanded=False), kind, into=self.hidden))
         while len(self.nothing) < 6:
             value = self.dga_name().rsplit(".", 1)[0] + "." + self.pick(("xyz", "top", "click"))
             if len(self.nothing) >= 4:
@@ -346,7 +360,10 @@ class Builder:
             r.stamp_retired = stamp(updated) if rng.random() < 0.6 else None
         r.submissions = rng.choice((0, 0, 1, 2, 5, rng.randint(6, 500)))
         malicious = r.risk_recommended in ("medium", "high", "critical")
-        link_stamp = lambda: stamp(added + timedelta(days=rng.uniform(0, age)))  # noqa: E731
+
+        def link_stamp() -> str:
+            return stamp(added + timedelta(days=rng.uniform(0, age)))
+
         candidates = [t for t in names.THREATS if r.kind in t[5]]
         if candidates and (malicious or rng.random() < 0.1):
             weights = [6 if t[1] == "Phishing" else 3 if t[1] == "Zeus" else 1 for t in candidates]
@@ -371,7 +388,7 @@ class Builder:
                     "url": self.describe_url}
         describe[r.type](r)
 
-    def geo_props(self, r: Record, place, network, full: bool) -> None:
+    def geo_props(self, r: Record, place: names.Place, network: names.Network, full: bool) -> None:
         country, code, region, city, lat, long = place
         code = code.lower() if r.style.countrycode_lower else code
         self.prop(r, "geo", "country", country)

@@ -27,7 +27,7 @@ RISK_FACTORS = {
 
 # tid, name, category, risk, other names, what it is linked to, Wikipedia article.
 # "kinds" says which generated indicators a threat attaches to.
-THREATS = (
+THREATS: tuple[tuple[int, str, str, str, list[str], tuple[str, ...], str | None], ...] = (
     (1, "Zeus", "malware", "high", ["Zbot"], ("c2", "phish", "payload"), "Zeus_(malware)"),
     (67, "Phishing", "phishing", "medium", [], ("phish",), "Phishing"),
     (305, "LDAP DDoS", "attack", "unknown", [], ("scanner",), None),
@@ -91,7 +91,8 @@ FEEDS_FOR_KIND = {
 }
 
 # country, countrycode, region, city, lat, long -- some with non-ASCII names
-PLACES = (
+Place = tuple[str, str, str, str, str, str]
+PLACES: tuple[Place, ...] = (
     ("United States of America", "US", "CA", "Los Angeles", "34.0522", "-118.2437"),
     ("United States of America", "US", "VA", "Ashburn", "39.0438", "-77.4874"),
     ("United States of America", "US", "NJ", "Secaucus", "40.7895", "-74.0565"),
@@ -117,7 +118,8 @@ PLACES = (
 )
 
 # invented hosting networks: org, ASN
-NETWORKS = (
+Network = tuple[str, str]
+NETWORKS: tuple[Network, ...] = (
     ("Nordhost Networks AB", "AS201734"),
     ("Baltic Cloud Servers SIA", "AS208877"),
     ("Pacific Rim Datacenter Ltd", "AS133921"),

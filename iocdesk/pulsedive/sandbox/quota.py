@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 
 from iocdesk.pulsedive.sandbox.config import SandboxConfig
@@ -27,7 +28,8 @@ def limit_message(limit: float, period: str) -> str:
 
 
 class Quota:
-    def __init__(self, clock=time.monotonic, calendar=lambda: datetime.now(timezone.utc)) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic,
+                 calendar: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
         self._clock, self._calendar = clock, calendar
         self._lock = threading.Lock()
         self.reset()
@@ -39,9 +41,11 @@ class Quota:
                 self._tokens: float | None = None  # full on next use
                 self._stamp = self._clock()
             if period in (None, "day"):
-                self._day_used, self._day = 0, None
+                self._day_used = 0
+                self._day: tuple[int, int, int] | None = None
             if period in (None, "month"):
-                self._month_used, self._month = 0, None
+                self._month_used = 0
+                self._month: tuple[int, int] | None = None
 
     def charge(self, cfg: SandboxConfig, count: bool = True) -> tuple[str | None, float | None, dict[str, str]]:
         """``(period refused or None, its limit, remaining headers)``.
@@ -54,6 +58,7 @@ class Quota:
                     if limit is not None and left < 1:
                         return period, limit, self._headers(cfg)
                 if cfg.per_second is not None:
+                    assert self._tokens is not None  # _refill() filled the bucket for this cfg
                     self._tokens -= 1
                 self._day_used += 1
                 self._month_used += 1
@@ -76,7 +81,7 @@ class Quota:
         if (today.year, today.month) != self._month:
             self._month, self._month_used = (today.year, today.month), 0
 
-    def _state(self, cfg: SandboxConfig):
+    def _state(self, cfg: SandboxConfig) -> Iterator[tuple[str, float | None, float]]:
         yield "second", cfg.per_second, self._tokens if self._tokens is not None else 0.0
         yield "day", cfg.per_day, (cfg.per_day or 0) - self._day_used
         yield "month", cfg.per_month, (cfg.per_month or 0) - self._month_used

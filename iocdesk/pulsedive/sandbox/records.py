@@ -58,7 +58,7 @@ class Record:
     redirects_from: list[int] = field(default_factory=list)
     threats: list[tuple[int, str]] = field(default_factory=list)  # (tid, stamp_linked)
     feeds: list[tuple[int, str]] = field(default_factory=list)  # (fid, stamp_linked)
-    comments: list[dict] = field(default_factory=list)
+    comments: list[dict[str, str | int]] = field(default_factory=list)  # cid, uid, username, ...
     attributes: dict[str, list[str]] = field(default_factory=dict)
     props: list[Prop] = field(default_factory=list)
     links: list[tuple[str, int, str]] = field(default_factory=list)  # (link type, iid, stamp_linked)
@@ -89,7 +89,7 @@ class Threat:
     stamp_added: str
     stamp_updated: str
     stamp_seen: str
-    news: list[dict]
+    news: list[dict[str, str | int]]  # title, link, stamp... and `primary` 0/1
     legacy: bool  # 2019 shape (no notes, news without `primary`, summary without total/retired)
 
 

@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from iocdesk.pulsedive.sandbox.api import Api
@@ -29,6 +30,10 @@ from iocdesk.pulsedive.sandbox.values import lookup_key
 
 MAX_BODY = 1 << 20
 _KEY_IN_QUERY = re.compile(r"((?:^|[?&])key=)[^&]*")
+# socketserver's request and client address types; for this TCP server a
+# request is always the accepted socket and an address (host, port[, ...]).
+_Request = socket.socket | tuple[bytes, socket.socket]
+_ClientAddress = Any
 
 
 def loopback_address(host: str) -> tuple[str, socket.AddressFamily]:
@@ -50,6 +55,7 @@ class _Handler(BaseHTTPRequestHandler):
     sys_version = ""
     timeout = 120  # an idle keep-alive connection is closed after this
     disable_nagle_algorithm = True  # else headers + body in two writes stall ~40 ms on keep-alive
+    server: _HTTPServer  # the only server this handler is made for
 
     def version_string(self) -> str:
         return self.server_version
@@ -98,12 +104,12 @@ class _Handler(BaseHTTPRequestHandler):
                 pass
         self.connection.close()
 
-    def log_request(self, code="-", size="-") -> None:
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         if self.server.api.config.log_requests:
             path = _KEY_IN_QUERY.sub(r"\1***", self.path)  # never log the key
             sys.stderr.write(f"{time.strftime('%H:%M:%S')} {self.command} {path} {code}\n")
 
-    def log_message(self, format, *args) -> None:  # noqa: A002 - http.server API
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server API
         pass
 
 
@@ -111,7 +117,7 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False  # stop() joins the handler threads itself, with a deadline
 
-    def __init__(self, address, api: Api, family: socket.AddressFamily) -> None:
+    def __init__(self, address: tuple[str, int], api: Api, family: socket.AddressFamily) -> None:
         self.address_family = family
         self.api = api
         self._lock = threading.Lock()
@@ -121,9 +127,12 @@ class _HTTPServer(ThreadingHTTPServer):
 
     def server_bind(self) -> None:
         socketserver.TCPServer.server_bind(self)  # not HTTPServer's: its getfqdn() may query DNS
-        self.server_name, self.server_port = self.server_address[:2]
+        host, port = self.server_address[:2]
+        assert isinstance(host, str)  # getsockname() gives the host as text
+        self.server_name, self.server_port = host, port
 
-    def process_request(self, request, client_address) -> None:
+    def process_request(self, request: _Request, client_address: _ClientAddress) -> None:
+        assert isinstance(request, socket.socket)  # a TCP server's requests are sockets
         thread = threading.Thread(target=self._run, args=(request, client_address), daemon=True,
                                   name="pulsedive-sandbox-connection")
         with self._lock:
@@ -131,7 +140,7 @@ class _HTTPServer(ThreadingHTTPServer):
             self._connections.add(request)
         thread.start()
 
-    def _run(self, request, client_address) -> None:
+    def _run(self, request: socket.socket, client_address: _ClientAddress) -> None:
         try:
             self.process_request_thread(request, client_address)
         finally:
@@ -139,7 +148,7 @@ class _HTTPServer(ThreadingHTTPServer):
                 self._handlers.discard(threading.current_thread())
                 self._connections.discard(request)
 
-    def handle_error(self, request, client_address) -> None:
+    def handle_error(self, request: _Request, client_address: _ClientAddress) -> None:
         error = sys.exc_info()[1]
         # The client went away, or stop() closed the socket; http.server then also fails
         # flushing its closed file object (ValueError): neither is the sandbox's error.
@@ -195,6 +204,7 @@ class SandboxServer:
         server, thread = self._server, self._thread
         if server is None:
             return
+        assert thread is not None  # start() sets both
         deadline = time.monotonic() + timeout
         self._stopping.set()
         server.shutdown()
@@ -206,7 +216,7 @@ class SandboxServer:
     def __enter__(self) -> SandboxServer:
         return self.start()
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
     @property
@@ -236,7 +246,7 @@ class SandboxServer:
         self._api.quota.reset(period)
 
 
-def main_sandbox(port: int = 0, **config) -> int:
+def main_sandbox(port: int = 0, **config: Any) -> int:
     """``iocdesk sandbox``: print the base URL on stdout, serve until Ctrl+C or SIGTERM."""
     host = config.pop("host", "127.0.0.1")
     try:

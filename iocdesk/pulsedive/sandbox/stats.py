@@ -9,6 +9,16 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from typing import Any, TypedDict
+
+
+class ScanRecord(TypedDict):
+    """One submitted scan, as :attr:`Stats.scans` lists it."""
+
+    value: str
+    probe: bool
+    submit: bool
+    qid: int
 
 
 class Stats:
@@ -19,21 +29,21 @@ class Stats:
     def reset(self) -> None:
         with self._lock:
             self._requests = 0
-            self._by_path: Counter = Counter()  # "info.php", "analyze.php", ...
-            self._by_kind: Counter = Counter()  # "indicator", "iid", "links", "threat", "scan_submit", ...
-            self._by_status: Counter = Counter()
-            self._faults: Counter = Counter()  # reset, timeout, error, malformed, burst
-            self._rate_limited: Counter = Counter()  # second, day, month (quota refusals)
-            self._lookup_attempts: Counter = Counter()  # every indicator request, by value
-            self._lookups: Counter = Counter()  # indicator requests that got a real answer (200/404)
+            self._by_path: Counter[str] = Counter()  # "info.php", "analyze.php", ...
+            self._by_kind: Counter[str] = Counter()  # "indicator", "iid", "links", "threat", "scan_submit", ...
+            self._by_status: Counter[int | str] = Counter()  # HTTP status, or "reset" for a dropped connection
+            self._faults: Counter[str] = Counter()  # reset, timeout, error, malformed, burst
+            self._rate_limited: Counter[str] = Counter()  # second, day, month (quota refusals)
+            self._lookup_attempts: Counter[str] = Counter()  # every indicator request, by value
+            self._lookups: Counter[str] = Counter()  # indicator requests that got a real answer (200/404)
             # (value, outcome): what each indicator request ended as, from the client's point of view:
             # "200", "404", "401", "429", "burst", "error", "malformed", "reset", "timeout"
-            self._lookup_outcomes: Counter = Counter()
-            self._scans: list[dict] = []
-            self._polls: Counter = Counter()  # qid -> polls
+            self._lookup_outcomes: Counter[tuple[str, str]] = Counter()
+            self._scans: list[ScanRecord] = []
+            self._polls: Counter[str] = Counter()  # qid -> polls
             self._unauthorized = 0
 
-    def _add(self, counter: str, key, n: int = 1) -> None:
+    def _add(self, counter: str, key: object, n: int = 1) -> None:
         with self._lock:
             getattr(self, counter)[key] += n
 
@@ -44,7 +54,7 @@ class Stats:
             self._by_path[path] += 1
             self._by_kind[kind] += 1
 
-    def status(self, code: int) -> None:
+    def status(self, code: int | str) -> None:
         self._add("_by_status", code)
 
     def fault(self, name: str) -> None:
@@ -74,23 +84,68 @@ class Stats:
             self._unauthorized += 1
 
     # -- reading (tests) --------------------------------------------------------------
-    def _copy(self, name: str):
+    @property
+    def requests(self) -> int:
+        """all requests"""
         with self._lock:
-            value = getattr(self, name)
-            return dict(value) if isinstance(value, Counter) else list(value) if isinstance(value, list) else value
+            return self._requests
 
-    requests = property(lambda self: self._copy("_requests"), doc="all requests")
-    by_path = property(lambda self: self._copy("_by_path"))
-    by_kind = property(lambda self: self._copy("_by_kind"))
-    by_status = property(lambda self: self._copy("_by_status"))
-    faults = property(lambda self: self._copy("_faults"))
-    rate_limited = property(lambda self: self._copy("_rate_limited"))
-    lookup_attempts = property(lambda self: self._copy("_lookup_attempts"))
-    lookups = property(lambda self: self._copy("_lookups"))
-    lookup_outcomes = property(lambda self: self._copy("_lookup_outcomes"), doc="(value, outcome) -> requests")
-    scans = property(lambda self: self._copy("_scans"), doc="submitted scans, in order: value/probe/submit/qid")
-    polls = property(lambda self: self._copy("_polls"))
-    unauthorized_count = property(lambda self: self._copy("_unauthorized"))
+    @property
+    def by_path(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._by_path)
+
+    @property
+    def by_kind(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._by_kind)
+
+    @property
+    def by_status(self) -> dict[int | str, int]:
+        with self._lock:
+            return dict(self._by_status)
+
+    @property
+    def faults(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._faults)
+
+    @property
+    def rate_limited(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._rate_limited)
+
+    @property
+    def lookup_attempts(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._lookup_attempts)
+
+    @property
+    def lookups(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._lookups)
+
+    @property
+    def lookup_outcomes(self) -> dict[tuple[str, str], int]:
+        """(value, outcome) -> requests"""
+        with self._lock:
+            return dict(self._lookup_outcomes)
+
+    @property
+    def scans(self) -> list[ScanRecord]:
+        """submitted scans, in order: value/probe/submit/qid"""
+        with self._lock:
+            return list(self._scans)
+
+    @property
+    def polls(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._polls)
+
+    @property
+    def unauthorized_count(self) -> int:
+        with self._lock:
+            return self._unauthorized
 
     @property
     def active_scans(self) -> int:
@@ -104,7 +159,7 @@ class Stats:
         with self._lock:
             return sum(self._rate_limited.values()) + self._faults["burst"]
 
-    def snapshot(self) -> dict:
+    def snapshot(self) -> dict[str, Any]:
         names = ("requests", "by_path", "by_kind", "by_status", "faults", "rate_limited", "lookup_attempts",
                  "lookups", "scans", "polls")
         out = {name: getattr(self, name) for name in names}

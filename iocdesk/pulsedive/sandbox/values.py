@@ -76,9 +76,10 @@ def _url_key(text: str) -> tuple[str | None, str]:
             port = ":" + port
         address = _address(host)
         if address is None:
-            host = _domain(host)
-            if host is None:
+            domain = _domain(host)
+            if domain is None:
                 return None, text
+            host = domain
     return "url", f"{scheme.lower()}://{host.lower()}{port}{tail}"
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 from collections import Counter
 from dataclasses import replace
+from typing import Any, TypeVar
 
 from iocdesk.pulsedive.sandbox.dataset import Dataset
 from iocdesk.pulsedive.sandbox.records import Record, Style, Threat
@@ -25,8 +26,16 @@ STILL_PROCESSING = "Request(s) still processing."
 BETA_NOTE = "status field is in beta: processing | not found | done"
 RISK_ORDER = ("unknown", "none", "low", "medium", "high", "critical")
 
+# A JSON object of a response body: its shape varies by endpoint and dialect.
+JsonObject = dict[str, Any]
+# An empty one may be written as [] (see Style.empty_as_list).
+JsonObjectOrList = JsonObject | list[Any]
+# Latest property values: group -> key -> a string, or a list when several are current.
+Properties = dict[str, dict[str, str | list[str]]]
+_T = TypeVar("_T")
 
-def empty(style: Style):
+
+def empty(style: Style) -> JsonObjectOrList:
     return [] if style.empty_as_list else {}
 
 
@@ -38,27 +47,27 @@ def key_of(name: str, group: str, style: Style) -> str:
     return name
 
 
-def properties(record: Record, groups_wanted: tuple[str, ...] | None = None) -> dict:
+def properties(record: Record, groups_wanted: tuple[str, ...] | None = None) -> Properties:
     """Latest values: group -> key -> a string, or a list when several are current."""
-    out: dict[str, dict] = {}
+    out: Properties = {}
     for group, values in record.latest_properties().items():
         if groups_wanted is None or group in groups_wanted:
             out[group] = {key_of(k, group, record.style): v[0] if len(v) == 1 else v for k, v in values.items()}
     return out
 
 
-def threat_ref(ds: Dataset, tid: int, when: str) -> dict:
+def threat_ref(ds: Dataset, tid: int, when: str) -> JsonObject:
     t = ds.threats[tid]
     return {"tid": t.tid, "name": t.name, "category": t.category, "risk": t.risk, "stamp_linked": when}
 
 
-def feed_ref(ds: Dataset, fid: int, when: str) -> dict:
+def feed_ref(ds: Dataset, fid: int, when: str) -> JsonObject:
     f = ds.feeds[fid]
     return {"fid": f.fid, "name": f.name, "category": f.category, "organization": f.organization,
             "pricing": f.pricing, "stamp_linked": when}
 
 
-def indicator(record: Record, ds: Dataset, schema: bool = False) -> dict:
+def indicator(record: Record, ds: Dataset, schema: bool = False) -> JsonObject:
     """The indicator object of info.php / indicator.php (§3.1), keys in the recorded order."""
     r, style = record, record.style
     retired = r.retired or (0 if style.retired_as_zero else None)
@@ -95,8 +104,8 @@ def indicator(record: Record, ds: Dataset, schema: bool = False) -> dict:
     return out
 
 
-def _redirects(r: Record, ds: Dataset) -> dict | list:
-    def ref(iid: int, id_key: str) -> dict | None:
+def _redirects(r: Record, ds: Dataset) -> JsonObjectOrList:
+    def ref(iid: int, id_key: str) -> JsonObject | None:
         other = ds.any_by_iid(iid)
         return None if other is None else {id_key: iid, "indicator": other.indicator}
 
@@ -104,7 +113,7 @@ def _redirects(r: Record, ds: Dataset) -> dict | list:
     from_ = [x for x in (ref(i, "iid" if r.style.legacy else "id") for i in r.redirects_from) if x]
     to = [x for x in (ref(i, "iid") for i in r.redirects_to) if x]
     if r.style.legacy:
-        out = {}
+        out: JsonObject = {}
         if from_:
             out["from"] = from_
         if to:
@@ -113,7 +122,7 @@ def _redirects(r: Record, ds: Dataset) -> dict | list:
     return {"from": from_, "to": to}
 
 
-def link_item(target: Record, when: str, in_scan: bool = False) -> dict:
+def link_item(target: Record, when: str, in_scan: bool = False) -> JsonObject:
     """One linked indicator (§3.4/§3.8); ``risk`` reads "retired" once retired."""
     item = {"iid": target.iid, "indicator": target.indicator, "type": target.type, "risk": target.list_risk,
             "stamp_linked": when}
@@ -128,7 +137,7 @@ def link_item(target: Record, when: str, in_scan: bool = False) -> dict:
     return item
 
 
-def _page(items: list, page: int, size: int) -> tuple[list, dict]:
+def _page(items: list[_T], page: int, size: int) -> tuple[list[_T], dict[str, int]]:
     chunk = items[page * size : (page + 1) * size]
     paging = {"page_current": page}
     if (page + 1) * size < len(items):
@@ -136,13 +145,14 @@ def _page(items: list, page: int, size: int) -> tuple[list, dict]:
     return chunk, paging
 
 
-def indicator_links(record: Record, ds: Dataset, page: int = 0, size: int = 50, in_scan: bool = False):
+def indicator_links(record: Record, ds: Dataset, page: int = 0, size: int = 50,
+                    in_scan: bool = False) -> JsonObjectOrList:
     """Links grouped by type (§3.4). Only when they exceed one page are ``page_current``
     and ``page_next`` added, next to the groups; an empty result is PHP's ``[]``/``{}``."""
-    links = [(t, ds.any_by_iid(iid), when) for t, iid, when in record.links]
-    links = [(t, target, when) for t, target, when in links if target is not None]
+    found = [(t, ds.any_by_iid(iid), when) for t, iid, when in record.links]
+    links = [(t, target, when) for t, target, when in found if target is not None]
     chunk, paging = _page(links, page, size)
-    groups: dict = {}
+    groups: JsonObject = {}
     for link_type, target, when in chunk:
         groups.setdefault(link_type, []).append(link_item(target, when, in_scan))
     if len(links) > size:
@@ -150,9 +160,9 @@ def indicator_links(record: Record, ds: Dataset, page: int = 0, size: int = 50, 
     return groups or empty(record.style)
 
 
-def property_history(record: Record) -> dict | list:
+def property_history(record: Record) -> JsonObjectOrList:
     """get=properties (§3.5): every observation, ``latest`` 1 for current ones."""
-    groups: dict = {}
+    groups: dict[str, list[JsonObject]] = {}
     for p in sorted(record.props, key=lambda p: -p.latest):
         groups.setdefault(p.group, []).append({"pid": p.pid, "stamp_seen": p.stamp_seen,
                                                "name": key_of(p.name, p.group, record.style),
@@ -160,10 +170,10 @@ def property_history(record: Record) -> dict | list:
     return groups or empty(record.style)
 
 
-def threat(t: Threat, ds: Dataset) -> dict:
+def threat(t: Threat, ds: Dataset) -> JsonObject:
     """§3.6."""
     domains = [when for r, when in ds.linked_to_threat(t.tid) if r.type == "domain"]
-    out = {"tid": t.tid, "threat": t.name, "category": t.category, "risk": t.risk, "description": "",
+    out: JsonObject = {"tid": t.tid, "threat": t.name, "category": t.category, "risk": t.risk, "description": "",
            "wikisummary": t.wikisummary, "wikireference": t.wikireference, "retired": None,
            "stamp_added": t.stamp_added, "stamp_updated": t.stamp_updated, "stamp_seen": t.stamp_seen,
            "stamp_retired": None,
@@ -177,7 +187,7 @@ def threat(t: Threat, ds: Dataset) -> dict:
     return out
 
 
-def feed(fid: int, ds: Dataset) -> dict:
+def feed(fid: int, ds: Dataset) -> JsonObject:
     """§3.9."""
     f = ds.feeds[fid]
     counts = Counter(r.risk for r, _ in ds.linked_to_feed(fid))
@@ -188,26 +198,27 @@ def feed(fid: int, ds: Dataset) -> dict:
             "indicators": {k: counts[k] for k in RISK_ORDER if counts[k]}}
 
 
-def linked_list(linked: list[tuple[Record, str]], page: int, size: int) -> dict:
+def linked_list(linked: list[tuple[Record, str]], page: int, size: int) -> JsonObject:
     """Threat/feed get=links (§3.8): ``page_current`` always, ``page_next`` while more."""
     items = sorted(linked, key=lambda x: x[0].iid)
     chunk, paging = _page(items, page, size)
     return paging | {"results": [link_item(r, when) for r, when in chunk]}
 
 
-def summary(linked: list[tuple[Record, str]], ds: Dataset, splitrisk: bool, current: bool, of_feed: bool) -> dict:
+def summary(linked: list[tuple[Record, str]], ds: Dataset, splitrisk: bool, current: bool,
+            of_feed: bool) -> JsonObject:
     """get=links&summary=1 (§3.7). Without splitrisk, per-feed and per-attribute
     ``indicators`` are plain counts; the current shape adds ``retired`` and ``total``."""
     records = [r for r, _ in linked]
 
-    def count(group: list[Record]):
+    def count(group: list[Record]) -> int | dict[str, int]:
         if not splitrisk:
             return len(group)
         c = Counter(r.risk for r in group)
         return {k: c[k] for k in RISK_ORDER if c[k]}
 
     risk = Counter(r.risk for r in records)
-    out: dict = {"risk": {k: risk[k] for k in RISK_ORDER}}
+    out: JsonObject = {"risk": {k: risk[k] for k in RISK_ORDER}}
     if current:
         out["risk"].update(retired=sum(1 for r in records if r.retired), total=len(records))
     if of_feed:  # the feed's records, by the threats they are linked to (shape not recorded)
@@ -235,10 +246,10 @@ def summary(linked: list[tuple[Record, str]], ds: Dataset, splitrisk: bool, curr
     return out
 
 
-def explore_item(r: Record) -> dict:
+def explore_item(r: Record) -> JsonObject:
     """One explore result (§3.10)."""
     props = properties(r, ("http", "geo", "whois"))
-    summary: dict = {}
+    summary: Properties = {}
     http = {k: v for k, v in props.get("http", {}).items() if k.startswith("++")}
     content_type = next((v for k, v in props.get("http", {}).items() if k.lower() == "content-type"), None)
     if content_type is not None:
@@ -256,29 +267,29 @@ def explore_item(r: Record) -> dict:
             "summary": {"properties": summary} if summary else empty(r.style)}
 
 
-def explore_threat(t: Threat) -> dict:
+def explore_threat(t: Threat) -> JsonObject:
     """Explore with type=threats: the shape is not recorded (a spec gap); this is a guess."""
     return {"tid": t.tid, "threat": t.name, "category": t.category, "risk": t.risk,
             "stamp_added": t.stamp_added, "stamp_updated": t.stamp_updated, "stamp_seen": t.stamp_seen}
 
 
 # -- scans (§2.5, §3.2) ---------------------------------------------------------
-def scan_queued(qid: int) -> dict:
+def scan_queued(qid: int) -> JsonObject:
     return {"success": "Added request to queue.", "qid": qid}
 
 
-def scan_processing(qid: int, legacy: bool) -> dict:
+def scan_processing(qid: int, legacy: bool) -> JsonObject:
     if legacy:  # the older form: qid as a string, the beta note
         return {"error": STILL_PROCESSING, "status": "processing", "note": BETA_NOTE, "qid": str(qid)}
     return {"qid": qid, "status": "processing", "stage": "sending request", "error": STILL_PROCESSING}
 
 
-def scan_nothing(qid: int, legacy: bool) -> dict:
+def scan_nothing(qid: int, legacy: bool) -> JsonObject:
     """A finished scan that found nothing: the beta note's third status."""
     return {"qid": str(qid) if legacy else qid, "status": "not found", "error": "Indicator not found."}
 
 
-def scan_done(qid: int, legacy: bool, record: Record, ds: Dataset, probe: bool, size: int) -> dict:
+def scan_done(qid: int, legacy: bool, record: Record, ds: Dataset, probe: bool, size: int) -> JsonObject:
     """Current: the 2023 shape (ints; no stamp_added/manualrisk/retired in data).
     Legacy: the 2019/2020 shape (qid and data.iid strings, property history lists,
     request/summary extras), with ``status: done`` as from 2020 on."""
