@@ -2,7 +2,8 @@
 # dev.sh: one-command setup, run and test for iocdesk (see docs/setup.md).
 #
 #   bash dev.sh start [ARGS...]         set up, then run `iocdesk --demo ARGS...`
-#   bash dev.sh test  [PYTEST ARGS...]  set up, then run the whole test suite
+#   bash dev.sh test  [PYTEST ARGS...]  set up, then the guardrails (lint) and the whole test suite
+#   bash dev.sh lint                    set up, then ruff (lint + format check), mypy, import contracts
 #   bash dev.sh setup                   set up only
 #
 # Setup is idempotent and cheap when nothing changed: it installs only missing
@@ -197,8 +198,25 @@ cmd_start() {
     exec "$VENV/bin/iocdesk" --demo "$@"
 }
 
+# The guardrails (CONTRIBUTING.md): every one runs, and any failure fails the command.
+cmd_lint() {
+    local rc=0 bin=$VENV/bin
+    log "ruff check"
+    "$bin/ruff" check --no-fix . || rc=1
+    log "ruff format --check"
+    "$bin/ruff" format --check . || rc=1
+    log "mypy (strict on the Qt-free packages, see pyproject.toml)"
+    "$bin/mypy" || rc=1
+    log "lint-imports (layers, no Qt outside gui: .importlinter)"
+    "$bin/lint-imports" || rc=1
+    ((rc == 0)) && log "guardrails passed" || log "error: guardrails failed (see above)"
+    return "$rc"
+}
+
 cmd_test() {
-    local th rc=0
+    local th rc=0 lint_rc=0
+    # Only for the whole suite (no arguments): a selection of tests is a developer's quick check.
+    if (($# == 0)); then cmd_lint || lint_rc=$?; fi
     th=$(mktemp -d "${TMPDIR:-/tmp}/iocdesk-test-home.XXXXXX")
     # shellcheck disable=SC2064
     trap "rm -rf '$th'" EXIT
@@ -217,6 +235,10 @@ cmd_test() {
         dbus-run-session -- sh -c '
             echo pass | gnome-keyring-daemon --unlock --components=secrets >/dev/null
             exec "$@"' sh "$VENV/bin/python" -m pytest "$@" </dev/null || rc=$?
+    if ((rc == 0 && lint_rc != 0)); then
+        log "error: the tests passed but the guardrails failed (see the top of the output)"
+        return "$lint_rc"
+    fi
     case $rc in
         0) ;;
         5) log "error: pytest collected no tests (exit 5)" ;;
@@ -230,6 +252,7 @@ usage() { sed -n '2,/^set -euo/p' "$ROOT/dev.sh" | sed '$d; s/^# \{0,1\}//' >&2;
 case ${1:-} in
     start) shift; setup start; cmd_start "$@" ;;
     test)  shift; setup test;  cmd_test "$@" ;;
+    lint)  shift; setup test;  cmd_lint ;;
     setup) shift; setup test ;;
     -h|--help|help) usage ;;
     *) usage; exit 2 ;;

@@ -1,4 +1,4 @@
-"""The ``iocdesk`` command: subcommands over iocdesk.core (Qt is imported only to open the window)."""
+"""The ``iocdesk`` command: subcommands over the Qt-free packages (Qt is imported only to open the window)."""
 
 from __future__ import annotations
 

@@ -1,1 +1,1 @@
-"""Qt views over iocdesk.core."""
+"""The window: thin Qt views over the Qt-free packages (the only package that imports Qt)."""

@@ -1,7 +1,7 @@
 """The window an analyst keeps open all day: paste or open, extract, run, read.
 
 A thin view: extraction, lookups, cache and history all live in
-``iocdesk.core``; this module only wires them to widgets. Blocking work runs
+the Qt-free packages (a ``LookupSession`` per run); this module lays out and wires. Blocking work runs
 in executor threads (``asyncio`` on the qasync loop), so the window never
 freezes; engine events reach the widgets through ``RunController`` signals.
 """

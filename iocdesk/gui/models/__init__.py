@@ -1,4 +1,4 @@
-"""Qt item models over iocdesk.core: lookup results (with a filter proxy) and extracted indicators."""
+"""Qt item models: lookup results (with a filter proxy) and extracted indicators."""
 
 from iocdesk.gui.models.common import ResultRole, RiskColorRole, SortRole, safe_text, tooltip_html
 from iocdesk.gui.models.indicators import INDICATOR_HEADERS, IndicatorColumn, IndicatorsModel, lookup_note
