@@ -21,7 +21,7 @@ import os
 import stat
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,12 +49,25 @@ class FolderWatcher:
     ``submit`` raising (the inbox is busy, or closing) leaves the file where it
     is for a later pass; an ``retry_after`` attribute on the exception (seconds)
     pauses the watcher that long instead of re-reading the file every poll.
+
+    ``clock`` (seconds, monotonic) is every reading of elapsed time (settling,
+    the retry_after pause, the retry of a stuck file) and ``sleep`` the wait
+    between polls of ``run``; a test passes a fake pair to run on virtual time.
+    A file's age at the first scan is the wall clock against its mtime, which
+    the file system stamps: a test sets that with ``os.utime``.
     """
 
     retry_stuck = 60.0  # seconds before a file that could not be moved is tried again
 
     def __init__(
-        self, folder: Path, submit: Callable[[FolderAlert], None], *, poll_interval: float = 1.0, settle: float = 1.0
+        self,
+        folder: Path,
+        submit: Callable[[FolderAlert], None],
+        *,
+        poll_interval: float = 1.0,
+        settle: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         folder = Path(folder)
         if not folder.exists():
@@ -67,6 +80,8 @@ class FolderWatcher:
         self.submit = submit
         self.poll_interval = poll_interval
         self.settle = settle
+        self._clock = clock
+        self._sleep = sleep
         self._seen: dict[str, tuple[int, int, float]] = {}  # name -> size, mtime_ns, unchanged since
         self._first_scan = True
         self._accepted: dict[str, tuple[int, int]] = {}  # submitted, but the move to done/ failed
@@ -86,7 +101,7 @@ class FolderWatcher:
             return self._pass(halt)
 
     def _pass(self, halt: threading.Event | None) -> list[Path]:
-        if time.monotonic() < self._paused_until:
+        if self._clock() < self._paused_until:
             return []
         handled: list[Path] = []
         for entry in self._ready():
@@ -106,7 +121,7 @@ class FolderWatcher:
         return handled
 
     def _ready(self) -> list[os.DirEntry[str]]:
-        now, wall = time.monotonic(), time.time()
+        now, wall = self._clock(), time.time()
         first, self._first_scan = self._first_scan, False
         ready: list[tuple[int, os.DirEntry[str]]] = []
         present: set[str] = set()
@@ -166,7 +181,7 @@ class FolderWatcher:
         except Exception as exc:
             retry = getattr(exc, "retry_after", None)
             if isinstance(retry, (int, float)) and retry > 0:
-                self._paused_until = time.monotonic() + retry
+                self._paused_until = self._clock() + retry
             log.warning("watched folder: %r not accepted, left for a later pass: %s", name, exc)
             return False
         self._accepted[name] = key
@@ -206,7 +221,7 @@ class FolderWatcher:
         return target
 
     def _set_stuck(self, name: str, key: tuple[int, int]) -> None:
-        self._stuck[name] = (key, time.monotonic() + self.retry_stuck)
+        self._stuck[name] = (key, self._clock() + self.retry_stuck)
 
     # -- polling ----------------------------------------------------------------------------------
 
@@ -234,7 +249,11 @@ class FolderWatcher:
                     if not failing:
                         log.error("watched folder: cannot scan %s: %s", self.folder, exc, exc_info=not isinstance(exc, OSError))
                     failing = True
-                await asyncio.wait({stopping}, timeout=self.poll_interval)
+                napping = asyncio.ensure_future(self._sleep(self.poll_interval))
+                try:  # until the next poll, or the stop
+                    await asyncio.wait({stopping, napping}, return_when=asyncio.FIRST_COMPLETED)
+                finally:
+                    napping.cancel()
         finally:
             halt.set()  # cancelled rather than stopped: the worker still ends after its file
             stopping.cancel()

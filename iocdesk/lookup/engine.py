@@ -21,7 +21,7 @@ import logging
 import random
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -136,9 +136,14 @@ class LookupEngine:
         history: HistoryLike | None = None,
         run_id: Any = None,
         listener: EngineListener | None = None,
-        sleep: Callable[[float], Any] = asyncio.sleep,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
     ) -> None:
+        """``clock`` (seconds, monotonic) and ``sleep`` are every time the engine and its limiter
+        read or wait for (backoff, 429 holds, request spacing, scan polls and deadline, pause
+        points, rate and ETA); a test passes a fake pair to run on virtual time. Only the grace
+        an in-flight answer gets after a cancel is real time: it waits for a worker thread."""
         self.client = client
         self.options = options or EngineOptions()
         self._cache = cache if self.options.use_cache else None
@@ -147,8 +152,9 @@ class LookupEngine:
         # Public: a face may take over the events before run() (the Qt RunController does).
         self.listener = listener
         self._sleep = sleep
+        self._clock = clock
         self._rng = rng or random.Random()
-        self.limiter = RateLimiter(self.options.limits)
+        self.limiter = RateLimiter(self.options.limits, clock=clock, sleep=sleep)
         self._running = asyncio.Event()
         self._running.set()
         self._cancelled = asyncio.Event()
@@ -272,7 +278,6 @@ class LookupEngine:
                 continue
             except _Stopped:  # another worker stopped the run first: its reason stands
                 result.status, result.error = Status.ERROR, self._stop_reason
-                result.status, result.error = Status.ERROR, self._stop_reason
                 self._finish(index, result, cache=False, record=False)
                 continue
             except _Cancelled:
@@ -312,7 +317,7 @@ class LookupEngine:
         if qid is None:
             result.status, result.error = Status.ERROR, "the scan was not queued (Pulsedive sent no queue id)"
             return
-        deadline = time.monotonic() + self.options.scan_poll_cap
+        deadline = self._clock() + self.options.scan_poll_cap
         interval = self.options.scan_poll_interval
         while True:
             await self._pause_point(interval)
@@ -338,7 +343,7 @@ class LookupEngine:
                 return
             elif polled.outcome is Outcome.KEY_REJECTED:
                 raise KeyRejected(f"Pulsedive rejected the API key: {polled.message}")
-            if time.monotonic() > deadline:
+            if self._clock() > deadline:
                 result.status = Status.ERROR
                 result.error = f"the scan did not finish within {self.options.scan_poll_cap:.0f} s"
                 return
@@ -406,11 +411,11 @@ class LookupEngine:
 
     async def _pause_point(self, delay: float = 0.0) -> None:
         """Sleep ``delay`` and honour pause/cancel, waking within a second."""
-        end = time.monotonic() + delay
+        end = self._clock() + delay
         while True:
             if self._cancelled.is_set():
                 raise _Cancelled
-            left = end - time.monotonic()
+            left = end - self._clock()
             if left <= 0 and self._running.is_set():
                 return
             if not self._running.is_set():
@@ -421,7 +426,7 @@ class LookupEngine:
     # -- results and progress ---------------------------------------------------------------
     def _finish(self, index: int, result: LookupResult, *, cache: bool, record: bool = True) -> None:
         self._done += 1
-        self._finished_at.append(time.monotonic())
+        self._finished_at.append(self._clock())
         if cache and self._cache is not None and result.status in CACHEABLE_STATUSES and not result.from_cache:
             try:
                 self._cache.put(result)

@@ -23,6 +23,7 @@ import iocdesk.inbox.folder as folder_module
 from iocdesk.extraction.importers import InputError
 from iocdesk.inbox.eml import read_eml
 from iocdesk.inbox.folder import FolderAlert, FolderWatcher
+from tests.helpers.clock import FakeClock, until
 
 
 class Inbox:
@@ -296,18 +297,21 @@ def test_a_file_still_being_written_is_taken_only_once_it_settles(tmp_path):
     inbox_dir = tmp_path / "inbox"
     inbox_dir.mkdir()
     inbox = Inbox()
-    watcher = FolderWatcher(inbox_dir, inbox, settle=0.2)
+    clock = FakeClock()
+    watcher = FolderWatcher(inbox_dir, inbox, settle=1.0, clock=clock)  # the default settle
     assert watcher.scan_once() == []  # the start: nothing pending
 
     report = inbox_dir / "siem.csv"
     report.write_text("ioc\n1.0.0.1\n")
     assert watcher.scan_once() == []  # just appeared
-    time.sleep(0.3)
+    clock.advance(1.5)
     with report.open("a") as fh:
         fh.write("1.0.0.2\n")  # the SIEM is still writing
     assert watcher.scan_once() == []  # changed since the last look: wait again
     assert report.exists() and inbox.alerts == []
-    time.sleep(0.3)
+    clock.advance(0.9)
+    assert watcher.scan_once() == [] and inbox.alerts == []  # unchanged, but not for a whole settle yet
+    clock.advance(0.1)
     assert watcher.scan_once() == [inbox_dir / "done" / "siem.csv"]
     assert inbox.values() == {"1.0.0.1", "1.0.0.2"}  # the whole file, not the first half
 
@@ -389,11 +393,14 @@ def test_busy_with_retry_after_pauses_the_watcher(tmp_path):
     (inbox_dir / "a.txt").write_text("4.4.4.4")
     inbox = Inbox()
     inbox.refuse = Busy("more than 30 alerts in a minute")
-    watcher = FolderWatcher(inbox_dir, inbox, settle=0)
+    clock = FakeClock()
+    watcher = FolderWatcher(inbox_dir, inbox, settle=0, clock=clock)
     assert watcher.scan_once() == []
     inbox.refuse = None
     assert watcher.scan_once() == []  # paused: not re-read every poll while the inbox is busy
-    time.sleep(1.1)
+    clock.advance(0.9)
+    assert watcher.scan_once() == [] and inbox.alerts == []  # still paused
+    clock.advance(0.2)
     assert watcher.scan_once() == [inbox_dir / "done" / "a.txt"]
 
 
@@ -448,23 +455,30 @@ def test_run_takes_a_dropped_file_in_a_worker_and_stops_promptly(tmp_path):
     inbox_dir.mkdir()
     inbox = Inbox()
 
-    async def main() -> float:
-        stop = asyncio.Event()
-        watcher = FolderWatcher(inbox_dir, inbox, poll_interval=0.05, settle=0.1)
-        task = asyncio.create_task(watcher.run(stop))
-        await asyncio.sleep(0.2)
-        (inbox_dir / "dropped.txt").write_text("7.0.0.1")
-        for _ in range(400):
-            if inbox.alerts:
-                break
-            await asyncio.sleep(0.025)
-        stop.set()
-        started = time.monotonic()
-        await asyncio.wait_for(task, 10)
-        return time.monotonic() - started
+    clock = FakeClock()
+    taken_at: list[float] = []
 
-    stopped_in = asyncio.run(main())
+    def submit(alert: FolderAlert) -> None:
+        taken_at.append(clock())
+        inbox(alert)
+
+    async def main() -> tuple[float, float]:
+        stop = asyncio.Event()
+        # The default poll interval and settle, on the fake clock: polls follow each other at once.
+        watcher = FolderWatcher(inbox_dir, submit, poll_interval=1.0, settle=1.0, clock=clock, sleep=clock.sleep)
+        task = asyncio.create_task(watcher.run(stop))
+        await until(lambda: clock.sleeps, what="the first pass")
+        dropped_at = clock()
+        (inbox_dir / "dropped.txt").write_text("7.0.0.1")
+        await until(lambda: inbox.alerts or task.done(), what="the alert")
+        stop.set()
+        started = time.monotonic()  # real time: stopping waits for the worker thread
+        await asyncio.wait_for(task, 10)
+        return time.monotonic() - started, dropped_at
+
+    stopped_in, dropped_at = asyncio.run(main())
     assert inbox.values() == {"7.0.0.1"}
+    assert taken_at[0] - dropped_at >= 1.0  # it settled first
     assert inbox.threads and threading.main_thread().name not in inbox.threads  # a worker, not the loop
     assert (inbox_dir / "done" / "dropped.txt").exists()
     assert stopped_in < 2
@@ -475,21 +489,25 @@ def test_stop_does_not_wait_for_the_poll_interval(tmp_path):
     inbox_dir.mkdir()
     (inbox_dir / "a.txt").write_text("7.0.0.2")
     inbox = Inbox()
+    naps: list[float] = []
+
+    async def endless_nap(seconds: float) -> None:  # a poll interval that never runs out by itself
+        naps.append(seconds)
+        await asyncio.Event().wait()
 
     async def main() -> float:
         stop = asyncio.Event()
-        task = asyncio.create_task(FolderWatcher(inbox_dir, inbox, poll_interval=60, settle=0).run(stop))
-        for _ in range(400):
-            if inbox.alerts:
-                break
-            await asyncio.sleep(0.025)
-        await asyncio.sleep(0.1)  # now sleeping out its 60 s poll interval
+        watcher = FolderWatcher(inbox_dir, inbox, poll_interval=60, settle=0, sleep=endless_nap)
+        task = asyncio.create_task(watcher.run(stop))
+        await until(lambda: naps or task.done(), what="the nap after the first pass")
+        assert not task.done() and inbox.alerts  # now sleeping out its 60 s poll interval
         stop.set()
         started = time.monotonic()
         await asyncio.wait_for(task, 10)
         return time.monotonic() - started
 
     assert asyncio.run(main()) < 2
+    assert naps == [60]
     assert inbox.values() == {"7.0.0.2"}
 
 
@@ -560,8 +578,8 @@ def test_an_accepted_file_that_cannot_be_moved_is_not_submitted_again(tmp_path, 
     (inbox_dir / "done").write_text("a file where the done/ folder should be")
     (inbox_dir / "a.txt").write_text("2.0.0.1")
     inbox = Inbox()
-    watcher = FolderWatcher(inbox_dir, inbox, settle=0)
-    watcher.retry_stuck = 1.0
+    clock = FakeClock()
+    watcher = FolderWatcher(inbox_dir, inbox, settle=0, clock=clock)
 
     assert watcher.scan_once() == []
     assert watcher.scan_once() == []
@@ -569,7 +587,9 @@ def test_an_accepted_file_that_cannot_be_moved_is_not_submitted_again(tmp_path, 
     assert len(inbox.alerts) == 1 and listing(inbox_dir) == ["a.txt", "done"]
 
     (inbox_dir / "done").unlink()  # the analyst fixes the folder
-    time.sleep(1.1)
+    clock.advance(watcher.retry_stuck - 1)
+    assert watcher.scan_once() == [] and listing(inbox_dir) == ["a.txt"]  # not yet time to retry
+    clock.advance(1.1)
     assert watcher.scan_once() == [inbox_dir / "done" / "a.txt"]
     assert len(inbox.alerts) == 1  # moved, not submitted a second time
 
@@ -579,22 +599,25 @@ def test_run_survives_the_folder_disappearing(tmp_path, caplog):
     inbox_dir.mkdir()
     inbox = Inbox()
 
-    async def main() -> None:
+    clock = FakeClock()
+
+    async def main() -> int:
         stop = asyncio.Event()
-        task = asyncio.create_task(FolderWatcher(inbox_dir, inbox, poll_interval=0.02, settle=0).run(stop))
-        await asyncio.sleep(0.1)
+        watcher = FolderWatcher(inbox_dir, inbox, settle=0, clock=clock, sleep=clock.sleep)
+        task = asyncio.create_task(watcher.run(stop))
+        await until(lambda: clock.sleeps, what="the first pass")
         inbox_dir.rmdir()  # a network share drops
-        await asyncio.sleep(0.3)
+        polls = len(clock.sleeps)
+        await until(lambda: len(clock.sleeps) >= polls + 15 or task.done(), what="15 polls of the missing folder")
+        polls = len(clock.sleeps) - polls  # each nap follows a pass; all but the first found no folder
         inbox_dir.mkdir()
         (inbox_dir / "back.txt").write_text("2.0.0.2")
-        for _ in range(400):
-            if inbox.alerts or task.done():
-                break
-            await asyncio.sleep(0.025)
+        await until(lambda: inbox.alerts or task.done(), what="the alert")
         stop.set()
         await asyncio.wait_for(task, 10)
+        return polls
 
-    asyncio.run(main())
+    assert asyncio.run(main()) >= 15
     assert inbox.values() == {"2.0.0.2"}
     assert caplog.text.count("cannot scan") == 1  # said once, not every poll
 

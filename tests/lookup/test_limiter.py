@@ -7,40 +7,29 @@ import asyncio
 import pytest
 
 from iocdesk.lookup.limiter import QuotaExhausted, RateLimiter, RateLimits
+from tests.helpers.clock import FakeClock
 
 
-class VirtualClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sent: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += seconds
-        await asyncio.sleep(0)
-
-
-def make(limits: RateLimits) -> tuple[RateLimiter, VirtualClock]:
-    clock = VirtualClock()
+def make(limits: RateLimits) -> tuple[RateLimiter, FakeClock]:
+    clock = FakeClock()
     return RateLimiter(limits, clock=clock, sleep=clock.sleep), clock
 
 
 def test_requests_are_spaced_exactly_one_over_rate():
     limiter, clock = make(RateLimits(per_second=2))
+    sent: list[float] = []
 
     async def one() -> None:
         await limiter.acquire()
-        clock.sent.append(clock.now)
+        sent.append(clock())
 
     async def main() -> None:
         await asyncio.gather(*(one() for _ in range(5)))
 
     asyncio.run(main())
-    # Slots 0, 0.5, 1.0, 1.5, 2.0; each caller's own sleep advances the shared clock.
+    # The five callers wait concurrently: each is released at its own slot.
     assert limiter._next_slot == pytest.approx(2.5)
-    assert len(clock.sent) == 5
+    assert sent == pytest.approx([0.0, 0.5, 1.0, 1.5, 2.0])
 
 
 def test_day_and_month_budgets_stop_the_run():
@@ -57,7 +46,7 @@ def test_day_and_month_budgets_stop_the_run():
 
 
 def test_headers_correct_the_budget():
-    limiter, clock = make(RateLimits(per_second=None))
+    limiter, _ = make(RateLimits(per_second=None))
     limiter.observe(second=None, day=None, month=0)
 
     async def main() -> None:
@@ -66,7 +55,7 @@ def test_headers_correct_the_budget():
         assert info.value.period == "month"
 
     asyncio.run(main())
-    limiter, clock = make(RateLimits(per_second=None))
+    limiter, _ = make(RateLimits(per_second=None))
     limiter.observe(second=0, day=5, month=100)
     assert limiter._next_slot == pytest.approx(1.0)  # someone else used this second
 
