@@ -1,5 +1,6 @@
 """Shared test setup: headless Qt, isolation from the developer's desktop,
-a qasync loop for GUI tests, and an in-memory keyring.
+a qasync loop for GUI tests, an in-memory keyring, the Pulsedive sandbox
+(``make_sandbox``) and the main window (``make_window``, ``window``).
 
 Facts behind these choices: docs/platform.md (shared notes).
 """
@@ -7,6 +8,7 @@ Facts behind these choices: docs/platform.md (shared notes).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import tempfile
@@ -148,6 +150,104 @@ def _plain_asyncio_outside_qloop(request):
     finally:
         asyncio.events._set_running_loop(running)
         asyncio.set_event_loop(running)
+
+
+# --- Pulsedive sandbox -----------------------------------------------------------------------
+def _sandbox_factory(stack: contextlib.ExitStack):
+    from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
+
+    def make(config=None, /, *, host: str = "127.0.0.1", port: int = 0, **fields):
+        if config is not None and fields:
+            raise TypeError("make_sandbox: pass a SandboxConfig or its fields, not both")
+        server = SandboxServer(config if config is not None else SandboxConfig(**fields), host=host, port=port)
+        return stack.enter_context(server)
+
+    return make
+
+
+@pytest.fixture
+def make_sandbox():
+    """``make_sandbox(**config)``: a running SandboxServer(SandboxConfig(**config)) on loopback.
+
+    Also ``make_sandbox(a_sandbox_config)``, and ``host=``/``port=`` for the server. Every
+    server it started stops after the test (stopping one earlier, ``server.stop()``, is fine).
+    """
+    with contextlib.ExitStack() as stack:
+        yield _sandbox_factory(stack)
+
+
+@pytest.fixture(scope="module")
+def make_module_sandbox():
+    """``make_sandbox`` for module-scoped fixtures: one server shared by a module's tests.
+
+    A module names its shared server in one line, with its own config::
+
+        @pytest.fixture(scope="module")
+        def sandbox(make_module_sandbox):
+            return make_module_sandbox(require_key="good")
+    """
+    with contextlib.ExitStack() as stack:
+        yield _sandbox_factory(stack)
+
+
+# --- Main window -----------------------------------------------------------------------------
+@pytest.fixture
+def make_window(qtbot, qloop, tmp_path, monkeypatch):
+    """``make_window(**options)``: a MainWindow on the session qloop, cleaned up after the test.
+
+    Options (all keyword-only):
+      demo      True: the demo sandbox and demo alert, as ``iocdesk --demo`` (stopped after the
+                test); or a running DemoService; False (default): no demo data.
+      key       PULSEDIVE_API_KEY for the window; None (default): no key in the environment.
+      settings  a QSettings; default: a fresh INI file, tmp_path/settings.ini.
+      basedir   IOCDESK_BASEDIR, a folder name under tmp_path (default "iocdesk").
+      show      show the window (default True); False leaves that to the test.
+    After the test a run still going is cancelled (and waited for), then the window closes.
+    """
+    from PySide6.QtCore import QSettings
+
+    from iocdesk.gui.main_window import MainWindow
+
+    windows = []
+    with contextlib.ExitStack() as stack:
+
+        def make(*, demo=False, key: str | None = None, settings=None, basedir: str = "iocdesk", show: bool = True):
+            monkeypatch.setenv("IOCDESK_BASEDIR", str(tmp_path / basedir))
+            if key is None:
+                monkeypatch.delenv("PULSEDIVE_API_KEY", raising=False)
+            else:
+                monkeypatch.setenv("PULSEDIVE_API_KEY", key)
+            if demo is True:
+                from iocdesk.gui.demo import demo_service
+
+                demo = stack.enter_context(demo_service())
+            if settings is None:
+                settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+            win = MainWindow(demo=demo or None, settings=settings)
+            qtbot.addWidget(win)
+            if show:
+                win.show()
+            windows.append(win)
+            return win
+
+        yield make
+        for win in windows:
+            if win.controller.is_running:
+                win.controller.cancel()
+                qtbot.waitUntil(lambda: not win.controller.is_running, timeout=5000)  # noqa: B023
+            win.close()
+
+
+@pytest.fixture
+def window_config() -> dict:
+    """The ``make_window`` options of ``window``; a module overrides this fixture for its windows."""
+    return {}
+
+
+@pytest.fixture
+def window(make_window, window_config):
+    """A shown MainWindow, ``make_window(**window_config)``: by default no demo data and no key."""
+    return make_window(**window_config)
 
 
 # --- SMTP ------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from iocdesk.store import History
-from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
+from iocdesk.pulsedive.sandbox import SandboxServer
 
 
 def cli(*args: str, env: dict | None = None, stdin: str | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -70,75 +70,75 @@ def test_missing_key_is_one_message_and_exit_3(tmp_path, home):
     assert len(lines) == 1 and "no Pulsedive API key" in lines[0] and "iocdesk key set" in lines[0]
 
 
-def test_rejected_key_is_one_message_and_exit_3(tmp_path, home):
-    with SandboxServer(SandboxConfig(require_key="the-real-key")) as server:
-        report = report_for(server, tmp_path)
-        res = cli("analyze", "--api-url", server.base_url, str(report), env={**home, "PULSEDIVE_API_KEY": "not-the-key"})
-        assert res.returncode == 3
-        assert "rejected the API key" in res.stderr.decode()
-        assert server.stats.unauthorized_count <= 4  # stopped at once, not a run full of 401s
+def test_rejected_key_is_one_message_and_exit_3(tmp_path, home, make_sandbox):
+    server = make_sandbox(require_key="the-real-key")
+    report = report_for(server, tmp_path)
+    res = cli("analyze", "--api-url", server.base_url, str(report), env={**home, "PULSEDIVE_API_KEY": "not-the-key"})
+    assert res.returncode == 3
+    assert "rejected the API key" in res.stderr.decode()
+    assert server.stats.unauthorized_count <= 4  # stopped at once, not a run full of 401s
 
 
-def test_run_with_key_then_cache_then_history(tmp_path, home):
+def test_run_with_key_then_cache_then_history(tmp_path, home, make_sandbox):
     env = {**home, "PULSEDIVE_API_KEY": "k-123"}
-    with SandboxServer(SandboxConfig(require_key="k-123")) as server:
-        report = report_for(server, tmp_path)
-        first = cli("analyze", "--api-url", server.base_url, "--rate", "50", str(report), env=env)
-        assert first.returncode == 0, first.stderr.decode()
-        sent = server.stats.requests
-        assert sent == 10  # 8 known + 2 unknown; the private IP and the hash cost nothing
-        second = cli("analyze", "--api-url", server.base_url, str(report), "--json", str(tmp_path / "2.json"), env=env)
-        assert second.returncode == 0 and server.stats.requests == sent  # all from the cache
-        stale = cli("analyze", "--api-url", server.base_url, "--rate", "50", "--cache-ttl", "0.00001", str(report), env=env)
-        assert stale.returncode == 0 and server.stats.requests == sent * 2  # too old for this TTL: asked again
-        sent *= 2
-        assert all(r["from_cache"] for r in json.loads((tmp_path / "2.json").read_text())["results"] if r["status"] in ("found", "not_found"))
-        listing = cli("history", "list", env=env).stdout.decode()
-        assert listing.count("finished") == 3
-        shown = cli("history", "show", "1", env=env)
-        assert shown.returncode == 0 and "of 12 indicators" in shown.stdout.decode()
-        assert "10 cached answers" in cli("cache", "stats", env=env).stdout.decode()
-        assert "cleared 10" in cli("cache", "clear", env=env).stdout.decode()
-        third = cli("analyze", "--api-url", server.base_url, "--rate", "50", str(report), env=env)
-        assert third.returncode == 0 and server.stats.requests == sent + 10  # asked again after the clear
+    server = make_sandbox(require_key="k-123")
+    report = report_for(server, tmp_path)
+    first = cli("analyze", "--api-url", server.base_url, "--rate", "50", str(report), env=env)
+    assert first.returncode == 0, first.stderr.decode()
+    sent = server.stats.requests
+    assert sent == 10  # 8 known + 2 unknown; the private IP and the hash cost nothing
+    second = cli("analyze", "--api-url", server.base_url, str(report), "--json", str(tmp_path / "2.json"), env=env)
+    assert second.returncode == 0 and server.stats.requests == sent  # all from the cache
+    stale = cli("analyze", "--api-url", server.base_url, "--rate", "50", "--cache-ttl", "0.00001", str(report), env=env)
+    assert stale.returncode == 0 and server.stats.requests == sent * 2  # too old for this TTL: asked again
+    sent *= 2
+    assert all(r["from_cache"] for r in json.loads((tmp_path / "2.json").read_text())["results"] if r["status"] in ("found", "not_found"))
+    listing = cli("history", "list", env=env).stdout.decode()
+    assert listing.count("finished") == 3
+    shown = cli("history", "show", "1", env=env)
+    assert shown.returncode == 0 and "of 12 indicators" in shown.stdout.decode()
+    assert "10 cached answers" in cli("cache", "stats", env=env).stdout.decode()
+    assert "cleared 10" in cli("cache", "clear", env=env).stdout.decode()
+    third = cli("analyze", "--api-url", server.base_url, "--rate", "50", str(report), env=env)
+    assert third.returncode == 0 and server.stats.requests == sent + 10  # asked again after the clear
 
 
-def test_sigkill_mid_run_then_resume_without_requerying(tmp_path, home):
+def test_sigkill_mid_run_then_resume_without_requerying(tmp_path, home, make_sandbox):
     env = {**home, "PULSEDIVE_API_KEY": "k-9"}
-    with SandboxServer(SandboxConfig(require_key="k-9", latency=0.15)) as server:
-        report = report_for(server, tmp_path, known=20, unknown=0)
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "iocdesk", "analyze", "--api-url", server.base_url, "--rate", "50",
-             "--concurrency", "2", str(report)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 30
-        while server.stats.requests < 6 and time.monotonic() < deadline:
-            time.sleep(0.02)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(10)
-        with History(Path(env["IOCDESK_BASEDIR"]) / "data" / "history.sqlite3") as history:
-            history.mark_interrupted_runs()
-            (summary,) = history.list_runs()
-            assert summary.state == "interrupted"
-            _, saved = history.load_run(summary.id)
-            kept = [r.indicator for r in saved if r.status == "found"]
-        assert 0 < len(kept) < 20
-        listing = cli("history", "list", env=env).stdout.decode()
-        assert "interrupted" in listing
-        resumed = cli("history", "resume", str(summary.id), "--api-url", server.base_url, "--rate", "50", env=env)
-        assert resumed.returncode == 0, resumed.stderr.decode()
-        # What the killed run recorded is not asked again; only answers that were in flight
-        # when it died (at most one per concurrent request) are.
-        assert all(server.lookup_count(value) == 1 for value in kept)
-        assert sum(count - 1 for count in server.stats.lookups.values()) <= 2
-        shown = cli("history", "show", str(summary.id), "--json", str(tmp_path / "r.json"), env=env)
-        assert shown.returncode == 0
-        results = json.loads((tmp_path / "r.json").read_text())["results"]
-        assert sum(r["status"] == "found" for r in results) == 20
+    server = make_sandbox(require_key="k-9", latency=0.15)
+    report = report_for(server, tmp_path, known=20, unknown=0)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "iocdesk", "analyze", "--api-url", server.base_url, "--rate", "50",
+         "--concurrency", "2", str(report)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while server.stats.requests < 6 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(10)
+    with History(Path(env["IOCDESK_BASEDIR"]) / "data" / "history.sqlite3") as history:
+        history.mark_interrupted_runs()
+        (summary,) = history.list_runs()
+        assert summary.state == "interrupted"
+        _, saved = history.load_run(summary.id)
+        kept = [r.indicator for r in saved if r.status == "found"]
+    assert 0 < len(kept) < 20
+    listing = cli("history", "list", env=env).stdout.decode()
+    assert "interrupted" in listing
+    resumed = cli("history", "resume", str(summary.id), "--api-url", server.base_url, "--rate", "50", env=env)
+    assert resumed.returncode == 0, resumed.stderr.decode()
+    # What the killed run recorded is not asked again; only answers that were in flight
+    # when it died (at most one per concurrent request) are.
+    assert all(server.lookup_count(value) == 1 for value in kept)
+    assert sum(count - 1 for count in server.stats.lookups.values()) <= 2
+    shown = cli("history", "show", str(summary.id), "--json", str(tmp_path / "r.json"), env=env)
+    assert shown.returncode == 0
+    results = json.loads((tmp_path / "r.json").read_text())["results"]
+    assert sum(r["status"] == "found" for r in results) == 20
 
 
-def test_key_commands_with_a_memory_keyring(memory_keyring, monkeypatch, capsys):
+def test_key_commands_with_a_memory_keyring(memory_keyring, monkeypatch, capsys, make_sandbox):
     import io
 
     from iocdesk.cli import main
@@ -151,9 +151,9 @@ def test_key_commands_with_a_memory_keyring(memory_keyring, monkeypatch, capsys)
     out = capsys.readouterr().out
     assert "abcdef0123456789abcdef" not in out and "••••cdef" in out
     assert main(["key", "status"]) == 0
-    with SandboxServer(SandboxConfig(require_key="abcdef0123456789abcdef", per_second=3)) as server:
-        assert main(["key", "test", "--api-url", server.base_url]) == 0
-        assert "works" in capsys.readouterr().out
+    server = make_sandbox(require_key="abcdef0123456789abcdef", per_second=3)
+    assert main(["key", "test", "--api-url", server.base_url]) == 0
+    assert "works" in capsys.readouterr().out
     assert main(["key", "delete"]) == 0
     assert main(["key", "status"]) == 3
 
@@ -183,21 +183,21 @@ def test_sandbox_command_serves_on_loopback(home):
         proc.wait(10)
 
 
-def test_ctrl_c_with_hanging_requests_exits_130_within_two_seconds(tmp_path, home):
+def test_ctrl_c_with_hanging_requests_exits_130_within_two_seconds(tmp_path, home, make_sandbox):
     env = {**home, "PULSEDIVE_API_KEY": "k"}
-    with SandboxServer(SandboxConfig(require_key="k", timeout_rate=1.0, timeout_seconds=25)) as server:
-        report = report_for(server, tmp_path, known=6, unknown=0)
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "iocdesk", "analyze", "--api-url", server.base_url, "--rate", "50", str(report)],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        )
-        deadline = time.monotonic() + 20
-        while server.stats.requests < 2 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        proc.send_signal(signal.SIGINT)
-        sent = time.monotonic()
-        proc.wait(timeout=25)
-        took = time.monotonic() - sent
+    server = make_sandbox(require_key="k", timeout_rate=1.0, timeout_seconds=25)
+    report = report_for(server, tmp_path, known=6, unknown=0)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "iocdesk", "analyze", "--api-url", server.base_url, "--rate", "50", str(report)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 20
+    while server.stats.requests < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    sent = time.monotonic()
+    proc.wait(timeout=25)
+    took = time.monotonic() - sent
     assert proc.returncode == 130, proc.stderr.read().decode()[-1500:]
     assert took < 2.0
     assert "history resume" in proc.stderr.read().decode()  # the run is kept
@@ -238,17 +238,17 @@ def forward_proxy():
     server.shutdown()
 
 
-def test_explicit_proxy_is_used_and_a_refusing_proxy_is_one_clear_message(tmp_path, home, forward_proxy):
+def test_explicit_proxy_is_used_and_a_refusing_proxy_is_one_clear_message(tmp_path, home, forward_proxy, make_sandbox):
     proxy, relayed = forward_proxy
     env = {k: v for k, v in home.items() if k.lower() not in ("no_proxy", "http_proxy", "https_proxy")}
     env["PULSEDIVE_API_KEY"] = "k"
-    with SandboxServer(SandboxConfig(require_key="k")) as server:
-        report = report_for(server, tmp_path, known=3, unknown=0)
-        ok = cli("analyze", "--api-url", server.base_url, "--rate", "50", "--proxy", proxy, "--no-cache", str(report), env=env)
-        assert ok.returncode == 0, ok.stderr.decode()
-        assert len(relayed) == 3 and all(p.endswith("/api/info.php") for p in relayed)
-        refused = cli("analyze", "--api-url", server.base_url, "--rate", "50", "--proxy", "http://127.0.0.1:9",
-                      "--no-cache", str(report), env=env, timeout=120)
+    server = make_sandbox(require_key="k")
+    report = report_for(server, tmp_path, known=3, unknown=0)
+    ok = cli("analyze", "--api-url", server.base_url, "--rate", "50", "--proxy", proxy, "--no-cache", str(report), env=env)
+    assert ok.returncode == 0, ok.stderr.decode()
+    assert len(relayed) == 3 and all(p.endswith("/api/info.php") for p in relayed)
+    refused = cli("analyze", "--api-url", server.base_url, "--rate", "50", "--proxy", "http://127.0.0.1:9",
+                  "--no-cache", str(report), env=env, timeout=120)
     err = refused.stderr.decode()
     assert refused.returncode == 1
     assert "cannot be reached" in err and "proxy error" in err and "--proxy" in err

@@ -13,16 +13,15 @@ import time
 import pytest
 
 from iocdesk.store import History
-from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
 from tests.helpers.inbox_client import post_json
 
 TOKEN = "serve-test-token-8c1e5a2f9b7d"
 
 
 @pytest.fixture(scope="module")
-def demo_values() -> dict[str, list[str]]:
-    with SandboxServer(SandboxConfig()) as server:  # the demo sandbox has the same data
-        return {"domain": server.dataset.known_values("domain")[:20], "ip": server.dataset.known_values("ip")[:6]}
+def demo_values(make_module_sandbox) -> dict[str, list[str]]:
+    server = make_module_sandbox()  # the demo sandbox has the same data
+    return {"domain": server.dataset.known_values("domain")[:20], "ip": server.dataset.known_values("ip")[:6]}
 
 
 @pytest.fixture

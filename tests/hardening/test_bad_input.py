@@ -26,7 +26,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from PySide6.QtCore import QElapsedTimer, QMimeData, QPoint, QSettings, Qt, QTimer
+from PySide6.QtCore import QElapsedTimer, QMimeData, QPoint, Qt, QTimer
 from PySide6.QtGui import QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QMessageBox
 
@@ -193,15 +193,7 @@ class Heartbeat:
         self.timer.stop()
 
 
-@pytest.fixture
-def window(qtbot, qloop, tmp_path, monkeypatch):
-    monkeypatch.setenv("IOCDESK_BASEDIR", str(tmp_path / "iocdesk"))
-    monkeypatch.delenv("PULSEDIVE_API_KEY", raising=False)
-    win = MainWindow(settings=QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close()
+# `window` (tests/conftest.py): a shown MainWindow without demo data and without a key.
 
 
 PASTED = "beacon to 8.8.8.8 and hxxp://evil[.]top/x"

@@ -15,7 +15,6 @@ import textwrap
 import time
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
 from iocdesk.lookup.engine import EngineOptions, LookupEngine
@@ -24,7 +23,6 @@ from iocdesk.lookup.limiter import RateLimits
 from iocdesk.indicators.results import Status
 from iocdesk.store import History, RunMeta
 from iocdesk.pulsedive.client import PulsediveClient
-from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
 
 ITEMS = extract("\n".join(f"c2-{n}.badhost{n % 13}.net" for n in range(200)))
 
@@ -41,7 +39,7 @@ NO_DNS = textwrap.dedent("""
 """)
 
 
-def test_engine_stops_at_once_when_nothing_answers_and_a_resume_finishes_the_run(tmp_path, unused_port):
+def test_engine_stops_at_once_when_nothing_answers_and_a_resume_finishes_the_run(tmp_path, unused_port, make_sandbox):
     with History(tmp_path / "history.sqlite3") as history:
         run_id = history.start_run(RunMeta(sources=["pasted text"], total=len(ITEMS)))
         history.add_items(run_id, ITEMS)
@@ -63,13 +61,13 @@ def test_engine_stops_at_once_when_nothing_answers_and_a_resume_finishes_the_run
         assert len(pending) == len(ITEMS)  # nothing was lost: every item can still be looked up
 
         # the network is back: the same address now answers
-        with SandboxServer(SandboxConfig(), port=unused_port) as server:
-            resumed = history.resume_run(run_id)
-            with PulsediveClient("k", base_url=base_url) as client:
-                engine = LookupEngine(client, EngineOptions(limits=RateLimits(per_second=None)), history=history, run_id=run_id)
-                asyncio.run(engine.run(_results_of(history, run_id)))
-            assert len(resumed) == len(ITEMS)
-            assert server.stats.requests == len(ITEMS)  # one lookup each
+        server = make_sandbox(port=unused_port)
+        resumed = history.resume_run(run_id)
+        with PulsediveClient("k", base_url=base_url) as client:
+            engine = LookupEngine(client, EngineOptions(limits=RateLimits(per_second=None)), history=history, run_id=run_id)
+            asyncio.run(engine.run(_results_of(history, run_id)))
+        assert len(resumed) == len(ITEMS)
+        assert server.stats.requests == len(ITEMS)  # one lookup each
         _, saved = history.load_run(run_id)
         assert {r.status for r in saved} == {Status.NOT_FOUND}
 
@@ -109,37 +107,30 @@ def _clean_env() -> dict:
 
 
 @pytest.fixture
-def window(qtbot, qloop, tmp_path, monkeypatch):
-    from iocdesk.gui.main_window import MainWindow
-
-    monkeypatch.setenv("IOCDESK_BASEDIR", str(tmp_path / "iocdesk"))
-    monkeypatch.setenv("PULSEDIVE_API_KEY", "k")
-    win = MainWindow(settings=QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close()
+def window_config() -> dict:
+    """``window`` here (tests/conftest.py) has a key, so runs really start."""
+    return {"key": "k"}
 
 
 @pytest.mark.parametrize("failure", ["network down", "proxy refusing"])
-def test_window_says_it_once_stops_and_keeps_the_run_resumable(window, qtbot, unused_port, failure):
+def test_window_says_it_once_stops_and_keeps_the_run_resumable(window, qtbot, unused_port, make_sandbox, failure):
     from iocdesk.gui.dialogs.history import can_resume
 
     win = window
-    with SandboxServer(SandboxConfig()) as server:
-        if failure == "network down":
-            win.settings.api_base_url = f"http://127.0.0.1:{unused_port}/api/"
-        else:
-            win.settings.api_base_url = server.base_url
-            win.settings.http_proxy = f"http://127.0.0.1:{unused_port}"
-        win.settings.rate_per_second = 100
-        win.paste.setPlainText("\n".join(i.value for i in ITEMS[:100]))
-        qtbot.waitUntil(lambda: win.indicators.rowCount() == 100, timeout=10000)
-        started = time.monotonic()
-        win.start_run()
-        qtbot.waitUntil(lambda: not win.controller.is_running, timeout=30000)
-        took = time.monotonic() - started
-        assert server.stats.requests == 0
+    server = make_sandbox()
+    if failure == "network down":
+        win.settings.api_base_url = f"http://127.0.0.1:{unused_port}/api/"
+    else:
+        win.settings.api_base_url = server.base_url
+        win.settings.http_proxy = f"http://127.0.0.1:{unused_port}"
+    win.settings.rate_per_second = 100
+    win.paste.setPlainText("\n".join(i.value for i in ITEMS[:100]))
+    qtbot.waitUntil(lambda: win.indicators.rowCount() == 100, timeout=10000)
+    started = time.monotonic()
+    win.start_run()
+    qtbot.waitUntil(lambda: not win.controller.is_running, timeout=30000)
+    took = time.monotonic() - started
+    assert server.stats.requests == 0
     assert took < 15, f"the window waited {took:.1f} s"
     notices = [box for box in win.findChildren(QMessageBox) if box.objectName() == "notice"]
     assert len(notices) == 1

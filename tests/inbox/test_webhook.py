@@ -19,7 +19,6 @@ from iocdesk.inbox.alert import MAX_BODY, AlertError, AlertStatus, read_body
 from iocdesk.inbox.service import Inbox, InboxBusy, InboxOptions, Rule
 from iocdesk.inbox.webhook import WebhookServer
 from iocdesk.pulsedive.client import PulsediveClient
-from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
 from tests.helpers.inbox_client import get_json, post_bytes
 
 TOKEN = "inbox-test-token-5f2b9c0e7d1a"
@@ -41,8 +40,8 @@ class Recorder:
 class LiveInbox:
     """An Inbox serving on its own asyncio loop in a thread, a webhook in front, the sandbox behind."""
 
-    def __init__(self, tmp_path, **options) -> None:
-        self.sandbox = SandboxServer(SandboxConfig(seed=4)).start()
+    def __init__(self, tmp_path, sandbox, **options) -> None:
+        self.sandbox = sandbox
         self.client = PulsediveClient(None, base_url=self.sandbox.base_url)
         self.history = History(tmp_path / "history.sqlite3")
         self.cache = LookupCache(tmp_path / "cache.sqlite3")
@@ -64,7 +63,6 @@ class LiveInbox:
         self.client.close()
         self.history.close()
         self.cache.close()
-        self.sandbox.stop()
 
     def wait_done(self, alert_id: str, timeout: float = 20) -> dict:
         deadline = time.monotonic() + timeout
@@ -77,8 +75,13 @@ class LiveInbox:
 
 
 @pytest.fixture
-def live(tmp_path):
-    inbox = LiveInbox(tmp_path)
+def sandbox(make_sandbox):
+    return make_sandbox(seed=4)
+
+
+@pytest.fixture
+def live(tmp_path, sandbox):
+    inbox = LiveInbox(tmp_path, sandbox)
     yield inbox
     inbox.close()
 
@@ -164,8 +167,8 @@ def test_duplicates_and_the_cache_spare_the_quota(live):
     assert sum(live.sandbox.stats.lookups.values()) == 6  # 4 + the 2 new ones
 
 
-def test_a_flood_is_refused_with_429_and_retry_after(tmp_path):
-    live = LiveInbox(tmp_path, max_per_minute=5)
+def test_a_flood_is_refused_with_429_and_retry_after(tmp_path, sandbox):
+    live = LiveInbox(tmp_path, sandbox, max_per_minute=5)
     try:
         answers = [post(live.hook.url, alert_json(live, f"flood {n}", n=1, offset=n)) for n in range(8)]
         assert [s for s, _ in answers] == [202] * 5 + [429] * 3
@@ -175,10 +178,10 @@ def test_a_flood_is_refused_with_429_and_retry_after(tmp_path):
         live.close()
 
 
-def test_rules_notify_and_write_drafts_only_when_they_match(tmp_path):
+def test_rules_notify_and_write_drafts_only_when_they_match(tmp_path, sandbox):
     drafts = tmp_path / "drafts"
     drafts.mkdir()
-    live = LiveInbox(tmp_path, rules=[Rule(match="edr:*", min_risk=Risk.LOW, draft_dir=str(drafts))],
+    live = LiveInbox(tmp_path, sandbox, rules=[Rule(match="edr:*", min_risk=Risk.LOW, draft_dir=str(drafts))],
                      notify_min_risk=Risk.LOW)
     try:
         matched = post(live.hook.url, alert_json(live, "EDR: lateral movement"))[1]
@@ -195,7 +198,7 @@ def test_rules_notify_and_write_drafts_only_when_they_match(tmp_path):
         live.close()
 
 
-def test_a_chat_rule_posts_to_the_stored_webhook(tmp_path, memory_keyring):
+def test_a_chat_rule_posts_to_the_stored_webhook(tmp_path, memory_keyring, sandbox):
     from iocdesk.delivery import chat
 
     received: list[dict] = []
@@ -212,7 +215,7 @@ def test_a_chat_rule_posts_to_the_stored_webhook(tmp_path, memory_keyring):
     server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     chat.store_webhook("soc", "slack", f"http://127.0.0.1:{server.server_address[1]}/hook/T0K3N-secret-path")
-    live = LiveInbox(tmp_path, rules=[Rule(match="*", min_risk=Risk.NONE, chat="soc")])
+    live = LiveInbox(tmp_path, sandbox, rules=[Rule(match="*", min_risk=Risk.NONE, chat="soc")])
     try:
         body = post(live.hook.url, alert_json(live, "EDR: ransomware"))[1]
         live.wait_done(body["id"])

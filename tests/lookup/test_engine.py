@@ -38,9 +38,8 @@ def run(engine: LookupEngine, items: list) -> list:
 
 
 @pytest.fixture
-def sandbox():
-    with SandboxServer(SandboxConfig(seed=3)) as server:
-        yield server
+def sandbox(make_sandbox):
+    return make_sandbox(seed=3)
 
 
 def client_for(server: SandboxServer, key: str | None = None, **kw) -> PulsediveClient:
@@ -90,9 +89,10 @@ def test_active_scan_and_submit_only_when_asked(sandbox):
     assert all(s["probe"] and s["submit"] for s in sandbox.stats.scans)
 
 
-def test_faults_end_every_item_in_a_definite_state_within_the_retry_policy(tmp_path):
+def test_faults_end_every_item_in_a_definite_state_within_the_retry_policy(tmp_path, make_sandbox):
     config = SandboxConfig(seed=5, error_rate=0.25, reset_rate=0.05, malformed_rate=0.05, timeout_rate=0.03, timeout_seconds=2.0)
-    with SandboxServer(config) as server, LookupCache(tmp_path / "cache.sqlite3") as cache:
+    server = make_sandbox(config)
+    with LookupCache(tmp_path / "cache.sqlite3") as cache:
         cache.set_scope(account_fingerprint(None), server.base_url)
         items = public(server.dataset.known_values(), 60)
         options = EngineOptions(limits=FAST, concurrency=6, max_attempts=4, backoff_base=0.01, backoff_cap=0.05)
@@ -107,75 +107,76 @@ def test_faults_end_every_item_in_a_definite_state_within_the_retry_policy(tmp_p
         assert cache.stats().entries == sum(r.status is Status.FOUND for r in results)
 
 
-def test_a_429_storm_loses_nothing():
-    with SandboxServer(SandboxConfig(seed=7, per_second=8)) as server:
-        items = public(server.dataset.known_values(), 40)
-        options = EngineOptions(limits=RateLimits(per_second=40), concurrency=8, rate_limited_wait=0.2)
-        with client_for(server) as client:
-            results = run(LookupEngine(client, options), items)
-        assert [r.status for r in results] == [Status.FOUND] * len(items)
-        assert server.stats.rate_limited.get("second", 0) > 0  # the storm happened
-        assert all(server.lookup_count(i.value) == 1 for i in items)
+def test_a_429_storm_loses_nothing(make_sandbox):
+    server = make_sandbox(seed=7, per_second=8)
+    items = public(server.dataset.known_values(), 40)
+    options = EngineOptions(limits=RateLimits(per_second=40), concurrency=8, rate_limited_wait=0.2)
+    with client_for(server) as client:
+        results = run(LookupEngine(client, options), items)
+    assert [r.status for r in results] == [Status.FOUND] * len(items)
+    assert server.stats.rate_limited.get("second", 0) > 0  # the storm happened
+    assert all(server.lookup_count(i.value) == 1 for i in items)
 
 
-def test_a_rejected_key_stops_the_run_at_once():
-    with SandboxServer(SandboxConfig(require_key="the-right-key")) as server:
-        items = public(server.dataset.known_values(), 30)
-        with client_for(server, "a-wrong-key") as client:
-            engine = LookupEngine(client, EngineOptions(limits=FAST, concurrency=2))
-            results = run(engine, items)
-        assert "rejected the API key" in engine.stop_reason
-        assert {r.status for r in results} == {Status.ERROR}
-        assert server.stats.unauthorized_count <= 2  # not a run full of 401s
+def test_a_rejected_key_stops_the_run_at_once(make_sandbox):
+    server = make_sandbox(require_key="the-right-key")
+    items = public(server.dataset.known_values(), 30)
+    with client_for(server, "a-wrong-key") as client:
+        engine = LookupEngine(client, EngineOptions(limits=FAST, concurrency=2))
+        results = run(engine, items)
+    assert "rejected the API key" in engine.stop_reason
+    assert {r.status for r in results} == {Status.ERROR}
+    assert server.stats.unauthorized_count <= 2  # not a run full of 401s
 
 
-def test_cancel_takes_effect_within_a_second_and_keeps_what_was_fetched():
-    with SandboxServer(SandboxConfig(latency=0.3)) as server:
-        items = public(server.dataset.known_values(), 40)
-        with client_for(server) as client:
-            engine = LookupEngine(client, EngineOptions(limits=FAST, concurrency=2))
+def test_cancel_takes_effect_within_a_second_and_keeps_what_was_fetched(make_sandbox):
+    server = make_sandbox(latency=0.3)
+    items = public(server.dataset.known_values(), 40)
+    with client_for(server) as client:
+        engine = LookupEngine(client, EngineOptions(limits=FAST, concurrency=2))
 
-            async def main() -> float:
-                task = asyncio.create_task(engine.run(items))
-                await asyncio.sleep(0.8)
-                engine.cancel()
-                cancelled_at = time.monotonic()
-                await task
-                return time.monotonic() - cancelled_at
+        async def main() -> float:
+            task = asyncio.create_task(engine.run(items))
+            await asyncio.sleep(0.8)
+            engine.cancel()
+            cancelled_at = time.monotonic()
+            await task
+            return time.monotonic() - cancelled_at
 
-            took = asyncio.run(main())
-        assert took < 1.0
-        statuses = [r.status for r in engine.results]
-        assert Status.PENDING not in statuses
-        assert 2 <= statuses.count(Status.FOUND) < len(items)
-        assert set(statuses) == {Status.FOUND, Status.SKIPPED}
-
-
-def test_pause_stops_new_requests_and_resume_finishes():
-    with SandboxServer(SandboxConfig(latency=0.05)) as server:
-        items = public(server.dataset.known_values(), 30)
-        with client_for(server) as client:
-            engine = LookupEngine(client, EngineOptions(limits=FAST, concurrency=2))
-
-            async def main() -> tuple[int, int]:
-                task = asyncio.create_task(engine.run(items))
-                await asyncio.sleep(0.2)
-                engine.pause()
-                await asyncio.sleep(0.4)  # requests in flight land
-                during = server.stats.requests
-                await asyncio.sleep(0.6)
-                after = server.stats.requests
-                engine.resume()
-                await task
-                return during, after
-
-            during, after = asyncio.run(main())
-        assert during == after  # nothing sent while paused
-        assert [r.status for r in engine.results] == [Status.FOUND] * len(items)
+        took = asyncio.run(main())
+    assert took < 1.0
+    statuses = [r.status for r in engine.results]
+    assert Status.PENDING not in statuses
+    assert 2 <= statuses.count(Status.FOUND) < len(items)
+    assert set(statuses) == {Status.FOUND, Status.SKIPPED}
 
 
-def test_cache_answers_a_second_run_without_requests(tmp_path):
-    with SandboxServer(SandboxConfig(seed=2)) as server, LookupCache(tmp_path / "c.sqlite3") as cache:
+def test_pause_stops_new_requests_and_resume_finishes(make_sandbox):
+    server = make_sandbox(latency=0.05)
+    items = public(server.dataset.known_values(), 30)
+    with client_for(server) as client:
+        engine = LookupEngine(client, EngineOptions(limits=FAST, concurrency=2))
+
+        async def main() -> tuple[int, int]:
+            task = asyncio.create_task(engine.run(items))
+            await asyncio.sleep(0.2)
+            engine.pause()
+            await asyncio.sleep(0.4)  # requests in flight land
+            during = server.stats.requests
+            await asyncio.sleep(0.6)
+            after = server.stats.requests
+            engine.resume()
+            await task
+            return during, after
+
+        during, after = asyncio.run(main())
+    assert during == after  # nothing sent while paused
+    assert [r.status for r in engine.results] == [Status.FOUND] * len(items)
+
+
+def test_cache_answers_a_second_run_without_requests(tmp_path, make_sandbox):
+    server = make_sandbox(seed=2)
+    with LookupCache(tmp_path / "c.sqlite3") as cache:
         cache.set_scope(account_fingerprint(None), server.base_url)
         items = public(server.dataset.known_values(), 10) + public(server.dataset.unknown_values(), 3)
         with client_for(server) as client:
@@ -190,8 +191,9 @@ def test_cache_answers_a_second_run_without_requests(tmp_path):
             assert server.stats.requests == sent + len(items) and not any(r.from_cache for r in bypass)
 
 
-def test_history_keeps_results_as_they_arrive_and_resume_does_not_query_twice(tmp_path):
-    with SandboxServer(SandboxConfig(latency=0.1)) as server, History(tmp_path / "h.sqlite3") as history:
+def test_history_keeps_results_as_they_arrive_and_resume_does_not_query_twice(tmp_path, make_sandbox):
+    server = make_sandbox(latency=0.1)
+    with History(tmp_path / "h.sqlite3") as history:
         items = public(server.dataset.known_values(), 24)
         run_id = history.start_run(RunMeta(sources=["test"], total=len(items)))
         history.add_items(run_id, items)

@@ -26,24 +26,12 @@ RISKS = {"none", "unknown", "low", "medium", "high", "critical"}
 
 
 @pytest.fixture(scope="module")
-def sb():
+def sb(make_module_sandbox):
     """A shared server for read-only tests (they must not change its config or data)."""
-    with SandboxServer(SandboxConfig(seed=1)) as server:
-        yield server
+    return make_module_sandbox(seed=1)
 
 
-@pytest.fixture
-def fresh():
-    servers = []
-
-    def make(**config) -> SandboxServer:
-        server = SandboxServer(SandboxConfig(**config)).start()
-        servers.append(server)
-        return server
-
-    yield make
-    for server in servers:
-        server.stop()
+# A server of a test's own: make_sandbox(**config) (tests/conftest.py).
 
 
 def get(sb: SandboxServer, endpoint: str = "info.php", session=requests, **params) -> requests.Response:
@@ -92,16 +80,13 @@ def test_refuses_non_loopback_hosts(host):
         SandboxServer(SandboxConfig(), host=host)
 
 
-def test_binds_ipv6_loopback_when_available():
+def test_binds_ipv6_loopback_when_available(make_sandbox):
     try:
-        server = SandboxServer(SandboxConfig(), host="::1").start()
+        server = make_sandbox(host="::1")
     except OSError:
         pytest.skip("no IPv6 loopback here")
-    try:
-        assert server.base_url.startswith("http://[::1]:")
-        assert get(server, indicator=server.dataset.known_values()[0]).status_code == 200
-    finally:
-        server.stop()
+    assert server.base_url.startswith("http://[::1]:")
+    assert get(server, indicator=server.dataset.known_values()[0]).status_code == 200
 
 
 def test_config_is_validated():
@@ -202,18 +187,18 @@ def test_documented_shape_variants_all_occur(sb):
     assert expected <= seen, expected - seen
 
 
-def test_php_style_escaping(sb, fresh):
+def test_php_style_escaping(sb, make_sandbox):
     record = next(r for r in sb.dataset.records("url") if any(not p.value.isascii() for p in r.props))
     raw = get(sb, indicator=record.indicator).text
     assert raw.isascii() and "\\/" in raw and "\\u" in raw
     assert json.loads(raw)["indicator"] == record.indicator
-    plain = fresh(seed=1, escape_slashes=False)
+    plain = make_sandbox(seed=1, escape_slashes=False)
     raw = get(plain, indicator=record.indicator).text
     assert "\\/" not in raw and record.indicator in raw
     assert get(sb, indicator=record.indicator, pretty=1).text.startswith("{\n    ")
 
 
-def test_links_grouped_and_paged(sb, fresh):
+def test_links_grouped_and_paged(sb, make_sandbox):
     hub = max(sb.dataset.records(), key=lambda r: len(r.links))
     assert len(hub.links) > sb.config.links_page_size
     first = get(sb, iid=hub.iid, get="links").json()
@@ -236,7 +221,7 @@ def test_links_grouped_and_paged(sb, fresh):
     assert "page_current" not in body and set(body) <= {"Active DNS", "Related URLs", "Related Domains", "Redirects"}
     lonely = next(r for r in sb.dataset.records() if not r.links)
     assert get(sb, iid=lonely.iid, get="links").json() in ([], {})
-    paged = fresh(seed=1, links_page_size=3)
+    paged = make_sandbox(seed=1, links_page_size=3)
     body = get(paged, iid=small.iid, get="links").json()
     assert body["page_current"] == 0 and body["page_next"] == 1
 
@@ -307,8 +292,8 @@ def poll(sb, qid):
     return r.status_code, r.json()
 
 
-def test_scan_lifecycle_without_and_with_submit(fresh):
-    sb = fresh(seed=3, scan_polls_until_done=2)
+def test_scan_lifecycle_without_and_with_submit(make_sandbox):
+    sb = make_sandbox(seed=3, scan_polls_until_done=2)
     value = sb.dataset.unknown_values()[0]
     assert get(sb, indicator=value).status_code == 404
     qid = scan(sb, value)
@@ -331,8 +316,8 @@ def test_scan_lifecycle_without_and_with_submit(fresh):
     assert sb.stats.scans[-1] == {"value": value, "probe": False, "submit": True, "qid": qid}
 
 
-def test_scan_dialects_current_and_legacy(fresh):
-    sb = fresh(seed=1, scan_polls_until_done=1)
+def test_scan_dialects_current_and_legacy(make_sandbox):
+    sb = make_sandbox(seed=1, scan_polls_until_done=1)
     forms = set()
     for value in sb.dataset.unknown_values()[:16]:
         qid = scan(sb, value)
@@ -352,8 +337,8 @@ def test_scan_dialects_current_and_legacy(fresh):
     assert forms == {"current", "legacy"}
 
 
-def test_scan_that_finds_nothing_and_unknown_qid(fresh):
-    sb = fresh(seed=1, scan_polls_until_done=0)
+def test_scan_that_finds_nothing_and_unknown_qid(make_sandbox):
+    sb = make_sandbox(seed=1, scan_polls_until_done=0)
     value = sb.dataset.scan_nothing_values()[0]
     qid = scan(sb, value, submit=1)
     status, body = poll(sb, qid)
@@ -366,8 +351,8 @@ def test_scan_that_finds_nothing_and_unknown_qid(fresh):
     assert body["status"] == "done" and body["data"]["risk"] == "unknown"
 
 
-def test_scan_parameters_and_active_scans_in_stats(fresh):
-    sb = fresh(seed=1, scan_polls_until_done=0)
+def test_scan_parameters_and_active_scans_in_stats(make_sandbox):
+    sb = make_sandbox(seed=1, scan_polls_until_done=0)
     value = sb.dataset.unknown_values()[1]
     scan(sb, value)
     assert sb.stats.active_scans == 0
@@ -382,8 +367,8 @@ def test_scan_parameters_and_active_scans_in_stats(fresh):
 
 
 # -- quota ------------------------------------------------------------------------------------------------
-def test_quota_headers_and_429_per_period(fresh):
-    sb = fresh(seed=1, per_second=2, per_day=100, per_month=1000)
+def test_quota_headers_and_429_per_period(make_sandbox):
+    sb = make_sandbox(seed=1, per_second=2, per_day=100, per_month=1000)
     value = sb.dataset.known_values()[0]
     first = get(sb, indicator=value)
     assert first.headers["X-Requests-Remaining-Second"] == "1"
@@ -414,8 +399,8 @@ def test_quota_headers_and_429_per_period(fresh):
     assert sb.stats.rate_limited == {"second": 1, "day": 2, "month": 1}
 
 
-def test_polls_are_free_submits_are_charged(fresh):
-    sb = fresh(seed=1, per_day=2, scan_polls_until_done=5)
+def test_polls_are_free_submits_are_charged(make_sandbox):
+    sb = make_sandbox(seed=1, per_day=2, scan_polls_until_done=5)
     qid = scan(sb, sb.dataset.unknown_values()[0])
     for _ in range(5):
         r = get(sb, "analyze.php", qid=qid)
@@ -425,8 +410,8 @@ def test_polls_are_free_submits_are_charged(fresh):
     assert get(sb, "analyze.php", qid=qid).status_code == 200
 
 
-def test_rate_limit_bursts(fresh):
-    sb = fresh(seed=1, rate_limit_bursts=3)
+def test_rate_limit_bursts(make_sandbox):
+    sb = make_sandbox(seed=1, rate_limit_bursts=3)
     value = sb.dataset.known_values()[0]
     codes = [get(sb, indicator=value).status_code for _ in range(7)]
     assert codes == [200, 200, 429, 200, 200, 429, 200]
@@ -434,9 +419,9 @@ def test_rate_limit_bursts(fresh):
 
 
 # -- key ------------------------------------------------------------------------------------------------------
-def test_require_key(fresh, capsys):
+def test_require_key(make_sandbox, capsys):
     secret = "a" * 64
-    sb = fresh(seed=1, require_key=secret, log_requests=True)
+    sb = make_sandbox(seed=1, require_key=secret, log_requests=True)
     value = sb.dataset.known_values()[0]
     missing = get(sb, indicator=value)
     assert missing.status_code == 401 and missing.json() == {"error": MISSING_KEY}
@@ -452,8 +437,8 @@ def test_require_key(fresh, capsys):
 
 
 # -- faults ---------------------------------------------------------------------------------------------------
-def test_error_and_malformed_faults(fresh):
-    sb = fresh(seed=1, error_rate=1.0)
+def test_error_and_malformed_faults(make_sandbox):
+    sb = make_sandbox(seed=1, error_rate=1.0)
     value = sb.dataset.known_values()[0]
     r = get(sb, indicator=value)
     assert r.status_code == 500 and r.json() == {"error": SERVER_ERROR}
@@ -472,8 +457,8 @@ def test_error_and_malformed_faults(fresh):
     assert sb.stats.faults == {"error": 1, "malformed": 6}
 
 
-def test_reset_fault_drops_the_connection(fresh):
-    sb = fresh(seed=1, reset_rate=1.0)
+def test_reset_fault_drops_the_connection(make_sandbox):
+    sb = make_sandbox(seed=1, reset_rate=1.0)
     with pytest.raises(requests.ConnectionError):
         get(sb, indicator=sb.dataset.known_values()[0])
     sb.config.reset_rate = 0.0
@@ -481,8 +466,8 @@ def test_reset_fault_drops_the_connection(fresh):
     assert sb.stats.faults["reset"] == 1
 
 
-def test_timeout_fault_and_latency(fresh):
-    sb = fresh(seed=1, timeout_rate=1.0, timeout_seconds=0.6)
+def test_timeout_fault_and_latency(make_sandbox):
+    sb = make_sandbox(seed=1, timeout_rate=1.0, timeout_seconds=0.6)
     value = sb.dataset.known_values()[0]
     with pytest.raises(requests.ReadTimeout):
         requests.get(sb.url("info.php"), params={"indicator": value}, timeout=0.2)
@@ -496,8 +481,8 @@ def test_timeout_fault_and_latency(fresh):
     assert sb.stats.faults["timeout"] == 2
 
 
-def test_stop_is_fast_with_a_hanging_request(fresh):
-    sb = fresh(seed=1, timeout_rate=1.0, timeout_seconds=30)
+def test_stop_is_fast_with_a_hanging_request(make_sandbox):
+    sb = make_sandbox(seed=1, timeout_rate=1.0, timeout_seconds=30)
     outcome = []
 
     def client():
@@ -523,9 +508,9 @@ def test_stop_is_fast_with_a_hanging_request(fresh):
         requests.get(f"http://127.0.0.1:{sb.port}/api/info.php", timeout=2)
 
 
-def test_faults_are_reproducible_per_seed(fresh):
+def test_faults_are_reproducible_per_seed(make_sandbox):
     def run(seed):
-        sb = fresh(seed=seed, error_rate=0.3, malformed_rate=0.2)
+        sb = make_sandbox(seed=seed, error_rate=0.3, malformed_rate=0.2)
         value = sb.dataset.known_values()[0]
         codes = []
         for _ in range(40):
@@ -538,8 +523,8 @@ def test_faults_are_reproducible_per_seed(fresh):
 
 
 # -- stats, misc -----------------------------------------------------------------------------------------------
-def test_stats_count_lookups_and_kinds(fresh):
-    sb = fresh(seed=1, per_second=1)
+def test_stats_count_lookups_and_kinds(make_sandbox):
+    sb = make_sandbox(seed=1, per_second=1)
     record = sb.dataset.records("domain")[0]
     assert get(sb, indicator=record.indicator.upper()).status_code == 200
     assert get(sb, iid=record.iid).status_code == 429  # throttled: attempted, not answered
@@ -561,8 +546,8 @@ def test_unknown_paths_look_like_apache(sb):
     assert get(sb, "info.php").status_code == 400
 
 
-def test_concurrent_clients(fresh):
-    sb = fresh(seed=1)
+def test_concurrent_clients(make_sandbox):
+    sb = make_sandbox(seed=1)
     values = sb.dataset.known_values()[:40]
     errors = []
 

@@ -10,16 +10,15 @@ import sys
 import certifi
 import pytest
 
-from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
 from tests.helpers.tls_proxy import InspectingProxy
 
 API_URL = "https://api.pulsedive.test/api/"  # only the proxy ever sees this name
 
 
 @pytest.fixture
-def inspected(tmp_path):
-    with SandboxServer(SandboxConfig(require_key="k-tls")) as server, \
-            InspectingProxy(tmp_path, upstream=("127.0.0.1", server.port)) as proxy:
+def inspected(tmp_path, make_sandbox):
+    server = make_sandbox(require_key="k-tls")
+    with InspectingProxy(tmp_path, upstream=("127.0.0.1", server.port)) as proxy:
         values = server.dataset.known_values("domain")[:5]
         report = tmp_path / "alert.txt"
         report.write_text("\n".join(values), encoding="utf-8")
