@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import NoReturn
 from collections.abc import Sequence
 
 from iocdesk import __version__
@@ -18,7 +19,7 @@ from iocdesk.cli.common import EXIT_INTERRUPTED, EXIT_USAGE
 class _Parser(argparse.ArgumentParser):
     """argparse already exits 2 on bad usage; keep its message to one clear line."""
 
-    def error(self, message: str) -> None:  # noqa: D401 - argparse API
+    def error(self, message: str) -> NoReturn:  # argparse API
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 

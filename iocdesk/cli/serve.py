@@ -11,11 +11,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import signal
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from iocdesk.indicators.display import reveal
 from iocdesk.indicators.results import Risk
@@ -25,6 +27,9 @@ from iocdesk.platform.credentials import KeyringUnavailable
 from iocdesk.cli.analyze import add_engine_arguments, open_session
 from iocdesk.cli.common import EXIT_FAILED, EXIT_KEY, EXIT_OK, EXIT_USAGE, error, positive_int
 from iocdesk.delivery.plan import ExportPlan, Format, parse_formats
+
+if TYPE_CHECKING:
+    from iocdesk.inbox.folder import FolderAlert
 
 FORMATS = tuple(f.value for f in Format)
 DEFAULT_PORT = 8765
@@ -110,7 +115,7 @@ async def _serve(inbox: Inbox, token: str | None, port: int, folder: Path | None
             from iocdesk.inbox.folder import FolderWatcher
 
             try:
-                watcher = FolderWatcher(folder, lambda alert: inbox.submit(alert.name, alert.indicators, alert.source))
+                watcher = FolderWatcher(folder, functools.partial(_submit_file, inbox))
             except OSError as exc:  # gone or replaced since the argument was checked
                 error(f"{folder}: {exc.strerror or exc}")
                 return EXIT_FAILED
@@ -166,6 +171,10 @@ def _plan_into(out: Path, formats: list[Format]) -> AlertPlan:
     """Each alert's exports in ``out``, named after its id."""
     out.mkdir(parents=True, exist_ok=True)
     return lambda alert: ExportPlan.into_folder(out, alert.id, formats, subject=ALERT_SUBJECT)
+
+
+def _submit_file(inbox: Inbox, alert: FolderAlert) -> None:
+    inbox.submit(alert.name, alert.indicators, alert.source)
 
 
 def _now() -> str:

@@ -43,8 +43,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"webhook {args.name!r} ({args.kind}) stored in the OS keyring")
         elif args.webhook_action == "list":
             hooks = chat.list_webhooks()
-            for hook in hooks:
-                print(f"{hook.name}\t{hook.kind}" if hasattr(hook, "kind") else str(hook))
+            for name in hooks:  # names only: the URLs stay in the keyring
+                print(name)
             if not hooks:
                 print("no webhooks stored (add one with `iocdesk webhook add NAME --kind slack`)")
         else:

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from collections.abc import Callable, Iterable
+import functools
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from iocdesk.delivery import chat
 from iocdesk.reports import tabular
@@ -74,12 +76,12 @@ class ExportPlan:
     attach_workbook: bool = True  # the draft carries the workbook (written to a temp file when none is planned)
 
     @classmethod
-    def of(cls, files: dict[Format, str | Path] | None = None, **options: object) -> ExportPlan:
+    def of(cls, files: Mapping[Format, str | Path | None] | None = None, **options: Any) -> ExportPlan:
         paths = tuple((Format(kind), Path(path)) for kind, path in (files or {}).items() if path)
-        return cls(files=paths, **options)  # type: ignore[arg-type]  # options are the fields above
+        return cls(files=paths, **options)
 
     @classmethod
-    def into_folder(cls, folder: Path, stem: str, formats: Iterable[Format], **options: object) -> ExportPlan:
+    def into_folder(cls, folder: Path, stem: str, formats: Iterable[Format], **options: Any) -> ExportPlan:
         """``folder/<stem>.<format>`` for each format (``serve --out``: one set per alert)."""
         return cls.of({f: folder / f"{stem}{f.suffix}" for f in formats}, **options)
 
@@ -120,9 +122,9 @@ def carry_out(plan: ExportPlan, report: Report) -> list[StepOutcome]:
     for kind in Format:  # a fixed order: the workbook is written before the draft that attaches it
         path = plan.path(kind)
         if path is not None:
-            attempt(kind.what, str(path), lambda kind=kind, path=path: _WRITERS[kind](plan, report, path))
+            attempt(kind.what, str(path), functools.partial(_WRITERS[kind], plan, report, path))
     for name in plan.chats:
-        attempt(f"message to webhook {name!r}", name, lambda name=name: post_to_chat(name, report, plan.subject))
+        attempt(f"message to webhook {name!r}", name, functools.partial(post_to_chat, name, report, plan.subject))
     return outcomes
 
 

@@ -236,6 +236,7 @@ class Inbox:
             self._changed(alert)
             return
         state = self.engine.end_state
+        assert alert.run_id is not None  # planned in submit() before it was queued
         self._history.finish_run(alert.run_id, state)
         self._summarise(alert, results)
         if state is EndState.FINISHED:

@@ -66,7 +66,7 @@ class WebhookServer:
 
     @property
     def url(self) -> str:
-        host = self._server.server_address[0]
+        host = str(self._server.server_address[0])  # an IP address (typeshed allows bytes for AF_UNIX)
         return f"http://{f'[{host}]' if ':' in host else host}:{self.port}{PATH}"
 
     def start(self) -> WebhookServer:

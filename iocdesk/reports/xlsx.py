@@ -38,6 +38,7 @@ from __future__ import annotations
 
 from collections import Counter
 from copy import copy
+import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -88,8 +89,9 @@ def _styled(ws: Any, text: str, proto: Any) -> Any:
     """A text cell with ``proto``'s style: copying the style array skips openpyxl's
     per-cell style lookup (hashing fills and fonts), a third of the time for big runs."""
     cell = WriteOnlyCell(ws, value=None)
-    cell._value, cell.data_type = text, "s"
-    cell._style = copy(proto._style)
+    # openpyxl's own fast path: private attributes its stubs do not declare
+    cell._value, cell.data_type = text, "s"  # type: ignore[attr-defined]
+    cell._style = copy(proto._style)  # type: ignore[attr-defined]
     return cell
 
 
@@ -257,7 +259,11 @@ def _detail_values(results: Sequence[LookupResult], defang: bool) -> Iterator[li
 
 def _detail_rows(results: Sequence[LookupResult], *, defang: bool) -> Iterator[Callable[[Any, int], list[Any]]]:
     for values in _detail_values(results, defang):
-        yield lambda ws, n, values=values: [_text_cell(ws, v) if v else None for v in values]
+        yield functools.partial(_detail_cells, values=values)
+
+
+def _detail_cells(ws: Any, n: int, *, values: list[Any]) -> list[Any]:
+    return [_text_cell(ws, v) if v else None for v in values]
 
 
 def _sample(rows: Iterable[list[str]], n: int) -> Iterator[list[str]]:
@@ -436,7 +442,7 @@ def _forced(ws: Any, text: str) -> Any:
     an apostrophe), so Excel keeps it text even when someone edits the cell and presses Enter;
     a plain text cell "=cmd|..." turns into the formula then."""
     cell = WriteOnlyCell(ws, value=None)
-    cell._value, cell.data_type = text, "s"
+    cell._value, cell.data_type = text, "s"  # type: ignore[attr-defined]  # as in _styled
     if text.startswith(FORMULA_PREFIXES):
         cell.quotePrefix = True
     return cell
