@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import sys
+from typing import cast
 
 from iocdesk.platform.shutdown import exit_without_waiting_for_requests
 
@@ -18,7 +19,7 @@ log = logging.getLogger(__name__)
 
 
 def run_gui(*, demo: bool = False, files: list[str] | None = None, argv: list[str] | None = None) -> int:
-    import qasync
+    import qasync  # type: ignore[import-untyped]  # qasync ships no type information (no py.typed, no stubs)
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
@@ -29,7 +30,8 @@ def run_gui(*, demo: bool = False, files: list[str] | None = None, argv: list[st
 
     QCoreApplication.setOrganizationName("iocdesk")
     QCoreApplication.setApplicationName("iocdesk")
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    # instance() is the running QApplication itself (the stubs say QCoreApplication, its declaring class)
+    app = cast("QApplication | None", QApplication.instance()) or QApplication(argv if argv is not None else sys.argv[:1])
     install_translators(app)  # before any widget: texts are translated when they are set
     with contextlib.ExitStack() as stack:
         demo_svc = stack.enter_context(demo_service()) if demo else None

@@ -261,7 +261,11 @@ class MainWindow(QMainWindow):
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
         for path in self.settings.recent_files:
-            self.recent_menu.addAction(path, lambda p=path: self.tasks.spawn(self.load_file(p)))
+
+            def reopen(p: str = path) -> None:  # a def, not a lambda: mypy cannot type a lambda with a default here
+                self.tasks.spawn(self.load_file(p))
+
+            self.recent_menu.addAction(path, reopen)
         if self.recent_menu.isEmpty():
             self.recent_menu.addAction(self.tr("(none)")).setEnabled(False)
 
@@ -580,6 +584,7 @@ class MainWindow(QMainWindow):
     def reopen_run(self, run_id: int) -> None:
         if self.controller.is_running:
             return
+        assert self._history is not None  # open_history() made it; its dialog asks for this
         meta, results = self._history.load_run(run_id)
         self.results.set_results(results)
         self.results.resort()
@@ -595,6 +600,7 @@ class MainWindow(QMainWindow):
         """Look up what an interrupted run has not yet; what it fetched stays as it was."""
         if self.controller.is_running:
             return
+        assert self._history is not None  # open_history() made it; its dialog asks for this
         _, results = self._history.load_run(run_id)
         pending = sum(r.status == "pending" for r in results)
         self.status.setText(self.tr("Resuming run {id}: %n indicators left.", "", pending).format(id=run_id))
@@ -629,7 +635,13 @@ class MainWindow(QMainWindow):
         self.inbox_dock.failed.connect(self._inbox_failed)
         notifier = self.inbox_dock.controller.notifier
         notifier.fallback.connect(lambda title, text: self.status.setText(self.tr("{title}: {text}").format(title=title, text=text)))
-        notifier.messageClicked.connect(lambda: (self.showNormal(), self.raise_(), self.activateWindow()))
+
+        def bring_to_front() -> None:
+            self.showNormal()
+            self.raise_()
+            self.activateWindow()
+
+        notifier.messageClicked.connect(bring_to_front)
         menu = self.menuBar().addMenu(self.tr("&Inbox"))
         self.inbox_action = QAction(self.tr("&Receive alerts (webhook, watched folder)"), self, checkable=True)
         self.inbox_action.toggled.connect(self._toggle_inbox)

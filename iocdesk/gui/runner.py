@@ -20,11 +20,12 @@ import asyncio
 import logging
 from collections.abc import Iterable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
-from iocdesk.lookup.engine import LookupEngine, Progress
+from iocdesk.lookup.engine import EngineListener, LookupEngine, Progress
 from iocdesk.indicators.types import Indicator
 from iocdesk.indicators.results import LookupResult
+from iocdesk.gui.translations import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ class RunController(QObject):
         self._state = IDLE
         self._live = False  # engine.run has built engine.results: listener calls belong to this run
         self._announced = False
-        self._forward = None  # a listener the engine already had, still told everything
+        self._forward: EngineListener | None = None  # a listener the engine already had, still told everything
         self._pending: set[int] = set()
         self._progress: Progress | None = None
 

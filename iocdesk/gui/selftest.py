@@ -145,7 +145,7 @@ def _check_tlds() -> None:
 
 
 def _run_gui(tmp: str, errors: list[str], deadline: float) -> None:
-    import qasync
+    import qasync  # type: ignore[import-untyped]  # qasync ships no type information (no py.typed, no stubs)
     from PySide6.QtCore import QCoreApplication, QSettings, qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import Any, Literal
 
 from PySide6.QtCore import QByteArray, QSettings
 
@@ -340,7 +340,7 @@ class AppSettings:
 
     @window_geometry.setter
     def window_geometry(self, value: bytes | QByteArray) -> None:
-        self._s.setValue(self._GEOMETRY, QByteArray(bytes(value)))
+        self._s.setValue(self._GEOMETRY, _to_qbytearray(value))
 
     @property
     def window_state(self) -> bytes:
@@ -348,21 +348,21 @@ class AppSettings:
 
     @window_state.setter
     def window_state(self, value: bytes | QByteArray) -> None:
-        self._s.setValue(self._STATE, QByteArray(bytes(value)))
+        self._s.setValue(self._STATE, _to_qbytearray(value))
 
     def splitter_state(self, name: str) -> bytes:
         """``QSplitter.saveState()`` of the splitter called ``name`` (b"" when none saved)."""
         return self._get_bytes(f"splitters/{_name(name)}")
 
     def set_splitter_state(self, name: str, state: bytes | QByteArray) -> None:
-        self._s.setValue(f"splitters/{_name(name)}", QByteArray(bytes(state)))
+        self._s.setValue(f"splitters/{_name(name)}", _to_qbytearray(state))
 
     def header_state(self, name: str) -> bytes:
         """The column layout of a table: ``QHeaderView.saveState()`` (order, widths, hidden, sort)."""
         return self._get_bytes(f"columns/{_name(name)}")
 
     def set_header_state(self, name: str, state: bytes | QByteArray) -> None:
-        self._s.setValue(f"columns/{_name(name)}", QByteArray(bytes(state)))
+        self._s.setValue(f"columns/{_name(name)}", _to_qbytearray(state))
 
     # -- recent files ------------------------------------------------------------------
     @property
@@ -406,7 +406,7 @@ class AppSettings:
 
     def connection(self) -> Connection:
         """Where and how to reach Pulsedive (API URL, endpoint family, proxy, CA bundle)."""
-        paths = "current" if self.path_family == "current" else "legacy"
+        paths: Literal["legacy", "current"] = "current" if self.path_family == "current" else "legacy"
         return Connection(
             api_url=self.api_base_url, paths=paths, proxy=self.http_proxy or None, ca_bundle=self.ca_bundle or None
         )
@@ -438,3 +438,12 @@ def _name(name: str) -> str:
     if not name:
         raise ValueError("empty name")
     return name
+
+
+def _to_qbytearray(value: bytes | QByteArray) -> QByteArray:
+    """A copy of ``value`` (``saveState()``/``saveGeometry()`` output, or bytes) to store.
+
+    Same as ``QByteArray(bytes(value))``: PySide6's stubs do not declare QByteArray's
+    buffer protocol, so ``bytes(QByteArray)`` does not type-check; ``data()`` is the same bytes.
+    """
+    return QByteArray(value.data() if isinstance(value, QByteArray) else bytes(value))

@@ -13,10 +13,19 @@ from __future__ import annotations
 import importlib.resources
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-__all__ = ["CATALOG", "install_translators", "remove_translators", "translations_dir"]
+if TYPE_CHECKING:
+
+    def QT_TRANSLATE_NOOP(context: str, message: str, /) -> str:  # noqa: N802 - Qt's name, which lupdate looks for
+        """Marks ``message`` for lupdate and returns it unchanged (PySide6's stub says ``object``)."""
+        ...
+else:
+    from PySide6.QtCore import QT_TRANSLATE_NOOP
+
+__all__ = ["CATALOG", "QT_TRANSLATE_NOOP", "install_translators", "remove_translators", "translations_dir"]
 
 log = logging.getLogger(__name__)
 

@@ -83,7 +83,11 @@ class ExportActions(QObject):
         except Exception:  # noqa: BLE001 - no keyring: nothing stored
             names = []
         for name in names:
-            self.chat_menu.addAction(name, lambda n=name: self.post_to_chat(n))
+
+            def post(n: str = name) -> None:  # a def, not a lambda: mypy cannot type a lambda with a default here
+                self.post_to_chat(n)
+
+            self.chat_menu.addAction(name, post)
         if not names:
             self.chat_menu.addAction(self.tr("(no webhooks: add one with `iocdesk webhook add`)")).setEnabled(False)
 

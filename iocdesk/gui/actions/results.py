@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox, QTableView, QWidget
 
@@ -21,6 +21,7 @@ from iocdesk.extraction.refang import defang, refang_value
 from iocdesk.indicators.results import LookupResult, Status
 from iocdesk.gui.widgets.detail import is_pulsedive_url
 from iocdesk.gui.models import ResultsFilter, ResultsModel
+from iocdesk.gui.translations import QT_TRANSLATE_NOOP
 
 __all__ = ["ACTIVE_SCAN_WARNING", "MAX_OPEN", "ResultActions", "pulsedive_url"]
 
@@ -138,7 +139,7 @@ class ResultActions(QObject):
 
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(self.show_menu)
-        self._watched_selection = None
+        self._watched_selection: QItemSelectionModel | None = None
         self._watch_selection()
         for signal in (proxy.modelReset, proxy.dataChanged, proxy.layoutChanged, proxy.rowsRemoved, proxy.rowsInserted):
             signal.connect(self.update_actions)

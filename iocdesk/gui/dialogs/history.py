@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import IntEnum
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,6 +40,7 @@ from iocdesk.gui.risk import risk_color, risk_icon
 from iocdesk.gui.models.base import RowTableModel
 from iocdesk.gui.models.common import ResultRole, SortRole, _Index, _Role, safe_text, tooltip_html
 from iocdesk.gui.models.results import STATUS_LABELS, status_label
+from iocdesk.gui.translations import QT_TRANSLATE_NOOP
 
 __all__ = ["HistoryDialog", "RunColumn", "RunsModel", "RUN_HEADERS", "can_resume", "worst_risk"]
 
@@ -82,8 +83,8 @@ def local_time(iso: str | None) -> str:
 
 def worst_risk(run: RunSummary) -> Risk | None:
     """The most severe risk among the run's items (critical first; retired and unknown last)."""
-    risks = [Risk.parse(name) for name, n in run.by_risk.items() if n]
-    risks = [r for r in risks if r is not None]
+    parsed = [Risk.parse(name) for name, n in run.by_risk.items() if n]
+    risks = [r for r in parsed if r is not None]
     return max(risks, key=lambda r: r.severity) if risks else None
 
 

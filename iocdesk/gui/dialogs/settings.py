@@ -19,7 +19,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -46,6 +46,7 @@ from iocdesk.gui.text import safe_text
 from iocdesk.gui.inbox.settings import InboxSettings
 from iocdesk.gui.inbox.settings_tab import InboxSettingsTab
 from iocdesk.gui.settings import MAX_CONCURRENCY, PATH_FAMILIES, THEMES, AppSettings
+from iocdesk.gui.translations import QT_TRANSLATE_NOOP
 
 __all__ = ["SettingsDialog", "describe_test_result"]
 
@@ -448,7 +449,9 @@ class SettingsDialog(QDialog):
         self.scan_warning.setVisible(policy == "active")
         self.submit.setEnabled(policy != "off")
         if policy == "active" and self.isVisible():  # make room for the warning
-            self.layout().activate()
+            layout = self.layout()
+            assert layout is not None  # set in __init__
+            layout.activate()
             self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
     def _browse_ca_bundle(self) -> None:
@@ -499,7 +502,8 @@ class SettingsDialog(QDialog):
 
     def _report(self, text: str, ok: bool | None = None) -> None:
         self._key_result.setText(safe_text(text, limit=600))
-        color = {True: "#1b5e20", False: "#b71c1c"}.get(ok)  # the words say it too
+        colors: dict[bool | None, str] = {True: "#1b5e20", False: "#b71c1c"}
+        color = colors.get(ok)  # the words say it too
         self._key_result.setStyleSheet(f"QLabel {{ color: {color}; }}" if color else "")
 
     def save_key(self) -> bool:

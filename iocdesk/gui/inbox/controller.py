@@ -209,11 +209,13 @@ class InboxController(QObject):
         return None
 
     def _watcher(self, inbox: Inbox, folder: Path):
-        from iocdesk.inbox.folder import FolderWatcher
+        from iocdesk.inbox.folder import FolderAlert, FolderWatcher
+
+        def submit(a: FolderAlert) -> None:  # the watcher wants no result; inbox.submit() returns the Alert
+            inbox.submit(a.name, a.indicators, a.source)
 
         try:
-            return FolderWatcher(folder, lambda a: inbox.submit(a.name, a.indicators, a.source),
-                                 poll_interval=self._poll_interval, settle=self._settle)
+            return FolderWatcher(folder, submit, poll_interval=self._poll_interval, settle=self._settle)
         except OSError:  # missing, or not a folder
             self.failed.emit(self.tr("The inbox cannot watch {folder}: it does not exist or is not a folder.")
                              .format(folder=reveal(folder, limit=300)))

@@ -126,10 +126,12 @@ class InboxSettingsTab(QWidget):
         from iocdesk.inbox.token import inbox_token
 
         try:
-            QGuiApplication.clipboard().setText(inbox_token())
+            token = inbox_token()  # create=True: a new token when there is none, never None
         except KeyringUnavailable as exc:
             self.message.setText(self.tr("No token: {reason}").format(reason=str(exc)))
             return
+        assert token is not None
+        QGuiApplication.clipboard().setText(token)
         self.message.setText(self.tr("The webhook token is on the clipboard."))
 
     def make_new_token(self) -> None:

@@ -12,13 +12,14 @@ from __future__ import annotations
 from datetime import datetime
 from enum import IntEnum
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from iocdesk.inbox.alert import Alert, AlertStatus
 from iocdesk.gui.risk import risk_color, risk_icon
 from iocdesk.gui.models.base import RowTableModel
 from iocdesk.gui.models.common import ResultRole, RiskColorRole, SortRole, _Index, _Role, safe_text, tooltip_html
+from iocdesk.gui.translations import QT_TRANSLATE_NOOP
 
 __all__ = ["INBOX_HEADERS", "InboxColumn", "InboxModel", "RunIdRole", "alert_status_text"]
 

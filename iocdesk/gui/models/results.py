@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from enum import IntEnum
+from typing import cast
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
 from iocdesk.indicators.types import IndicatorType
@@ -14,6 +15,7 @@ from iocdesk.indicators.results import LookupResult, Risk, Status, summarize
 from iocdesk.gui.risk import risk_color, risk_icon
 from iocdesk.gui.models.base import RowTableModel
 from iocdesk.gui.models.common import ResultRole, RiskColorRole, SortRole, _Index, _Role, safe_text, tooltip_html
+from iocdesk.gui.translations import QT_TRANSLATE_NOOP
 
 # Labels in English (the source language); shown through status_label(), which translates them.
 STATUS_LABELS: dict[Status, str] = {
@@ -30,7 +32,7 @@ _STATUS_ORDER = {status: i for i, status in enumerate(STATUS_LABELS)}
 
 def status_label(status: Status | str) -> str:
     """The status as the window shows it, in the user's language (unknown values as they are)."""
-    label = STATUS_LABELS.get(status)  # a StrEnum: "found" finds Status.FOUND
+    label = cast("Mapping[str, str]", STATUS_LABELS).get(status)  # a StrEnum: "found" finds Status.FOUND
     return QCoreApplication.translate("ResultsModel", label) if label else str(status)
 
 
@@ -139,13 +141,13 @@ class ResultsModel(RowTableModel):
             self._haystacks.pop(row, None)
         last_col = len(ResultColumn) - 1
         start = prev = rows[0]
-        for row in rows[1:] + [None]:
-            if row is not None and row == prev + 1:
-                prev = row
+        for next_row in [*rows[1:], None]:
+            if next_row is not None and next_row == prev + 1:
+                prev = next_row
                 continue
             self.dataChanged.emit(self.index(start, 0), self.index(prev, last_col))
-            if row is not None:
-                start = prev = row
+            if next_row is not None:
+                start = prev = next_row
 
     def result_at(self, row: int) -> LookupResult:
         return self._results[row]

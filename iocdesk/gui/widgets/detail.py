@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -47,6 +47,7 @@ from iocdesk.extraction.refang import defang, refang_value
 from iocdesk.gui.text import DISPLAY_MAX, safe_text
 from iocdesk.gui.risk import risk_color, risk_icon, risk_text
 from iocdesk.indicators.results import LookupResult, Risk, Status
+from iocdesk.gui.translations import QT_TRANSLATE_NOOP
 
 __all__ = [
     "DetailPane",
@@ -551,8 +552,9 @@ class DetailPane(QWidget):
             if count:
                 tree.resizeColumnToContents(0)
             else:
-                tree.addTopLevelItem(QTreeWidgetItem([self.tr("none", "an empty list")]))
-                tree.topLevelItem(0).setFlags(Qt.ItemFlag.ItemIsEnabled)
+                none_item = QTreeWidgetItem([self.tr("none", "an empty list")])
+                tree.addTopLevelItem(none_item)
+                none_item.setFlags(Qt.ItemFlag.ItemIsEnabled)
             _fit_height(tree)
 
     def _fill_properties(self, properties: Mapping[str, Mapping[str, Sequence[str]]]) -> None:

@@ -8,6 +8,7 @@ checked ("Risk (2)"). The bar writes straight into a :class:`ResultsFilter`.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Generic, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
@@ -25,8 +26,10 @@ _RISK_ORDER = sorted(Risk, key=lambda r: -r.severity)  # critical ... retired
 _STATUS_CHOICES = [s for s in STATUS_LABELS if s is not Status.PENDING]
 _BASE_TYPES = list(PULSEDIVE_TYPES)  # ipv4, ipv6, domain, url: always offered
 
+_Key = TypeVar("_Key")  # what a choice stands for: a Risk (or None), an IndicatorType, a Status
 
-class _MultiSelect(QToolButton):
+
+class _MultiSelect(QToolButton, Generic[_Key]):
     """A drop-down button whose menu holds checkable choices; emits ``changed`` on every toggle.
 
     ``title`` is the button's text ("Risk"), ``accessible`` its name for screen readers
@@ -51,10 +54,10 @@ class _MultiSelect(QToolButton):
         self._menu.setTitle(title)
         self._menu.setToolTipsVisible(True)
         self.setMenu(self._menu)
-        self._actions: dict[object, QAction] = {}
+        self._actions: dict[_Key, QAction] = {}
         self._refresh()
 
-    def add_choice(self, key: object, text: str, icon=None) -> QAction:
+    def add_choice(self, key: _Key, text: str, icon=None) -> QAction:
         action = QAction(text, self._menu)
         action.setCheckable(True)
         action.setData(key)
@@ -65,13 +68,13 @@ class _MultiSelect(QToolButton):
         self._actions[key] = action
         return action
 
-    def choice_actions(self) -> dict[object, QAction]:
+    def choice_actions(self) -> dict[_Key, QAction]:
         return dict(self._actions)
 
-    def selected(self) -> list[object]:
+    def selected(self) -> list[_Key]:
         return [key for key, action in self._actions.items() if action.isChecked()]
 
-    def set_selected(self, keys: Iterable[object]) -> None:
+    def set_selected(self, keys: Iterable[_Key]) -> None:
         wanted = set(keys)
         changed = False
         for key, action in self._actions.items():
@@ -121,7 +124,7 @@ class FilterBar(QWidget):
         self._text.textChanged.connect(self._text_changed)
 
         # Risk levels and indicator types are Pulsedive's terms (as in exports and the CLI): not translated.
-        self._risk = _MultiSelect(
+        self._risk: _MultiSelect[Risk | None] = _MultiSelect(
             self.tr("Risk"), self.tr("Filter by risk"), self.tr("No risk filter: all shown"), "riskFilter", self
         )
         for risk in _RISK_ORDER:
@@ -129,14 +132,14 @@ class FilterBar(QWidget):
         self._risk.add_choice(None, self.tr("no risk"), risk_icon(None))
         self._risk.changed.connect(self._apply_risks)
 
-        self._type = _MultiSelect(
+        self._type: _MultiSelect[IndicatorType] = _MultiSelect(
             self.tr("Type"), self.tr("Filter by type"), self.tr("No type filter: all shown"), "typeFilter", self
         )
         for kind in _BASE_TYPES:
             self._type.add_choice(kind, str(kind))
         self._type.changed.connect(self._apply_types)
 
-        self._status = _MultiSelect(
+        self._status: _MultiSelect[Status] = _MultiSelect(
             self.tr("Status"), self.tr("Filter by status"), self.tr("No status filter: all shown"), "statusFilter", self
         )
         for status in _STATUS_CHOICES:
@@ -161,7 +164,7 @@ class FilterBar(QWidget):
 
         # Offer the other indicator types (hashes, e-mails...) once results contain them.
         proxy.sourceModelChanged.connect(self._watch_source)
-        self._source = None
+        self._source: ResultsModel | None = None
         self._watch_source()
         self._update_clear()
 
@@ -213,10 +216,10 @@ class FilterBar(QWidget):
         self.set_risks([] if self.selected_risks() == [wanted] else [wanted])
 
     def set_types(self, types: Iterable[IndicatorType | str]) -> None:
-        types = [IndicatorType(t) for t in types]
-        for kind in types:
+        kinds = [IndicatorType(t) for t in types]
+        for kind in kinds:
             self._ensure_type(kind)
-        self._type.set_selected(types)
+        self._type.set_selected(kinds)
 
     def set_statuses(self, statuses: Iterable[Status | str]) -> None:
         self._status.set_selected(Status(s) for s in statuses)
