@@ -31,7 +31,8 @@ def run_gui(*, demo: bool = False, files: list[str] | None = None, argv: list[st
     QCoreApplication.setOrganizationName("iocdesk")
     QCoreApplication.setApplicationName("iocdesk")
     # instance() is the running QApplication itself (the stubs say QCoreApplication, its declaring class)
-    app = cast("QApplication | None", QApplication.instance()) or QApplication(argv if argv is not None else sys.argv[:1])
+    running = cast("QApplication | None", QApplication.instance())
+    app = running or QApplication(argv if argv is not None else sys.argv[:1])
     install_translators(app)  # before any widget: texts are translated when they are set
     with contextlib.ExitStack() as stack:
         demo_svc = stack.enter_context(demo_service()) if demo else None
