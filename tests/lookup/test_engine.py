@@ -15,6 +15,8 @@ from iocdesk.indicators.results import Status
 from iocdesk.store import History, LookupCache, RunMeta, account_fingerprint
 from iocdesk.pulsedive.client import PulsediveClient
 from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
+from iocdesk.pulsedive.sandbox.quota import Quota
+from tests.helpers.clock import FakeClock, until
 
 FAST = RateLimits(per_second=None)
 
@@ -46,6 +48,16 @@ def client_for(server: SandboxServer, key: str | None = None, **kw) -> Pulsedive
     return PulsediveClient(key, base_url=server.base_url, **kw)
 
 
+def on_fake_time(client: PulsediveClient, options: EngineOptions, **kw) -> tuple[LookupEngine, FakeClock]:
+    """An engine whose own waits (backoff, 429 holds, spacing, scan polls) take no real time."""
+    clock = FakeClock()
+    return LookupEngine(client, options, clock=clock, sleep=clock.sleep, **kw), clock
+
+
+def found(engine: LookupEngine) -> int:
+    return sum(r.status is Status.FOUND for r in engine.results)
+
+
 def test_found_not_found_unsupported_and_private_without_extra_requests(sandbox):
     known = public(sandbox.dataset.known_values(), 6)
     unknown = public(sandbox.dataset.unknown_values(), 3)
@@ -68,9 +80,10 @@ def test_found_not_found_unsupported_and_private_without_extra_requests(sandbox)
 def test_passive_scan_resolves_unknowns_and_never_goes_active(sandbox):
     unknown = public(sandbox.dataset.unknown_values(), 4)
     nothing = public(sandbox.dataset.scan_nothing_values(), 2)
-    options = EngineOptions(limits=FAST, scan=ScanPolicy.PASSIVE, scan_poll_interval=0.05)
+    options = EngineOptions(limits=FAST, scan=ScanPolicy.PASSIVE)  # the default poll interval, on fake time
     with client_for(sandbox) as client:
-        results = run(LookupEngine(client, options), unknown + nothing)
+        engine, clock = on_fake_time(client, options)
+        results = run(engine, unknown + nothing)
     statuses = {r.indicator: r.status for r in results}
     assert [statuses[i.value] for i in unknown] == [Status.SCANNED] * len(unknown)
     assert [statuses[i.value] for i in nothing] == [Status.NOT_FOUND] * len(nothing)
@@ -79,13 +92,14 @@ def test_passive_scan_resolves_unknowns_and_never_goes_active(sandbox):
     scans = sandbox.stats.scans
     assert len(scans) == len(unknown) + len(nothing)
     assert not any(s["probe"] for s in scans) and not any(s["submit"] for s in scans)
+    assert clock() >= options.scan_poll_interval  # polled after the interval, not at once
 
 
 def test_active_scan_and_submit_only_when_asked(sandbox):
     unknown = public(sandbox.dataset.unknown_values(), 2)
-    options = EngineOptions(limits=FAST, scan=ScanPolicy.ACTIVE, submit=True, scan_poll_interval=0.05)
+    options = EngineOptions(limits=FAST, scan=ScanPolicy.ACTIVE, submit=True)
     with client_for(sandbox) as client:
-        run(LookupEngine(client, options), unknown)
+        run(on_fake_time(client, options)[0], unknown)
     assert all(s["probe"] and s["submit"] for s in sandbox.stats.scans)
 
 
@@ -95,9 +109,10 @@ def test_faults_end_every_item_in_a_definite_state_within_the_retry_policy(tmp_p
     with LookupCache(tmp_path / "cache.sqlite3") as cache:
         cache.set_scope(account_fingerprint(None), server.base_url)
         items = public(server.dataset.known_values(), 60)
-        options = EngineOptions(limits=FAST, concurrency=6, max_attempts=4, backoff_base=0.01, backoff_cap=0.05)
+        # The default backoff (0.5 s doubling, jittered) on fake time; the timeouts are real (the socket's).
+        options = EngineOptions(limits=FAST, concurrency=6, max_attempts=4)
         with client_for(server, timeout=(2.0, 0.5)) as client:
-            results = run(LookupEngine(client, options, cache=cache), items)
+            results = run(on_fake_time(client, options, cache=cache)[0], items)
         assert {r.status for r in results} <= {Status.FOUND, Status.ERROR}
         assert sum(r.status is Status.FOUND for r in results) >= 50
         assert all(r.attempts <= 4 for r in results)
@@ -110,9 +125,11 @@ def test_faults_end_every_item_in_a_definite_state_within_the_retry_policy(tmp_p
 def test_a_429_storm_loses_nothing(make_sandbox):
     server = make_sandbox(seed=7, per_second=8)
     items = public(server.dataset.known_values(), 40)
-    options = EngineOptions(limits=RateLimits(per_second=40), concurrency=8, rate_limited_wait=0.2)
+    options = EngineOptions(limits=RateLimits(per_second=40), concurrency=8)  # the default 429 wait
     with client_for(server) as client:
-        results = run(LookupEngine(client, options), items)
+        engine, clock = on_fake_time(client, options)
+        server._api.quota = Quota(clock=clock)  # the sandbox counts its 8 per second on the same fake clock
+        results = run(engine, items)
     assert [r.status for r in results] == [Status.FOUND] * len(items)
     assert server.stats.rate_limited.get("second", 0) > 0  # the storm happened
     assert all(server.lookup_count(i.value) == 1 for i in items)
@@ -135,18 +152,20 @@ def test_cancel_takes_effect_within_a_second_and_keeps_what_was_fetched(make_san
     with client_for(server) as client:
         engine = LookupEngine(client, EngineOptions(limits=FAST, concurrency=2))
 
-        async def main() -> float:
+        async def main() -> tuple[float, list[str]]:
             task = asyncio.create_task(engine.run(items))
-            await asyncio.sleep(0.8)
+            await until(lambda: found(engine) >= 2 or task.done(), what="two answers")
+            fetched = [r.indicator for r in engine.results if r.status is Status.FOUND]
             engine.cancel()
-            cancelled_at = time.monotonic()
+            cancelled_at = time.monotonic()  # real time: answers in flight get a real grace period
             await task
-            return time.monotonic() - cancelled_at
+            return time.monotonic() - cancelled_at, fetched
 
-        took = asyncio.run(main())
+        took, fetched = asyncio.run(main())
     assert took < 1.0
     statuses = [r.status for r in engine.results]
     assert Status.PENDING not in statuses
+    assert all(r.status is Status.FOUND for r in engine.results if r.indicator in fetched)
     assert 2 <= statuses.count(Status.FOUND) < len(items)
     assert set(statuses) == {Status.FOUND, Status.SKIPPED}
 
@@ -159,7 +178,7 @@ def test_pause_stops_new_requests_and_resume_finishes(make_sandbox):
 
         async def main() -> tuple[int, int]:
             task = asyncio.create_task(engine.run(items))
-            await asyncio.sleep(0.2)
+            await until(lambda: found(engine) >= 1 or task.done(), what="the first answer")
             engine.pause()
             await asyncio.sleep(0.4)  # requests in flight land
             during = server.stats.requests
@@ -202,7 +221,7 @@ def test_history_keeps_results_as_they_arrive_and_resume_does_not_query_twice(tm
 
             async def interrupted() -> None:
                 task = asyncio.create_task(engine.run(items))
-                await asyncio.sleep(0.5)
+                await until(lambda: found(engine) >= 4 or task.done(), what="four answers")
                 engine.cancel()
                 await task
 
