@@ -20,8 +20,6 @@ from iocdesk.gui.inbox.panel import InboxBridge, InboxController, InboxPanel, No
 from iocdesk.gui.models.inbox import InboxColumn, InboxModel
 from iocdesk.inbox.alert import Alert, AlertStatus
 from iocdesk.inbox.service import InboxOptions
-from iocdesk.pulsedive.client import PulsediveClient
-from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
 from tests.helpers.inbox_client import post_json
 
 TOKEN = "gui-inbox-token-7c1e0a9b44d2"
@@ -31,8 +29,8 @@ FINAL = (AlertStatus.DONE, AlertStatus.FAILED, AlertStatus.DUPLICATE)
 class World:
     """Sandbox, client, stores, a watched folder, and a controller with its panel."""
 
-    def __init__(self, tmp_path, qtbot, latency: float = 0.0) -> None:
-        self.sandbox = SandboxServer(SandboxConfig(seed=4, per_day=1000, latency=latency)).start()
+    def __init__(self, tmp_path, qtbot, sandbox) -> None:
+        self.sandbox = sandbox
 
         self.history = History(tmp_path / "history.sqlite3")
         self.cache = LookupCache(tmp_path / "cache.sqlite3")
@@ -65,19 +63,18 @@ class World:
         self.session.close()
         self.history.close()
         self.cache.close()
-        self.sandbox.stop()
 
 
 @pytest.fixture
-def world(tmp_path, qtbot, qloop):
-    w = World(tmp_path, qtbot)
+def world(tmp_path, qtbot, qloop, make_sandbox):
+    w = World(tmp_path, qtbot, make_sandbox(seed=4, per_day=1000))
     yield w
     w.close(qtbot)
 
 
 @pytest.fixture
-def slow_world(tmp_path, qtbot, qloop):
-    w = World(tmp_path, qtbot, latency=5.0)
+def slow_world(tmp_path, qtbot, qloop, make_sandbox):
+    w = World(tmp_path, qtbot, make_sandbox(seed=4, per_day=1000, latency=5.0))
     yield w
     w.close(qtbot)
 

@@ -28,7 +28,6 @@ from keyring.backends import fail
 from secretstorage.exceptions import SecretServiceNotAvailableException
 
 from iocdesk.platform import credentials as secrets
-from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
 from tests.helpers.secret_scan import Evidence, secret_forms
 
 KEY = "kr-CANARY+f00d/cafe=0123456789abcdef0123456789abcdef"
@@ -135,9 +134,8 @@ def broken(request, monkeypatch, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def sandbox():
-    with SandboxServer(SandboxConfig(require_key=KEY)) as server:
-        yield server
+def sandbox(make_module_sandbox):
+    return make_module_sandbox(require_key=KEY)
 
 
 def alert(sandbox) -> str:
@@ -196,18 +194,17 @@ def test_cli_says_why_and_works_with_the_environment_key(broken, sandbox, tmp_pa
 
 
 # --- GUI -----------------------------------------------------------------------------------------
-def test_window_keeps_the_key_for_the_session_and_says_why(broken, sandbox, qtbot, qloop, tmp_path):
+def test_window_keeps_the_key_for_the_session_and_says_why(broken, sandbox, qtbot, qloop, tmp_path, make_window):
     from PySide6.QtCore import QSettings, Qt
     from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox, QPushButton
 
     from iocdesk.indicators.results import Status
-    from iocdesk.gui.main_window import MainWindow
     from iocdesk.gui.dialogs.settings import SettingsDialog
 
     backend, read_reason, write_reason, _ = broken
     ini = tmp_path / "settings.ini"
-    win = MainWindow(settings=QSettings(str(ini), QSettings.Format.IniFormat))  # starts despite the keyring
-    qtbot.addWidget(win)
+    # starts despite the keyring
+    win = make_window(settings=QSettings(str(ini), QSettings.Format.IniFormat), basedir="base", show=False)
     win.settings.api_base_url = sandbox.base_url
     win.settings.rate_per_second = 50
     win.show()

@@ -145,7 +145,7 @@ def cli(*args: str, env: dict) -> subprocess.CompletedProcess:
 
 # --- The CLI ----------------------------------------------------------------------------------------------
 def test_cli_runs_exports_webhooks_and_mail_leak_no_secret(
-    tmp_path, monkeypatch, memory_keyring, hooks, smtp_server_factory, unused_port, caplog, capsys
+    tmp_path, monkeypatch, memory_keyring, hooks, smtp_server_factory, unused_port, caplog, capsys, make_sandbox
 ):
     from iocdesk.cli import main
     from iocdesk.delivery import chat
@@ -161,13 +161,13 @@ def test_cli_runs_exports_webhooks_and_mail_leak_no_secret(
 
     # 1. Subprocesses, key from the environment: a faulty run with a passive scan and every export,
     #    the key rejected (401), key status, history, cache.
-    with SandboxServer(CLI_FAULTS) as server:
-        report.write_text(alert_text(server), encoding="utf-8")
-        runs = [cli("analyze", "--api-url", server.base_url, "--rate", "50", "--scan", "passive", str(report),
-                    *exports(out), env=env)]
-        faults = server.stats.faults
-    with SandboxServer(SandboxConfig(require_key="another-key")) as server:
-        runs.append(cli("analyze", "--api-url", server.base_url, "--rate", "50", str(report), env=env))
+    server = make_sandbox(CLI_FAULTS)
+    report.write_text(alert_text(server), encoding="utf-8")
+    runs = [cli("analyze", "--api-url", server.base_url, "--rate", "50", "--scan", "passive", str(report),
+                *exports(out), env=env)]
+    faults = server.stats.faults
+    server = make_sandbox(require_key="another-key")
+    runs.append(cli("analyze", "--api-url", server.base_url, "--rate", "50", str(report), env=env))
     runs += [cli("key", "status", env=env), cli("history", "list", env=env),
              cli("history", "show", "1", "--json", str(out / "h.json"), env=env), cli("cache", "stats", env=env)]
     assert runs[0].returncode == 0, runs[0].stderr.decode()[-2000:]
@@ -189,11 +189,11 @@ def test_cli_runs_exports_webhooks_and_mail_leak_no_secret(
     chat.store_webhook("gone", "teams", bad_url)
     chat.store_webhook("down", "google_chat", f"http://127.0.0.1:{unused_port}/{HOOK_TOKEN}/x")
     monkeypatch.setattr("iocdesk.lookup.session.PulsediveClient", functools.partial(PulsediveClient, timeout=CLIENT_TIMEOUT))
-    with SandboxServer(TIMEOUT_FAULTS) as server:
-        report.write_text(alert_text(server), encoding="utf-8")
-        status = main(["--debug", "analyze", "--api-url", server.base_url, "--rate", "50", str(report),
-                       *exports(out2), "--webhook", "soc", "--webhook", "gone", "--webhook", "down"])
-        assert server.stats.faults.get("timeout"), server.stats.faults
+    server = make_sandbox(TIMEOUT_FAULTS)
+    report.write_text(alert_text(server), encoding="utf-8")
+    status = main(["--debug", "analyze", "--api-url", server.base_url, "--rate", "50", str(report),
+                   *exports(out2), "--webhook", "soc", "--webhook", "gone", "--webhook", "down"])
+    assert server.stats.faults.get("timeout"), server.stats.faults
     assert status == 1  # two webhooks failed; everything else was written
     assert len(received) == 2 and b"blocks" in received[0]
     assert main(["--debug", "webhook", "list"]) == 0
@@ -280,7 +280,7 @@ def crash_report(qtbot, reporter, evidence: Evidence, label: str, base_url: str)
 
 
 def test_window_with_a_session_key_leaks_no_secret(qtbot, qloop, tmp_path, monkeypatch, memory_keyring, hooks,
-                                                    caplog, capsys):
+                                                    caplog, capsys, make_sandbox, make_window):
     import asyncio
 
     import keyring
@@ -292,7 +292,6 @@ def test_window_with_a_session_key_leaks_no_secret(qtbot, qloop, tmp_path, monke
     from iocdesk.platform import credentials as secrets
     from iocdesk.delivery import chat
     from iocdesk.gui.dialogs.errors import ErrorReporter
-    from iocdesk.gui.main_window import MainWindow
     from iocdesk.gui.dialogs.settings import SettingsDialog
     from iocdesk.platform.logs import setup_logging
 
@@ -304,61 +303,60 @@ def test_window_with_a_session_key_leaks_no_secret(qtbot, qloop, tmp_path, monke
     monkeypatch.setattr("iocdesk.lookup.session.PulsediveClient", functools.partial(PulsediveClient, timeout=CLIENT_TIMEOUT))
     keyring.set_keyring(fail.Keyring())  # no keyring: the key is kept for the session (memory_keyring comes back later)
     ini = tmp_path / "settings.ini"
-    with SandboxServer(GUI_FAULTS) as server:
-        win = MainWindow(settings=QSettings(str(ini), QSettings.Format.IniFormat))
-        qtbot.addWidget(win)
-        win.settings.api_base_url = server.base_url
-        win.settings.rate_per_second = 50
-        win.settings.scan_policy = "passive"
-        win.settings.mail_recipients = "soc@corp.example.org"
-        win.show()
-        reporter = ErrorReporter(win)
+    server = make_sandbox(GUI_FAULTS)
+    win = make_window(settings=QSettings(str(ini), QSettings.Format.IniFormat), basedir="base", show=False)
+    win.settings.api_base_url = server.base_url
+    win.settings.rate_per_second = 50
+    win.settings.scan_policy = "passive"
+    win.settings.mail_recipients = "soc@corp.example.org"
+    win.show()
+    reporter = ErrorReporter(win)
 
-        # The key, typed into the settings dialog and kept for this session only.
-        win.open_settings()
-        dialog = win.findChild(SettingsDialog)
-        qtbot.keyClicks(dialog.findChild(QLineEdit, "keyEdit"), API_KEY)
-        qtbot.mouseClick(dialog.findChild(QPushButton, "sessionKeyButton"), Qt.MouseButton.LeftButton)
-        assert secrets.get_key().source == "session"
-        # A bug report before any lookup: the key must already be known to the redaction.
-        crash_report(qtbot, reporter, evidence, "before any lookup", server.base_url)
-        result = dialog.findChild(QLabel, "keyResultLabel")
-        qtbot.mouseClick(dialog.findChild(QPushButton, "testKeyButton"), Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: not dialog.test_running and "Testing" not in result.text(), timeout=10000)
-        evidence.add("key test result", result.text())
-        qtbot.mouseClick(dialog.findChild(QPushButton, "okButton"), Qt.MouseButton.LeftButton)
+    # The key, typed into the settings dialog and kept for this session only.
+    win.open_settings()
+    dialog = win.findChild(SettingsDialog)
+    qtbot.keyClicks(dialog.findChild(QLineEdit, "keyEdit"), API_KEY)
+    qtbot.mouseClick(dialog.findChild(QPushButton, "sessionKeyButton"), Qt.MouseButton.LeftButton)
+    assert secrets.get_key().source == "session"
+    # A bug report before any lookup: the key must already be known to the redaction.
+    crash_report(qtbot, reporter, evidence, "before any lookup", server.base_url)
+    result = dialog.findChild(QLabel, "keyResultLabel")
+    qtbot.mouseClick(dialog.findChild(QPushButton, "testKeyButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.test_running and "Testing" not in result.text(), timeout=10000)
+    evidence.add("key test result", result.text())
+    qtbot.mouseClick(dialog.findChild(QPushButton, "okButton"), Qt.MouseButton.LeftButton)
 
-        # A run through every fault, then every export, a draft and chat posts (webhooks in a keyring again).
-        win.paste.setPlainText(alert_text(server))
-        qtbot.waitUntil(lambda: win.indicators.rowCount() >= 14, timeout=5000)
-        win.start_run()
-        qtbot.waitUntil(lambda: not win.controller.is_running and win.results.rowCount() > 0, timeout=60000)
-        assert {"error", "malformed", "reset", "timeout", "burst"} <= set(server.stats.faults), server.stats.faults
-        report = win.report()
-        exported = tmp_path / "exports"
-        exported.mkdir()
-        tasks = [win.exports.write_file(kind, report, str(exported / f"w.{kind}")) for kind in ("xlsx", "csv", "json", "stix")]
-        tasks.append(win.exports.write_draft(report))
-        keyring.set_keyring(memory_keyring)
-        good_url, bad_url, received = hooks
-        chat.store_webhook("soc", "slack", good_url)
-        chat.store_webhook("gone", "google_chat", bad_url)
-        tasks += [win.exports.post("soc", report), win.exports.post("gone", report)]
-        for coroutine in tasks:
-            task = asyncio.ensure_future(coroutine)
-            qtbot.waitUntil(task.done, timeout=15000)
-            task.result()
-        assert len(received) == 2
-        win.exports.copy_summary()
-        evidence.add("clipboard (summary)", QGuiApplication.clipboard().text())
-        details = crash_report(qtbot, reporter, evidence, "after the run", server.base_url)
-        assert "RuntimeError: lookup failed with key" in details
-        win.result_view.selectRow(0)
-        evidence.add("results model", model_texts(win.results))
-        for label, text in widget_texts():
-            evidence.add(label, text)
-        win.settings.sync()
-        win.close()
+    # A run through every fault, then every export, a draft and chat posts (webhooks in a keyring again).
+    win.paste.setPlainText(alert_text(server))
+    qtbot.waitUntil(lambda: win.indicators.rowCount() >= 14, timeout=5000)
+    win.start_run()
+    qtbot.waitUntil(lambda: not win.controller.is_running and win.results.rowCount() > 0, timeout=60000)
+    assert {"error", "malformed", "reset", "timeout", "burst"} <= set(server.stats.faults), server.stats.faults
+    report = win.report()
+    exported = tmp_path / "exports"
+    exported.mkdir()
+    tasks = [win.exports.write_file(kind, report, str(exported / f"w.{kind}")) for kind in ("xlsx", "csv", "json", "stix")]
+    tasks.append(win.exports.write_draft(report))
+    keyring.set_keyring(memory_keyring)
+    good_url, bad_url, received = hooks
+    chat.store_webhook("soc", "slack", good_url)
+    chat.store_webhook("gone", "google_chat", bad_url)
+    tasks += [win.exports.post("soc", report), win.exports.post("gone", report)]
+    for coroutine in tasks:
+        task = asyncio.ensure_future(coroutine)
+        qtbot.waitUntil(task.done, timeout=15000)
+        task.result()
+    assert len(received) == 2
+    win.exports.copy_summary()
+    evidence.add("clipboard (summary)", QGuiApplication.clipboard().text())
+    details = crash_report(qtbot, reporter, evidence, "after the run", server.base_url)
+    assert "RuntimeError: lookup failed with key" in details
+    win.result_view.selectRow(0)
+    evidence.add("results model", model_texts(win.results))
+    for label, text in widget_texts():
+        evidence.add(label, text)
+    win.settings.sync()
+    win.close()
 
     captured = capsys.readouterr()
     evidence.add("stdout", captured.out)

@@ -36,15 +36,14 @@ def receiver():
     server.shutdown()
 
 
-def test_analyze_writes_every_format_and_posts_to_chat(tmp_path, monkeypatch, memory_keyring, receiver, capsys):
+def test_analyze_writes_every_format_and_posts_to_chat(tmp_path, monkeypatch, memory_keyring, receiver, capsys,
+                                                       make_sandbox):
     url, bodies = receiver
     monkeypatch.setenv("IOCDESK_BASEDIR", str(tmp_path / "base"))
     chat.store_webhook("soc", "slack", url)
     report = tmp_path / "alert.txt"
-    from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
-
-    with SandboxServer(SandboxConfig()) as server:  # only to pick values the demo sandbox knows
-        values = server.dataset.known_values("domain")[:6] + server.dataset.known_values("ip")[:4]
+    server = make_sandbox()  # only to pick values the demo sandbox knows
+    values = server.dataset.known_values("domain")[:6] + server.dataset.known_values("ip")[:4]
     report.write_text("seen: " + " ".join(v.replace(".", "[.]") for v in values), encoding="utf-8")
     out = {kind: tmp_path / f"out.{kind}" for kind in ("xlsx", "json", "csv", "eml")}
     stix = tmp_path / "out.stix.json"
@@ -84,41 +83,34 @@ def test_a_failing_export_is_one_line_and_exit_1_the_others_still_written(tmp_pa
     assert (tmp_path / "ok.csv").exists()
 
 
-def test_window_exports_and_drafts(qtbot, qloop, tmp_path, monkeypatch, memory_keyring, receiver):
+def test_window_exports_and_drafts(qtbot, tmp_path, monkeypatch, memory_keyring, receiver, make_window):
     import asyncio
 
-    from PySide6.QtCore import QSettings
     from PySide6.QtGui import QDesktopServices, QGuiApplication
 
-    from iocdesk.gui.demo import demo_service
-    from iocdesk.gui.main_window import MainWindow
-
-    monkeypatch.setenv("IOCDESK_BASEDIR", str(tmp_path / "base"))
     opened: list[str] = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()) or True)
-    with demo_service() as demo:
-        win = MainWindow(demo=demo, settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-        qtbot.addWidget(win)
-        qtbot.waitUntil(lambda: win.indicators.rowCount() >= 10, timeout=5000)
-        win.start_run()
-        qtbot.waitUntil(lambda: not win.controller.is_running and win.results.rowCount() > 0, timeout=30000)
-        report = win.report()
-        for kind in ("xlsx", "csv", "json", "stix"):
-            task = asyncio.ensure_future(win.exports.write_file(kind, report, str(tmp_path / f"w.{kind}")))
-            qtbot.waitUntil(task.done, timeout=10000)
-            assert (tmp_path / f"w.{kind}").stat().st_size > 100
-        task = asyncio.ensure_future(win.exports.write_draft(report))
+    win = make_window(demo=True, basedir="base", show=False)
+    qtbot.waitUntil(lambda: win.indicators.rowCount() >= 10, timeout=5000)
+    win.start_run()
+    qtbot.waitUntil(lambda: not win.controller.is_running and win.results.rowCount() > 0, timeout=30000)
+    report = win.report()
+    for kind in ("xlsx", "csv", "json", "stix"):
+        task = asyncio.ensure_future(win.exports.write_file(kind, report, str(tmp_path / f"w.{kind}")))
         qtbot.waitUntil(task.done, timeout=10000)
-        assert opened and opened[-1].endswith(".eml")
-        win.exports.email_link()
-        assert opened[-1].startswith("mailto:")
-        win.exports.copy_summary()
-        assert report.headline() in QGuiApplication.clipboard().text()
-        url, bodies = receiver
-        chat.store_webhook("team", "teams", url)
-        win.exports.fill_chat_menu()
-        assert [a.text() for a in win.exports.chat_menu.actions()] == ["team"]
-        task = asyncio.ensure_future(win.exports.post("team", report))
-        qtbot.waitUntil(task.done, timeout=10000)
-        assert bodies and bodies[-1]["type"] == "message" and "posted to team" in win.status.text()
-        win.close()
+        assert (tmp_path / f"w.{kind}").stat().st_size > 100
+    task = asyncio.ensure_future(win.exports.write_draft(report))
+    qtbot.waitUntil(task.done, timeout=10000)
+    assert opened and opened[-1].endswith(".eml")
+    win.exports.email_link()
+    assert opened[-1].startswith("mailto:")
+    win.exports.copy_summary()
+    assert report.headline() in QGuiApplication.clipboard().text()
+    url, bodies = receiver
+    chat.store_webhook("team", "teams", url)
+    win.exports.fill_chat_menu()
+    assert [a.text() for a in win.exports.chat_menu.actions()] == ["team"]
+    task = asyncio.ensure_future(win.exports.post("team", report))
+    qtbot.waitUntil(task.done, timeout=10000)
+    assert bodies and bodies[-1]["type"] == "message" and "posted to team" in win.status.text()
+    win.close()
