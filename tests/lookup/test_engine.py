@@ -103,6 +103,18 @@ def test_active_scan_and_submit_only_when_asked(sandbox):
     assert all(s["probe"] and s["submit"] for s in sandbox.stats.scans)
 
 
+def test_a_scan_still_processing_after_the_poll_cap_ends_as_an_error(make_sandbox):
+    server = make_sandbox(seed=3, scan_polls_until_done=10_000)
+    unknown = public(server.dataset.unknown_values(), 1)
+    options = EngineOptions(limits=FAST, scan=ScanPolicy.PASSIVE)  # polls 1 s apart, growing to 10 s; cap 90 s
+    with client_for(server) as client:
+        engine, clock = on_fake_time(client, options)
+        [result] = run(engine, unknown)
+    assert result.status is Status.ERROR and result.error == "the scan did not finish within 90 s"
+    assert options.scan_poll_cap <= clock() < options.scan_poll_cap + 11
+    assert 10 <= sum(server.stats.polls.values()) <= 20  # backing off to one poll per 10 s, not hammering
+
+
 def test_faults_end_every_item_in_a_definite_state_within_the_retry_policy(tmp_path, make_sandbox):
     config = SandboxConfig(seed=5, error_rate=0.25, reset_rate=0.05, malformed_rate=0.05, timeout_rate=0.03, timeout_seconds=2.0)
     server = make_sandbox(config)
