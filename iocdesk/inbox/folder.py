@@ -21,6 +21,7 @@ import os
 import stat
 import threading
 import time
+from typing import Any, Literal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -116,7 +117,7 @@ class FolderWatcher:
                 continue
             if outcome is False:  # submit refused: keep the order, try again next pass
                 break
-            if outcome is not None:
+            if isinstance(outcome, Path):
                 handled.append(outcome)
         return handled
 
@@ -158,7 +159,7 @@ class FolderWatcher:
         ready.sort(key=lambda item: (item[0], item[1].name))
         return [entry for _, entry in ready]
 
-    def _handle(self, entry: os.DirEntry[str]) -> Path | bool | None:
+    def _handle(self, entry: os.DirEntry[str]) -> Path | Literal[False] | None:
         """Where the file went; ``False`` when submit refused it; ``None`` when it vanished."""
         path, name = Path(entry.path), entry.name
         key = self._seen[name][:2]
@@ -239,7 +240,8 @@ class FolderWatcher:
         try:
             while not stop.is_set():
                 scan = loop.run_in_executor(None, self._scan, halt)
-                await asyncio.wait({scan, stopping}, return_when=asyncio.FIRST_COMPLETED)
+                waiters: set[asyncio.Future[Any]] = {scan, stopping}
+                await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
                 if stop.is_set():
                     halt.set()
                 try:

@@ -101,7 +101,7 @@ class EngineListener(Protocol):
 class CacheLike(Protocol):
     def get(self, type: str, value: str) -> Any: ...
 
-    def put(self, result: LookupResult) -> None: ...
+    def put(self, result: LookupResult) -> object: ...  # LookupCache says whether it stored it
 
 
 class HistoryLike(Protocol):
@@ -399,7 +399,8 @@ class LookupEngine:
         future = loop.run_in_executor(self._executor, call, *args)
         cancelled = asyncio.ensure_future(self._cancelled.wait())
         try:
-            done, _ = await asyncio.wait({future, cancelled}, return_when=asyncio.FIRST_COMPLETED)
+            waiters: set[asyncio.Future[Any]] = {future, cancelled}
+            done, _ = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
         finally:
             cancelled.cancel()
         if future not in done:
