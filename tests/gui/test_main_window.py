@@ -131,6 +131,7 @@ def test_screenshot_script_renders_every_state(tmp_path):
     assert all(p.stat().st_size > 10_000 for p in tmp_path.glob("*.png"))
 
 
+@pytest.mark.slow  # ~7 s: a demo run, then passive scans
 def test_requery_and_passive_scan_of_unknown_rows(window, qtbot):
     import asyncio
 

@@ -311,6 +311,7 @@ def _paste_by_keyboard(win: MainWindow, qtbot, text: str) -> float:
     return time.perf_counter() - started
 
 
+@pytest.mark.slow  # ~9 s: a 50 MB paste
 def test_gui_50_mb_paste_extracts_without_freezing(window, qtbot):
     text, expected = log_text(50_000_000)
     pasting = _paste_by_keyboard(window, qtbot, text)
@@ -324,6 +325,7 @@ def test_gui_50_mb_paste_extracts_without_freezing(window, qtbot):
     assert beat.max_gap < MAX_STALL_MS
 
 
+@pytest.mark.slow  # ~3.5 s: a 10 MB paste (big pastes are the slow lane)
 def test_gui_10_mb_single_line_is_read_without_freezing_the_editor(window, qtbot):
     _paste(window, qtbot)
     text, expected = log_text(10_000_000, sep=" ")

@@ -144,6 +144,7 @@ def cli(*args: str, env: dict) -> subprocess.CompletedProcess:
 
 
 # --- The CLI ----------------------------------------------------------------------------------------------
+@pytest.mark.slow  # ~8 s: CLI runs through every fault, export and delivery
 def test_cli_runs_exports_webhooks_and_mail_leak_no_secret(
     tmp_path, monkeypatch, memory_keyring, hooks, smtp_server_factory, unused_port, caplog, capsys, make_sandbox
 ):
@@ -279,6 +280,7 @@ def crash_report(qtbot, reporter, evidence: Evidence, label: str, base_url: str)
     return details
 
 
+@pytest.mark.slow  # ~6 s: a window run through every fault and export
 def test_window_with_a_session_key_leaks_no_secret(qtbot, qloop, tmp_path, monkeypatch, memory_keyring, hooks,
                                                     caplog, capsys, make_sandbox, make_window):
     import asyncio

@@ -696,6 +696,7 @@ def test_random_json_never_breaks_the_parsers(obj):
     _check_all_parsers(obj)
 
 
+@pytest.mark.slow  # 5-10 s: 300 generated JSON objects
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.dictionaries(_KEYS, JSON, max_size=8))
 def test_random_objects_always_parse(obj):

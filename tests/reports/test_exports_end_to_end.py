@@ -36,6 +36,7 @@ def receiver():
     server.shutdown()
 
 
+@pytest.mark.slow  # ~9 s: a demo run through every export
 def test_analyze_writes_every_format_and_posts_to_chat(tmp_path, monkeypatch, memory_keyring, receiver, capsys,
                                                        make_sandbox):
     url, bodies = receiver
