@@ -61,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"iocdesk: debug log: {log_file}\n")
     handler = getattr(args, "handler", None)
     if handler is not None:
-        status = handler(args)
+        status: int = handler(args)
         if status == EXIT_INTERRUPTED:  # results are written; a hung request must not hold the exit
             exit_without_waiting_for_requests(status)
         return status

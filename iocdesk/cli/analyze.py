@@ -23,7 +23,7 @@ from iocdesk.cli.common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_KEY, EXIT_OK,
 from iocdesk.cli.exports import add_export_arguments, export_plan, write_exports
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     an = sub.add_parser(
         "analyze",
         help="extract IOCs and look them up on Pulsedive",

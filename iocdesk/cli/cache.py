@@ -8,7 +8,7 @@ from iocdesk.store import LookupCache
 from iocdesk.cli.common import EXIT_OK
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cp = sub.add_parser("cache", help="show or clear the local cache of Pulsedive answers")
     actions = cp.add_subparsers(dest="cache_action", metavar="ACTION", required=True)
     actions.add_parser("stats", help="how many answers are cached, and how old")

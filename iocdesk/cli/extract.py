@@ -21,7 +21,7 @@ _FORMATS = ("text", "json", "jsonl", "csv")
 _CSV_FIELDS = ("type", "value", "display", "defanged", "count", "scope", "lookup", "host", "sources")
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ex = sub.add_parser(
         "extract",
         help="print the IOCs found in files or standard input",

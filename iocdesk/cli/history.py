@@ -13,7 +13,7 @@ from iocdesk.cli.exports import add_export_arguments, export_plan, write_exports
 from iocdesk.lookup.session import planned_to_indicators
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     hp = sub.add_parser("history", help="list, show and resume past runs")
     actions = hp.add_subparsers(dest="history_action", metavar="ACTION", required=True)
     lp = actions.add_parser("list", help="the latest runs, newest first")

@@ -11,7 +11,7 @@ from iocdesk.platform.credentials import ENV_VAR, KeyringUnavailable, delete_key
 from iocdesk.cli.common import EXIT_FAILED, EXIT_KEY, EXIT_OK, EXIT_USAGE, error
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     kp = sub.add_parser(
         "key",
         help="store, check, test or delete the Pulsedive API key (OS keyring)",

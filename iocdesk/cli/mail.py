@@ -14,9 +14,13 @@ import getpass
 import sys
 from email.message import EmailMessage
 from email.utils import getaddresses
+from typing import TYPE_CHECKING, Any
 
 from iocdesk.platform.credentials import KeyringUnavailable
 from iocdesk.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, error, positive_float
+
+if TYPE_CHECKING:
+    from iocdesk.delivery.smtp import SmtpSettings
 
 SECURITY_CHOICES = ("starttls", "ssl", "none")
 
@@ -31,7 +35,7 @@ def _port(value: str) -> int:
     return number
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     mp = sub.add_parser(
         "mail",
         help="send an e-mail draft (.eml) through your SMTP server; store its password in the OS keyring",
@@ -72,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     return _send(args)
 
 
-def _settings(args: argparse.Namespace, **extra):
+def _settings(args: argparse.Namespace, **extra: Any) -> SmtpSettings:
     from iocdesk.delivery.smtp import SmtpSettings
 
     return SmtpSettings(args.host.strip(), user=(args.user or "").strip() or None, **extra)

@@ -7,7 +7,7 @@ import argparse
 from iocdesk.cli.common import positive_float
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sp = sub.add_parser(
         "sandbox",
         help="serve a Pulsedive-compatible sandbox with demo data on 127.0.0.1",

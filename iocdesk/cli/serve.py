@@ -35,7 +35,7 @@ FORMATS = tuple(f.value for f in Format)
 DEFAULT_PORT = 8765
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sp = sub.add_parser(
         "serve",
         help="run the alert inbox headless: a local webhook and/or a watched folder",

@@ -12,7 +12,7 @@ from iocdesk.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, error
 KINDS = ("slack", "teams", "google_chat")
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     wp = sub.add_parser(
         "webhook",
         help="store, list or delete chat webhooks for `analyze --webhook NAME`",

@@ -129,7 +129,7 @@ class Inbox:
         self._clock = clock
         self._lock = threading.Lock()
         self._accepted: deque[float] = deque()  # submission times in the last minute
-        self._recent: deque[tuple[float, frozenset, str]] = deque()  # (time, IOC set, alert id)
+        self._recent: deque[tuple[float, frozenset[tuple[str, str]], str]] = deque()  # (time, IOC set, alert id)
         self._waiting: deque[tuple[Alert, list[Indicator]]] = deque()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None

@@ -27,6 +27,7 @@ import socket
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 from iocdesk.inbox.alert import MAX_BODY, Alert, AlertError, read_body
 from iocdesk.inbox.service import InboxBusy
@@ -154,7 +155,7 @@ def _handler(hook: WebhookServer) -> type[BaseHTTPRequestHandler]:
         def _unauthorised(self) -> None:
             self._answer(401, {"error": "missing or wrong bearer token"}, {"WWW-Authenticate": 'Bearer realm="iocdesk"'})
 
-        def _answer(self, status: int, document: dict, headers: dict[str, str] | None = None) -> None:
+        def _answer(self, status: int, document: dict[str, Any], headers: dict[str, str] | None = None) -> None:
             body = json.dumps(document).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
@@ -167,13 +168,13 @@ def _handler(hook: WebhookServer) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, format: str, *args) -> None:  # noqa: A002 - http.server API
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server API
             log.debug("webhook %s: %s", self.address_string(), format % args)
 
     return Handler
 
 
-def _brief(alert: Alert) -> dict:
+def _brief(alert: Alert) -> dict[str, Any]:
     return {
         "id": alert.id,
         "status": str(alert.status),

@@ -173,7 +173,7 @@ def _common(stix_type: str, object_id: str, stamp: str, identity_id: str) -> dic
     }
 
 
-def _indicator(result: LookupResult, pattern: str, stamp: str, run_time: datetime, identity_id: str) -> dict:
+def _indicator(result: LookupResult, pattern: str, stamp: str, run_time: datetime, identity_id: str) -> dict[str, Any]:
     intel = result.intel
     assert intel is not None and result.risk is not None
     indicator_type, confidence = _INDICATOR_TYPES[result.risk]
@@ -205,7 +205,7 @@ def _indicator(result: LookupResult, pattern: str, stamp: str, run_time: datetim
     return obj
 
 
-def _threat_object(name: str, category: str | None, stamp: str, identity_id: str) -> dict:
+def _threat_object(name: str, category: str | None, stamp: str, identity_id: str) -> dict[str, Any]:
     stix_type = _threat_type(category)
     obj = _common(stix_type, _stix_id(stix_type, name.strip().lower()), stamp, identity_id)
     obj["name"] = name
@@ -231,9 +231,9 @@ def build_bundle(report: Report, *, identity_name: str = "iocdesk") -> dict[str,
         "identity_class": "system",
         "description": "IOC triage with Pulsedive (iocdesk)",
     }
-    indicators: dict[str, dict] = {}
-    threats: dict[str, dict] = {}
-    relationships: dict[str, dict] = {}
+    indicators: dict[str, dict[str, Any]] = {}
+    threats: dict[str, dict[str, Any]] = {}
+    relationships: dict[str, dict[str, Any]] = {}
     for result in report.results:
         if result.status not in EXPORTED_STATUSES or result.intel is None or result.risk is None:
             continue
