@@ -6,7 +6,7 @@
 #                                                  # iocdesk_<lang>.ts, then iocdesk_<lang>.qm
 #   bash packaging/update_translations.sh FILE.ts  # only FILE.ts (created if missing; no .qm)
 #
-# Run it after changing a text the window shows: tests/test_gui_translations.py fails
+# Run it after changing a text the window shows: tests/gui/test_translations.py fails
 # while resources/translations/iocdesk.ts lags behind the code. lupdate keeps the
 # translations a language file already has; texts no longer in the code are dropped.
 # The tools come with PySide6 (.venv/bin, else PATH).

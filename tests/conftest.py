@@ -2,7 +2,7 @@
 a qasync loop for GUI tests, an in-memory keyring, the Pulsedive sandbox
 (``make_sandbox``) and the main window (``make_window``, ``window``).
 
-Facts behind these choices: docs/platform.md (shared notes).
+Facts behind these choices: docs/platform.md.
 """
 
 from __future__ import annotations

@@ -42,7 +42,7 @@ def run_gui(*, demo: bool = False, files: list[str] | None = None, argv: list[st
         ErrorReporter(window).install(loop)
         window.show()
         for path in files or []:
-            asyncio.ensure_future(window.load_file(path), loop=loop)
+            window.tasks.spawn(window.load_file(path), name=f"open {path}")
         with loop:
             closed = asyncio.Event()
             app.lastWindowClosed.connect(closed.set)
