@@ -173,129 +173,592 @@ def implied(truth: set[Pair]) -> set[Pair]:
 # ---------------------------------------------------------------------------
 
 SUBJECTS = [
-    "The threat actor", "The operator", "The loader", "This campaign", "The initial dropper",
-    "The second-stage payload", "The implant", "Our telemetry", "The sandbox detonation",
-    "The phishing kit", "The ransomware affiliate", "The backdoor", "The malicious macro",
-    "The PowerShell stager", "The intrusion set", "The adversary", "The actor",
-    "The incident response team", "The SOC team", "The EDR agent", "The YARA rule", "The infostealer",
-    "The botnet", "The web shell", "The credential harvester", "The downloader", "The RAT",
-    "The Cobalt Strike beacon", "The wiper", "The cryptominer", "The spearphishing lure",
-    "The exploit chain", "The C2 framework", "The threat hunting team", "The DFIR team",
+    "The threat actor",
+    "The operator",
+    "The loader",
+    "This campaign",
+    "The initial dropper",
+    "The second-stage payload",
+    "The implant",
+    "Our telemetry",
+    "The sandbox detonation",
+    "The phishing kit",
+    "The ransomware affiliate",
+    "The backdoor",
+    "The malicious macro",
+    "The PowerShell stager",
+    "The intrusion set",
+    "The adversary",
+    "The actor",
+    "The incident response team",
+    "The SOC team",
+    "The EDR agent",
+    "The YARA rule",
+    "The infostealer",
+    "The botnet",
+    "The web shell",
+    "The credential harvester",
+    "The downloader",
+    "The RAT",
+    "The Cobalt Strike beacon",
+    "The wiper",
+    "The cryptominer",
+    "The spearphishing lure",
+    "The exploit chain",
+    "The C2 framework",
+    "The threat hunting team",
+    "The DFIR team",
 ]
 VERBS = [
-    "establishes persistence via", "abuses", "relies on", "drops", "leverages",
-    "exfiltrates data through", "disables", "injects shellcode into", "enumerates",
-    "targets", "impersonates", "harvests credentials from", "deploys", "obfuscates",
-    "communicates over", "was observed using", "side-loads", "tampers with", "encrypts",
-    "masquerades as", "escalates privileges through", "stages archives in", "beacons through",
-    "bypasses", "downloads", "schedules", "modifies", "queries", "pivots through",
+    "establishes persistence via",
+    "abuses",
+    "relies on",
+    "drops",
+    "leverages",
+    "exfiltrates data through",
+    "disables",
+    "injects shellcode into",
+    "enumerates",
+    "targets",
+    "impersonates",
+    "harvests credentials from",
+    "deploys",
+    "obfuscates",
+    "communicates over",
+    "was observed using",
+    "side-loads",
+    "tampers with",
+    "encrypts",
+    "masquerades as",
+    "escalates privileges through",
+    "stages archives in",
+    "beacons through",
+    "bypasses",
+    "downloads",
+    "schedules",
+    "modifies",
+    "queries",
+    "pivots through",
 ]
 OBJECTS = [
-    "a scheduled task", "the Run registry key", "WMI event subscriptions", "LSASS memory",
-    "signed binaries", "legitimate cloud services", "an encrypted configuration blob",
-    "DNS tunneling", "HTTP POST requests", "a custom RC4 routine", "domain fronting",
-    "valid accounts", "remote desktop sessions", "the Windows Defender exclusion list",
-    "spearphishing attachments", "macro-enabled documents", "a trojanized installer",
-    "living-off-the-land binaries", "the Volume Shadow Copy service", "Kerberos tickets",
-    "a reflective DLL", "named pipes", "the browser credential store", "SMB shares",
-    "an ISO container", "a malicious LNK file", "OAuth consent grants", "the print spooler",
-    "service accounts", "a base64-encoded PowerShell command", "a compromised VPN appliance",
-    "an abused code-signing certificate", "the startup folder", "AMSI", "ETW providers",
+    "a scheduled task",
+    "the Run registry key",
+    "WMI event subscriptions",
+    "LSASS memory",
+    "signed binaries",
+    "legitimate cloud services",
+    "an encrypted configuration blob",
+    "DNS tunneling",
+    "HTTP POST requests",
+    "a custom RC4 routine",
+    "domain fronting",
+    "valid accounts",
+    "remote desktop sessions",
+    "the Windows Defender exclusion list",
+    "spearphishing attachments",
+    "macro-enabled documents",
+    "a trojanized installer",
+    "living-off-the-land binaries",
+    "the Volume Shadow Copy service",
+    "Kerberos tickets",
+    "a reflective DLL",
+    "named pipes",
+    "the browser credential store",
+    "SMB shares",
+    "an ISO container",
+    "a malicious LNK file",
+    "OAuth consent grants",
+    "the print spooler",
+    "service accounts",
+    "a base64-encoded PowerShell command",
+    "a compromised VPN appliance",
+    "an abused code-signing certificate",
+    "the startup folder",
+    "AMSI",
+    "ETW providers",
 ]
 TAILS = [
-    "", "", "", " to evade detection", " before moving laterally", " during initial access",
-    " within minutes of execution", " on domain controllers", " across the victim network",
-    ", consistent with previous reporting", " (MITRE ATT&CK T1059.001)", " (T1547.001)",
-    " in most of the observed intrusions", " with low confidence", " according to our telemetry",
-    " after the exploitation phase", ", which matches the group's known tradecraft",
-    ", e.g. during off-hours", " as a fallback channel", " to stage the ransomware payload",
+    "",
+    "",
+    "",
+    " to evade detection",
+    " before moving laterally",
+    " during initial access",
+    " within minutes of execution",
+    " on domain controllers",
+    " across the victim network",
+    ", consistent with previous reporting",
+    " (MITRE ATT&CK T1059.001)",
+    " (T1547.001)",
+    " in most of the observed intrusions",
+    " with low confidence",
+    " according to our telemetry",
+    " after the exploitation phase",
+    ", which matches the group's known tradecraft",
+    ", e.g. during off-hours",
+    " as a fallback channel",
+    " to stage the ransomware payload",
 ]
 OPENERS = [
-    "", "", "", "In this intrusion, ", "Notably, ", "As of this writing, ", "Once executed, ",
-    "Based on code overlap, ", "During the investigation, ", "In several cases, ",
-    "Similar to earlier activity, ", "On compromised hosts, ",
+    "",
+    "",
+    "",
+    "In this intrusion, ",
+    "Notably, ",
+    "As of this writing, ",
+    "Once executed, ",
+    "Based on code overlap, ",
+    "During the investigation, ",
+    "In several cases, ",
+    "Similar to earlier activity, ",
+    "On compromised hosts, ",
 ]
 PRODUCTS = [
-    "Confluence Server", "Exchange Server", "MOVEit Transfer", "Citrix NetScaler ADC",
-    "Fortinet FortiOS", "Ivanti Connect Secure", "Log4j", "Apache Struts", "vCenter Server",
-    "PAN-OS GlobalProtect", "Jenkins", "GitLab CE", "SharePoint Server", "Zimbra Collaboration",
-    "WinRAR", "7-Zip", "Outlook", "Chrome", "ScreenConnect", "TeamCity",
+    "Confluence Server",
+    "Exchange Server",
+    "MOVEit Transfer",
+    "Citrix NetScaler ADC",
+    "Fortinet FortiOS",
+    "Ivanti Connect Secure",
+    "Log4j",
+    "Apache Struts",
+    "vCenter Server",
+    "PAN-OS GlobalProtect",
+    "Jenkins",
+    "GitLab CE",
+    "SharePoint Server",
+    "Zimbra Collaboration",
+    "WinRAR",
+    "7-Zip",
+    "Outlook",
+    "Chrome",
+    "ScreenConnect",
+    "TeamCity",
 ]
-ACTORS = ["APT29", "APT41", "FIN7", "TA505", "Lazarus Group", "Sandworm", "Scattered Spider",
-          "Kimsuky", "MuddyWater", "Turla", "UNC3944", "Storm-0558", "Volt Typhoon", "Conti"]
+ACTORS = [
+    "APT29",
+    "APT41",
+    "FIN7",
+    "TA505",
+    "Lazarus Group",
+    "Sandworm",
+    "Scattered Spider",
+    "Kimsuky",
+    "MuddyWater",
+    "Turla",
+    "UNC3944",
+    "Storm-0558",
+    "Volt Typhoon",
+    "Conti",
+]
 DEPARTMENTS = ["finance", "HR", "IT helpdesk", "payroll", "legal", "procurement", "security"]
-TAG_WORDS = ["c2", "loader", "phishing", "stealer", "ransomware", "botnet", "scanner", "tor",
-             "malspam", "exploit", "webshell", "miner", "rat", "apt"]
+TAG_WORDS = [
+    "c2",
+    "loader",
+    "phishing",
+    "stealer",
+    "ransomware",
+    "botnet",
+    "scanner",
+    "tor",
+    "malspam",
+    "exploit",
+    "webshell",
+    "miner",
+    "rat",
+    "apt",
+]
 
 # Domain building blocks
 NAME_WORDS = [
-    "login", "secure", "update", "microsoft", "office365", "paypal", "verify", "account",
-    "support", "billing", "invoice", "portal", "docs", "drive", "cloud", "service", "auth",
-    "wallet", "bank", "shipping", "dhl", "fedex", "track", "parcel", "mail", "webmail",
-    "outlook", "azure", "aws", "cdn", "static", "assets", "download", "files", "sync",
-    "telemetry", "metrics", "analytics", "news", "weather", "game", "crypto", "coin",
-    "exchange", "trade", "market", "shop", "store", "deal", "promo", "helpdesk", "it",
-    "vpn", "remote", "gateway", "proxy", "relay", "node", "edge", "host", "server",
+    "login",
+    "secure",
+    "update",
+    "microsoft",
+    "office365",
+    "paypal",
+    "verify",
+    "account",
+    "support",
+    "billing",
+    "invoice",
+    "portal",
+    "docs",
+    "drive",
+    "cloud",
+    "service",
+    "auth",
+    "wallet",
+    "bank",
+    "shipping",
+    "dhl",
+    "fedex",
+    "track",
+    "parcel",
+    "mail",
+    "webmail",
+    "outlook",
+    "azure",
+    "aws",
+    "cdn",
+    "static",
+    "assets",
+    "download",
+    "files",
+    "sync",
+    "telemetry",
+    "metrics",
+    "analytics",
+    "news",
+    "weather",
+    "game",
+    "crypto",
+    "coin",
+    "exchange",
+    "trade",
+    "market",
+    "shop",
+    "store",
+    "deal",
+    "promo",
+    "helpdesk",
+    "it",
+    "vpn",
+    "remote",
+    "gateway",
+    "proxy",
+    "relay",
+    "node",
+    "edge",
+    "host",
+    "server",
 ]
-SUBDOMAINS = ["www", "cdn", "mail", "api", "login", "secure", "update", "static", "portal",
-              "m", "docs", "files", "dl", "img", "auth", "sso", "owa", "vpn", "ns1", "ns2"]
+SUBDOMAINS = [
+    "www",
+    "cdn",
+    "mail",
+    "api",
+    "login",
+    "secure",
+    "update",
+    "static",
+    "portal",
+    "m",
+    "docs",
+    "files",
+    "dl",
+    "img",
+    "auth",
+    "sso",
+    "owa",
+    "vpn",
+    "ns1",
+    "ns2",
+]
 TLDS = (
-    ["com"] * 14 + ["net"] * 5 + ["org"] * 4 + ["ru"] * 3 + ["info"] * 2 + ["xyz"] * 2
-    + ["top"] * 2 + ["io", "cn", "biz", "co", "online", "site", "club", "tk", "su", "pw", "cc",
-                     "ws", "me", "app", "dev", "de", "fr", "uk", "br", "in", "jp", "kr", "ir",
-                     "ua", "kz", "vn", "shop", "live", "cloud", "icu", "buzz", "link", "click",
-                     "work", "space", "store", "tech", "us", "eu", "nl", "pl", "it", "es", "ca",
-                     "au", "ch", "cz", "ro", "tr", "id", "sg", "hk", "tw", "gov", "edu"]
+    ["com"] * 14
+    + ["net"] * 5
+    + ["org"] * 4
+    + ["ru"] * 3
+    + ["info"] * 2
+    + ["xyz"] * 2
+    + ["top"] * 2
+    + [
+        "io",
+        "cn",
+        "biz",
+        "co",
+        "online",
+        "site",
+        "club",
+        "tk",
+        "su",
+        "pw",
+        "cc",
+        "ws",
+        "me",
+        "app",
+        "dev",
+        "de",
+        "fr",
+        "uk",
+        "br",
+        "in",
+        "jp",
+        "kr",
+        "ir",
+        "ua",
+        "kz",
+        "vn",
+        "shop",
+        "live",
+        "cloud",
+        "icu",
+        "buzz",
+        "link",
+        "click",
+        "work",
+        "space",
+        "store",
+        "tech",
+        "us",
+        "eu",
+        "nl",
+        "pl",
+        "it",
+        "es",
+        "ca",
+        "au",
+        "ch",
+        "cz",
+        "ro",
+        "tr",
+        "id",
+        "sg",
+        "hk",
+        "tw",
+        "gov",
+        "edu",
+    ]
 )
-SECOND_LEVEL = [("co", "uk"), ("com", "br"), ("com", "au"), ("co", "jp"), ("com", "cn"),
-                ("org", "uk"), ("co", "in"), ("com", "tr")]
-IDN_DOMAINS = [
-    ("bücher", "de"), ("münchen", "de"), ("café", "fr"), ("пример", "рф"),
-    ("президент", "рф"), ("例え", "jp"), ("zürich-bank", "ch"), ("mañana", "es"),
-    ("ελλάδα", "gr"), ("bücher-shop", "com"), ("xn--80ak6aa92e", "com"), ("xn--bcher-kva", "de"),
-    ("xn--e1afmkfd", "xn--p1ai"), ("göteborg-energi", "se"), ("sécurité", "fr"),
+SECOND_LEVEL = [
+    ("co", "uk"),
+    ("com", "br"),
+    ("com", "au"),
+    ("co", "jp"),
+    ("com", "cn"),
+    ("org", "uk"),
+    ("co", "in"),
+    ("com", "tr"),
 ]
-SYLLABLES = ["ka", "zo", "ri", "tu", "mex", "vol", "dra", "qui", "nor", "bel", "sy", "xan",
-             "pro", "lin", "tek", "ver", "gol", "fa", "ne", "ost", "ru", "mi", "zer", "lo"]
+IDN_DOMAINS = [
+    ("bücher", "de"),
+    ("münchen", "de"),
+    ("café", "fr"),
+    ("пример", "рф"),
+    ("президент", "рф"),
+    ("例え", "jp"),
+    ("zürich-bank", "ch"),
+    ("mañana", "es"),
+    ("ελλάδα", "gr"),
+    ("bücher-shop", "com"),
+    ("xn--80ak6aa92e", "com"),
+    ("xn--bcher-kva", "de"),
+    ("xn--e1afmkfd", "xn--p1ai"),
+    ("göteborg-energi", "se"),
+    ("sécurité", "fr"),
+]
+SYLLABLES = [
+    "ka",
+    "zo",
+    "ri",
+    "tu",
+    "mex",
+    "vol",
+    "dra",
+    "qui",
+    "nor",
+    "bel",
+    "sy",
+    "xan",
+    "pro",
+    "lin",
+    "tek",
+    "ver",
+    "gol",
+    "fa",
+    "ne",
+    "ost",
+    "ru",
+    "mi",
+    "zer",
+    "lo",
+]
 
-PATH_WORDS = ["wp-content", "wp-includes", "uploads", "plugins", "themes", "admin", "panel",
-              "api", "v1", "v2", "update", "files", "download", "static", "js", "css", "img",
-              "gate", "bot", "check", "login", "auth", "cgi-bin", "assets", "dist", "tmp",
-              "2024", "2025", "2026", "share", "docs", "invoice", "payload", "stage2", "c2"]
-PATH_FILES = ["gate.php", "index.php", "login.php", "invoice.exe", "payload.bin", "index.html",
-              "update.zip", "loader.js", "config.bin", "doc.pdf", "setup.msi", "install.ps1",
-              "sample.dll", "readme.txt", "a.hta", "stage.vbs", "bot.sh", "form.aspx", "x.jpg"]
+PATH_WORDS = [
+    "wp-content",
+    "wp-includes",
+    "uploads",
+    "plugins",
+    "themes",
+    "admin",
+    "panel",
+    "api",
+    "v1",
+    "v2",
+    "update",
+    "files",
+    "download",
+    "static",
+    "js",
+    "css",
+    "img",
+    "gate",
+    "bot",
+    "check",
+    "login",
+    "auth",
+    "cgi-bin",
+    "assets",
+    "dist",
+    "tmp",
+    "2024",
+    "2025",
+    "2026",
+    "share",
+    "docs",
+    "invoice",
+    "payload",
+    "stage2",
+    "c2",
+]
+PATH_FILES = [
+    "gate.php",
+    "index.php",
+    "login.php",
+    "invoice.exe",
+    "payload.bin",
+    "index.html",
+    "update.zip",
+    "loader.js",
+    "config.bin",
+    "doc.pdf",
+    "setup.msi",
+    "install.ps1",
+    "sample.dll",
+    "readme.txt",
+    "a.hta",
+    "stage.vbs",
+    "bot.sh",
+    "form.aspx",
+    "x.jpg",
+]
 HASH_LABELS = {32: "MD5", 40: "SHA1", 64: "SHA256", 128: "SHA512"}
 TOKEN_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 QUERY_KEYS = ["id", "token", "u", "ref", "session", "q", "uid", "campaign", "v", "lang"]
 
-FIRST_NAMES = ["john", "jane", "alex", "maria", "li", "omar", "olga", "peter", "sara", "ahmed",
-               "yuki", "carlos", "anna", "david", "fatima", "ivan", "nina", "tom", "elena"]
-LAST_NAMES = ["smith", "doe", "nguyen", "mueller", "kowalski", "garcia", "ivanov", "tanaka",
-              "brown", "rossi", "haddad", "jensen", "silva", "okafor", "novak", "chen"]
-ROLE_LOCALS = ["admin", "billing", "support", "noreply", "no-reply", "hr-dept", "security",
-               "invoices", "payroll", "it.helpdesk", "postmaster", "info", "accounts"]
+FIRST_NAMES = [
+    "john",
+    "jane",
+    "alex",
+    "maria",
+    "li",
+    "omar",
+    "olga",
+    "peter",
+    "sara",
+    "ahmed",
+    "yuki",
+    "carlos",
+    "anna",
+    "david",
+    "fatima",
+    "ivan",
+    "nina",
+    "tom",
+    "elena",
+]
+LAST_NAMES = [
+    "smith",
+    "doe",
+    "nguyen",
+    "mueller",
+    "kowalski",
+    "garcia",
+    "ivanov",
+    "tanaka",
+    "brown",
+    "rossi",
+    "haddad",
+    "jensen",
+    "silva",
+    "okafor",
+    "novak",
+    "chen",
+]
+ROLE_LOCALS = [
+    "admin",
+    "billing",
+    "support",
+    "noreply",
+    "no-reply",
+    "hr-dept",
+    "security",
+    "invoices",
+    "payroll",
+    "it.helpdesk",
+    "postmaster",
+    "info",
+    "accounts",
+]
 
 # Noise vocabularies
-FILE_NAMES = ["report.pdf", "invoice.exe", "main.py", "setup.msi", "payload.dll", "readme.txt",
-              "update.js", "config.json", "loader.ps1", "document.docx", "archive.zip",
-              "image.png", "notes.md", "install.sh", "svchost.exe", "rundll32.exe",
-              "Invoice_2026.xlsm", "scan_0042.iso", "chrome_update.msi", "agent.log",
-              "data.csv", "kernel32.dll", "ntdll.dll", "mimikatz.exe", "procdump64.exe",
-              "libcrypto.so", "backup.tar.gz", "resume.doc", "photo.jpg", "run.bat"]
-DOTTED_CODE = ["System.Net.Http", "window.location.href", "document.cookie", "os.path.join",
-               "Microsoft.Win32.Registry", "java.lang.Runtime", "System.IO.File",
-               "System.Reflection.Assembly", "subprocess.Popen", "navigator.userAgent",
-               "Runtime.getRuntime", "System.Net.WebClient", "Net.ServicePointManager",
-               "console.log", "process.env", "self.config", "this.state.value",
-               "Invoke-Expression", "kernel32.VirtualAlloc", "ctypes.windll.kernel32",
-               "org.apache.commons.io", "com.android.vending", "XMLHttpRequest.open"]
+FILE_NAMES = [
+    "report.pdf",
+    "invoice.exe",
+    "main.py",
+    "setup.msi",
+    "payload.dll",
+    "readme.txt",
+    "update.js",
+    "config.json",
+    "loader.ps1",
+    "document.docx",
+    "archive.zip",
+    "image.png",
+    "notes.md",
+    "install.sh",
+    "svchost.exe",
+    "rundll32.exe",
+    "Invoice_2026.xlsm",
+    "scan_0042.iso",
+    "chrome_update.msi",
+    "agent.log",
+    "data.csv",
+    "kernel32.dll",
+    "ntdll.dll",
+    "mimikatz.exe",
+    "procdump64.exe",
+    "libcrypto.so",
+    "backup.tar.gz",
+    "resume.doc",
+    "photo.jpg",
+    "run.bat",
+]
+DOTTED_CODE = [
+    "System.Net.Http",
+    "window.location.href",
+    "document.cookie",
+    "os.path.join",
+    "Microsoft.Win32.Registry",
+    "java.lang.Runtime",
+    "System.IO.File",
+    "System.Reflection.Assembly",
+    "subprocess.Popen",
+    "navigator.userAgent",
+    "Runtime.getRuntime",
+    "System.Net.WebClient",
+    "Net.ServicePointManager",
+    "console.log",
+    "process.env",
+    "self.config",
+    "this.state.value",
+    "Invoke-Expression",
+    "kernel32.VirtualAlloc",
+    "ctypes.windll.kernel32",
+    "org.apache.commons.io",
+    "com.android.vending",
+    "XMLHttpRequest.open",
+]
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 USER_AGENTS = [
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{v} Safari/537.36",
     "Mozilla/5.0 (X11; Linux x86_64; rv:{v}) Gecko/20100101 Firefox/{v}",
     "Mozilla/5.0 (compatible; MSIE 10.0; Windows NT 6.1; Trident/6.0)",
-    "curl/{v}", "python-requests/{v}", "Go-http-client/1.1", "Wget/{v}",
+    "curl/{v}",
+    "python-requests/{v}",
+    "Go-http-client/1.1",
+    "Wget/{v}",
 ]
 
 
@@ -319,8 +782,7 @@ class Corpus:
         return {
             "seed": self.seed,
             "size_bytes": self.size_bytes,
-            "truth": [[t, v, self.counts.get((t, v), 0), self.surfaces.get((t, v), [])]
-                      for t, v in sorted(self.truth)],
+            "truth": [[t, v, self.counts.get((t, v), 0), self.surfaces.get((t, v), [])] for t, v in sorted(self.truth)],
             "noise": self.noise,
         }
 
@@ -429,8 +891,14 @@ class _Generator:
             while True:
                 ip = (r.randint(1, 223), r.randrange(256), r.randrange(256), r.randint(1, 254))
                 a, b = ip[0], ip[1]
-                if a in (10, 127, 0) or (a == 172 and 16 <= b <= 31) or (a == 192 and b == 168) \
-                        or (a == 169 and b == 254) or (a == 100 and 64 <= b <= 127) or (a == 198 and b in (18, 19)):
+                if (
+                    a in (10, 127, 0)
+                    or (a == 172 and 16 <= b <= 31)
+                    or (a == 192 and b == 168)
+                    or (a == 169 and b == 254)
+                    or (a == 100 and 64 <= b <= 127)
+                    or (a == 198 and b in (18, 19))
+                ):
                     continue
                 break
         self._remember("ipv4", ip)
@@ -451,8 +919,19 @@ class _Generator:
         if old is not None:
             return old
         r = self.r
-        prefix = r.choice([(0x2001, 0x0DB8), (0x2A02, None), (0x2607, 0xF8B0), (0x2400, None),
-                           (0x2A01, None), (0x2604, None), (0xFE80, 0), (0xFD12, None), (0x2001, 0x41D0)])
+        prefix = r.choice(
+            [
+                (0x2001, 0x0DB8),
+                (0x2A02, None),
+                (0x2607, 0xF8B0),
+                (0x2400, None),
+                (0x2A01, None),
+                (0x2604, None),
+                (0xFE80, 0),
+                (0xFD12, None),
+                (0x2001, 0x41D0),
+            ]
+        )
         groups = [prefix[0], prefix[1] if prefix[1] is not None else r.randrange(0x10000)]
         groups += [r.randrange(0x10000) if r.random() < 0.7 else r.randrange(0x100) for _ in range(6)]
         if prefix[0] == 0xFE80:
@@ -545,9 +1024,12 @@ class _Generator:
         elif roll < 0.2:
             path = "/"
         else:
-            segs = [r.choice(PATH_WORDS) if r.random() < 0.7 else
-                    "".join(r.choice(TOKEN_CHARS) for _ in range(r.randint(5, 12)))
-                    for _ in range(r.randint(0, 3))]
+            segs = [
+                r.choice(PATH_WORDS)
+                if r.random() < 0.7
+                else "".join(r.choice(TOKEN_CHARS) for _ in range(r.randint(5, 12)))
+                for _ in range(r.randint(0, 3))
+            ]
             if r.random() < 0.6:
                 segs.append(r.choice(PATH_FILES))
             path = "/" + "/".join(segs)
@@ -556,8 +1038,7 @@ class _Generator:
         query: list[tuple[str, str]] = []
         if r.random() < 0.2:
             for _ in range(r.randint(1, 3)):
-                query.append((r.choice(QUERY_KEYS),
-                              "".join(r.choice(TOKEN_CHARS) for _ in range(r.randint(2, 10)))))
+                query.append((r.choice(QUERY_KEYS), "".join(r.choice(TOKEN_CHARS) for _ in range(r.randint(2, 10)))))
             if not path:
                 path = "/"
         item = (scheme, host, port, path, tuple(query))
@@ -571,8 +1052,9 @@ class _Generator:
         fang = r.random() < defang
         if hkind == "domain":
             canon_host = ".".join(hval)
-            host = self.render_host(hval, defang=0.8 if fang else 0.0,
-                                    styles=styles or ("[.]", "[.]", "(.)", "{.}", "[dot]", "\\."))
+            host = self.render_host(
+                hval, defang=0.8 if fang else 0.0, styles=styles or ("[.]", "[.]", "(.)", "{.}", "[dot]", "\\.")
+            )
         elif hkind == "ipv4":
             canon_host = ".".join(map(str, hval))
             host = self.render_ipv4(hval, defang=0.8 if fang else 0.0)
@@ -727,7 +1209,9 @@ class _Generator:
         if k == 1:
             return f"C2 traffic was observed to {w(self.ipv4(False))} on port {r.choice((443, 8443, 4444, 80, 53))}."
         if k == 2:
-            return f"Victims received e-mails from {w(self.email())} impersonating the {r.choice(DEPARTMENTS)} department."
+            return (
+                f"Victims received e-mails from {w(self.email())} impersonating the {r.choice(DEPARTMENTS)} department."
+            )
         if k == 3:
             return f"The payload ({self.n_file()}) has an MD5 of {self.hash('md5')} and a SHA-256 of {self.hash('sha256')}."
         if k == 4:
@@ -811,10 +1295,15 @@ class _Generator:
 
     def b_html(self) -> str:
         r = self.r
-        lines = ['<div class="report-section">', f"<h3>{r.choice(ACTORS)} &amp; {r.choice(ACTORS)}: activity update</h3>"]
+        lines = [
+            '<div class="report-section">',
+            f"<h3>{r.choice(ACTORS)} &amp; {r.choice(ACTORS)}: activity update</h3>",
+        ]
         url = self.url(html=True, defang=0.2)
-        lines.append(f"<p>{self.filler()} Details: <a href=\"{url}\">{r.choice(('advisory', 'here', 'full report', 'IOC list'))}</a>. "
-                     f"Tom &amp; Jerry&#39;s &lt;script&gt; test &quot;{self.n_code()}&quot;.</p>")
+        lines.append(
+            f'<p>{self.filler()} Details: <a href="{url}">{r.choice(("advisory", "here", "full report", "IOC list"))}</a>. '
+            f"Tom &amp; Jerry&#39;s &lt;script&gt; test &quot;{self.n_code()}&quot;.</p>"
+        )
         lines.append("<ul>")
         for _ in range(r.randint(1, 4)):
             label, ioc = self._any_ioc(html=True)
@@ -829,15 +1318,23 @@ class _Generator:
 
     def b_markdown(self) -> str:
         r = self.r
-        lines = [f"## {r.choice(ACTORS)} indicators", "", self.filler(), "",
-                 "| Type | Indicator | Notes |", "|------|-----------|-------|"]
+        lines = [
+            f"## {r.choice(ACTORS)} indicators",
+            "",
+            self.filler(),
+            "",
+            "| Type | Indicator | Notes |",
+            "|------|-----------|-------|",
+        ]
         for _ in range(r.randint(2, 6)):
             label, ioc = self._any_ioc()
             note = r.choice(("C2", "payload host", "phishing", "sender", "dropper", "exfil", f"v{self.n_version()}"))
             lines.append(f"| {label} | `{ioc}` | {note} |" if r.random() < 0.5 else f"| {label} | {ioc} | {note} |")
         lines.append("")
         for _ in range(r.randint(1, 2)):
-            lines.append(f"- [{r.choice(('vendor advisory', 'sandbox report', 'blog post', 'tweet'))}]({self.url(defang=0.25)})")
+            lines.append(
+                f"- [{r.choice(('vendor advisory', 'sandbox report', 'blog post', 'tweet'))}]({self.url(defang=0.25)})"
+            )
         lines.append(f"- Affected file: `{self.n_file()}`, calls `{self.n_code()}`")
         return "\n".join(lines)
 
@@ -850,7 +1347,7 @@ class _Generator:
             comment = r.choice(("seen in campaign", "sinkholed", f"sample {self.n_file()}", "blocklisted", ""))
             date = self.n_date()
             date = f'"{date}"' if "," in date else date
-            lines.append(f"{cell},{label.lower()},{date},{r.randint(10, 100)},\"{comment}\"")
+            lines.append(f'{cell},{label.lower()},{date},{r.randint(10, 100)},"{comment}"')
         return "\n".join(lines)
 
     def b_syslog(self) -> str:
@@ -862,21 +1359,31 @@ class _Generator:
             host = r.choice(("fw01", "web02", "mx1", "dc01", "bastion", "ns1"))
             k = r.randrange(5)
             if k == 0:
-                lines.append(f"{ts} {host} sshd[{r.randint(300, 65000)}]: Failed password for invalid user "
-                             f"{r.choice(('admin', 'root', 'oracle', 'test'))} from {self.ipv4(defang=0.0)} port {r.randint(1024, 65535)} ssh2")
+                lines.append(
+                    f"{ts} {host} sshd[{r.randint(300, 65000)}]: Failed password for invalid user "
+                    f"{r.choice(('admin', 'root', 'oracle', 'test'))} from {self.ipv4(defang=0.0)} port {r.randint(1024, 65535)} ssh2"
+                )
             elif k == 1:
-                lines.append(f"{ts} {host} kernel: [UFW BLOCK] IN=eth0 OUT= MAC={self.n_mac()}:{self.n_mac()}:08:00 "
-                             f"SRC={self.ipv4(defang=0.0)} DST={self.ipv4(True, 0.0)} LEN={r.randint(40, 1500)} TTL={r.randint(30, 128)} "
-                             f"PROTO=TCP SPT={r.randint(1024, 65535)} DPT={r.choice((22, 23, 445, 3389, 80))}")
+                lines.append(
+                    f"{ts} {host} kernel: [UFW BLOCK] IN=eth0 OUT= MAC={self.n_mac()}:{self.n_mac()}:08:00 "
+                    f"SRC={self.ipv4(defang=0.0)} DST={self.ipv4(True, 0.0)} LEN={r.randint(40, 1500)} TTL={r.randint(30, 128)} "
+                    f"PROTO=TCP SPT={r.randint(1024, 65535)} DPT={r.choice((22, 23, 445, 3389, 80))}"
+                )
             elif k == 2:
-                lines.append(f"{ts} {host} postfix/smtpd[{r.randint(300, 65000)}]: NOQUEUE: reject: RCPT from unknown[{self.ipv4(defang=0.0)}]: "
-                             f"554 5.7.1 <{self.email(defang=0.0)}>: Relay access denied; proto=ESMTP helo=<{self.domain(defang=0.0)}>")
+                lines.append(
+                    f"{ts} {host} postfix/smtpd[{r.randint(300, 65000)}]: NOQUEUE: reject: RCPT from unknown[{self.ipv4(defang=0.0)}]: "
+                    f"554 5.7.1 <{self.email(defang=0.0)}>: Relay access denied; proto=ESMTP helo=<{self.domain(defang=0.0)}>"
+                )
             elif k == 3:
-                lines.append(f"{ts} {host} named[{r.randint(300, 65000)}]: client {self.ipv4(True, 0.0)}#{r.randint(1024, 65535)}: "
-                             f"query: {self.domain(defang=0.0)} IN {r.choice(('A', 'AAAA', 'TXT', 'MX'))} + ({self.ipv4(True, 0.0)})")
+                lines.append(
+                    f"{ts} {host} named[{r.randint(300, 65000)}]: client {self.ipv4(True, 0.0)}#{r.randint(1024, 65535)}: "
+                    f"query: {self.domain(defang=0.0)} IN {r.choice(('A', 'AAAA', 'TXT', 'MX'))} + ({self.ipv4(True, 0.0)})"
+                )
             else:
-                lines.append(f"{ts} {host} sshd[{r.randint(300, 65000)}]: Accepted publickey for deploy from {self.ipv6(False)} "
-                             f"port {r.randint(1024, 65535)} ssh2: RSA SHA256:{self.n_hex()[:20]}")
+                lines.append(
+                    f"{ts} {host} sshd[{r.randint(300, 65000)}]: Accepted publickey for deploy from {self.ipv6(False)} "
+                    f"port {r.randint(1024, 65535)} ssh2: RSA SHA256:{self.n_hex()[:20]}"
+                )
         return "\n".join(lines)
 
     def b_apache(self) -> str:
@@ -886,13 +1393,27 @@ class _Generator:
             ip = self.ipv4(defang=0.0) if r.random() < 0.85 else self.ipv6(False)
             ts = f"{r.randint(1, 28):02d}/{r.choice(MONTHS)}/2026:{r.randrange(24):02d}:{r.randrange(60):02d}:{r.randrange(60):02d} +0000"
             self.noise("date-time", ts)
-            path = r.choice(("/wp-login.php", "/xmlrpc.php", "/.env", "/index.php?s=/index/think", "/admin/config.php",
-                             "/cgi-bin/luci", "/", "/robots.txt", "/api/v1/users", "/static/app.js"))
+            path = r.choice(
+                (
+                    "/wp-login.php",
+                    "/xmlrpc.php",
+                    "/.env",
+                    "/index.php?s=/index/think",
+                    "/admin/config.php",
+                    "/cgi-bin/luci",
+                    "/",
+                    "/robots.txt",
+                    "/api/v1/users",
+                    "/static/app.js",
+                )
+            )
             ref = f'"{self.url(defang=0.0)}"' if r.random() < 0.4 else '"-"'
             ver = self.noise("version", r.choice(("120.0.0.0", "118.0.5993.88", "7.68.0", "2.31.0", "1.21.4", "115.0")))
             ua = r.choice(USER_AGENTS).format(v=ver)
-            lines.append(f'{ip} - - [{ts}] "{r.choice(("GET", "POST", "HEAD"))} {path} HTTP/1.1" '
-                         f'{r.choice((200, 301, 403, 404, 500))} {r.randint(0, 50000)} {ref} "{ua}"')
+            lines.append(
+                f'{ip} - - [{ts}] "{r.choice(("GET", "POST", "HEAD"))} {path} HTTP/1.1" '
+                f'{r.choice((200, 301, 403, 404, 500))} {r.randint(0, 50000)} {ref} "{ua}"'
+            )
         return "\n".join(lines)
 
     def b_winevent(self) -> str:
@@ -941,8 +1462,11 @@ class _Generator:
             "sample": {"name": self.n_file(), "sha256": self.hash("sha256"), "md5": self.hash("md5")},
         }
         if r.random() < 0.5:
-            doc["network"] = {"dst": self.ipv4(defang=0.0), "dst_port": r.choice((443, 80, 53)),
-                              "host": self.domain(defang=0.0, styles=("[.]",))}
+            doc["network"] = {
+                "dst": self.ipv4(defang=0.0),
+                "dst_port": r.choice((443, 80, 53)),
+                "host": self.domain(defang=0.0, styles=("[.]",)),
+            }
         if r.random() < 0.3:
             doc["related"] = [self.url(styles=("[.]", "(.)")) for _ in range(r.randint(1, 2))]
         if r.random() < 0.3:
@@ -960,7 +1484,11 @@ class _Generator:
             elif k == 1:
                 lines.append(self.domain(defang=0.6))
             elif k == 2:
-                lines.append(f"{self.ipv4(defang=0.5)}:{r.choice((443, 8080, 4444, 53))}" if r.random() < 0.3 else self.ipv4(defang=0.5))
+                lines.append(
+                    f"{self.ipv4(defang=0.5)}:{r.choice((443, 8080, 4444, 53))}"
+                    if r.random() < 0.3
+                    else self.ipv4(defang=0.5)
+                )
             elif k == 3:
                 h = self.hash()
                 lines.append(f"{HASH_LABELS[len(h)]}: {h}")
@@ -970,8 +1498,17 @@ class _Generator:
                 lines.append(self.ipv6())
         return "\n".join(lines)
 
-    BLOCKS = (("b_prose", 50), ("b_html", 7), ("b_markdown", 8), ("b_csv", 8), ("b_syslog", 8),
-              ("b_apache", 8), ("b_winevent", 6), ("b_json", 8), ("b_appendix", 7))
+    BLOCKS = (
+        ("b_prose", 50),
+        ("b_html", 7),
+        ("b_markdown", 8),
+        ("b_csv", 8),
+        ("b_syslog", 8),
+        ("b_apache", 8),
+        ("b_winevent", 6),
+        ("b_json", 8),
+        ("b_appendix", 7),
+    )
 
     def run(self, size_bytes: int) -> Corpus:
         names = [n for n, _ in self.BLOCKS]
@@ -1051,9 +1588,11 @@ def main(argv: list[str] | None = None) -> int:
     by_type: dict[str, int] = {}
     for t, _ in corpus.truth:
         by_type[t] = by_type.get(t, 0) + 1
-    print(f"{where}: {corpus.nbytes} bytes, seed {args.seed}, {len(corpus.truth)} distinct planted IOCs "
-          f"({sum(corpus.counts.values())} occurrences): "
-          + ", ".join(f"{t} {by_type.get(t, 0)}" for t in CORE_TYPES), file=sys.stderr)
+    print(
+        f"{where}: {corpus.nbytes} bytes, seed {args.seed}, {len(corpus.truth)} distinct planted IOCs "
+        f"({sum(corpus.counts.values())} occurrences): " + ", ".join(f"{t} {by_type.get(t, 0)}" for t in CORE_TYPES),
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -19,14 +19,19 @@ import platform
 import time
 from dataclasses import asdict, dataclass
 
-from iocdesk.lookup.engine import EngineOptions, LookupEngine
-from iocdesk.indicators.types import Indicator, IndicatorType
-from iocdesk.lookup.limiter import RateLimits
 from iocdesk.indicators.results import Status
+from iocdesk.indicators.types import Indicator, IndicatorType
+from iocdesk.lookup.engine import EngineOptions, LookupEngine
+from iocdesk.lookup.limiter import RateLimits
 from iocdesk.pulsedive.client import Outcome, PulsediveClient
 from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
 
-_TYPES = {"ip": IndicatorType.IPV4, "ipv6": IndicatorType.IPV6, "domain": IndicatorType.DOMAIN, "url": IndicatorType.URL}
+_TYPES = {
+    "ip": IndicatorType.IPV4,
+    "ipv6": IndicatorType.IPV6,
+    "domain": IndicatorType.DOMAIN,
+    "url": IndicatorType.URL,
+}
 
 
 @dataclass
@@ -111,8 +116,18 @@ def measure(scenario: Scenario, *, sequential: bool) -> Measurement:
             seq_s = _sequential_run(sandbox.base_url, items, scenario.rate)
     bound = max(scenario.n / scenario.rate, scenario.n * scenario.latency / scenario.concurrency)
     return Measurement(
-        scenario.name, scenario.n, scenario.latency, scenario.rate, scenario.concurrency, bound, engine_s,
-        engine_s / bound, seq_s, (seq_s / engine_s) if seq_s else None, found, throttled,
+        scenario.name,
+        scenario.n,
+        scenario.latency,
+        scenario.rate,
+        scenario.concurrency,
+        bound,
+        engine_s,
+        engine_s / bound,
+        seq_s,
+        (seq_s / engine_s) if seq_s else None,
+        found,
+        throttled,
     )
 
 
@@ -132,12 +147,18 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps([asdict(r) for r in results], indent=2))
         return 0
     print(f"iocdesk engine benchmark  {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC")
-    print(f"machine: {platform.processor() or platform.machine()}, CPython {platform.python_version()}; sandbox on loopback")
-    print(f"{'scenario':<14} {'N':>4} {'L s':>5} {'R/s':>5} {'C':>3} {'bound s':>8} {'engine s':>9} {'ratio':>6} {'429s':>5} {'1-by-1 s':>9} {'speedup':>8}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, CPython {platform.python_version()}; sandbox on loopback"
+    )
+    print(
+        f"{'scenario':<14} {'N':>4} {'L s':>5} {'R/s':>5} {'C':>3} {'bound s':>8} {'engine s':>9} {'ratio':>6} {'429s':>5} {'1-by-1 s':>9} {'speedup':>8}"
+    )
     for r in results:
         seq = f"{r.sequential:9.2f}" if r.sequential else f"{'-':>9}"
         speed = f"{r.speedup_vs_sequential:7.1f}x" if r.speedup_vs_sequential else f"{'-':>8}"
-        print(f"{r.scenario:<14} {r.n:>4} {r.latency:>5.2f} {r.rate:>5.0f} {r.concurrency:>3} {r.bound:>8.2f} {r.engine:>9.2f} {r.ratio:>5.3f}x {r.engine_429s:>5} {seq} {speed}")
+        print(
+            f"{r.scenario:<14} {r.n:>4} {r.latency:>5.2f} {r.rate:>5.0f} {r.concurrency:>3} {r.bound:>8.2f} {r.engine:>9.2f} {r.ratio:>5.3f}x {r.engine_429s:>5} {seq} {speed}"
+        )
     print("goal: engine within 1.10x of the bound max(N/R, N*L/C)")
     return 0
 

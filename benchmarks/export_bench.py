@@ -28,8 +28,8 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from iocdesk.indicators.types import IndicatorType
 from iocdesk.indicators.results import Feed, Intel, LookupResult, Risk, RiskFactor, Status, Threat
+from iocdesk.indicators.types import IndicatorType
 
 FORMATS = ("xlsx", "xlsx+details", "csv", "json")
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,7 +109,7 @@ def measure_here(fmt: str, n: int, seed: int, traced: bool) -> dict:
     """One measurement in this process (call it in a fresh one)."""
     results = make_results(n, seed)
     # Import the exporter before the baseline so the delta is the export itself.
-    import iocdesk.reports.tabular  # noqa: F401
+    import iocdesk.reports.tabular
     import iocdesk.reports.xlsx  # noqa: F401
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -157,8 +157,10 @@ def run(sizes: list[int], formats: list[str], seed: int = 1, traced: bool = True
 
 def _table(rows: list[dict]) -> str:
     lines = [
-        f"{'format':<12} {'results':>9} {'time s':>8} {'rows/s':>9} {'RSS delta MB':>13} {'peak RSS MB':>12} "
-        f"{'tracemalloc MB':>15} {'file MB':>8}",
+        (
+            f"{'format':<12} {'results':>9} {'time s':>8} {'rows/s':>9} {'RSS delta MB':>13} {'peak RSS MB':>12} "
+            f"{'tracemalloc MB':>15} {'file MB':>8}"
+        ),
     ]
     for r in rows:
         traced = f"{r['tracemalloc_peak_mb']:.1f}" if "tracemalloc_peak_mb" in r else "-"

@@ -34,8 +34,16 @@ from benchmarks.corpus import CACHE_DIR, CORE_TYPES, MB, Corpus, comparable, imp
 Pair = tuple[str, str]
 
 IOC_FINDER_KEYS = {
-    "urls": "url", "domains": "domain", "ipv4s": "ipv4", "ipv6s": "ipv6", "email_addresses": "email",
-    "md5s": "md5", "sha1s": "sha1", "sha256s": "sha256", "sha512s": "sha512", "cves": "cve",
+    "urls": "url",
+    "domains": "domain",
+    "ipv4s": "ipv4",
+    "ipv6s": "ipv6",
+    "email_addresses": "email",
+    "md5s": "md5",
+    "sha1s": "sha1",
+    "sha256s": "sha256",
+    "sha512s": "sha512",
+    "cves": "cve",
 }
 # iocextract's leaf extractors for the types iocdesk also extracts.  The aggregate
 # functions (extract_iocs, extract_ips, extract_hashes) only chain these, so calling
@@ -43,8 +51,13 @@ IOC_FINDER_KEYS = {
 # extract_telephone_nums, extract_custom_iocs and extract_encoded_urls cover
 # things iocdesk does not extract (extract_urls already includes encoded URLs).
 IOCEXTRACT_FUNCS = (
-    ("url", "extract_urls"), ("ipv4", "extract_ipv4s"), ("ipv6", "extract_ipv6s"), ("email", "extract_emails"),
-    ("md5", "extract_md5_hashes"), ("sha1", "extract_sha1_hashes"), ("sha256", "extract_sha256_hashes"),
+    ("url", "extract_urls"),
+    ("ipv4", "extract_ipv4s"),
+    ("ipv6", "extract_ipv6s"),
+    ("email", "extract_emails"),
+    ("md5", "extract_md5_hashes"),
+    ("sha1", "extract_sha1_hashes"),
+    ("sha256", "extract_sha256_hashes"),
     ("sha512", "extract_sha512_hashes"),
 )
 
@@ -52,8 +65,14 @@ IOCEXTRACT_FUNCS = (
 class Tool:
     """An extractor under test: ``run`` is what gets timed, ``pairs`` normalises its result afterwards."""
 
-    def __init__(self, name: str, version: str, types: tuple[str, ...], run: Callable[[str], object],
-                 pairs: Callable[[object], set[Pair]]) -> None:
+    def __init__(
+        self,
+        name: str,
+        version: str,
+        types: tuple[str, ...],
+        run: Callable[[str], object],
+        pairs: Callable[[object], set[Pair]],
+    ) -> None:
         self.name, self.version, self.types, self.run, self.pairs = name, version, types, run, pairs
         self.phase_times: dict[str, float] = {}
 
@@ -76,8 +95,13 @@ def _norm_pairs(items) -> set[Pair]:
 def iocdesk_tool() -> Tool:
     from iocdesk.extraction.extract import extract
 
-    return Tool("iocdesk", _version("iocdesk"), CORE_TYPES, lambda text: extract(text),
-                lambda res: _norm_pairs((str(i.type), i.value) for i in res))
+    return Tool(
+        "iocdesk",
+        _version("iocdesk"),
+        CORE_TYPES,
+        lambda text: extract(text),
+        lambda res: _norm_pairs((str(i.type), i.value) for i in res),
+    )
 
 
 def ioc_finder_tool() -> Tool:
@@ -104,8 +128,13 @@ def iocextract_tool() -> Tool:
     for t, name in IOCEXTRACT_FUNCS:
         fn = getattr(iocextract, name)
         funcs.append((t, name, fn, "refang" in inspect.signature(fn).parameters))
-    tool = Tool("iocextract", _version("iocextract"), tuple(t for t, _ in IOCEXTRACT_FUNCS), lambda text: None,
-                lambda res: _norm_pairs((t, v) for t, vals in res.items() for v in vals))
+    tool = Tool(
+        "iocextract",
+        _version("iocextract"),
+        tuple(t for t, _ in IOCEXTRACT_FUNCS),
+        lambda text: None,
+        lambda res: _norm_pairs((t, v) for t, vals in res.items() for v in vals),
+    )
 
     def run(text: str) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
@@ -122,6 +151,7 @@ def iocextract_tool() -> Tool:
 # ---------------------------------------------------------------------------
 # Measuring
 # ---------------------------------------------------------------------------
+
 
 def pin_to_one_cpu() -> int | None:
     if not hasattr(os, "sched_setaffinity"):
@@ -173,7 +203,7 @@ def _snippet(text_lower: str, text: str, needle: str, ioc_type: str, width: int 
     if i < 0:
         return None
     src = text if len(text) == len(text_lower) else text_lower
-    return src[max(0, i - width): i + len(needle) + width].replace("\n", "\u23ce")
+    return src[max(0, i - width) : i + len(needle) + width].replace("\n", "\u23ce")
 
 
 def score(pairs: set[Pair], corpus: Corpus, types: tuple[str, ...], examples: int = 0) -> dict:
@@ -186,7 +216,10 @@ def score(pairs: set[Pair], corpus: Corpus, types: tuple[str, ...], examples: in
     fn_set = truth - pred
     tp, fp, fn = len(tp_set), len(fp_set), len(fn_set)
     res: dict = {
-        "types": list(types), "tp": tp, "fp": fp, "fn": fn,
+        "types": list(types),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
         "precision": tp / (tp + fp) if tp + fp else None,
         "recall": tp / (tp + fn) if tp + fn else None,
         "by_type": {},
@@ -196,7 +229,10 @@ def score(pairs: set[Pair], corpus: Corpus, types: tuple[str, ...], examples: in
         tpt = sum(1 for p in tp_set if p[0] == t)
         fpt = sum(1 for p in fp_set if p[0] == t)
         res["by_type"][t] = {
-            "truth": tt, "tp": tpt, "fp": fpt, "fn": tt - tpt,
+            "truth": tt,
+            "tp": tpt,
+            "fp": fpt,
+            "fn": tt - tpt,
             "precision": tpt / (tpt + fpt) if tpt + fpt else None,
             "recall": tpt / tt if tt else None,
         }
@@ -231,7 +267,9 @@ def _explain_fps(fp_set: set[Pair], corpus: Corpus, examples: int) -> dict:
         if cat is None:
             cat = next((c for c, joined in noise_joined.items() if v in joined), None)
         if cat is None:
-            cut = next((k for k, ch in enumerate(v) if ch in ",;|'\"<>" and (t, comparable(t, v[:k])) in truth_lower), None)
+            cut = next(
+                (k for k, ch in enumerate(v) if ch in ",;|'\"<>" and (t, comparable(t, v[:k])) in truth_lower), None
+            )
             if cut is not None:
                 cat = f"planted {t} + the text after it ({v[cut]!r})"
             elif v in truth_joined[t]:
@@ -248,8 +286,22 @@ def _explain_fps(fp_set: set[Pair], corpus: Corpus, examples: int) -> dict:
     return dict(sorted(groups.items(), key=lambda kv: -kv[1]["count"]))
 
 
-_FORM_MARKS = ("[.]", "(.)", "{.}", "[dot]", "(dot)", " dot ", "\\.", "[:]", "[://]", "[@]", "(at)", " [at] ",
-               "hxxp", "hXXp")
+_FORM_MARKS = (
+    "[.]",
+    "(.)",
+    "{.}",
+    "[dot]",
+    "(dot)",
+    " dot ",
+    "\\.",
+    "[:]",
+    "[://]",
+    "[@]",
+    "(at)",
+    " [at] ",
+    "hxxp",
+    "hXXp",
+)
 
 
 def form_of(ioc_type: str, surface: str) -> str:
@@ -265,8 +317,13 @@ def form_of(ioc_type: str, surface: str) -> str:
         if ioc_type == "url" and "?" in surface:
             marks.append("query")
     elif ioc_type == "ipv6":
-        marks.append("[addr]:port" if surface.startswith("[") else
-                     "full" if surface.count(":") == 7 and "::" not in surface else "compressed")
+        marks.append(
+            "[addr]:port"
+            if surface.startswith("[")
+            else "full"
+            if surface.count(":") == 7 and "::" not in surface
+            else "compressed"
+        )
         if surface != surface.lower():
             marks.append("upper")
     elif ioc_type in ("md5", "sha1", "sha256", "sha512", "cve"):
@@ -290,7 +347,9 @@ def form_check(extract_fn: Callable[[str], list], corpus: Corpus, examples: int)
                 if len(ex[form]) < examples:
                     ex[form].append({"written": surface, "expected": v, "got": sorted(got)})
     return {
-        "forms": len(total), "written_forms": sum(total.values()), "not_recognised": sum(failed.values()),
+        "forms": len(total),
+        "written_forms": sum(total.values()),
+        "not_recognised": sum(failed.values()),
         "by_form": {f: {"not_recognised": n, "of": total[f], "examples": ex[f]} for f, n in failed.most_common()},
     }
 
@@ -304,7 +363,7 @@ def _occurrence(text: str, surface: str, ioc_type: str) -> int:
     for _ in range(50):
         if i < 0:
             break
-        nxt = text[i + len(surface): i + len(surface) + 2]
+        nxt = text[i + len(surface) : i + len(surface) + 2]
         if not nxt or (nxt[0] not in cont and not (nxt[0] == "." and nxt[1:] in cont)):
             return i
         i = text.find(surface, i + 1)
@@ -320,12 +379,12 @@ def missed_in_context(fn_pairs: set[Pair], corpus: Corpus, examples: int) -> dic
             i = _occurrence(corpus.text, s, pair[0])
             if i < 0:
                 continue
-            nxt = corpus.text[i + len(s): i + len(s) + 1]
+            nxt = corpus.text[i + len(s) : i + len(s) + 1]
             key = f"{pair[0]} followed by {nxt!r}"
             g = groups.setdefault(key, {"count": 0, "examples": []})
             g["count"] += 1
             if len(g["examples"]) < examples:
-                g["examples"].append(corpus.text[max(0, i - 50): i + len(s) + 30].replace("\n", "\u23ce"))
+                g["examples"].append(corpus.text[max(0, i - 50) : i + len(s) + 30].replace("\n", "\u23ce"))
             break
     return dict(sorted(groups.items(), key=lambda kv: -kv[1]["count"]))
 
@@ -346,8 +405,16 @@ def count_mismatches(raw, corpus: Corpus, examples: int) -> dict:
     split = [k for k in sorted(entries) if len(entries[k]) > 1]
     return {
         "undercounted": len(under),
-        "examples": [{"type": t, "value": v, "found": found[(t, v)], "planted": planted[(t, v)],
-                      "written_as": surfaces.get((t, v), [])} for t, v in under[:examples]],
+        "examples": [
+            {
+                "type": t,
+                "value": v,
+                "found": found[(t, v)],
+                "planted": planted[(t, v)],
+                "written_as": surfaces.get((t, v), []),
+            }
+            for t, v in under[:examples]
+        ],
         "split_entries": len(split),
         "split_examples": [{"type": t, "value": v, "entries": entries[(t, v)]} for t, v in split[:examples]],
     }
@@ -356,6 +423,7 @@ def count_mismatches(raw, corpus: Corpus, examples: int) -> dict:
 # ---------------------------------------------------------------------------
 # Reporting
 # ---------------------------------------------------------------------------
+
 
 def machine_info() -> dict:
     cpu = "?"
@@ -370,8 +438,14 @@ def machine_info() -> dict:
         load = [round(x, 2) for x in os.getloadavg()]
     except OSError:
         load = None
-    return {"nproc": os.cpu_count(), "cpu": cpu, "loadavg_at_start": load, "python": platform.python_version(),
-            "implementation": platform.python_implementation(), "platform": platform.platform()}
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "loadavg_at_start": load,
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "platform": platform.platform(),
+    }
 
 
 def _f(x: float | None, nd: int = 3) -> str:
@@ -386,27 +460,41 @@ def print_report(res: dict, out=sys.stdout) -> None:
     w = out.write
     m, c = res["machine"], res["corpus"]
     w(f"iocdesk extraction benchmark  {res['date']}\n")
-    w(f"machine: {m['cpu']}, nproc {m['nproc']}, load {m['loadavg_at_start']}, {m['implementation']} {m['python']}; "
-      f"pinned to CPU {res['pinned_cpu']}; best of {res['repeat']} (MB = 10^6 bytes)\n")
-    w(f"corpus: seed {c['seed']}, {_mb(c['bytes'])} ({c['bytes']} bytes), {c['planted_distinct']} distinct planted IOCs, "
-      f"{c['planted_occurrences']} occurrences (one per {c['bytes'] / max(1, c['planted_occurrences']):.0f} bytes)\n\n")
-    w(f"{'tool':<12}{'version':<10}{'input':>10}{'runs':>6}{'best s':>10}{'MB/s':>9}{'IOCs/s':>11}{'IOCs':>8}"
-      f"{'iocdesk is':>14}\n")
+    w(
+        f"machine: {m['cpu']}, nproc {m['nproc']}, load {m['loadavg_at_start']}, {m['implementation']} {m['python']}; "
+        f"pinned to CPU {res['pinned_cpu']}; best of {res['repeat']} (MB = 10^6 bytes)\n"
+    )
+    w(
+        f"corpus: seed {c['seed']}, {_mb(c['bytes'])} ({c['bytes']} bytes), {c['planted_distinct']} distinct planted IOCs, "
+        f"{c['planted_occurrences']} occurrences (one per {c['bytes'] / max(1, c['planted_occurrences']):.0f} bytes)\n\n"
+    )
+    w(
+        f"{'tool':<12}{'version':<10}{'input':>10}{'runs':>6}{'best s':>10}{'MB/s':>9}{'IOCs/s':>11}{'IOCs':>8}"
+        f"{'iocdesk is':>14}\n"
+    )
     for r in res["runs"]:
         ratio = f"{r['iocdesk_speedup']:.1f}x faster" if r.get("iocdesk_speedup") else ""
-        w(f"{r['tool']:<12}{r['version']:<10}{_mb(r['bytes']):>10}{r['runs']:>6}{r['best_s']:>10.3f}"
-          f"{r['mb_per_s']:>9.2f}{r['iocs_per_s']:>11,.0f}{r['iocs']:>8}{ratio:>14}\n")
+        w(
+            f"{r['tool']:<12}{r['version']:<10}{_mb(r['bytes']):>10}{r['runs']:>6}{r['best_s']:>10.3f}"
+            f"{r['mb_per_s']:>9.2f}{r['iocs_per_s']:>11,.0f}{r['iocs']:>8}{ratio:>14}\n"
+        )
     for r in res["runs"]:
         if r.get("phase_seconds_best_run"):
-            ph = ", ".join(f"{k} {v:.2f}s" for k, v in sorted(r["phase_seconds_best_run"].items(), key=lambda kv: -kv[1]))
+            ph = ", ".join(
+                f"{k} {v:.2f}s" for k, v in sorted(r["phase_seconds_best_run"].items(), key=lambda kv: -kv[1])
+            )
             w(f"  {r['tool']} on {_mb(r['bytes'])}: {ph}\n")
-    w("\nAccuracy against the planted ground truth (informative; each tool scored on the types it supports;\n"
-      "values refanged, canonicalised, lower-cased; reported URL hosts / e-mail domains neither credited nor charged)\n")
+    w(
+        "\nAccuracy against the planted ground truth (informative; each tool scored on the types it supports;\n"
+        "values refanged, canonicalised, lower-cased; reported URL hosts / e-mail domains neither credited nor charged)\n"
+    )
     w(f"{'tool':<12}{'input':>10}{'types':>7}{'precision':>11}{'recall':>8}{'TP':>8}{'FP':>7}{'FN':>7}\n")
     for r in res["runs"]:
         s = r["score"]
-        w(f"{r['tool']:<12}{_mb(r['bytes']):>10}{len(s['types']):>7}{_f(s['precision']):>11}{_f(s['recall']):>8}"
-          f"{s['tp']:>8}{s['fp']:>7}{s['fn']:>7}\n")
+        w(
+            f"{r['tool']:<12}{_mb(r['bytes']):>10}{len(s['types']):>7}{_f(s['precision']):>11}{_f(s['recall']):>8}"
+            f"{s['tp']:>8}{s['fp']:>7}{s['fn']:>7}\n"
+        )
     w("\nRecall / precision by type\n")
     cols = res["runs"]
     w(f"{'type':<8}" + "".join(f"{r['tool'] + ' ' + _mb(r['bytes']).replace(' MB', 'M'):>22}" for r in cols) + "\n")
@@ -421,7 +509,9 @@ def print_report(res: dict, out=sys.stdout) -> None:
         w(f"\niocdesk details on {_mb(c['bytes'])}\n")
         w("  false positives by origin:\n")
         for key, g in d["false_positives"].items():
-            ex = "; ".join(f"{e['value']!r}" + (f" in …{e['context']}…" if e.get("context") else "") for e in g["examples"][:2])
+            ex = "; ".join(
+                f"{e['value']!r}" + (f" in …{e['context']}…" if e.get("context") else "") for e in g["examples"][:2]
+            )
             w(f"    {g['count']:>6}  {key}: {ex}\n")
         w("  false negatives (missed planted IOCs), by type:\n")
         for t, items in d["false_negatives"].items():
@@ -431,8 +521,10 @@ def print_report(res: dict, out=sys.stdout) -> None:
         for key, g in list(d["missed_in_context"].items())[:8]:
             w(f"    {g['count']:>6}  {key}: …{g['examples'][0]}…\n")
         fc = d["written_forms_alone"]
-        w(f"  written forms given to extract() alone: {fc['written_forms']} in {fc['forms']} styles, "
-          f"{fc['not_recognised']} not recognised\n")
+        w(
+            f"  written forms given to extract() alone: {fc['written_forms']} in {fc['forms']} styles, "
+            f"{fc['not_recognised']} not recognised\n"
+        )
         for f, g in list(fc["by_form"].items())[:10]:
             ex = "; ".join(f"{e['written']!r} -> {[v for _, v in e['got']]}" for e in g["examples"][:3])
             w(f"    {g['not_recognised']:>6}/{g['of']:<6} {f}: {ex}\n")
@@ -450,15 +542,29 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--size-mb", type=float, default=5.0, help="corpus size in decimal MB (default 5)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--repeat", type=int, default=3, help="runs per tool and input, best one counts (default 3)")
-    p.add_argument("--competitor-mb", type=float, default=1.0,
-                   help="prefix of the corpus given to ioc-finder (default 1 MB)")
-    p.add_argument("--iocextract-mb", type=float, default=0.25,
-                   help="prefix given to iocextract (default 0.25 MB: its extract_ipv4s is quadratic in input size)")
-    p.add_argument("--budget-s", type=float, default=40.0,
-                   help="stop repeating a competitor once it used this many seconds on one input (default 40)")
+    p.add_argument(
+        "--competitor-mb", type=float, default=1.0, help="prefix of the corpus given to ioc-finder (default 1 MB)"
+    )
+    p.add_argument(
+        "--iocextract-mb",
+        type=float,
+        default=0.25,
+        help="prefix given to iocextract (default 0.25 MB: its extract_ipv4s is quadratic in input size)",
+    )
+    p.add_argument(
+        "--budget-s",
+        type=float,
+        default=40.0,
+        help="stop repeating a competitor once it used this many seconds on one input (default 40)",
+    )
     p.add_argument("--no-competitors", action="store_true", help="only benchmark iocdesk")
-    p.add_argument("--details", type=int, default=5, metavar="N",
-                   help="up to N examples per group of iocdesk false positives / negatives (0: none)")
+    p.add_argument(
+        "--details",
+        type=int,
+        default=5,
+        metavar="N",
+        help="up to N examples per group of iocdesk false positives / negatives (0: none)",
+    )
     p.add_argument("--no-cache", action="store_true", help=f"do not read or write {CACHE_DIR}")
     p.add_argument("--no-pin", action="store_true", help="do not pin the process to one CPU")
     p.add_argument("--json", action="store_true", help="print machine-readable JSON instead of the table")
@@ -486,14 +592,18 @@ def main(argv: list[str] | None = None) -> int:
     runs: list[dict] = []
     full = time_tool(iocdesk, corpus.text, args.repeat, budget_s=float("inf"))
     full["score"] = score(full["_pairs"], corpus, iocdesk.types, examples=args.details)
-    details = {
-        "false_positives": full["score"].pop("false_positives", {}),
-        "false_negatives": full["score"].pop("false_negatives", {}),
-        "missed_in_context": full["score"].pop("missed_in_context", {}),
-        "written_forms_alone": form_check(iocdesk.run, corpus, args.details),
-        "fn_by_type": {t: v["fn"] for t, v in full["score"]["by_type"].items()},
-        "count_mismatches": count_mismatches(full["_raw"], corpus, max(args.details, 1)),
-    } if args.details else None
+    details = (
+        {
+            "false_positives": full["score"].pop("false_positives", {}),
+            "false_negatives": full["score"].pop("false_negatives", {}),
+            "missed_in_context": full["score"].pop("missed_in_context", {}),
+            "written_forms_alone": form_check(iocdesk.run, corpus, args.details),
+            "fn_by_type": {t: v["fn"] for t, v in full["score"]["by_type"].items()},
+            "count_mismatches": count_mismatches(full["_raw"], corpus, max(args.details, 1)),
+        }
+        if args.details
+        else None
+    )
     runs.append(full)
 
     prefixes: dict[int, tuple[Corpus, dict]] = {}
@@ -525,9 +635,14 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine,
         "pinned_cpu": cpu,
         "repeat": args.repeat,
-        "corpus": {"seed": args.seed, "requested_bytes": size, "bytes": corpus.nbytes,
-                   "planted_distinct": len(corpus.truth), "planted_occurrences": sum(corpus.counts.values()),
-                   "planted_by_type": dict(Counter(t for t, _ in corpus.truth))},
+        "corpus": {
+            "seed": args.seed,
+            "requested_bytes": size,
+            "bytes": corpus.nbytes,
+            "planted_distinct": len(corpus.truth),
+            "planted_occurrences": sum(corpus.counts.values()),
+            "planted_by_type": dict(Counter(t for t, _ in corpus.truth)),
+        },
         "runs": runs,
         "details": details,
     }

@@ -111,9 +111,14 @@ def _percentile(values: list[float], q: float) -> float:
 
 def _phase(name: str, seconds: float, lateness: list[float], **detail) -> Phase:
     return Phase(
-        name, round(seconds, 3), len(lateness),
-        round(max(lateness, default=0.0) * 1000, 1), round(_percentile(lateness, 0.99) * 1000, 1),
-        round(_percentile(lateness, 0.50) * 1000, 1), sum(x * 1000 > GOAL_MS for x in lateness), detail,
+        name,
+        round(seconds, 3),
+        len(lateness),
+        round(max(lateness, default=0.0) * 1000, 1),
+        round(_percentile(lateness, 0.99) * 1000, 1),
+        round(_percentile(lateness, 0.50) * 1000, 1),
+        sum(x * 1000 > GOAL_MS for x in lateness),
+        detail,
     )
 
 
@@ -150,8 +155,15 @@ async def _paste_and_extract(window, probe: StallProbe, text: str, name: str, ti
     await _wait_until(lambda: window.indicators.rowCount() == expected, timeout, f"{expected} indicators")
     await asyncio.sleep(0.1)  # the repaint that follows the model reset
     seconds = time.perf_counter() - started
-    return _phase(name, seconds, probe.stop(), worst_ms_at_s=probe.worst(), indicators=expected, set_plain_text_ms=round(pasted * 1000, 1),
-                  extract_debounce_ms=250)
+    return _phase(
+        name,
+        seconds,
+        probe.stop(),
+        worst_ms_at_s=probe.worst(),
+        indicators=expected,
+        set_plain_text_ms=round(pasted * 1000, 1),
+        extract_debounce_ms=250,
+    )
 
 
 async def _run(window, probe: StallProbe, timeout: float) -> Phase:
@@ -183,8 +195,16 @@ async def _run(window, probe: StallProbe, timeout: float) -> Phase:
     lateness = probe.stop()
     if "failed" in outcome:
         raise RuntimeError(f"the run failed: {outcome['failed']}")
-    return _phase("run", seconds, lateness, worst_ms_at_s=probe.worst(), looked_up=checked, per_second=round(checked / seconds, 1),
-                  statuses=outcome.get("counts", {}), rows=window.results.rowCount())
+    return _phase(
+        "run",
+        seconds,
+        lateness,
+        worst_ms_at_s=probe.worst(),
+        looked_up=checked,
+        per_second=round(checked / seconds, 1),
+        statuses=outcome.get("counts", {}),
+        rows=window.results.rowCount(),
+    )
 
 
 async def _bench(n: int, load: int, timeout: float) -> list[Phase]:
@@ -207,7 +227,9 @@ async def _bench(n: int, load: int, timeout: float) -> list[Phase]:
             phases.append(await _run(window, probe, timeout))
             phases[-1].name = f"run {n}"
             phases[-1].detail["sandbox_requests"] = getattr(getattr(sandbox, "stats", None), "requests", None)
-            phases.append(await _paste_and_extract(window, probe, ioc_text(sandbox, load, offset=n), f"load {load}", timeout))
+            phases.append(
+                await _paste_and_extract(window, probe, ioc_text(sandbox, load, offset=n), f"load {load}", timeout)
+            )
         finally:
             window.close()
     return phases
@@ -247,20 +269,37 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(_TMP, ignore_errors=True)
     worst = max(p.max_stall_ms for p in phases)
     if args.json:
-        print(json.dumps({"goal_ms": GOAL_MS, "tick_ms": TICK_MS, "worst_stall_ms": worst, "meets_goal": worst < GOAL_MS,
-                          "python": platform.python_version(), "phases": [asdict(p) for p in phases]}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "goal_ms": GOAL_MS,
+                    "tick_ms": TICK_MS,
+                    "worst_stall_ms": worst,
+                    "meets_goal": worst < GOAL_MS,
+                    "python": platform.python_version(),
+                    "phases": [asdict(p) for p in phases],
+                },
+                indent=2,
+            )
+        )
         return 0
     from PySide6 import __version__ as pyside_version
 
     print(f"iocdesk GUI event-loop stall benchmark  {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC")
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, CPython "
-          f"{platform.python_version()}, PySide6 {pyside_version}, offscreen; sandbox on loopback (latency 10 ms)")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, CPython "
+        f"{platform.python_version()}, PySide6 {pyside_version}, offscreen; sandbox on loopback (latency 10 ms)"
+    )
     print(f"{'phase':<12} {'time s':>7} {'ticks':>6} {'max ms':>7} {'p99 ms':>7} {'p50 ms':>7} {'>50ms':>6}  notes")
     for p in phases:
         notes = ", ".join(f"{k}={v}" for k, v in p.detail.items() if v is not None)
-        print(f"{p.name:<12} {p.seconds:>7.2f} {p.ticks:>6} {p.max_stall_ms:>7.1f} {p.p99_stall_ms:>7.1f} "
-              f"{p.p50_stall_ms:>7.1f} {p.stalls_over_goal:>6}  {notes}")
-    print(f"goal: worst stall under {GOAL_MS:.0f} ms -> {'met' if worst < GOAL_MS else 'NOT met'} (worst {worst:.1f} ms)")
+        print(
+            f"{p.name:<12} {p.seconds:>7.2f} {p.ticks:>6} {p.max_stall_ms:>7.1f} {p.p99_stall_ms:>7.1f} "
+            f"{p.p50_stall_ms:>7.1f} {p.stalls_over_goal:>6}  {notes}"
+        )
+    print(
+        f"goal: worst stall under {GOAL_MS:.0f} ms -> {'met' if worst < GOAL_MS else 'NOT met'} (worst {worst:.1f} ms)"
+    )
     return 0
 
 

@@ -36,15 +36,15 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from iocdesk.lookup.engine import EngineOptions, LookupEngine, Progress
 from iocdesk.extraction.extract import extract
-from iocdesk.indicators.types import Indicator
-from iocdesk.lookup.limiter import RateLimits
 from iocdesk.indicators.results import LookupResult, Status
-from iocdesk.store import History, LookupCache, RunMeta, account_fingerprint
+from iocdesk.indicators.types import Indicator
+from iocdesk.lookup.engine import EngineOptions, LookupEngine, Progress
+from iocdesk.lookup.limiter import RateLimits
 from iocdesk.pulsedive.client import PulsediveClient
 from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
 from iocdesk.pulsedive.sandbox.values import lookup_key
+from iocdesk.store import History, LookupCache, RunMeta, account_fingerprint
 
 CLEAN = ("200", "404")  # outcomes that are an answer the client received
 THROTTLED = ("429", "burst")
@@ -87,10 +87,14 @@ class SoakReport:
         statuses = ", ".join(f"{n} {k}" for k, n in sorted(self.statuses.items()))
         return [
             f"{self.iocs} IOCs in {self.seconds:.1f} s: {statuses}",
-            f"{self.requests} requests, {self.retries} retries; faults injected: {faults}; "
-            f"{self.throttled} answered 429",
-            f"cache {self.cache_entries} answers, history {self.history_results} results; "
-            f"RSS {self.rss_start_mb:.0f} MB after the first tenth, +{self.rss_growth_mb:.1f} MB by the end",
+            (
+                f"{self.requests} requests, {self.retries} retries; faults injected: {faults}; "
+                f"{self.throttled} answered 429"
+            ),
+            (
+                f"cache {self.cache_entries} answers, history {self.history_results} results; "
+                f"RSS {self.rss_start_mb:.0f} MB after the first tenth, +{self.rss_growth_mb:.1f} MB by the end"
+            ),
             "invariants: all hold" if not self.violations else f"VIOLATIONS ({len(self.violations)}):",
             *(f"  - {v}" for v in self.violations[:20]),
         ]
@@ -135,12 +139,18 @@ class Soak:
     def __init__(self, profile: Profile, workdir: Path) -> None:
         self.profile = profile
         self.workdir = Path(workdir)
-        self.server = SandboxServer(SandboxConfig(
-            seed=profile.seed, error_rate=profile.error_rate, timeout_rate=profile.timeout_rate,
-            reset_rate=profile.reset_rate, malformed_rate=profile.malformed_rate,
-            rate_limit_bursts=profile.burst_every, per_second=profile.per_second,
-            timeout_seconds=profile.stall_seconds,
-        ))
+        self.server = SandboxServer(
+            SandboxConfig(
+                seed=profile.seed,
+                error_rate=profile.error_rate,
+                timeout_rate=profile.timeout_rate,
+                reset_rate=profile.reset_rate,
+                malformed_rate=profile.malformed_rate,
+                rate_limit_bursts=profile.burst_every,
+                per_second=profile.per_second,
+                timeout_seconds=profile.stall_seconds,
+            )
+        )
         self.sampler = MemorySampler(profile.iocs)
         self.started = 0.0
 
@@ -174,12 +184,17 @@ class Soak:
 
     def engine(self) -> LookupEngine:
         options = EngineOptions(
-            limits=RateLimits(per_second=None), concurrency=self.profile.concurrency,
-            max_attempts=self.profile.max_attempts, backoff_base=0.01, backoff_cap=0.05, rate_limited_wait=0.02,
+            limits=RateLimits(per_second=None),
+            concurrency=self.profile.concurrency,
+            max_attempts=self.profile.max_attempts,
+            backoff_base=0.01,
+            backoff_cap=0.05,
+            rate_limited_wait=0.02,
         )
         self.started = time.monotonic()
-        return LookupEngine(self.client, options, cache=self.cache, history=self.history, run_id=self.run_id,
-                            listener=self.sampler)
+        return LookupEngine(
+            self.client, options, cache=self.cache, history=self.history, run_id=self.run_id, listener=self.sampler
+        )
 
     def check(self, results: list[LookupResult]) -> SoakReport:
         seconds = time.monotonic() - self.started
@@ -232,9 +247,18 @@ class Soak:
             bad(f"memory grew by {growth:.1f} MB after the first tenth (budget {p.rss_budget_mb} MB)")
         requests = sum(attempts.values())
         return SoakReport(
-            iocs=p.iocs, seconds=seconds, statuses=dict(statuses), requests=requests, faults=stats.faults,
-            throttled=stats.throttled, retries=requests - p.iocs, cache_entries=cache_entries,
-            history_results=len(saved), rss_start_mb=start, rss_growth_mb=growth, violations=violations,
+            iocs=p.iocs,
+            seconds=seconds,
+            statuses=dict(statuses),
+            requests=requests,
+            faults=stats.faults,
+            throttled=stats.throttled,
+            retries=requests - p.iocs,
+            cache_entries=cache_entries,
+            history_results=len(saved),
+            rss_start_mb=start,
+            rss_growth_mb=growth,
+            violations=violations,
         )
 
 

@@ -20,15 +20,15 @@ os.environ.setdefault("IOCDESK_BASEDIR", tempfile.mkdtemp(prefix="iocdesk-shots-
 os.environ.pop("PULSEDIVE_API_KEY", None)
 os.environ.setdefault("IOCDESK_INBOX_TOKEN", "screenshot-token-0123456789")  # never the keyring
 
-import qasync  # noqa: E402
-from PySide6.QtCore import QSettings, Qt  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+import qasync
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
 
 
 async def _shoot(out: Path) -> list[Path]:
     from iocdesk.gui.demo import demo_service
-    from iocdesk.gui.main_window import MainWindow
     from iocdesk.gui.dialogs.settings import SettingsDialog
+    from iocdesk.gui.main_window import MainWindow
 
     saved: list[Path] = []
 
@@ -82,12 +82,22 @@ async def _inbox(window, demo, save) -> None:
     window.inbox_action.setChecked(True)
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     lines = demo.sample_text.splitlines()
-    alerts = [("EDR: beacon from WS-0142", "\n".join(lines[3:5])), ("SIEM: DNS to rare domains", lines[5]),
-              ("EDR: beacon from WS-0142 (repeat)", "\n".join(lines[3:5]))]
+    alerts = [
+        ("EDR: beacon from WS-0142", "\n".join(lines[3:5])),
+        ("SIEM: DNS to rare domains", lines[5]),
+        ("EDR: beacon from WS-0142 (repeat)", "\n".join(lines[3:5])),
+    ]
     for title, text in alerts:
         body = json.dumps({"title": title, "details": text}).encode()
-        request = urllib.request.Request(window.inbox_dock.controller.webhook_url, data=body, method="POST", headers={
-            "Content-Type": "application/json", "Authorization": f"Bearer {os.environ['IOCDESK_INBOX_TOKEN']}"})
+        request = urllib.request.Request(
+            window.inbox_dock.controller.webhook_url,
+            data=body,
+            method="POST",
+            headers={
+                "Content-Type": "application/json",
+                "Authorization": f"Bearer {os.environ['IOCDESK_INBOX_TOKEN']}",
+            },
+        )
         await asyncio.get_running_loop().run_in_executor(None, lambda r=request: opener.open(r, timeout=10).read())
     model = window.inbox_dock.panel.model
     while any(model.alert_at(r).status.value in ("queued", "running") for r in range(model.rowCount())):

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import NoReturn
 from collections.abc import Sequence
+from typing import NoReturn
 
 from iocdesk import __version__
-from iocdesk.extraction.tlds import tld_list_version
 from iocdesk.cli import analyze, cache, extract, history, key, mail, sandbox, serve, webhook
+from iocdesk.cli.common import EXIT_INTERRUPTED, EXIT_USAGE
+from iocdesk.extraction.tlds import tld_list_version
 from iocdesk.platform.logs import setup_logging
 from iocdesk.platform.paths import set_base_dir
 from iocdesk.platform.shutdown import exit_without_waiting_for_requests
-from iocdesk.cli.common import EXIT_INTERRUPTED, EXIT_USAGE
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,13 +35,22 @@ def build_parser() -> argparse.ArgumentParser:
         "Without a command, opens the desktop window.",
     )
     parser.add_argument("--version", action="version", version=version_text())
-    parser.add_argument("--self-test", action="store_true",
-                        help="check this installation works (opens the window offscreen on demo data) and exit")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation works (opens the window offscreen on demo data) and exit",
+    )
     parser.add_argument("--demo", action="store_true", help="open the window on the built-in demo service")
-    parser.add_argument("--debug", action="store_true",
-                        help="log at DEBUG level, also to standard error, and say where the log file is (secrets redacted)")
-    parser.add_argument("--basedir", metavar="DIR",
-                        help="keep settings, cache, history and logs under DIR (portable use; also IOCDESK_BASEDIR)")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="log at DEBUG level, also to standard error, and say where the log file is (secrets redacted)",
+    )
+    parser.add_argument(
+        "--basedir",
+        metavar="DIR",
+        help="keep settings, cache, history and logs under DIR (portable use; also IOCDESK_BASEDIR)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for command in (extract, analyze, key, history, cache, serve, webhook, mail, sandbox):
         command.add_parser(sub)

@@ -10,17 +10,28 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from iocdesk.indicators.display import reveal
-from iocdesk.lookup.engine import EngineOptions, LookupEngine, Progress, ScanPolicy, StopCause
-from iocdesk.reports.report import Report
+from iocdesk.cli.common import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_KEY,
+    EXIT_OK,
+    EXIT_USAGE,
+    error,
+    positive_float,
+    positive_int,
+    read_inputs,
+    warn,
+)
+from iocdesk.cli.exports import add_export_arguments, export_plan, write_exports
 from iocdesk.extraction.extract import IndicatorCollector
-from iocdesk.lookup.limiter import RateLimits
+from iocdesk.indicators.display import reveal
 from iocdesk.indicators.results import LookupResult, Risk, Status
+from iocdesk.lookup.engine import EngineOptions, LookupEngine, Progress, ScanPolicy, StopCause
+from iocdesk.lookup.limiter import RateLimits
 from iocdesk.lookup.session import Connection, LookupSession, NoApiKey, SessionConfig
 from iocdesk.platform.credentials import ENV_VAR
 from iocdesk.pulsedive.client import DEFAULT_BASE_URL
-from iocdesk.cli.common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_KEY, EXIT_OK, EXIT_USAGE, error, positive_float, positive_int, read_inputs, warn
-from iocdesk.cli.exports import add_export_arguments, export_plan, write_exports
+from iocdesk.reports.report import Report
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -43,28 +54,57 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
     """Options shared by `analyze` and `history resume`."""
     parser.add_argument("--api-url", default=DEFAULT_BASE_URL, metavar="URL", help="Pulsedive API base URL")
-    parser.add_argument("--paths", dest="path_family", choices=("legacy", "current"), default="legacy",
-                        help="endpoint family: info.php (legacy, default) or indicator.php/threat.php/feed.php")
-    parser.add_argument("--scan", choices=[p.value for p in ScanPolicy], default="off",
-                        help="scan indicators Pulsedive does not know: passive (no contact with the target) or "
-                        "active (port scan and HTTP fetch: touches the target). Default: off")
-    parser.add_argument("--submit", action="store_true",
-                        help="store scan results in Pulsedive's public database (default: not stored)")
+    parser.add_argument(
+        "--paths",
+        dest="path_family",
+        choices=("legacy", "current"),
+        default="legacy",
+        help="endpoint family: info.php (legacy, default) or indicator.php/threat.php/feed.php",
+    )
+    parser.add_argument(
+        "--scan",
+        choices=[p.value for p in ScanPolicy],
+        default="off",
+        help="scan indicators Pulsedive does not know: passive (no contact with the target) or "
+        "active (port scan and HTTP fetch: touches the target). Default: off",
+    )
+    parser.add_argument(
+        "--submit", action="store_true", help="store scan results in Pulsedive's public database (default: not stored)"
+    )
     parser.add_argument("--concurrency", type=positive_int, default=4, metavar="N", help="parallel requests (4)")
-    parser.add_argument("--rate", type=positive_float, default=1.0, metavar="R",
-                        help="requests per second the account allows (1: a free account)")
+    parser.add_argument(
+        "--rate",
+        type=positive_float,
+        default=1.0,
+        metavar="R",
+        help="requests per second the account allows (1: a free account)",
+    )
     parser.add_argument("--per-day", type=positive_int, metavar="N", help="requests per day the account allows")
     parser.add_argument("--per-month", type=positive_int, metavar="N", help="requests per month the account allows")
-    parser.add_argument("--include-private", action="store_true",
-                        help="also look up private, reserved and internal addresses")
+    parser.add_argument(
+        "--include-private", action="store_true", help="also look up private, reserved and internal addresses"
+    )
     parser.add_argument("--no-cache", action="store_true", help="ask Pulsedive again even for cached results")
-    parser.add_argument("--cache-ttl", type=positive_float, default=24.0, metavar="HOURS",
-                        help="use cached answers younger than this (default 24)")
-    parser.add_argument("--proxy", metavar="URL",
-                        help="HTTP(S) proxy for Pulsedive (default: the system's, from HTTPS_PROXY/HTTP_PROXY)")
-    parser.add_argument("--ca-bundle", metavar="FILE", help="CA certificates to trust (a corporate TLS-inspecting proxy)")
-    parser.add_argument("--demo", action="store_true",
-                        help="run against the built-in sandbox (demo data, no account, nothing leaves this machine)")
+    parser.add_argument(
+        "--cache-ttl",
+        type=positive_float,
+        default=24.0,
+        metavar="HOURS",
+        help="use cached answers younger than this (default 24)",
+    )
+    parser.add_argument(
+        "--proxy",
+        metavar="URL",
+        help="HTTP(S) proxy for Pulsedive (default: the system's, from HTTPS_PROXY/HTTP_PROXY)",
+    )
+    parser.add_argument(
+        "--ca-bundle", metavar="FILE", help="CA certificates to trust (a corporate TLS-inspecting proxy)"
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="run against the built-in sandbox (demo data, no account, nothing leaves this machine)",
+    )
 
 
 def engine_options(args: argparse.Namespace) -> EngineOptions:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from iocdesk.store import LookupCache
 from iocdesk.cli.common import EXIT_OK
+from iocdesk.store import LookupCache
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -23,5 +23,7 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_OK
         stats = cache.stats()
         ttl = cache.ttl
-    print(f"{stats.entries} cached answers, {stats.fresh} younger than {ttl / 3600:g} h ({stats.size_bytes // 1024} KiB)")
+    print(
+        f"{stats.entries} cached answers, {stats.fresh} younger than {ttl / 3600:g} h ({stats.size_bytes // 1024} KiB)"
+    )
     return EXIT_OK

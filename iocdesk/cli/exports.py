@@ -17,19 +17,41 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--xlsx-defang", action="store_true", help="write indicators defanged in the workbook")
     parser.add_argument("--stix", metavar="FILE", help="write a STIX 2.1 bundle (for MISP, OpenCTI...)")
     parser.add_argument("--eml", metavar="FILE", help="write an e-mail draft (.eml) with the workbook attached")
-    parser.add_argument("--mail-to", metavar="ADDRESS", action="append", default=[], help="draft recipient (repeatable)")
-    parser.add_argument("--subject", metavar="TEMPLATE", default=DEFAULT_SUBJECT,
-                        help="draft subject; {headline}, {total}, {run_id}, {date}, {title} (default: %(default)s)")
-    parser.add_argument("--webhook", metavar="NAME", action="append", default=[],
-                        help="post the summary to a chat webhook stored with `iocdesk webhook add` (repeatable)")
+    parser.add_argument(
+        "--mail-to", metavar="ADDRESS", action="append", default=[], help="draft recipient (repeatable)"
+    )
+    parser.add_argument(
+        "--subject",
+        metavar="TEMPLATE",
+        default=DEFAULT_SUBJECT,
+        help="draft subject; {headline}, {total}, {run_id}, {date}, {title} (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--webhook",
+        metavar="NAME",
+        action="append",
+        default=[],
+        help="post the summary to a chat webhook stored with `iocdesk webhook add` (repeatable)",
+    )
 
 
 def export_plan(args: argparse.Namespace) -> ExportPlan:
     """The plan the export flags say (``add_export_arguments``)."""
-    files = {Format.JSON: args.json, Format.CSV: args.csv, Format.XLSX: args.xlsx, Format.STIX: args.stix,
-             Format.EML: args.eml}
-    return ExportPlan.of(files, chats=tuple(args.webhook), subject=args.subject, mail_to=tuple(args.mail_to),
-                         xlsx_details=args.xlsx_details, xlsx_defang=args.xlsx_defang)
+    files = {
+        Format.JSON: args.json,
+        Format.CSV: args.csv,
+        Format.XLSX: args.xlsx,
+        Format.STIX: args.stix,
+        Format.EML: args.eml,
+    }
+    return ExportPlan.of(
+        files,
+        chats=tuple(args.webhook),
+        subject=args.subject,
+        mail_to=tuple(args.mail_to),
+        xlsx_details=args.xlsx_details,
+        xlsx_defang=args.xlsx_defang,
+    )
 
 
 def write_exports(report: Report, plan: ExportPlan) -> bool:

@@ -10,12 +10,12 @@ import sys
 from collections.abc import Iterable
 from typing import TextIO
 
-from iocdesk.indicators.display import reveal
-from iocdesk.reports.safety import spreadsheet_safe
-from iocdesk.extraction.extract import IndicatorCollector
-from iocdesk.indicators.types import Indicator
-from iocdesk.extraction.refang import defang
 from iocdesk.cli.common import EXIT_OK, EXIT_USAGE, error, parse_types, read_inputs
+from iocdesk.extraction.extract import IndicatorCollector
+from iocdesk.extraction.refang import defang
+from iocdesk.indicators.display import reveal
+from iocdesk.indicators.types import Indicator
+from iocdesk.reports.safety import spreadsheet_safe
 
 _FORMATS = ("text", "json", "jsonl", "csv")
 _CSV_FIELDS = ("type", "value", "display", "defanged", "count", "scope", "lookup", "host", "sources")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from iocdesk.reports.report import Report
-from iocdesk.store import History
 from iocdesk.cli.analyze import add_engine_arguments, execute, open_session, print_summary
 from iocdesk.cli.common import EXIT_FAILED, EXIT_KEY, EXIT_OK, EXIT_USAGE, error
 from iocdesk.cli.exports import add_export_arguments, export_plan, write_exports
 from iocdesk.lookup.session import planned_to_indicators
+from iocdesk.reports.report import Report
+from iocdesk.store import History
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -43,7 +43,9 @@ def _list(args: argparse.Namespace) -> int:
     print(f"{'id':>5}  {'created (UTC)':<20} {'state':<12} {'done':>9}  statuses")
     for summary in runs:
         statuses = ", ".join(f"{v} {k}" for k, v in sorted(summary.by_status.items()))
-        print(f"{summary.id:>5}  {summary.created[:19]:<20} {summary.state!s:<12} {summary.done:>4}/{summary.total:<4}  {statuses}")
+        print(
+            f"{summary.id:>5}  {summary.created[:19]:<20} {summary.state!s:<12} {summary.done:>4}/{summary.total:<4}  {statuses}"
+        )
     return EXIT_OK
 
 
@@ -54,7 +56,9 @@ def _show(args: argparse.Namespace) -> int:
         except KeyError:
             error(f"no run {args.run_id}")
             return EXIT_USAGE
-    report = Report(results, run_id=args.run_id, created=meta.created, sources=list(meta.sources), scan=meta.scan or "off")
+    report = Report(
+        results, run_id=args.run_id, created=meta.created, sources=list(meta.sources), scan=meta.scan or "off"
+    )
     exported = write_exports(report, export_plan(args))
     print_summary(results, sys.stdout)
     return EXIT_OK if exported else EXIT_FAILED

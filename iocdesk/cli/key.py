@@ -6,9 +6,17 @@ import argparse
 import getpass
 import sys
 
-from iocdesk.pulsedive.client import DEFAULT_BASE_URL, Outcome, PulsediveClient
-from iocdesk.platform.credentials import ENV_VAR, KeyringUnavailable, delete_key, get_key, keyring_status, mask, store_key
 from iocdesk.cli.common import EXIT_FAILED, EXIT_KEY, EXIT_OK, EXIT_USAGE, error
+from iocdesk.platform.credentials import (
+    ENV_VAR,
+    KeyringUnavailable,
+    delete_key,
+    get_key,
+    keyring_status,
+    mask,
+    store_key,
+)
+from iocdesk.pulsedive.client import DEFAULT_BASE_URL, Outcome, PulsediveClient
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -76,7 +84,15 @@ def _test(args: argparse.Namespace) -> int:
         error(f"the test call failed: {answer.message}")
         return EXIT_FAILED
     quota = answer.quota
-    parts = [f"{name} {value}" for name, value in (("second", quota and quota.second), ("day", quota and quota.day), ("month", quota and quota.month)) if value is not None]
+    parts = [
+        f"{name} {value}"
+        for name, value in (
+            ("second", quota and quota.second),
+            ("day", quota and quota.day),
+            ("month", quota and quota.month),
+        )
+        if value is not None
+    ]
     print(f"API key {mask(info.key)} works; requests remaining: {', '.join(parts) or 'no limits reported'}")
     return EXIT_OK
 

@@ -16,8 +16,8 @@ from email.message import EmailMessage
 from email.utils import getaddresses
 from typing import TYPE_CHECKING, Any
 
-from iocdesk.platform.credentials import KeyringUnavailable
 from iocdesk.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, error, positive_float
+from iocdesk.platform.credentials import KeyringUnavailable
 
 if TYPE_CHECKING:
     from iocdesk.delivery.smtp import SmtpSettings

@@ -19,14 +19,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from iocdesk.indicators.display import reveal
-from iocdesk.indicators.results import Risk
-from iocdesk.inbox.alert import Alert, AlertStatus
-from iocdesk.inbox.service import ALERT_SUBJECT, AlertPlan, Inbox, InboxOptions, Rule
-from iocdesk.platform.credentials import KeyringUnavailable
 from iocdesk.cli.analyze import add_engine_arguments, open_session
 from iocdesk.cli.common import EXIT_FAILED, EXIT_KEY, EXIT_OK, EXIT_USAGE, error, positive_int
 from iocdesk.delivery.plan import ExportPlan, Format, parse_formats
+from iocdesk.inbox.alert import Alert, AlertStatus
+from iocdesk.inbox.service import ALERT_SUBJECT, AlertPlan, Inbox, InboxOptions, Rule
+from iocdesk.indicators.display import reveal
+from iocdesk.indicators.results import Risk
+from iocdesk.platform.credentials import KeyringUnavailable
 
 if TYPE_CHECKING:
     from iocdesk.inbox.folder import FolderAlert
@@ -43,17 +43,33 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "`iocdesk serve --show-token`) or dropped into --folder are analysed like `iocdesk analyze`; "
         "one line per processed alert. Ctrl+C stops; alerts not yet looked up stay in history.",
     )
-    sp.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"webhook port on 127.0.0.1 ({DEFAULT_PORT}; 0: any free one)")
+    sp.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"webhook port on 127.0.0.1 ({DEFAULT_PORT}; 0: any free one)"
+    )
     sp.add_argument("--no-webhook", action="store_true", help="no webhook (only the watched folder)")
     sp.add_argument("--folder", metavar="DIR", help="watch DIR for alert files (txt, csv, xlsx, json, eml)")
     sp.add_argument("--out", metavar="DIR", help="write each alert's exports into DIR as <alert id>.<format>")
-    sp.add_argument("--formats", default="json", metavar="LIST", help=f"exports for --out, of {','.join(FORMATS)} (json)")
-    sp.add_argument("--rule", action="append", default=[], metavar="GLOB=ACTION",
-                    help="auto-action for alerts whose name matches GLOB and whose worst risk is at least "
-                    "--rule-risk: draft:DIR (write an e-mail draft there) or chat:NAME (post to a stored webhook)")
-    sp.add_argument("--rule-risk", choices=[r.value for r in Risk], default="high", help="risk that fires a rule (high)")
-    sp.add_argument("--max-per-minute", type=positive_int, default=30, metavar="N",
-                    help="alerts accepted per minute; the webhook answers 429 beyond (30)")
+    sp.add_argument(
+        "--formats", default="json", metavar="LIST", help=f"exports for --out, of {','.join(FORMATS)} (json)"
+    )
+    sp.add_argument(
+        "--rule",
+        action="append",
+        default=[],
+        metavar="GLOB=ACTION",
+        help="auto-action for alerts whose name matches GLOB and whose worst risk is at least "
+        "--rule-risk: draft:DIR (write an e-mail draft there) or chat:NAME (post to a stored webhook)",
+    )
+    sp.add_argument(
+        "--rule-risk", choices=[r.value for r in Risk], default="high", help="risk that fires a rule (high)"
+    )
+    sp.add_argument(
+        "--max-per-minute",
+        type=positive_int,
+        default=30,
+        metavar="N",
+        help="alerts accepted per minute; the webhook answers 429 beyond (30)",
+    )
     sp.add_argument("--show-token", action="store_true", help="print the webhook's bearer token and exit")
     sp.add_argument("--new-token", action="store_true", help="generate a new bearer token, print it and exit")
     add_engine_arguments(sp)
@@ -152,8 +168,12 @@ class Printer:
 
 def alert_line(alert: Alert) -> str:
     counts = ", ".join(f"{n} {status}" for status, n in sorted(alert.counts.items()))
-    parts = [f"{_now()} {alert.id} {alert.status}", f"{alert.source}", repr(reveal(alert.name, limit=80)),
-             f"{alert.indicators} IOCs"]
+    parts = [
+        f"{_now()} {alert.id} {alert.status}",
+        f"{alert.source}",
+        repr(reveal(alert.name, limit=80)),
+        f"{alert.indicators} IOCs",
+    ]
     if counts:
         parts.append(counts)
     if alert.worst_risk is not None:

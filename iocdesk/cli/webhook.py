@@ -6,8 +6,8 @@ import argparse
 import getpass
 import sys
 
-from iocdesk.platform.credentials import KeyringUnavailable
 from iocdesk.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, error
+from iocdesk.platform.credentials import KeyringUnavailable
 
 KINDS = ("slack", "teams", "google_chat")
 
@@ -35,7 +35,11 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         if args.webhook_action == "add":
-            url = sys.stdin.readline().strip() if args.stdin or not sys.stdin.isatty() else getpass.getpass("Webhook URL: ").strip()
+            url = (
+                sys.stdin.readline().strip()
+                if args.stdin or not sys.stdin.isatty()
+                else getpass.getpass("Webhook URL: ").strip()
+            )
             if not url.startswith("https://"):
                 error("a webhook URL starts with https://")
                 return EXIT_USAGE

@@ -40,11 +40,17 @@ import keyring
 import keyring.errors
 import requests
 
-from iocdesk.platform.redact import install_log_redaction, redact, register_secret, registered_secrets
-from iocdesk.platform.credentials import SERVICE, KeyringUnavailable, ensure_usable_keyring, keyring_reason, keyring_status
-from iocdesk.indicators.display import reveal
 from iocdesk.extraction.refang import defang
+from iocdesk.indicators.display import reveal
 from iocdesk.indicators.results import LookupResult
+from iocdesk.platform.credentials import (
+    SERVICE,
+    KeyringUnavailable,
+    ensure_usable_keyring,
+    keyring_reason,
+    keyring_status,
+)
+from iocdesk.platform.redact import install_log_redaction, redact, register_secret, registered_secrets
 from iocdesk.reports.report import DEFAULT_SUBJECT, Report
 from iocdesk.reports.safety import unclickable
 
@@ -277,7 +283,9 @@ def teams_payload(report: Report, *, template: str = DEFAULT_SUBJECT) -> dict[st
     }
     return {
         "type": "message",
-        "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card}],
+        "attachments": [
+            {"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card}
+        ],
     }
 
 

@@ -10,9 +10,9 @@ per step for the face to word.
 
 from __future__ import annotations
 
+import functools
 import logging
 import tempfile
-import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -113,7 +113,7 @@ def carry_out(plan: ExportPlan, report: Report) -> list[StepOutcome]:
     def attempt(what: str, target: str, action: Callable[[], object]) -> None:
         try:
             action()
-        except Exception as exc:  # one outcome per step; the rest still happen
+        except Exception as exc:  # noqa: BLE001 - one outcome per step; the rest still happen
             log.info("export: the %s failed (%s)", what, type(exc).__name__)
             outcomes.append(StepOutcome(what, target, exc))
         else:
@@ -167,7 +167,11 @@ def _eml(plan: ExportPlan, report: Report, path: Path) -> None:
         return
     with tempfile.TemporaryDirectory(prefix="iocdesk-") as tmp:
         planned = plan.path(Format.XLSX)
-        workbook = planned if planned is not None and planned.is_file() else _xlsx(plan, report, Path(tmp) / "iocdesk-results.xlsx")
+        workbook = (
+            planned
+            if planned is not None and planned.is_file()
+            else _xlsx(plan, report, Path(tmp) / "iocdesk-results.xlsx")
+        )
         message = build_draft(report, recipients=recipients, subject_template=plan.subject, attachment=workbook)
         write_draft(message, path)
 

@@ -131,9 +131,7 @@ def send(message: EmailMessage, settings: SmtpSettings, *, timeout: float = 15) 
         if password is None:
             raise SendError(f"no SMTP password for {settings.user} on {settings.host} in the OS keyring: set it first")
         if settings.security == "none" and not _is_loopback(settings.host):
-            raise SendError(
-                f"refusing to send the password unencrypted to {settings.host}: choose STARTTLS or SSL/TLS"
-            )
+            raise SendError(f"refusing to send the password unencrypted to {settings.host}: choose STARTTLS or SSL/TLS")
     where = settings.server
     try:
         _deliver(out, settings, password, timeout)
@@ -162,7 +160,7 @@ def send(message: EmailMessage, settings: SmtpSettings, *, timeout: float = 15) 
     except ssl.SSLError as exc:
         reason = exc.reason or "handshake error"
         raise SendError(f"the TLS connection to {where} failed ({reason}): check the security mode and port") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise SendError(f"{where} did not answer within {timeout:g} seconds") from None
     except socket.gaierror:
         raise SendError(f"unknown SMTP host {settings.host}") from None

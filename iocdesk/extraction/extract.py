@@ -19,23 +19,56 @@ from __future__ import annotations
 import gc
 import re
 from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
 from urllib.parse import unquote
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from iocdesk.extraction.hosts import Host, domain_scope, ipv4_info, ipv6_info, parse_domain, parse_ipv4
-from iocdesk.indicators.types import MAX_SOURCES_KEPT, Indicator, IndicatorType, Scope, Source, TextChunk
 from iocdesk.extraction.refang import Refanged, refang
 from iocdesk.extraction.tlds import FILE_EXTENSION_TLDS, FILE_INNER_EXTENSIONS
+from iocdesk.indicators.types import MAX_SOURCES_KEPT, Indicator, IndicatorType, Scope, Source, TextChunk
 
 T = IndicatorType
 
 URL_SCHEMES = frozenset(
-    "http https ftp ftps sftp tftp ws wss ldap ldaps rmi iiop dns smb nfs ssh telnet irc ircs "
-    "git svn rtsp rtmp mms tcp udp gopher socks socks4 socks5 ssl tls file".split()
+    [
+        "http",
+        "https",
+        "ftp",
+        "ftps",
+        "sftp",
+        "tftp",
+        "ws",
+        "wss",
+        "ldap",
+        "ldaps",
+        "rmi",
+        "iiop",
+        "dns",
+        "smb",
+        "nfs",
+        "ssh",
+        "telnet",
+        "irc",
+        "ircs",
+        "git",
+        "svn",
+        "rtsp",
+        "rtmp",
+        "mms",
+        "tcp",
+        "udp",
+        "gopher",
+        "socks",
+        "socks4",
+        "socks5",
+        "ssl",
+        "tls",
+        "file",
+    ]
 )
 # Reverse-DNS identifiers (Java packages, Android apps) start with a TLD.
 _REVERSE_DNS_FIRST = frozenset({"com", "org", "net", "edu", "gov", "mil", "io"})
@@ -44,7 +77,7 @@ _SCHEME_SEP = re.compile(r"://")
 _SCHEME_BEFORE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,15}\Z")
 # What may follow "://" or a host's "/": everything but white space, quotes,
 # angle brackets and characters that never appear unescaped in real URLs.
-_URL_REST = re.compile(r"[^\s<>\"`{}|\\^\x00-\x1f\x7f]{0,%d}+" % 65536)
+_URL_REST = re.compile(r"[^\s<>\"`{}|\\^\x00-\x1f\x7f]{0,%d}+" % 65536)  # noqa: UP031 - the regex has braces
 _GLUED_NEXT_URL = re.compile(r"[,;](?=[A-Za-z][A-Za-z0-9+.-]{0,15}://)")
 # Scanners anchor on a literal ("." "@" ":" "://") that the regex engine finds
 # in C, then look around it; a pattern that began with a look-behind would be
@@ -792,9 +825,7 @@ class IndicatorCollector:
         return len(self._found)
 
 
-def extract(
-    text: str, types: Iterable[IndicatorType | str] | None = None, *, hosts: bool = False
-) -> list[Indicator]:
+def extract(text: str, types: Iterable[IndicatorType | str] | None = None, *, hosts: bool = False) -> list[Indicator]:
     """All indicators in ``text``, de-duplicated in first-seen order.
 
     ``types`` limits the result to those types (names or ``IndicatorType``);

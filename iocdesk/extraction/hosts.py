@@ -9,8 +9,8 @@ from functools import lru_cache
 
 import idna
 
-from iocdesk.indicators.types import Scope
 from iocdesk.extraction.tlds import DOCUMENTATION_DOMAINS, INTERNAL_SUFFIXES, is_known_tld
+from iocdesk.indicators.types import Scope
 
 _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\Z")
 # Sub-domain labels may hold underscores (DNS allows them and malware hosts use

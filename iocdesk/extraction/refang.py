@@ -10,18 +10,75 @@ from __future__ import annotations
 import heapq
 import html
 import re
-from operator import methodcaller
 from bisect import bisect_left
 from dataclasses import dataclass
+from operator import methodcaller
 
 from iocdesk.indicators.types import IndicatorType
 
 # Words that, around " dot ", mean prose rather than a spelled-out host name
 # ("the dot com bubble", "click the red dot in the corner").
 _PROSE_WORDS = frozenset(
-    "a an the this that these those of in on at to is it be by as so no my me us do go am "
-    "or and not red blue green black white small big single one each every per with from "
-    "for into onto over under was were has had have its his her our your their".split()
+    [
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "is",
+        "it",
+        "be",
+        "by",
+        "as",
+        "so",
+        "no",
+        "my",
+        "me",
+        "us",
+        "do",
+        "go",
+        "am",
+        "or",
+        "and",
+        "not",
+        "red",
+        "blue",
+        "green",
+        "black",
+        "white",
+        "small",
+        "big",
+        "single",
+        "one",
+        "each",
+        "every",
+        "per",
+        "with",
+        "from",
+        "for",
+        "into",
+        "onto",
+        "over",
+        "under",
+        "was",
+        "were",
+        "has",
+        "had",
+        "have",
+        "its",
+        "his",
+        "her",
+        "our",
+        "your",
+        "their",
+    ]
 )
 
 # Every branch starts with the character that makes the form distinctive, so

@@ -22,11 +22,33 @@ DOCUMENTATION_DOMAINS: frozenset[str] = frozenset({"example.com", "example.net",
 # or e-mail. Left out on purpose, because malicious hosts there are common:
 # com, cc, in, ai, app, download, mobi, new, website, pl (Perl scripts lose).
 FILE_EXTENSION_TLDS: frozenset[str] = frozenset(
-    "ac am cab inc java map md mk mov one pid pm ps py rs run sh so zip".split()
+    [
+        "ac",
+        "am",
+        "cab",
+        "inc",
+        "java",
+        "map",
+        "md",
+        "mk",
+        "mov",
+        "one",
+        "pid",
+        "pm",
+        "ps",
+        "py",
+        "rs",
+        "run",
+        "sh",
+        "so",
+        "zip",
+    ]
 )
 # A label before such a TLD that makes a multi-part file name ("app.js.map",
 # "config.h.in", "backup.tar.zip").
-FILE_INNER_EXTENSIONS: frozenset[str] = frozenset("js css h c cpp min tar bak old orig d json xml txt".split())
+FILE_INNER_EXTENSIONS: frozenset[str] = frozenset(
+    ["js", "css", "h", "c", "cpp", "min", "tar", "bak", "old", "orig", "d", "json", "xml", "txt"]
+)
 
 
 @lru_cache(maxsize=1)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, QSignalBlocker, Qt, QTimer, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -34,6 +34,19 @@ from PySide6.QtWidgets import (
 
 from iocdesk.extraction.extract import IndicatorCollector, extract
 from iocdesk.extraction.importers import InputError, iter_chunks
+from iocdesk.gui.actions.exports import ExportActions
+from iocdesk.gui.actions.results import ResultActions
+from iocdesk.gui.demo import DemoService
+from iocdesk.gui.inbox.dock import InboxDock
+from iocdesk.gui.models import IndicatorsModel, ResultsFilter, ResultsModel
+from iocdesk.gui.runner import RunController
+from iocdesk.gui.settings import AppSettings
+from iocdesk.gui.tasks import Tasks
+from iocdesk.gui.theme import apply_theme
+from iocdesk.gui.widgets.detail import DetailPane
+from iocdesk.gui.widgets.filter_bar import FilterBar
+from iocdesk.gui.widgets.paste_box import MAX_EDITOR_LINE, PasteBox
+from iocdesk.gui.widgets.summary_strip import SummaryStrip
 from iocdesk.indicators.results import Status
 from iocdesk.indicators.types import Indicator
 from iocdesk.lookup.engine import LookupEngine, ScanPolicy
@@ -43,19 +56,6 @@ from iocdesk.pulsedive.client import Outcome, PulsediveClient
 from iocdesk.pulsedive.parse import parse_links
 from iocdesk.reports.report import Report
 from iocdesk.store import History, LookupCache
-from iocdesk.gui.demo import DemoService
-from iocdesk.gui.widgets.detail import DetailPane
-from iocdesk.gui.widgets.filter_bar import FilterBar
-from iocdesk.gui.inbox.dock import InboxDock
-from iocdesk.gui.actions.exports import ExportActions
-from iocdesk.gui.actions.results import ResultActions
-from iocdesk.gui.widgets.summary_strip import SummaryStrip
-from iocdesk.gui.models import IndicatorsModel, ResultsFilter, ResultsModel
-from iocdesk.gui.widgets.paste_box import MAX_EDITOR_LINE, PasteBox
-from iocdesk.gui.runner import RunController
-from iocdesk.gui.tasks import Tasks
-from iocdesk.gui.settings import AppSettings
-from iocdesk.gui.theme import apply_theme
 
 log = logging.getLogger(__name__)
 
@@ -174,9 +174,17 @@ class MainWindow(QMainWindow):
         self.resize(1200, 760)
 
         # Keyboard-only use: text -> indicators -> run controls -> filter -> results -> detail.
-        chain = [self.paste, self.indicator_view, self.run_button, self.pause_button, self.cancel_button,
-                 self.search, self.result_view, self.detail]
-        for first, second in zip(chain, chain[1:]):
+        chain = [
+            self.paste,
+            self.indicator_view,
+            self.run_button,
+            self.pause_button,
+            self.cancel_button,
+            self.search,
+            self.result_view,
+            self.detail,
+        ]
+        for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
         self._extract_timer = QTimer(self, singleShot=True, interval=_EXTRACT_DELAY_MS)
@@ -184,7 +192,9 @@ class MainWindow(QMainWindow):
 
     def _add_actions(self) -> None:
         menu = self.menuBar().addMenu(self.tr("&File"))
-        open_action = QAction(self.tr("&Open file..."), self, shortcut=QKeySequence.StandardKey.Open, triggered=self.open_file)
+        open_action = QAction(
+            self.tr("&Open file..."), self, shortcut=QKeySequence.StandardKey.Open, triggered=self.open_file
+        )
         menu.addAction(open_action)
         self.recent_menu = menu.addMenu(self.tr("Open &recent"))
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
@@ -199,16 +209,23 @@ class MainWindow(QMainWindow):
         toolbar.addAction(open_action)
         toolbar.addSeparator()
         self.exports.fill_toolbar(toolbar)
-        history_action = QAction(self.tr("&History..."), self, shortcut=QKeySequence("Ctrl+H"), triggered=self.open_history)
+        history_action = QAction(
+            self.tr("&History..."), self, shortcut=QKeySequence("Ctrl+H"), triggered=self.open_history
+        )
         menu.addAction(history_action)
-        settings_action = QAction(self.tr("&Settings..."), self, shortcut=QKeySequence("Ctrl+,"), triggered=self.open_settings)
+        settings_action = QAction(
+            self.tr("&Settings..."), self, shortcut=QKeySequence("Ctrl+,"), triggered=self.open_settings
+        )
         menu.addAction(settings_action)
         menu.addSeparator()
         menu.addAction(QAction(self.tr("&Quit"), self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close))
         run_action = QAction(self.tr("Run"), self, shortcut=QKeySequence("Ctrl+Return"), triggered=self.start_run)
         cancel_action = QAction(self.tr("Cancel"), self, shortcut=QKeySequence("Esc"), triggered=self.cancel_run)
         find_action = QAction(
-            self.tr("Filter results"), self, shortcut=QKeySequence.StandardKey.Find, triggered=lambda: self.filter_bar.focus_text()
+            self.tr("Filter results"),
+            self,
+            shortcut=QKeySequence.StandardKey.Find,
+            triggered=lambda: self.filter_bar.focus_text(),
         )
         self.addActions([run_action, cancel_action, find_action])
 
@@ -281,14 +298,16 @@ class MainWindow(QMainWindow):
         self.banner.setVisible(True)
         self.demo_action.setEnabled(False)
         self.paste.setPlainText(self._demo.sample_text)
-        self.status.setText(self.tr("Demo data loaded: press Run (Ctrl+Enter) to look the indicators up in the sandbox."))
+        self.status.setText(
+            self.tr("Demo data loaded: press Run (Ctrl+Enter) to look the indicators up in the sandbox.")
+        )
 
     # -- drag and drop ----------------------------------------------------------------------
-    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls() or event.mimeData().hasText():
             event.acceptProposedAction()
 
-    def dropEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def dropEvent(self, event) -> None:
         mime = event.mimeData()
         files = [url.toLocalFile() for url in mime.urls() if url.isLocalFile()]
         if files:
@@ -299,7 +318,9 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
 
     def open_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a file with indicators"), "", self.tr("All files (*)"))
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Open a file with indicators"), "", self.tr("All files (*)")
+        )
         if path:
             self.tasks.spawn(self.load_file(path))
 
@@ -554,9 +575,9 @@ class MainWindow(QMainWindow):
         info = get_key()
         if info.source == "session":
             self.status.setText(
-                self.tr("The API key is kept for this session only ({reason}); iocdesk forgets it when it quits.").format(
-                    reason=session_reason()
-                )
+                self.tr(
+                    "The API key is kept for this session only ({reason}); iocdesk forgets it when it quits."
+                ).format(reason=session_reason())
             )
 
     # -- reports ---------------------------------------------------------------------------------
@@ -564,7 +585,9 @@ class MainWindow(QMainWindow):
         """The shown results as a report (exports, drafts, chat), or None with a word why not."""
         results = self.results.results()
         if not results or self.controller.is_running:
-            self.status.setText(self.tr("Reports are made from a finished run: run a lookup (or open one from History) first."))
+            self.status.setText(
+                self.tr("Reports are made from a finished run: run a lookup (or open one from History) first.")
+            )
             return None
         api_url = self._session.base_url if self._session is not None else self.settings.api_base_url
         return Report(results, run_id=self._run_id, scan=self.settings.scan_policy, api_url=api_url)
@@ -634,7 +657,9 @@ class MainWindow(QMainWindow):
         self.inbox_dock.openRun.connect(self._open_alert_run)
         self.inbox_dock.failed.connect(self._inbox_failed)
         notifier = self.inbox_dock.controller.notifier
-        notifier.fallback.connect(lambda title, text: self.status.setText(self.tr("{title}: {text}").format(title=title, text=text)))
+        notifier.fallback.connect(
+            lambda title, text: self.status.setText(self.tr("{title}: {text}").format(title=title, text=text))
+        )
 
         def bring_to_front() -> None:
             self.showNormal()
@@ -678,7 +703,7 @@ class MainWindow(QMainWindow):
         await self.inbox_dock.stop()
         self.close()
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def closeEvent(self, event) -> None:
         if self.inbox_dock.controller.running:  # stop it first (about a second): its stores close cleanly
             event.ignore()
             self.tasks.spawn(self._close_after_inbox())

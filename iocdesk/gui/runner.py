@@ -7,10 +7,11 @@ latest Progress and flushes them every ``interval_ms`` (50 ms) on a QTimer, so
 
 Typical wiring::
 
-    controller.runStarted.connect(results_model.set_results)   # engine.results, updated in place
+    controller.runStarted.connect(results_model.set_results)  # engine.results, updated in place
     controller.resultsReady.connect(results_model.update_rows)
     controller.progressChanged.connect(progress_bar_update)
-    controller.finished.connect(...); controller.failed.connect(show_plain_text_message)
+    controller.finished.connect(...)
+    controller.failed.connect(show_plain_text_message)
     task = controller.start(LookupEngine(client, options, cache=..., history=...), indicators)
 """
 
@@ -22,10 +23,10 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
-from iocdesk.lookup.engine import EngineListener, LookupEngine, Progress
-from iocdesk.indicators.types import Indicator
-from iocdesk.indicators.results import LookupResult
 from iocdesk.gui.translations import QT_TRANSLATE_NOOP
+from iocdesk.indicators.results import LookupResult
+from iocdesk.indicators.types import Indicator
+from iocdesk.lookup.engine import EngineListener, LookupEngine, Progress
 
 log = logging.getLogger(__name__)
 

@@ -155,6 +155,7 @@ def _run_gui(tmp: str, errors: list[str], deadline: float) -> None:
 
     QCoreApplication.setOrganizationName("iocdesk")
     QCoreApplication.setApplicationName("iocdesk")
+
     def on_qt_message(_mode, _context, message: str) -> None:
         if not any(noise in message for noise in _QT_NOISE):
             sys.stderr.write(message + "\n")
@@ -180,9 +181,7 @@ def _run_gui(tmp: str, errors: list[str], deadline: float) -> None:
             if window.controller.is_running:
                 window.controller.cancel()
                 with contextlib.suppress(Exception):
-                    loop.run_until_complete(
-                        _wait_for("run cancelled", lambda: not window.controller.is_running, 5.0)
-                    )
+                    loop.run_until_complete(_wait_for("run cancelled", lambda: not window.controller.is_running, 5.0))
             window.close()
             window.deleteLater()
             app.processEvents()
@@ -216,7 +215,7 @@ def run_self_test(timeout: float = TIMEOUT_S) -> int:
             status = 0
         except CheckFailed as exc:
             _say(f"FAIL: {exc}")
-        except Exception as exc:  # an unexpected crash is a failed self-test, with its traceback
+        except Exception as exc:  # noqa: BLE001 - an unexpected crash is a failed self-test, with its traceback
             import traceback
 
             traceback.print_exc()

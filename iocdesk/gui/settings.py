@@ -19,12 +19,12 @@ from typing import Any, Literal
 from PySide6.QtCore import QByteArray, QSettings
 
 from iocdesk.lookup.engine import EngineOptions, ScanPolicy
-from iocdesk.reports.report import DEFAULT_SUBJECT
 from iocdesk.lookup.limiter import RateLimits
 from iocdesk.lookup.session import Connection, SessionConfig
 from iocdesk.pulsedive.client import DEFAULT_BASE_URL, is_http_url
+from iocdesk.reports.report import DEFAULT_SUBJECT
 
-__all__ = ["AppSettings", "PATH_FAMILIES", "SCAN_POLICIES", "THEMES", "MAX_RECENT_FILES"]
+__all__ = ["MAX_RECENT_FILES", "PATH_FAMILIES", "SCAN_POLICIES", "THEMES", "AppSettings"]
 
 THEMES = ("system", "light", "dark")
 PATH_FAMILIES = ("legacy", "current")
@@ -201,7 +201,7 @@ class AppSettings:
     # -- lookup policy ------------------------------------------------------------
     @property
     def scan_policy(self) -> str:
-        """"off", "passive" or "active" (active scans contact the target; never the default)."""
+        """ "off", "passive" or "active" (active scans contact the target; never the default)."""
         return self._get_choice(self._SCAN, SCAN_POLICIES, "off")
 
     @scan_policy.setter
@@ -269,7 +269,7 @@ class AppSettings:
 
     @property
     def path_family(self) -> str:
-        """"legacy" (info.php) or "current" (indicator.php...): ``PulsediveClient(paths=...)``."""
+        """ "legacy" (info.php) or "current" (indicator.php...): ``PulsediveClient(paths=...)``."""
         return self._get_choice(self._PATHS, PATH_FAMILIES, "legacy")
 
     @path_family.setter

@@ -23,8 +23,12 @@ import email.policy
 from email.message import Message
 from html.parser import HTMLParser
 
-from iocdesk.extraction.importers import DEFAULT_MAX_BYTES, InputError, decode_bytes
-from iocdesk.extraction.importers import too_large  # the same wording as a too large file
+from iocdesk.extraction.importers import (
+    DEFAULT_MAX_BYTES,
+    InputError,
+    decode_bytes,
+    too_large,  # the same wording as a too large file
+)
 
 SUBJECT_MAX = 200
 SCANNED_HEADERS = ("From", "Reply-To", "Return-Path", "Received", "X-Originating-IP", "Authentication-Results")
@@ -36,8 +40,43 @@ _TEXT_NAMES = (".txt", ".csv", ".tsv", ".log", ".json", ".jsonl", ".ndjson")
 _LINK_ATTRS = frozenset({"href", "src", "action", "formaction", "background", "cite", "poster", "data"})
 # Tags that end a line: without a break, "<td>evil.com</td><td>10.0.0.1</td>" would run together.
 _BLOCK_TAGS = frozenset(
-    "address article aside blockquote br dd div dl dt footer form h1 h2 h3 h4 h5 h6 header hr li "
-    "main nav ol p pre section table tbody td tfoot th thead title tr ul".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "title",
+        "tr",
+        "ul",
+    ]
 )
 
 
@@ -119,14 +158,14 @@ def _header_values(part: Message, header: str) -> list[str]:
     """Decoded values (RFC 2047 words undone); the raw value if the parser trips on one."""
     try:
         return [str(value) for value in part.get_all(header) or ()]
-    except Exception:  # policy.default parses lazily; a hostile header can make it raise
+    except Exception:  # noqa: BLE001 - policy.default parses lazily; a hostile header can make it raise
         return [str(value) for key, value in part.raw_items() if key.lower() == header.lower()]
 
 
 def _filename(part: Message) -> str | None:
     try:
         name = part.get_filename()
-    except Exception:  # a malformed Content-Disposition: no name rather than no mail
+    except Exception:  # noqa: BLE001 - a malformed Content-Disposition: no name rather than no mail
         return None
     return str(name) if name else None
 

@@ -15,11 +15,15 @@ import os
 from pathlib import Path
 
 from iocdesk.extraction.extract import IndicatorCollector
-from iocdesk.extraction.importers import DEFAULT_MAX_BYTES, InputError, iter_chunks
-from iocdesk.extraction.importers import too_large  # the same wording as any too large file
-from iocdesk.indicators.types import Indicator, Source
+from iocdesk.extraction.importers import (
+    DEFAULT_MAX_BYTES,
+    InputError,
+    iter_chunks,
+    too_large,  # the same wording as any too large file
+)
 from iocdesk.inbox.alert import MAX_BODY, read_json
 from iocdesk.inbox.eml import read_eml
+from iocdesk.indicators.types import Indicator, Source
 
 SUPPORTED = frozenset({".txt", ".log", ".csv", ".tsv", ".xlsx", ".json", ".jsonl", ".ndjson", ".eml"})
 # Still being written by an editor, Office or a browser: never taken, whatever the extension.

@@ -21,15 +21,15 @@ import os
 import stat
 import threading
 import time
-from typing import Any, Literal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, Literal
 
 from iocdesk.extraction.importers import InputError
-from iocdesk.indicators.types import Indicator
 from iocdesk.inbox.files import free_name, is_alert_name, move_no_replace, read_alert_file, shown_name
+from iocdesk.indicators.types import Indicator
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +179,7 @@ class FolderWatcher:
         alert = FolderAlert(title, f"folder: {shown_name(name)}", indicators, free_name(self.folder / DONE, name))
         try:
             self.submit(alert)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - busy, or a bug: the file stays for a later pass
             retry = getattr(exc, "retry_after", None)
             if isinstance(retry, (int, float)) and retry > 0:
                 self._paused_until = self._clock() + retry
@@ -249,7 +249,12 @@ class FolderWatcher:
                     failing = False
                 except Exception as exc:  # the folder vanished or the share is down: say so once
                     if not failing:
-                        log.error("watched folder: cannot scan %s: %s", self.folder, exc, exc_info=not isinstance(exc, OSError))
+                        log.error(
+                            "watched folder: cannot scan %s: %s",
+                            self.folder,
+                            exc,
+                            exc_info=not isinstance(exc, OSError),
+                        )
                     failing = True
                 napping = asyncio.ensure_future(self._sleep(self.poll_interval))
                 try:  # until the next poll, or the stop

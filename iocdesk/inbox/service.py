@@ -27,16 +27,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from iocdesk.lookup.engine import EndState, EngineOptions, LookupEngine
-from iocdesk.reports.report import Report
-from iocdesk.extraction.extract import IndicatorCollector
-from iocdesk.indicators.types import Indicator
-from iocdesk.indicators.results import LookupResult, Risk
-from iocdesk.store import History, LookupCache, RunMeta
 from iocdesk.delivery.plan import ExportPlan, Format, carry_out
+from iocdesk.extraction.extract import IndicatorCollector
+from iocdesk.inbox.alert import Alert, AlertStatus, at_least, worst_risk
+from iocdesk.indicators.results import LookupResult, Risk
+from iocdesk.indicators.types import Indicator
+from iocdesk.lookup.engine import EndState, EngineOptions, LookupEngine
 from iocdesk.lookup.session import LookupSession
 from iocdesk.pulsedive.client import PulsediveClient
-from iocdesk.inbox.alert import Alert, AlertStatus, at_least, worst_risk
+from iocdesk.reports.report import Report
+from iocdesk.store import History, LookupCache, RunMeta
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +81,9 @@ class Rule:
         """What the rule writes and posts for ``alert``: a draft named after it, a chat message."""
         files = {Format.EML: Path(self.draft_dir) / f"iocdesk-{alert.id}.eml"} if self.draft_dir else {}
         # the draft is the alert's summary; the workbook is one click away in the window
-        return ExportPlan.of(files, chats=(self.chat,) if self.chat else (), subject=ALERT_SUBJECT,
-                             attach_workbook=False)
+        return ExportPlan.of(
+            files, chats=(self.chat,) if self.chat else (), subject=ALERT_SUBJECT, attach_workbook=False
+        )
 
     def applies(self, alert: Alert) -> bool:
         if not at_least(alert.worst_risk, self.min_risk):
@@ -187,8 +188,12 @@ class Inbox:
         return alert
 
     def _plan(self, alert: Alert, indicators: list[Indicator]) -> int:
-        meta = RunMeta(sources=[f"alert {alert.id}: {alert.name}"], total=len(indicators),
-                       scan=str(self.options.engine.scan), base_url=self.client.base_url)
+        meta = RunMeta(
+            sources=[f"alert {alert.id}: {alert.name}"],
+            total=len(indicators),
+            scan=str(self.options.engine.scan),
+            base_url=self.client.base_url,
+        )
         run_id = self._history.start_run(meta)
         self._history.add_items(run_id, indicators)
         return run_id
@@ -226,8 +231,9 @@ class Inbox:
     async def _process(self, alert: Alert, indicators: list[Indicator]) -> None:
         alert.status = AlertStatus.RUNNING
         self._changed(alert)
-        self.engine = LookupEngine(self.client, self.options.engine, cache=self._cache, history=self._history,
-                                   run_id=alert.run_id)
+        self.engine = LookupEngine(
+            self.client, self.options.engine, cache=self._cache, history=self._history, run_id=alert.run_id
+        )
         try:
             results = await self.engine.run(indicators)
         except Exception as exc:  # a bug must not stop the inbox: this alert fails, the next one runs
@@ -256,8 +262,9 @@ class Inbox:
         alert.counts = counts
 
     async def _act(self, alert: Alert, results: list[LookupResult]) -> None:
-        report = Report(results, run_id=alert.run_id, sources=[alert.source], title=alert.name,
-                        api_url=self.client.base_url)
+        report = Report(
+            results, run_id=alert.run_id, sources=[alert.source], title=alert.name, api_url=self.client.base_url
+        )
         loop = asyncio.get_running_loop()
         plans = [("exports", self._export_plan(alert))] if self._export_plan is not None else []
         plans += [(f"rule {rule.match!r}", rule.plan(alert)) for rule in self.options.rules if rule.applies(alert)]
@@ -293,4 +300,3 @@ class Inbox:
     def queued(self) -> int:
         with self._lock:
             return len(self._waiting)
-

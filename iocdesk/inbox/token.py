@@ -12,8 +12,8 @@ import secrets
 
 import keyring
 
-from iocdesk.platform.redact import register_secret
 from iocdesk.platform.credentials import SERVICE, KeyringUnavailable, ensure_usable_keyring, keyring_reason
+from iocdesk.platform.redact import register_secret
 
 USERNAME = "inbox-webhook-token"
 ENV_VAR = "IOCDESK_INBOX_TOKEN"
@@ -27,7 +27,9 @@ def inbox_token(*, create: bool = True) -> str | None:
         try:
             token = keyring.get_password(SERVICE, USERNAME) or ""
         except Exception as exc:  # noqa: BLE001 - any backend failure
-            raise KeyringUnavailable(f"could not read the inbox token from the OS keyring: {keyring_reason(exc)}") from None
+            raise KeyringUnavailable(
+                f"could not read the inbox token from the OS keyring: {keyring_reason(exc)}"
+            ) from None
     if not token and create:
         token = new_inbox_token()
     register_secret(token or None)
@@ -42,5 +44,7 @@ def new_inbox_token() -> str:
     try:
         keyring.set_password(SERVICE, USERNAME, token)
     except Exception as exc:  # noqa: BLE001
-        raise KeyringUnavailable(f"could not store the inbox token in the OS keyring: {keyring_reason(exc, token)}") from None
+        raise KeyringUnavailable(
+            f"could not store the inbox token in the OS keyring: {keyring_reason(exc, token)}"
+        ) from None
     return token

@@ -107,7 +107,7 @@ def _handler(hook: WebhookServer) -> type[BaseHTTPRequestHandler]:
         sys_version = ""
         timeout = _READ_TIMEOUT
 
-        def do_POST(self) -> None:  # noqa: N802 - http.server API
+        def do_POST(self) -> None:
             if self.path.split("?", 1)[0].rstrip("/") not in (PATH, PATH + "s"):
                 return self._answer(404, {"error": f"not found: POST {PATH}"})
             if not hook.authorised(self.headers.get("Authorization")):
@@ -131,13 +131,13 @@ def _handler(hook: WebhookServer) -> type[BaseHTTPRequestHandler]:
                 return self._answer(429, {"error": str(exc)}, {"Retry-After": str(exc.retry_after)})
             self._answer(202, _brief(alert))
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             path = self.path.split("?", 1)[0]
             if not path.startswith(PATH + "/"):
                 return self._answer(404, {"error": f"not found: GET {PATH}/<id>"})
             if not hook.authorised(self.headers.get("Authorization")):
                 return self._unauthorised()
-            alert = hook._lookup(path[len(PATH) + 1:]) if hook._lookup else None
+            alert = hook._lookup(path[len(PATH) + 1 :]) if hook._lookup else None
             if alert is None:
                 return self._answer(404, {"error": "no such alert"})
             self._answer(200, _brief(alert))
@@ -153,7 +153,9 @@ def _handler(hook: WebhookServer) -> type[BaseHTTPRequestHandler]:
                 left -= len(chunk)
 
         def _unauthorised(self) -> None:
-            self._answer(401, {"error": "missing or wrong bearer token"}, {"WWW-Authenticate": 'Bearer realm="iocdesk"'})
+            self._answer(
+                401, {"error": "missing or wrong bearer token"}, {"WWW-Authenticate": 'Bearer realm="iocdesk"'}
+            )
 
         def _answer(self, status: int, document: dict[str, Any], headers: dict[str, str] | None = None) -> None:
             body = json.dumps(document).encode()

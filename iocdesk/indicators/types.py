@@ -121,7 +121,11 @@ class Indicator:
             data["host"] = self.host
         if self.sources and any(s != Source() for s in self.sources):
             data["sources"] = [
-                {k: v for k, v in (("file", s.file), ("sheet", s.sheet), ("row", s.row), ("column", s.column)) if v is not None}
+                {
+                    k: v
+                    for k, v in (("file", s.file), ("sheet", s.sheet), ("row", s.row), ("column", s.column))
+                    if v is not None
+                }
                 for s in self.sources
             ]
         return data

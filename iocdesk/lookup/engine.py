@@ -27,11 +27,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
-from iocdesk.pulsedive.client import ApiResult, Outcome, PulsediveClient
-from iocdesk.pulsedive.parse import parse_indicator, parse_scan_poll, parse_scan_submit
+from iocdesk.indicators.results import CACHEABLE_STATUSES, PULSEDIVE_TYPES, LookupResult, Status
 from iocdesk.indicators.types import Indicator, Scope
 from iocdesk.lookup.limiter import QuotaExhausted, RateLimiter, RateLimits
-from iocdesk.indicators.results import CACHEABLE_STATUSES, PULSEDIVE_TYPES, LookupResult, Status
+from iocdesk.pulsedive.client import ApiResult, Outcome, PulsediveClient
+from iocdesk.pulsedive.parse import parse_indicator, parse_scan_poll, parse_scan_submit
 
 log = logging.getLogger(__name__)
 
@@ -308,7 +308,9 @@ class LookupEngine:
         probe = self.options.scan is ScanPolicy.ACTIVE
         result.scan = str(self.options.scan)
         submitted = await self._request(
-            result, lambda value: self.client.submit_scan(value, probe=probe, submit=self.options.submit), result.indicator
+            result,
+            lambda value: self.client.submit_scan(value, probe=probe, submit=self.options.submit),
+            result.indicator,
         )
         if submitted.outcome is not Outcome.OK:
             result.status, result.error = Status.ERROR, f"scan could not be submitted: {submitted.message}"

@@ -143,7 +143,9 @@ class LookupSession:
         return self.client.base_url
 
     # -- runs ------------------------------------------------------------------------------
-    def engine(self, run_id: int | None = None, *, listener: EngineListener | None = None, **overrides: Any) -> LookupEngine:
+    def engine(
+        self, run_id: int | None = None, *, listener: EngineListener | None = None, **overrides: Any
+    ) -> LookupEngine:
         """An engine over this session's client and stores; ``overrides`` replace engine options
         for this run only (``use_cache=False`` for a re-query, ``include_private=True``...)."""
         options = dataclasses.replace(self.options, **overrides) if overrides else dataclasses.replace(self.options)

@@ -143,7 +143,7 @@ def _redact_record(record: logging.LogRecord, secrets: Iterable[str]) -> None:
     secrets = tuple(secrets)
     try:
         message = record.getMessage()
-    except Exception:  # a bad format call: logging would print msg and args in its error report
+    except Exception:  # noqa: BLE001 - a bad format call: logging would print msg and args in its error report
         message = f"{record.msg!r} (unformattable arguments: {record.args!r})"
         record.msg, record.args = redact(message, secrets), None
     else:

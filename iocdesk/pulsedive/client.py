@@ -30,7 +30,6 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from iocdesk import __version__
-
 from iocdesk.platform.redact import install_log_redaction, redact, register_secret
 
 __all__ = ["ApiResult", "Outcome", "PulsediveClient", "Quota", "is_http_url"]
@@ -291,7 +290,7 @@ class PulsediveClient:
             else:
                 response = self.session.post(url, data=sent, timeout=self.timeout, verify=verify)
             body = response.content
-        except Exception as exc:  # never raise: every failure is an outcome
+        except Exception as exc:  # noqa: BLE001 - never raise: every failure is an outcome
             result = self._failure(exc, where, started)
         else:
             result = self._classify(response.status_code, response.headers, body, started)

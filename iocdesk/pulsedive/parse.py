@@ -26,8 +26,8 @@ from iocdesk.indicators.results import Feed, Intel, Risk, RiskFactor, Threat
 WEB_BASE = "https://pulsedive.com"
 
 __all__ = [
-    "FeedDetail",
     "FeedCount",
+    "FeedDetail",
     "LinkSummary",
     "LinkedIndicator",
     "MalformedResponse",

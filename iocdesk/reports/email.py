@@ -24,8 +24,8 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from urllib.parse import quote
 
-from iocdesk.indicators.display import reveal
 from iocdesk.extraction.refang import defang
+from iocdesk.indicators.display import reveal
 from iocdesk.indicators.results import LookupResult
 from iocdesk.reports.report import DEFAULT_SUBJECT, Report, pulsedive_link
 from iocdesk.reports.safety import unclickable

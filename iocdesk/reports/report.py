@@ -59,7 +59,7 @@ class Report:
         return sorted(chosen, key=lambda r: (-(r.risk.severity if r.risk else -1), r.indicator))
 
     def headline(self) -> str:
-        """"3 high, 5 medium of 40 IOCs" (or "nothing notable in 40 IOCs")."""
+        """ "3 high, 5 medium of 40 IOCs" (or "nothing notable in 40 IOCs")."""
         parts = [f"{n} {risk}" for risk, n in self.risk_counts() if risk in NOTABLE_RISKS]
         total = len(self.results)
         noun = "IOC" if total == 1 else "IOCs"

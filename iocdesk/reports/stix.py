@@ -46,8 +46,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from iocdesk.indicators.types import IndicatorType
 from iocdesk.indicators.results import LookupResult, Risk, Status
+from iocdesk.indicators.types import IndicatorType
 from iocdesk.reports.report import Report
 
 __all__ = ["NAMESPACE", "build_bundle", "escape_pattern_value", "pattern_for", "write_bundle"]

@@ -36,10 +36,10 @@ code path for ten rows and a million, with memory flat in the number of rows.
 
 from __future__ import annotations
 
-from collections import Counter
-from copy import copy
 import functools
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from copy import copy
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -52,8 +52,8 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from iocdesk.indicators.display import reveal
 from iocdesk.extraction.refang import defang as defang_value
+from iocdesk.indicators.display import reveal
 from iocdesk.indicators.results import LookupResult, Risk
 from iocdesk.indicators.risk_style import RISK_STYLES
 from iocdesk.reports.report import Report, pulsedive_iid, pulsedive_link
@@ -290,9 +290,7 @@ def split_titles(base: str, n_rows: int, max_rows: int = EXCEL_MAX_ROWS) -> list
     and at most ``max_rows - 1`` data rows: "Results", "Results (2)", ... (one sheet when empty)."""
     per_sheet = max_rows - 1
     chunks = max(1, -(-n_rows // per_sheet))
-    return [
-        (base if i == 0 else f"{base} ({i + 1})", min(per_sheet, n_rows - i * per_sheet)) for i in range(chunks)
-    ]
+    return [(base if i == 0 else f"{base} ({i + 1})", min(per_sheet, n_rows - i * per_sheet)) for i in range(chunks)]
 
 
 def _new_data_sheet(wb: Workbook, title: str, header: Sequence[str], widths: Sequence[float]) -> Any:
@@ -449,11 +447,11 @@ def _forced(ws: Any, text: str) -> Any:
 
 
 __all__ = [
+    "DETAILS_HEADER",
     "EXCEL_MAX_CHARS",
     "EXCEL_MAX_LINKS",
     "EXCEL_MAX_ROWS",
     "RESULTS_HEADER",
-    "DETAILS_HEADER",
     "RISK_COLOURS",
     "pulsedive_link",
     "safe_text",

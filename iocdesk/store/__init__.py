@@ -12,7 +12,15 @@ with a migration list (``MIGRATIONS`` in each module). No Qt, no network.
 """
 
 from iocdesk.store._db import StoreError
-from iocdesk.store.cache import ANONYMOUS, DEFAULT_TTL, CachedLookup, CacheStats, LookupCache, account_fingerprint, normalize_base_url
+from iocdesk.store.cache import (
+    ANONYMOUS,
+    DEFAULT_TTL,
+    CachedLookup,
+    CacheStats,
+    LookupCache,
+    account_fingerprint,
+    normalize_base_url,
+)
 from iocdesk.store.history import History, PlannedItem, RunMeta, RunState, RunSummary
 
 __all__ = [

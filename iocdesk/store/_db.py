@@ -52,9 +52,7 @@ class Database:
         self.lock = threading.RLock()
         path.parent.mkdir(parents=True, exist_ok=True)
         _create_private(path)
-        self.conn = sqlite3.connect(
-            str(path), timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
-        )
+        self.conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
         try:
             # Check before anything writes: a file iocdesk cannot use is left as it was.
             self._check_version(self.conn.execute("PRAGMA user_version").fetchone()[0], migrations)
@@ -109,7 +107,9 @@ class Database:
             self.conn.close()
 
 
-def open_database(path: Path, migrations: Sequence[Migration], *, foreign_keys: bool = False, disposable: bool = False) -> Database:
+def open_database(
+    path: Path, migrations: Sequence[Migration], *, foreign_keys: bool = False, disposable: bool = False
+) -> Database:
     """Open (creating and migrating) ``path``.
 
     A file that is not an SQLite database, or is from a newer iocdesk, raises

@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from iocdesk.indicators.types import IndicatorType
 from iocdesk.indicators.results import CACHEABLE_STATUSES, LookupResult, Status
+from iocdesk.indicators.types import IndicatorType
 from iocdesk.store._db import Database, ParseIntel, dump_json, intel_from_raw, load_json, open_database, run_script
 
 DEFAULT_TTL = 24 * 3600.0
@@ -252,12 +252,13 @@ class LookupCache:
             entries, oldest, newest = self._db.conn.execute(
                 "SELECT count(*), min(stored_at), max(stored_at) FROM lookups"
             ).fetchone()
-            (fresh_count,) = self._db.conn.execute(f"SELECT count(*) FROM lookups WHERE {fresh}", window).fetchone()
+            # {fresh} is a fixed condition with ? placeholders: no value is put into the SQL text
+            (fresh_count,) = self._db.conn.execute(f"SELECT count(*) FROM lookups WHERE {fresh}", window).fetchone()  # noqa: S608
             by_status: dict[str, int] = {}
             if self._scope is not None:
                 by_status = dict(
                     self._db.conn.execute(
-                        f"SELECT status, count(*) FROM lookups WHERE account = ? AND endpoint = ? AND {fresh}"
+                        f"SELECT status, count(*) FROM lookups WHERE account = ? AND endpoint = ? AND {fresh}"  # noqa: S608
                         " GROUP BY status",
                         (*self._scope, *window),
                     ).fetchall()

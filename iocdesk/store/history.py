@@ -31,8 +31,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from iocdesk.indicators.types import IndicatorType
 from iocdesk.indicators.results import LookupResult, Status
+from iocdesk.indicators.types import IndicatorType
 from iocdesk.store._db import Database, ParseIntel, dump_json, intel_from_raw, load_json, open_database, run_script
 from iocdesk.store._owner import OwnerLock, forget_owner, owner_alive
 from iocdesk.store.cache import normalize_base_url
@@ -166,8 +166,15 @@ class History:
             cursor = conn.execute(
                 "INSERT INTO runs (created, state, sources, scan, options, total, base_url, owner)"
                 " VALUES (?, 'running', ?, ?, ?, ?, ?, ?)",
-                (meta.created, dump_json(list(meta.sources)), meta.scan, dump_json(meta.options),
-                 int(meta.total), base_url, self._owner_token()),
+                (
+                    meta.created,
+                    dump_json(list(meta.sources)),
+                    meta.scan,
+                    dump_json(meta.options),
+                    int(meta.total),
+                    base_url,
+                    self._owner_token(),
+                ),
             )
             assert cursor.lastrowid is not None  # set by the INSERT above
             return int(cursor.lastrowid)
@@ -182,7 +189,9 @@ class History:
         items = [_as_planned(i) for i in indicators]
         with self._db.transaction() as conn:
             self._require_run(conn, run_id)
-            (start,) = conn.execute("SELECT coalesce(max(pos), -1) + 1 FROM items WHERE run_id = ?", (run_id,)).fetchone()
+            (start,) = conn.execute(
+                "SELECT coalesce(max(pos), -1) + 1 FROM items WHERE run_id = ?", (run_id,)
+            ).fetchone()
             conn.executemany(
                 "INSERT OR IGNORE INTO items (run_id, pos, type, value, defanged, scope) VALUES (?, ?, ?, ?, ?, ?)",
                 [(run_id, start + n, str(i.type), i.value, int(i.defanged), i.scope) for n, i in enumerate(items)],
@@ -197,10 +206,17 @@ class History:
         """Write several results in one transaction (e.g. a burst of cache hits)."""
         rows = [
             (
-                run_id, str(IndicatorType(r.type)), r.indicator, int(r.defanged), str(Status(r.status)),
+                run_id,
+                str(IndicatorType(r.type)),
+                r.indicator,
+                int(r.defanged),
+                str(Status(r.status)),
                 None if r.risk is None else str(r.risk),
                 None if r.intel is None else dump_json(r.intel.raw),
-                r.error, r.scan, int(r.from_cache), int(r.attempts),
+                r.error,
+                r.scan,
+                int(r.from_cache),
+                int(r.attempts),
             )
             for r in results
         ]
@@ -308,7 +324,8 @@ class History:
         with self._db.lock:
             self._meta(run_id)  # KeyError for an unknown run
             rows = self._db.conn.execute(
-                f"SELECT type, value, defanged, scope FROM items WHERE run_id = ? AND status IN ({marks}) ORDER BY pos",
+                # {marks} is "?, ?, ...": the statuses go in as parameters
+                f"SELECT type, value, defanged, scope FROM items WHERE run_id = ? AND status IN ({marks}) ORDER BY pos",  # noqa: S608
                 (run_id, *statuses),
             ).fetchall()
         return [PlannedItem(IndicatorType(t), v, bool(d), s) for t, v, d, s in rows]
@@ -367,6 +384,7 @@ class History:
 
 
 def _as_planned(item: object) -> PlannedItem:
+    """An Indicator, a LookupResult (a resumed run), a (type, value, ...) tuple or a PlannedItem."""
     if isinstance(item, PlannedItem):
         return item
     if isinstance(item, tuple):
@@ -374,13 +392,13 @@ def _as_planned(item: object) -> PlannedItem:
         defanged = bool(rest[0]) if rest else False
         scope = None if len(rest) < 2 or rest[1] is None else str(rest[1])
         return PlannedItem(IndicatorType(type_), str(value), defanged, scope)
-    value = getattr(item, "value", None)
+    duck: Any = item  # an Indicator (value, scope) or a LookupResult (indicator): the same attributes read
+    value = getattr(duck, "value", None)
     if not isinstance(value, str):  # a LookupResult
-        value = getattr(item, "indicator")
-    scope = getattr(item, "scope", None)
+        value = duck.indicator
+    scope = getattr(duck, "scope", None)
     return PlannedItem(
-        IndicatorType(getattr(item, "type")), value, bool(getattr(item, "defanged", False)),
-        None if scope is None else str(scope),
+        IndicatorType(duck.type), value, bool(getattr(duck, "defanged", False)), None if scope is None else str(scope)
     )
 
 

@@ -16,8 +16,15 @@ from benchmarks.corpus import CORE_TYPES, canonical, comparable, generate, gener
 
 
 def _run(*args: str, timeout: float = 120, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, **(env or {})}, check=False)
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
 
 
 def test_generate_is_deterministic_for_a_seed():
@@ -36,8 +43,10 @@ def test_smaller_corpus_is_a_prefix_of_a_larger_one():
 
 
 def test_generate_does_not_depend_on_hash_randomisation():
-    code = ("import hashlib; from benchmarks.corpus import generate; t, g = generate(40000, 9, ground_truth=True); "
-            "print(hashlib.sha256((t + repr(sorted(g))).encode()).hexdigest())")
+    code = (
+        "import hashlib; from benchmarks.corpus import generate; t, g = generate(40000, 9, ground_truth=True); "
+        "print(hashlib.sha256((t + repr(sorted(g))).encode()).hexdigest())"
+    )
     digests = {_run("-c", code, env={"PYTHONHASHSEED": seed}).stdout.strip() for seed in ("0", "12345")}
     assert len(digests) == 1 and len(next(iter(digests))) == 64
 
@@ -49,8 +58,29 @@ def test_ground_truth_is_canonical_and_covers_every_type_and_form():
         assert canonical(t, v) == v, (t, v)
         assert corpus.counts[(t, v)] >= 1 and corpus.surfaces[(t, v)]
     text = corpus.text
-    for form in ("hxxp", "hXXp", "[.]", "(.)", "{.}", "[dot]", "(dot)", " dot ", "\\.", "[:]", "[://]", "[@]",
-                 "(at)", "<a href=", "&amp;", "|------|", "sshd[", '"GET ', "Event", '{"indicator"', "]:"):
+    for form in (
+        "hxxp",
+        "hXXp",
+        "[.]",
+        "(.)",
+        "{.}",
+        "[dot]",
+        "(dot)",
+        " dot ",
+        "\\.",
+        "[:]",
+        "[://]",
+        "[@]",
+        "(at)",
+        "<a href=",
+        "&amp;",
+        "|------|",
+        "sshd[",
+        '"GET ',
+        "Event",
+        '{"indicator"',
+        "]:",
+    ):
         assert form in text, form
     categories = set(corpus.noise.values())
     assert {"version", "filename", "dotted-code", "date-time", "hex-not-hash", "guid"} <= categories
@@ -65,9 +95,15 @@ def test_comparable_normalises_like_the_ground_truth():
     assert comparable("domain", "BÜCHER[.]DE") == comparable("domain", "xn--bcher-kva.de") == "bücher.de"
     assert comparable("ipv6", "[2001:0DB8:0000:0000:0000:0000:0000:0001]") == "2001:db8::1"
     assert comparable("email", "John.Doe[@]Evil(.)com") == "john.doe@evil.com"
-    assert comparable("cve", "cve-2021-44228") == "cve-2021-44228" and canonical("cve", "cve-2021-44228") == "CVE-2021-44228"
+    assert (
+        comparable("cve", "cve-2021-44228") == "cve-2021-44228"
+        and canonical("cve", "cve-2021-44228") == "CVE-2021-44228"
+    )
     assert implied({("url", "http://evil.com:8080/x"), ("email", "a@b.org"), ("url", "http://[2001:db8::1]:80/")}) == {
-        ("domain", "evil.com"), ("domain", "b.org"), ("ipv6", "2001:db8::1")}
+        ("domain", "evil.com"),
+        ("domain", "b.org"),
+        ("ipv6", "2001:db8::1"),
+    }
 
 
 def test_corpus_cli_writes_the_corpus(tmp_path):
@@ -79,8 +115,20 @@ def test_corpus_cli_writes_the_corpus(tmp_path):
 
 
 def test_bench_runs_end_to_end_on_a_tiny_corpus():
-    proc = _run("-m", "benchmarks.extract_bench", "--size-mb", "0.05", "--repeat", "1", "--no-cache", "--json",
-                "--competitor-mb", "0.05", "--iocextract-mb", "0.02")
+    proc = _run(
+        "-m",
+        "benchmarks.extract_bench",
+        "--size-mb",
+        "0.05",
+        "--repeat",
+        "1",
+        "--no-cache",
+        "--json",
+        "--competitor-mb",
+        "0.05",
+        "--iocextract-mb",
+        "0.02",
+    )
     assert proc.returncode == 0, proc.stderr
     res = json.loads(proc.stdout)
     first = res["runs"][0]
@@ -95,7 +143,17 @@ def test_bench_runs_end_to_end_on_a_tiny_corpus():
 
 
 def test_bench_prints_a_table():
-    proc = _run("-m", "benchmarks.extract_bench", "--size-mb", "0.05", "--repeat", "1", "--no-cache",
-                "--no-competitors", "--details", "0")
+    proc = _run(
+        "-m",
+        "benchmarks.extract_bench",
+        "--size-mb",
+        "0.05",
+        "--repeat",
+        "1",
+        "--no-cache",
+        "--no-competitors",
+        "--details",
+        "0",
+    )
     assert proc.returncode == 0, proc.stderr
     assert "MB/s" in proc.stdout and "iocdesk" in proc.stdout and "precision" in proc.stdout

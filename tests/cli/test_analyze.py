@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from iocdesk.store import History
 from iocdesk.pulsedive.sandbox import SandboxServer
+from iocdesk.store import History
 
 
-def cli(*args: str, env: dict | None = None, stdin: str | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+def cli(
+    *args: str, env: dict | None = None, stdin: str | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "iocdesk", *args],
         input=stdin.encode() if stdin is not None else None,
@@ -51,7 +53,20 @@ def test_demo_run_writes_the_documented_json(tmp_path, home):
     assert res.returncode == 0, res.stderr.decode()
     document = json.loads(out.read_text())
     assert {"generated", "summary", "results"} <= set(document)
-    required = {"indicator", "type", "status", "risk", "iid", "threats", "feeds", "riskfactors", "last_seen", "url", "error", "defanged"}
+    required = {
+        "indicator",
+        "type",
+        "status",
+        "risk",
+        "iid",
+        "threats",
+        "feeds",
+        "riskfactors",
+        "last_seen",
+        "url",
+        "error",
+        "defanged",
+    }
     for result in document["results"]:
         assert required <= set(result)
         assert result["status"] in {"found", "not_found", "scanned", "unsupported", "skipped", "error"}
@@ -92,7 +107,11 @@ def test_run_with_key_then_cache_then_history(tmp_path, home, make_sandbox):
     stale = cli("analyze", "--api-url", server.base_url, "--rate", "50", "--cache-ttl", "0.00001", str(report), env=env)
     assert stale.returncode == 0 and server.stats.requests == sent * 2  # too old for this TTL: asked again
     sent *= 2
-    assert all(r["from_cache"] for r in json.loads((tmp_path / "2.json").read_text())["results"] if r["status"] in ("found", "not_found"))
+    assert all(
+        r["from_cache"]
+        for r in json.loads((tmp_path / "2.json").read_text())["results"]
+        if r["status"] in ("found", "not_found")
+    )
     listing = cli("history", "list", env=env).stdout.decode()
     assert listing.count("finished") == 3
     shown = cli("history", "show", "1", env=env)
@@ -108,9 +127,22 @@ def test_sigkill_mid_run_then_resume_without_requerying(tmp_path, home, make_san
     server = make_sandbox(require_key="k-9", latency=0.15)
     report = report_for(server, tmp_path, known=20, unknown=0)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "iocdesk", "analyze", "--api-url", server.base_url, "--rate", "50",
-         "--concurrency", "2", str(report)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "iocdesk",
+            "analyze",
+            "--api-url",
+            server.base_url,
+            "--rate",
+            "50",
+            "--concurrency",
+            "2",
+            str(report),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 30
     while server.stats.requests < 6 and time.monotonic() < deadline:
@@ -170,7 +202,9 @@ def test_key_set_without_a_keyring_says_so_and_stores_nothing(monkeypatch, capsy
 
 
 def test_sandbox_command_serves_on_loopback(home):
-    proc = subprocess.Popen([sys.executable, "-m", "iocdesk", "sandbox"], env=home, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "iocdesk", "sandbox"], env=home, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     try:
         line = proc.stdout.readline().decode()
         url = next(word for word in line.split() if word.startswith("http://127.0.0.1:"))
@@ -189,7 +223,9 @@ def test_ctrl_c_with_hanging_requests_exits_130_within_two_seconds(tmp_path, hom
     report = report_for(server, tmp_path, known=6, unknown=0)
     proc = subprocess.Popen(
         [sys.executable, "-m", "iocdesk", "analyze", "--api-url", server.base_url, "--rate", "50", str(report)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + 20
     while server.stats.requests < 2 and time.monotonic() < deadline:
@@ -213,7 +249,7 @@ def forward_proxy():
     relayed: list[str] = []
 
     class Proxy(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server API; requests sends the absolute URL to a proxy
+        def do_GET(self):
             relayed.append(self.path.split("?")[0])
             opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
             try:
@@ -244,11 +280,24 @@ def test_explicit_proxy_is_used_and_a_refusing_proxy_is_one_clear_message(tmp_pa
     env["PULSEDIVE_API_KEY"] = "k"
     server = make_sandbox(require_key="k")
     report = report_for(server, tmp_path, known=3, unknown=0)
-    ok = cli("analyze", "--api-url", server.base_url, "--rate", "50", "--proxy", proxy, "--no-cache", str(report), env=env)
+    ok = cli(
+        "analyze", "--api-url", server.base_url, "--rate", "50", "--proxy", proxy, "--no-cache", str(report), env=env
+    )
     assert ok.returncode == 0, ok.stderr.decode()
     assert len(relayed) == 3 and all(p.endswith("/api/info.php") for p in relayed)
-    refused = cli("analyze", "--api-url", server.base_url, "--rate", "50", "--proxy", "http://127.0.0.1:9",
-                  "--no-cache", str(report), env=env, timeout=120)
+    refused = cli(
+        "analyze",
+        "--api-url",
+        server.base_url,
+        "--rate",
+        "50",
+        "--proxy",
+        "http://127.0.0.1:9",
+        "--no-cache",
+        str(report),
+        env=env,
+        timeout=120,
+    )
     err = refused.stderr.decode()
     assert refused.returncode == 1
     assert "cannot be reached" in err and "proxy error" in err and "--proxy" in err

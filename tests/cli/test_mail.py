@@ -10,10 +10,10 @@ import io
 import pytest
 
 from iocdesk.cli import mail
+from iocdesk.indicators.results import Intel, LookupResult, Risk, Status
+from iocdesk.indicators.types import IndicatorType
 from iocdesk.reports.email import build_draft, write_draft
 from iocdesk.reports.report import Report
-from iocdesk.indicators.types import IndicatorType
-from iocdesk.indicators.results import Intel, LookupResult, Risk, Status
 
 USER, PASSWORD = "analyst", "s3cr3t-Pa55"
 WRONG = "wrong-Pa55word"
@@ -95,7 +95,9 @@ def smtp_server(smtp_server_factory):
 def draft_path(tmp_path):
     xlsx = tmp_path / "triage.xlsx"
     xlsx.write_bytes(XLSX)
-    intel = Intel(iid=10, indicator="evil.example.com", risk=Risk.HIGH, web_url="https://pulsedive.com/indicator/?iid=10")
+    intel = Intel(
+        iid=10, indicator="evil.example.com", risk=Risk.HIGH, web_url="https://pulsedive.com/indicator/?iid=10"
+    )
     results = [
         LookupResult("evil.example.com", IndicatorType.DOMAIN, Status.FOUND, intel),
         LookupResult("unknown.example.com", IndicatorType.DOMAIN, Status.NOT_FOUND),

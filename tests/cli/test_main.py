@@ -212,7 +212,10 @@ def test_basedir_and_debug_log(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "IOCDESK_BASEDIR"}
     res = subprocess.run(
         [sys.executable, "-m", "iocdesk", "--basedir", str(base), "--debug", "analyze", "--demo", "--quiet", "-"],
-        input=b"evil[.]com 8.8.8.8", capture_output=True, timeout=60, env=env,
+        input=b"evil[.]com 8.8.8.8",
+        capture_output=True,
+        timeout=60,
+        env=env,
     )
     assert res.returncode == 0, res.stderr.decode()
     log = base / "log" / "iocdesk.log"
@@ -220,6 +223,11 @@ def test_basedir_and_debug_log(tmp_path):
     text = log.read_text()
     assert "DEBUG" in text and "iocdesk" in text
     assert (base / "data" / "history.sqlite3").exists()  # everything under the base directory
-    quiet = subprocess.run([sys.executable, "-m", "iocdesk", "--basedir", str(base), "extract", "-"],
-                           input=b"1.2.3.4", capture_output=True, timeout=60, env=env)
+    quiet = subprocess.run(
+        [sys.executable, "-m", "iocdesk", "--basedir", str(base), "extract", "-"],
+        input=b"1.2.3.4",
+        capture_output=True,
+        timeout=60,
+        env=env,
+    )
     assert b"debug log" not in quiet.stderr and quiet.returncode == 0

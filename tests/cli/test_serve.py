@@ -27,14 +27,23 @@ def demo_values(make_module_sandbox) -> dict[str, list[str]]:
 @pytest.fixture
 def env(tmp_path) -> dict:
     clean = {k: v for k, v in os.environ.items() if k not in ("PULSEDIVE_API_KEY", "IOCDESK_INBOX_TOKEN")}
-    return {**clean, "IOCDESK_BASEDIR": str(tmp_path / "base"), "PYTHONIOENCODING": "utf-8",
-            "IOCDESK_INBOX_TOKEN": TOKEN}
+    return {
+        **clean,
+        "IOCDESK_BASEDIR": str(tmp_path / "base"),
+        "PYTHONIOENCODING": "utf-8",
+        "IOCDESK_INBOX_TOKEN": TOKEN,
+    }
 
 
 class Serve:
     def __init__(self, args: list[str], env: dict) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-m", "iocdesk", "serve", "--demo", "--rate", "50", *args],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "iocdesk", "serve", "--demo", "--rate", "50", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            text=True,
+        )
         self.banner: list[str] = []
         while True:
             line = self.proc.stderr.readline()
@@ -110,7 +119,7 @@ def test_serve_watches_a_folder_and_survives_a_restart(tmp_path, env, demo_value
         (inbox / "alert-2.json").write_text(json.dumps({"title": "from the EDR", "ip": demo_values["ip"][1]}))
         serve.wait_for(" done | ", 2)
     finally:
-        code, err = serve.stop()
+        code, _err = serve.stop()
     assert code == 0
     assert sorted(p.name for p in (inbox / "done").iterdir()) == ["alert-1.txt", "alert-2.json"]
     assert (inbox / "failed" / "broken.xlsx").exists()
@@ -120,14 +129,24 @@ def test_serve_watches_a_folder_and_survives_a_restart(tmp_path, env, demo_value
 
 
 def test_token_commands_and_usage_errors(tmp_path, env):
-    shown = subprocess.run([sys.executable, "-m", "iocdesk", "serve", "--show-token"], capture_output=True, text=True, env=env)
+    shown = subprocess.run(
+        [sys.executable, "-m", "iocdesk", "serve", "--show-token"], capture_output=True, text=True, env=env
+    )
     assert shown.returncode == 0 and shown.stdout.strip() == TOKEN
     no_env = {k: v for k, v in env.items() if k != "IOCDESK_INBOX_TOKEN"}  # subprocesses have no keyring (conftest)
-    failed = subprocess.run([sys.executable, "-m", "iocdesk", "serve", "--demo"], capture_output=True, text=True, env=no_env)
+    failed = subprocess.run(
+        [sys.executable, "-m", "iocdesk", "serve", "--demo"], capture_output=True, text=True, env=no_env
+    )
     assert failed.returncode == 1 and "OS keyring" in failed.stderr and "IOCDESK_INBOX_TOKEN" in failed.stderr
-    for args, message in ((["--no-webhook"], "nothing to serve"), (["--folder", str(tmp_path / "nope")], "not a folder"),
-                          (["--rule", "bad"], "GLOB=draft:DIR"), (["--formats", "pdf"], "unknown pdf")):
-        res = subprocess.run([sys.executable, "-m", "iocdesk", "serve", "--demo", *args], capture_output=True, text=True, env=env)
+    for args, message in (
+        (["--no-webhook"], "nothing to serve"),
+        (["--folder", str(tmp_path / "nope")], "not a folder"),
+        (["--rule", "bad"], "GLOB=draft:DIR"),
+        (["--formats", "pdf"], "unknown pdf"),
+    ):
+        res = subprocess.run(
+            [sys.executable, "-m", "iocdesk", "serve", "--demo", *args], capture_output=True, text=True, env=env
+        )
         assert res.returncode == 2 and message in res.stderr, res.stderr
 
 

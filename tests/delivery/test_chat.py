@@ -11,11 +11,23 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from iocdesk.delivery import chat
-from iocdesk.delivery.chat import Webhook, WebhookError, delete_webhook, google_chat_payload, list_webhooks, load_webhook, payload_for, post, slack_payload, store_webhook, teams_payload
-from iocdesk.reports.report import Report
-from iocdesk.indicators.types import IndicatorType as T
+from iocdesk.delivery.chat import (
+    Webhook,
+    WebhookError,
+    delete_webhook,
+    google_chat_payload,
+    list_webhooks,
+    load_webhook,
+    payload_for,
+    post,
+    slack_payload,
+    store_webhook,
+    teams_payload,
+)
 from iocdesk.indicators.results import Intel, LookupResult, Risk, Status, Threat
+from iocdesk.indicators.types import IndicatorType as T
 from iocdesk.platform.credentials import SERVICE
+from iocdesk.reports.report import Report
 
 TOKEN = "SECRETTOKEN123"
 HOSTILE_THREAT = "<!channel> <https://attacker.test|click> & **bold** [x](HTTP://attacker.test) <b>hi</b>"
@@ -31,16 +43,19 @@ def make_report(extra: int = 0) -> Report:
         LookupResult("2001:db8::5", T.IPV6, Status.SCANNED, Intel(risk=Risk.LOW), scan="passive"),
         LookupResult("phish@bad.example", T.EMAIL, Status.FOUND, Intel(risk=Risk.HIGH)),
         LookupResult("quiet.example", T.DOMAIN, Status.FOUND, Intel(risk=Risk.NONE)),
-        *(
-            LookupResult(f"host{i}.example", T.DOMAIN, Status.FOUND, Intel(risk=Risk.MEDIUM))
-            for i in range(extra)
-        ),
+        *(LookupResult(f"host{i}.example", T.DOMAIN, Status.FOUND, Intel(risk=Risk.MEDIUM)) for i in range(extra)),
     ]
     return Report(results, run_id=12, created="2024-06-01T12:00:00+00:00", title="Triage <& friends>")
 
 
 RAW_IOCS = ("evil.example", "bad.example", "203.0.113.9", "2001:db8::5", "phish@bad.example")
-DEFANGED = ("evil[.]example", "hxxps[://]bad[.]example", "203[.]0[.]113[.]9", "2001[:]db8[:][:]5", "phish[@]bad[.]example")
+DEFANGED = (
+    "evil[.]example",
+    "hxxps[://]bad[.]example",
+    "203[.]0[.]113[.]9",
+    "2001[:]db8[:][:]5",
+    "phish[@]bad[.]example",
+)
 
 
 def all_strings(obj) -> list[str]:
@@ -185,7 +200,7 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
+            def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
                 receiver.received.append((self.path, json.loads(self.rfile.read(length)), self.headers["Content-Type"]))
                 self.send_response(receiver.status)
@@ -251,7 +266,7 @@ def test_http_errors_raise_without_the_url(receiver, debug_logs, status):
     message = str(info.value)
     assert f"HTTP {status}" in message and "'team'" in message
     assert_no_token(message)
-    assert info.value.__cause__ is None and info.value.__context__ is None or TOKEN not in str(info.value.__context__)
+    assert (info.value.__cause__ is None and info.value.__context__ is None) or TOKEN not in str(info.value.__context__)
     assert_no_token(debug_logs.text)
     assert len(receiver.received) == 1  # a redirect is not followed
 

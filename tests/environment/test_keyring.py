@@ -89,7 +89,9 @@ def test_key_commands_store_the_key_in_the_secret_service_only(secret_service_ke
     env["IOCDESK_BASEDIR"] = str(tmp_path / "iocdesk")
 
     def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "iocdesk", *args], input=stdin, capture_output=True, text=True, env=env, timeout=60)
+        return subprocess.run(
+            [sys.executable, "-m", "iocdesk", *args], input=stdin, capture_output=True, text=True, env=env, timeout=60
+        )
 
     try:
         stored = cli("key", "set", "--stdin", stdin=key + "\n")
@@ -111,8 +113,8 @@ def test_settings_dialog_saves_and_deletes_the_key_in_the_secret_service(secret_
     from PySide6.QtCore import QSettings, Qt
     from PySide6.QtWidgets import QPushButton
 
-    from iocdesk.gui.settings import AppSettings
     from iocdesk.gui.dialogs.settings import SettingsDialog
+    from iocdesk.gui.settings import AppSettings
 
     key = "c0ffee42" * 8
     ini = tmp_path / "settings.ini"
@@ -121,7 +123,9 @@ def test_settings_dialog_saves_and_deletes_the_key_in_the_secret_service(secret_
     dialog.show()
     from PySide6.QtWidgets import QLabel
 
-    assert any("SecretService" in label.text().replace(" ", "") for label in dialog.findChildren(QLabel))  # names the backend
+    assert any(
+        "SecretService" in label.text().replace(" ", "") for label in dialog.findChildren(QLabel)
+    )  # names the backend
     qtbot.keyClicks(dialog.key_edit, key)
     qtbot.mouseClick(dialog.findChild(QPushButton, "saveKeyButton"), Qt.MouseButton.LeftButton)
     try:

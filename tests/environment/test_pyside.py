@@ -24,10 +24,15 @@ def _pyside_requirement() -> Requirement:
     return req
 
 
-def _run_helper(script: str, *args: str, env: dict | None = None, timeout: float = 60) -> tuple[subprocess.CompletedProcess, dict]:
+def _run_helper(
+    script: str, *args: str, env: dict | None = None, timeout: float = 60
+) -> tuple[subprocess.CompletedProcess, dict]:
     proc = subprocess.run(
         [sys.executable, str(HELPERS / script), *args],
-        capture_output=True, text=True, timeout=timeout, env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
     )
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
     return proc, (json.loads(lines[-1]) if lines else {})
@@ -69,6 +74,7 @@ def test_text_renders_offscreen():
 # --- conftest's qloop fixture ------------------------------------------------------
 # The pattern GUI tests rely on (docs/platform.md): one session qasync loop,
 # advanced by qtbot.waitUntil; plain asyncio.run() must still work afterwards.
+
 
 def test_qloop_runs_coroutines_and_executor_calls(qloop, qtbot):
     async def lookup():

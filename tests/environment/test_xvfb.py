@@ -30,7 +30,9 @@ def _start_xvfb(xvfb: str, timeout: float = 10.0) -> tuple[subprocess.Popen, str
     r, w = os.pipe()
     proc = subprocess.Popen(
         [xvfb, "-displayfd", str(w), "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"],
-        pass_fds=(w,), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        pass_fds=(w,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     os.close(w)
     buf, deadline = b"", time.monotonic() + timeout
@@ -77,7 +79,10 @@ def test_main_window_renders_text_on_xvfb(xvfb_display, tmp_path):
     env.update(QT_QPA_PLATFORM="xcb", DISPLAY=xvfb_display)
     proc = subprocess.run(
         [sys.executable, str(PROBE), "--save", str(tmp_path)],
-        env=env, capture_output=True, text=True, timeout=60,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
     result = json.loads(lines[-1]) if lines else {}

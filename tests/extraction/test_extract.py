@@ -136,8 +136,8 @@ def test_hashes_lower_case_and_typed():
         "44D88612FEA8A8F36DE82E1278ABB02F "
         "3395856ce81f2b7382dee72602f798b642f14140 "
         "275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f "
-        + "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce"
-        + "47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e"
+        "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce"
+        "47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e"
     )
     assert [(str(i.type), i.value) for i in extract(text)] == [
         ("md5", "44d88612fea8a8f36de82e1278abb02f"),
@@ -145,8 +145,10 @@ def test_hashes_lower_case_and_typed():
         ("sha256", "275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f"),
         (
             "sha512",
-            "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce"
-            "47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e",
+            (
+                "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce"
+                "47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e"
+            ),
         ),
     ]
 
@@ -260,7 +262,9 @@ def test_urls_wrapped_by_redirectors_and_mail_gateways():
 
 
 def test_percent_encoded_urls_and_hosts_in_log_lines():
-    line = '1.2.3.4 - - [28/Nov/2026] "GET /wp-login.php?redirect_to=http%3A%2F%2Fevil.example.net%2Fx&a=1 HTTP/1.1" 200'
+    line = (
+        '1.2.3.4 - - [28/Nov/2026] "GET /wp-login.php?redirect_to=http%3A%2F%2Fevil.example.net%2Fx&a=1 HTTP/1.1" 200'
+    )
     assert pairs(line) == {("ipv4", "1.2.3.4"), ("url", "http://evil.example.net/x")}
     assert pairs("path=%2Fevil.com%2Fx") == {("domain", "evil.com")}
 
@@ -288,7 +292,11 @@ def test_cidr_ranges_and_their_addresses():
         ("ipv4", "203.0.113.0"),
     }
     assert pairs("2001:db8::/32") == {("ipv6_cidr", "2001:db8::/32"), ("ipv6", "2001:db8::")}
-    assert pairs("1.1.1.1/0 evil.com/test") == {("ipv4_cidr", "1.1.1.1/0"), ("ipv4", "1.1.1.1"), ("url", "evil.com/test")}
+    assert pairs("1.1.1.1/0 evil.com/test") == {
+        ("ipv4_cidr", "1.1.1.1/0"),
+        ("ipv4", "1.1.1.1"),
+        ("url", "evil.com/test"),
+    }
 
 
 def test_ip_range_with_hyphen():

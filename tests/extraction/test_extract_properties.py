@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from iocdesk.extraction.extract import extract
-from iocdesk.indicators.types import IndicatorType
 from iocdesk.extraction.refang import defang, refang
+from iocdesk.indicators.types import IndicatorType
 
 # Characters that matter to the scanners, mixed with arbitrary text.
 _ALPHABET = st.sampled_from(
@@ -40,7 +40,9 @@ def test_extraction_never_raises_and_values_are_canonical(text):
 
 
 _LABEL = st.from_regex(r"[a-z][a-z0-9]{0,10}", fullmatch=True)
-_DOMAIN = st.builds(lambda a, b, tld: f"{a}.{b}.{tld}", _LABEL, _LABEL, st.sampled_from(["com", "net", "ru", "io", "xyz"]))
+_DOMAIN = st.builds(
+    lambda a, b, tld: f"{a}.{b}.{tld}", _LABEL, _LABEL, st.sampled_from(["com", "net", "ru", "io", "xyz"])
+)
 _IPV4 = st.builds(lambda *o: ".".join(map(str, o)), *[st.integers(1, 223)] + [st.integers(0, 255)] * 3)
 _PATH = st.from_regex(r"/[A-Za-z0-9_./?=&%-]{0,20}[A-Za-z0-9/]", fullmatch=True)
 

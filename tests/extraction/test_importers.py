@@ -20,7 +20,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iocdesk.extraction import importers
-from iocdesk.extraction.importers import CHUNK_CHARS, DEFAULT_MAX_BYTES, ChunkStream, InputError, decode_bytes, iter_chunks, iter_stream_chunks, iter_text_chunks
+from iocdesk.extraction.importers import (
+    CHUNK_CHARS,
+    DEFAULT_MAX_BYTES,
+    ChunkStream,
+    InputError,
+    decode_bytes,
+    iter_chunks,
+    iter_stream_chunks,
+    iter_text_chunks,
+)
 from iocdesk.indicators.types import Source, TextChunk
 
 DATA = Path(__file__).parent.parent / "data" / "importers"
@@ -241,7 +250,7 @@ def test_stream_input(tmp_path):
     stream = iter_stream_chunks(io.BytesIO(b"pasted 203.0.113.1\r\n"))
     assert isinstance(stream, ChunkStream)
     assert [(c.text, c.source.file) for c in stream] == [("pasted 203.0.113.1\n", "<stdin>")]
-    wrapper = io.TextIOWrapper(io.BytesIO("a,IOC\nx,evil.example\n".encode()))
+    wrapper = io.TextIOWrapper(io.BytesIO(b"a,IOC\nx,evil.example\n"))
     assert [c.text for c in iter_stream_chunks(wrapper, name="-")] == ["evil.example"]
     with pytest.raises(InputError, match=r"^<stdin>: the input is empty$"):
         iter_stream_chunks(io.BytesIO(b""))
@@ -332,7 +341,11 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\
         ("report.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", "PDF document"),
         ("report.txt", b"%PDF-1.4\n1 0 obj << >> endobj\n", "PDF document"),
         ("tool", b"\x7fELF\x02\x01\x01" + b"\x00" * 57, "ELF executable"),
-        ("setup.exe", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 50, "Windows executable (PE/MZ)"),
+        (
+            "setup.exe",
+            b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 50,
+            "Windows executable (PE/MZ)",
+        ),
         ("image.png", PNG, "PNG image"),
         ("photo.csv", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "JPEG image"),
         ("logs.gz", b"\x1f\x8b\x08\x00" + bytes(range(200)), "gzip archive"),
@@ -422,7 +435,18 @@ def test_csv_row_numbers_count_records_not_lines(tmp_path):
 
 @pytest.mark.parametrize(
     "header",
-    ["IOC", "iocs", "Indicator", "indicator_value", "IOC Value", "ioc-value", "Observable", "ARTIFACT", "value", " Value "],
+    [
+        "IOC",
+        "iocs",
+        "Indicator",
+        "indicator_value",
+        "IOC Value",
+        "ioc-value",
+        "Observable",
+        "ARTIFACT",
+        "value",
+        " Value ",
+    ],
 )
 def test_csv_indicator_header_names(tmp_path, header):
     path = write(tmp_path, "h.csv", f"Date,{header},Comment\n2024-01-01,evil.example,http://noise.example/\n")
@@ -455,7 +479,9 @@ def test_csv_without_header_uses_letters(tmp_path):
 
 
 def test_csv_semicolon_dialect_is_sniffed(tmp_path):
-    path = write(tmp_path, "eu.csv", "Datum;IOC;Anmerkung\n01.05.2024;http://evil.example/a,b;x\n02.05.2024;c.example;y\n")
+    path = write(
+        tmp_path, "eu.csv", "Datum;IOC;Anmerkung\n01.05.2024;http://evil.example/a,b;x\n02.05.2024;c.example;y\n"
+    )
     assert [t for t, *_ in cells(path)] == ["http://evil.example/a,b", "c.example"]
 
 
@@ -485,7 +511,11 @@ def test_csv_huge_field(tmp_path):
 
 
 def test_csv_title_rows_above_header(tmp_path):
-    path = write(tmp_path, "titled.csv", "Incident 42 http://title.example\n\nTime,Indicator,Note\n1,evil.example,noise.example\n")
+    path = write(
+        tmp_path,
+        "titled.csv",
+        "Incident 42 http://title.example\n\nTime,Indicator,Note\n1,evil.example,noise.example\n",
+    )
     assert cells(path) == [("Incident 42 http://title.example", 1, "A"), ("evil.example", 4, "Indicator")]
 
 
@@ -547,7 +577,9 @@ def test_xlsx_formula_cached_value_is_read_formula_text_never(tmp_path):
     path = make_workbook(tmp_path)
 
     def add_cached_value(xml: bytes) -> bytes:
-        new, n = re.subn(rb'<c r="B3"([^>]*)><f>(.*?)</f><v\s*/?>(</v>)?', rb'<c r="B3" t="str"><f>\2</f><v>cached.example</v>', xml)
+        new, n = re.subn(
+            rb'<c r="B3"([^>]*)><f>(.*?)</f><v\s*/?>(</v>)?', rb'<c r="B3" t="str"><f>\2</f><v>cached.example</v>', xml
+        )
         assert n == 1
         return new
 
@@ -579,7 +611,9 @@ def test_truncated_xlsx(tmp_path, keep):
 def test_xlsx_with_corrupt_sheet_xml(tmp_path):
     path = make_workbook(tmp_path)
     _patch_member(path, "xl/worksheets/sheet2.xml", lambda xml: xml[: len(xml) // 2])
-    with pytest.raises(InputError, match=r"report\.xlsx: (sheet 'Raw dump' is corrupt or truncated|not a valid Excel)") as info:
+    with pytest.raises(
+        InputError, match=r"report\.xlsx: (sheet 'Raw dump' is corrupt or truncated|not a valid Excel)"
+    ) as info:
         read(path)
     assert info.value.__cause__ is not None
 
@@ -697,7 +731,11 @@ def test_malformed_json_reports_line_and_column(tmp_path):
 
 
 def test_jsonl_bad_line_is_reported_and_still_scanned(tmp_path):
-    path = write(tmp_path, "events.jsonl", '{"ip": "198.51.100.1"}\n\n{"url": "http://evil.example/", oops}\n["a.example", {"b": "c.example"}]\n')
+    path = write(
+        tmp_path,
+        "events.jsonl",
+        '{"ip": "198.51.100.1"}\n\n{"url": "http://evil.example/", oops}\n["a.example", {"b": "c.example"}]\n',
+    )
     with iter_chunks(path) as stream:
         found = [(c.text, c.source.row, c.source.column) for c in stream]
         assert stream.format == "jsonl"
@@ -736,7 +774,10 @@ def test_json_lines_sniffed_in_log_and_json_in_txt(tmp_path):
     log = write(tmp_path, "app.log", '{"msg": "login", "ip": "198.51.100.3"}\n{"msg": "x", "ip": "198.51.100.4"}\n')
     with iter_chunks(log) as stream:
         assert stream.format == "jsonl"
-        assert [(c.text, c.source.row) for c in stream if c.source.column == "$.ip"] == [("198.51.100.3", 1), ("198.51.100.4", 2)]
+        assert [(c.text, c.source.row) for c in stream if c.source.column == "$.ip"] == [
+            ("198.51.100.3", 1),
+            ("198.51.100.4", 2),
+        ]
     doc = write(tmp_path, "paste.txt", '{"url": "http:\\/\\/evil.example\\/x"}')
     assert cells(doc) == [("http://evil.example/x", None, "$.url")]
     bracket_log = write(tmp_path, "b.txt", "[2024-05-01 10:00] evil.example\n[2024-05-01 10:01] x\n")

@@ -10,10 +10,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton, QTreeWidget
 
-from iocdesk.indicators.types import IndicatorType
-from iocdesk.indicators.results import LookupResult, Status
 from iocdesk.gui.text import safe_text as visible_text
 from iocdesk.gui.widgets.detail import DetailPane, is_pulsedive_url
+from iocdesk.indicators.results import LookupResult, Status
+from iocdesk.indicators.types import IndicatorType
 from iocdesk.pulsedive.parse import parse_indicator, parse_links
 
 DATA = Path(__file__).parent.parent / "data" / "pulsedive"
@@ -102,7 +102,9 @@ def test_found_result_shows_intel(pane, found_result):
 
 
 def test_result_without_intel(pane):
-    pane.show_result(LookupResult("10.0.0.1", IndicatorType.IPV4, Status.SKIPPED, error="private address: not looked up (policy)"))
+    pane.show_result(
+        LookupResult("10.0.0.1", IndicatorType.IPV4, Status.SKIPPED, error="private address: not looked up (policy)")
+    )
     assert child(pane, QLabel, "detailMessage").text() == "private address: not looked up (policy)"
     assert not child(pane, QPushButton, "openPulsediveButton").isEnabled()
     assert not child(pane, QPushButton, "loadLinksButton").isEnabled()

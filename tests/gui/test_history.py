@@ -6,19 +6,23 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from iocdesk.indicators.types import IndicatorType
-from iocdesk.indicators.results import Intel, LookupResult, Risk, Status
-from iocdesk.store.history import History, RunMeta
 from iocdesk.gui.dialogs.history import HistoryDialog, RunColumn, RunsModel
+from iocdesk.indicators.results import Intel, LookupResult, Risk, Status
+from iocdesk.indicators.types import IndicatorType
+from iocdesk.store.history import History, RunMeta
 
 D = IndicatorType.DOMAIN
 
 
 def _found(value: str, risk: Risk) -> LookupResult:
-    return LookupResult(value, D, Status.FOUND, intel=Intel(indicator=value, risk=risk, raw={"indicator": value, "risk": str(risk)}))
+    return LookupResult(
+        value, D, Status.FOUND, intel=Intel(indicator=value, risk=risk, raw={"indicator": value, "risk": str(risk)})
+    )
 
 
-def _run(history: History, values: list[str], results: list[LookupResult], state: str | None, sources=("pasted text",)) -> int:
+def _run(
+    history: History, values: list[str], results: list[LookupResult], state: str | None, sources=("pasted text",)
+) -> int:
     run_id = history.start_run(RunMeta(sources=list(sources), total=len(values)))
     history.add_items(run_id, [(D, v) for v in values])
     for result in results:
@@ -76,9 +80,17 @@ def _text(model: RunsModel, row: int, col: RunColumn) -> str:
 def test_lists_runs_newest_first_with_states_and_counts(dialog, runs):
     model = dialog.model
     assert model.rowCount() == 4
-    assert [model.run_at(r).id for r in range(4)] == [runs["errors"], runs["interrupted"], runs["cancelled"], runs["finished"]]
+    assert [model.run_at(r).id for r in range(4)] == [
+        runs["errors"],
+        runs["interrupted"],
+        runs["cancelled"],
+        runs["finished"],
+    ]
     assert [_text(model, r, RunColumn.STATE) for r in range(4)] == [
-        "finished", "interrupted (resumable)", "cancelled (resumable)", "finished",
+        "finished",
+        "interrupted (resumable)",
+        "cancelled (resumable)",
+        "finished",
     ]
     assert [_text(model, r, RunColumn.PROGRESS) for r in range(4)] == ["2/2", "1/2", "1/3", "3/3"]
     assert _text(model, 3, RunColumn.STATUSES) == "2 found, 1 not found"

@@ -8,18 +8,18 @@ import threading
 import time
 
 import pytest
-from PySide6.QtCore import QModelIndex, QThread, Qt
+from PySide6.QtCore import QModelIndex, Qt, QThread
 from PySide6.QtGui import QGuiApplication
 
-from iocdesk.lookup.engine import EngineOptions
-from iocdesk.lookup.limiter import RateLimits
-from iocdesk.lookup.session import Connection, LookupSession, SessionConfig
-from iocdesk.indicators.results import Risk
-from iocdesk.store import History, LookupCache, account_fingerprint
 from iocdesk.gui.inbox.panel import InboxBridge, InboxController, InboxPanel, Notifier
 from iocdesk.gui.models.inbox import InboxColumn, InboxModel
 from iocdesk.inbox.alert import Alert, AlertStatus
 from iocdesk.inbox.service import InboxOptions
+from iocdesk.indicators.results import Risk
+from iocdesk.lookup.engine import EngineOptions
+from iocdesk.lookup.limiter import RateLimits
+from iocdesk.lookup.session import Connection, LookupSession, SessionConfig
+from iocdesk.store import History, LookupCache, account_fingerprint
 from tests.helpers.inbox_client import post_json
 
 TOKEN = "gui-inbox-token-7c1e0a9b44d2"
@@ -45,13 +45,16 @@ class World:
         self.controller.notifier.fallback.connect(lambda title, message: self.fallbacks.append((title, message)))
         self.controller.failed.connect(self.failures.append)
         self.options = InboxOptions()
-        config = SessionConfig(connection=Connection(api_url=self.sandbox.base_url),
-                               engine=EngineOptions(limits=RateLimits(per_second=None)))
+        config = SessionConfig(
+            connection=Connection(api_url=self.sandbox.base_url),
+            engine=EngineOptions(limits=RateLimits(per_second=None)),
+        )
         self.session = LookupSession(config, None, history=self.history, cache=self.cache)
 
     def start(self, *, port: int | None = 0, folder: bool = True) -> None:
-        self.controller.start(self.session, options=self.options, webhook_port=port,
-                              token=TOKEN, folder=self.folder if folder else None)
+        self.controller.start(
+            self.session, options=self.options, webhook_port=port, token=TOKEN, folder=self.folder if folder else None
+        )
 
     def domains(self, *risks: str) -> list[str]:
         return [r.indicator for r in self.sandbox.dataset.records("domain") if r.risk in risks and not r.retired]
@@ -111,7 +114,9 @@ def test_webhook_and_folder_alerts_are_looked_up_shown_and_notified_once(world, 
     assert world.controller.folder == world.folder
 
     name = "EDR: beacon \u202etxt.exe"  # attacker-chosen text in the alert name
-    sent = post_in_background(qtbot, qloop, url, {"title": name, "events": [{"dst": d.replace(".", "[.]")} for d in high]})
+    sent = post_in_background(
+        qtbot, qloop, url, {"title": name, "events": [{"dst": d.replace(".", "[.]")} for d in high]}
+    )
     drop_file(world.folder, "phish.txt", "Phishing report\n" + "\n".join(unknown))
 
     model = world.panel.model
@@ -197,7 +202,7 @@ def test_stop_during_a_slow_lookup_is_quick_and_keeps_the_waiting_alert_in_histo
     assert world.controller.inbox.find(second["id"]).status is AlertStatus.QUEUED
     off = world.panel.status_label.text()
     assert off.startswith("Inbox off; 1 ") and "kept in the history" in off
-    meta, saved = world.history.load_run(second["run_id"])
+    _meta, saved = world.history.load_run(second["run_id"])
     assert sorted(r.indicator for r in saved) == sorted(domains[2:4]) and all(r.status == "pending" for r in saved)
 
 
@@ -221,10 +226,10 @@ def test_a_port_in_use_fails_with_one_message_and_leaves_the_inbox_off(world, qt
 
 
 def test_no_token_or_missing_folder_fail_plainly(world, qtbot, qloop):
-    world.controller.start(world.session, options=world.options, webhook_port=0,
-                           token=None, folder=None)
-    world.controller.start(world.session, options=world.options, webhook_port=None,
-                           token=None, folder=world.folder / "missing")
+    world.controller.start(world.session, options=world.options, webhook_port=0, token=None, folder=None)
+    world.controller.start(
+        world.session, options=world.options, webhook_port=None, token=None, folder=world.folder / "missing"
+    )
     assert len(world.failures) == 2 and "token" in world.failures[0] and "missing" in world.failures[1]
     assert not world.controller.running
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 import asyncio
 import socket
 import time
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QGuiApplication
 
-from iocdesk.indicators.results import Status
 from iocdesk.gui.demo import demo_service
 from iocdesk.gui.inbox.settings import InboxSettings
 from iocdesk.inbox.alert import AlertStatus
+from iocdesk.indicators.results import Status
 from tests.helpers.inbox_client import post_json
 
 TOKEN = "window-inbox-token-3e9f1c7a5b"
@@ -30,8 +31,9 @@ def post(url: str, document: dict) -> dict:
     return body
 
 
-def test_window_turns_the_inbox_on_from_settings_and_off_on_close(qtbot, tmp_path, ini, monkeypatch, unused_port,
-                                                                   make_window):
+def test_window_turns_the_inbox_on_from_settings_and_off_on_close(
+    qtbot, tmp_path, ini, monkeypatch, unused_port, make_window
+):
     monkeypatch.setenv("IOCDESK_INBOX_TOKEN", TOKEN)
     drop = tmp_path / "drop"
     drop.mkdir()
@@ -66,13 +68,15 @@ def test_window_turns_the_inbox_on_from_settings_and_off_on_close(qtbot, tmp_pat
         dock.panel.select_alert(alert.id)
         dock.panel.open_selected()
         assert win.results.rowCount() == alert.counts.get("found", 0) + sum(
-            n for s, n in alert.counts.items() if s != "found")
+            n for s, n in alert.counts.items() if s != "found"
+        )
         assert Status.FOUND in {win.results.result_at(r).status for r in range(win.results.rowCount())}
         # a file dropped into the watched folder is an alert too
         (drop / "report.txt").write_text("seen " + demo.sample_text, encoding="utf-8")
         qtbot.waitUntil(lambda: (drop / "done" / "report.txt").exists(), timeout=15000)
-        qtbot.waitUntil(lambda: model.rowCount() == 2 and model.alert_at(0).status is AlertStatus.DUPLICATE,
-                        timeout=10000)  # the same IOCs as the webhook's alert: not looked up again
+        qtbot.waitUntil(
+            lambda: model.rowCount() == 2 and model.alert_at(0).status is AlertStatus.DUPLICATE, timeout=10000
+        )  # the same IOCs as the webhook's alert: not looked up again
         started = time.monotonic()
         win.close()
         qtbot.waitUntil(lambda: not dock.controller.running and not win.isVisible(), timeout=5000)
@@ -94,8 +98,8 @@ def test_menu_toggle_without_any_input_says_what_to_do(ini, make_window):
 
 
 def test_settings_inbox_tab_round_trip_rules_and_token(qtbot, qloop, tmp_path, ini, memory_keyring, monkeypatch):
-    from iocdesk.gui.settings import AppSettings
     from iocdesk.gui.dialogs.settings import SettingsDialog
+    from iocdesk.gui.settings import AppSettings
 
     monkeypatch.delenv("IOCDESK_INBOX_TOKEN", raising=False)
     settings = AppSettings(ini)
@@ -120,6 +124,10 @@ def test_settings_inbox_tab_round_trip_rules_and_token(qtbot, qloop, tmp_path, i
     tab.copy_token_to_clipboard()
     token = QGuiApplication.clipboard().text()
     assert len(token) >= 32 and memory_keyring.passwords[("iocdesk", "inbox-webhook-token")] == token
-    assert token not in tab.message.text() and token not in ini.fileName() and token not in open(ini.fileName()).read()
+    assert (
+        token not in tab.message.text()
+        and token not in ini.fileName()
+        and token not in Path(ini.fileName()).read_text()
+    )
     tab.make_new_token()
     assert QGuiApplication.clipboard().text() != token

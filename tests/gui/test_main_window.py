@@ -22,7 +22,9 @@ def test_demo_paste_extract_run_read_filter(window, qtbot):
     checked = window.indicators.checked()
     assert "10.20.30.40" not in {i.value for i in checked}  # a private address is not checked by default
     qtbot.mouseClick(window.run_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not window.controller.is_running and window.results.rowCount() == len(checked), timeout=30000)
+    qtbot.waitUntil(
+        lambda: not window.controller.is_running and window.results.rowCount() == len(checked), timeout=30000
+    )
     statuses = [window.results.result_at(r).status for r in range(window.results.rowCount())]
     assert Status.PENDING not in statuses
     assert statuses.count(Status.FOUND) >= 8
@@ -85,7 +87,9 @@ def test_open_file_remembers_it_and_drop_of_text_extracts(make_window, qtbot, tm
 
     mime = QMimeData()
     mime.setText("dropped hxxp://drop[.]evil[.]top/x")
-    event = QDropEvent(QPoint(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPoint(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     win.dropEvent(event)
     qtbot.waitUntil(lambda: win.indicators.rowCount() == 1, timeout=5000)
     assert win.indicators.indicator_at(0).value == "http://drop.evil.top/x"
@@ -140,7 +144,11 @@ def test_requery_and_passive_scan_of_unknown_rows(window, qtbot):
     qtbot.waitUntil(lambda: window.indicators.rowCount() >= 10, timeout=5000)
     window.start_run()
     qtbot.waitUntil(lambda: not window.controller.is_running and window.results.rowCount() > 0, timeout=30000)
-    unknown = [window.results.result_at(r) for r in range(window.results.rowCount()) if window.results.result_at(r).status is Status.NOT_FOUND]
+    unknown = [
+        window.results.result_at(r)
+        for r in range(window.results.rowCount())
+        if window.results.result_at(r).status is Status.NOT_FOUND
+    ]
     assert unknown  # the demo text names indicators only a scan resolves
     task = asyncio.ensure_future(window._requery(unknown, "passive"))
     qtbot.waitUntil(task.done, timeout=30000)
@@ -161,7 +169,9 @@ def test_history_reopen_and_resume_a_cancelled_run(window, qtbot):
     dialog = window.history_dialog
     assert dialog.selected_run().id == run_id
     dialog.resumeRequested.emit(run_id)  # what the Resume button does
-    qtbot.waitUntil(lambda: not window.controller.is_running and window.progress.value() == window.progress.maximum(), timeout=30000)
+    qtbot.waitUntil(
+        lambda: not window.controller.is_running and window.progress.value() == window.progress.maximum(), timeout=30000
+    )
     statuses = [window.results.result_at(r).status for r in range(window.results.rowCount())]
     assert Status.PENDING not in statuses and Status.SKIPPED not in statuses
     window.results.set_results([])

@@ -7,16 +7,29 @@ from PySide6.QtGui import QColor
 from PySide6.QtTest import QAbstractItemModelTester, QSignalSpy
 
 from iocdesk.extraction.extract import extract
-from iocdesk.indicators.types import Indicator, IndicatorType, Scope, Source
+from iocdesk.gui.models import (
+    IndicatorColumn,
+    IndicatorsModel,
+    ResultColumn,
+    ResultRole,
+    ResultsFilter,
+    ResultsModel,
+    RiskColorRole,
+    SortRole,
+    safe_text,
+    summary_counts,
+)
 from iocdesk.indicators.results import Feed, Intel, LookupResult, Risk, RiskFactor, Status, Threat
 from iocdesk.indicators.risk_style import RISK_STYLES
-from iocdesk.gui.models import IndicatorColumn, IndicatorsModel, ResultColumn, ResultRole, ResultsFilter, ResultsModel, RiskColorRole, SortRole, safe_text, summary_counts
+from iocdesk.indicators.types import Indicator, IndicatorType, Scope, Source
 
 C = ResultColumn
 DISPLAY, TOOLTIP = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole
 
 
-def found(value: str, risk: Risk, *, type=IndicatorType.DOMAIN, threats=(), feeds=(), factors=(), **intel) -> LookupResult:
+def found(
+    value: str, risk: Risk, *, type=IndicatorType.DOMAIN, threats=(), feeds=(), factors=(), **intel
+) -> LookupResult:
     return LookupResult(
         value,
         type,
@@ -33,8 +46,17 @@ def found(value: str, risk: Risk, *, type=IndicatorType.DOMAIN, threats=(), feed
 
 def sample() -> list[LookupResult]:
     return [
-        found("evil.example", Risk.HIGH, threats=["Emotet", "Qakbot"], feeds=["URLhaus"], factors=["x"], country="NL",
-              org="Evil Hosting", asn="AS64500", seen="2024-05-01 10:00:00"),
+        found(
+            "evil.example",
+            Risk.HIGH,
+            threats=["Emotet", "Qakbot"],
+            feeds=["URLhaus"],
+            factors=["x"],
+            country="NL",
+            org="Evil Hosting",
+            asn="AS64500",
+            seen="2024-05-01 10:00:00",
+        ),
         found("10.0.0.0", Risk.LOW, type=IndicatorType.IPV4, country="US", seen="2023-01-01 00:00:00"),
         found("crit.example", Risk.CRITICAL, threats=["Cobalt Strike"], feeds=["A", "B", "C"], country="RU"),
         LookupResult("nothing.example", IndicatorType.DOMAIN, Status.NOT_FOUND, defanged=True),
@@ -59,10 +81,21 @@ def test_rows_columns_headers_and_display(qapp):
     assert model.rowCount() == 6 and model.columnCount() == len(ResultColumn) == 11
     assert model.headerData(C.RISK, Qt.Orientation.Horizontal) == "Risk"
     assert [cell(model, 0, c) for c in C] == [
-        "evil.example", "domain", "found", "high", "x (high)", "Emotet (malware); Qakbot (malware)",
-        "URLhaus (Abuse.ch)", "NL", "AS64500 · Evil Hosting", "2024-05-01 10:00:00", "no",
+        "evil.example",
+        "domain",
+        "found",
+        "high",
+        "x (high)",
+        "Emotet (malware); Qakbot (malware)",
+        "URLhaus (Abuse.ch)",
+        "NL",
+        "AS64500 · Evil Hosting",
+        "2024-05-01 10:00:00",
+        "no",
     ]
-    assert cell(model, 3, C.STATUS) == "not found" and cell(model, 3, C.RISK) == "" and cell(model, 3, C.DEFANGED) == "yes"
+    assert (
+        cell(model, 3, C.STATUS) == "not found" and cell(model, 3, C.RISK) == "" and cell(model, 3, C.DEFANGED) == "yes"
+    )
     assert cell(model, 4, C.STATUS) == "not on Pulsedive"
     assert cell(model, 0, C.INDICATOR, ResultRole) is model.result_at(0)
     assert model.results() == sample() and model.results() is not model.results()
@@ -118,7 +151,10 @@ def test_update_rows_emits_only_for_given_rows_coalesced(qapp):
     model = model_with([LookupResult(f"h{i}.example", IndicatorType.DOMAIN) for i in range(20)])
     spy = QSignalSpy(model.dataChanged)
     model.update_rows([7, 3, 4, 5, 12, 99, -1, 4])  # out-of-range rows are ignored
-    ranges = [(spy.at(i)[0].row(), spy.at(i)[1].row(), spy.at(i)[0].column(), spy.at(i)[1].column()) for i in range(spy.count())]
+    ranges = [
+        (spy.at(i)[0].row(), spy.at(i)[1].row(), spy.at(i)[0].column(), spy.at(i)[1].column())
+        for i in range(spy.count())
+    ]
     last = len(C) - 1
     assert ranges == [(3, 5, 0, last), (7, 7, 0, last), (12, 12, 0, last)]
     model.update_rows([])
@@ -191,7 +227,10 @@ def test_ten_thousand_rows_and_batched_updates(qapp):
     proxy = ResultsFilter()
     proxy.setSourceModel(model)
     proxy.sort(C.RISK, Qt.SortOrder.DescendingOrder)
-    spies = {name: QSignalSpy(getattr(model, name)) for name in ("modelReset", "layoutChanged", "dataChanged", "rowsInserted")}
+    spies = {
+        name: QSignalSpy(getattr(model, name))
+        for name in ("modelReset", "layoutChanged", "dataChanged", "rowsInserted")
+    }
     model.set_results(results)
     assert proxy.rowCount() == 10_000
     risks = list(Risk)
@@ -226,7 +265,9 @@ def indicators_model(items) -> IndicatorsModel:
 
 
 def test_indicators_model_checks_private_defaults_and_counts(qapp):
-    items = extract("hxxps://evil-site[.]com/login 8.8.8.8 10.1.2.3 192.168.0.0/16 AS13335 d41d8cd98f00b204e9800998ecf8427e bad-domain.net")
+    items = extract(
+        "hxxps://evil-site[.]com/login 8.8.8.8 10.1.2.3 192.168.0.0/16 AS13335 d41d8cd98f00b204e9800998ecf8427e bad-domain.net"
+    )
     model = indicators_model(items)
     assert model.rowCount() == len(items) and model.columnCount() == len(IndicatorColumn)
     rows = {model.data(model.index(r, IndicatorColumn.VALUE)): r for r in range(model.rowCount())}
@@ -266,11 +307,19 @@ def test_indicators_model_checks_private_defaults_and_counts(qapp):
 
 
 def test_indicators_model_text_is_safe(qapp):
-    item = Indicator(IndicatorType.DOMAIN, "xn--e1afmkfd.xn--p1ai", "пример.рф\u202e", count=3, scope=Scope.PUBLIC,
-                     sources=[Source(file="a\u202eb.csv", row=4)])
+    item = Indicator(
+        IndicatorType.DOMAIN,
+        "xn--e1afmkfd.xn--p1ai",
+        "пример.рф\u202e",
+        count=3,
+        scope=Scope.PUBLIC,
+        sources=[Source(file="a\u202eb.csv", row=4)],
+    )
     model = indicators_model([item])
     assert model.data(model.index(0, IndicatorColumn.VALUE)) == "пример.рф\\u202e"
-    assert "canonical: xn--e1afmkfd.xn--p1ai" in model.data(model.index(0, IndicatorColumn.VALUE), Qt.ItemDataRole.ToolTipRole)
+    assert "canonical: xn--e1afmkfd.xn--p1ai" in model.data(
+        model.index(0, IndicatorColumn.VALUE), Qt.ItemDataRole.ToolTipRole
+    )
     assert model.data(model.index(0, IndicatorColumn.SOURCE)) == "a\\u202eb.csv, row 4"
     assert model.data(model.index(0, IndicatorColumn.COUNT), SortRole) == 3
     assert model.data(model.index(0, IndicatorColumn.TYPE), ResultRole) is item

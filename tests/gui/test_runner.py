@@ -6,12 +6,12 @@ import logging
 
 import pytest
 
-from iocdesk.lookup.engine import EngineOptions, LookupEngine
 from iocdesk.extraction.extract import extract
-from iocdesk.lookup.limiter import RateLimits
-from iocdesk.indicators.results import Status
 from iocdesk.gui.models import ResultsModel
 from iocdesk.gui.runner import UNEXPECTED_ERROR, RunController
+from iocdesk.indicators.results import Status
+from iocdesk.lookup.engine import EngineOptions, LookupEngine
+from iocdesk.lookup.limiter import RateLimits
 from iocdesk.pulsedive.client import PulsediveClient
 from iocdesk.pulsedive.sandbox import SandboxServer
 

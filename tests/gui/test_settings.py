@@ -6,11 +6,11 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QLineEdit, QPushButton, QTabWidget
 
-from iocdesk.platform import credentials as secrets
+from iocdesk.gui.dialogs.settings import SettingsDialog
+from iocdesk.gui.settings import AppSettings
 from iocdesk.lookup.engine import EngineOptions, ScanPolicy
 from iocdesk.lookup.limiter import RateLimits
-from iocdesk.gui.settings import AppSettings
-from iocdesk.gui.dialogs.settings import SettingsDialog
+from iocdesk.platform import credentials as secrets
 from iocdesk.pulsedive.client import DEFAULT_BASE_URL, PulsediveClient
 
 KEY = "k3y-" + "a1b2c3d4e5f6a7b8c9d0" * 3 + "-zz"
@@ -134,8 +134,14 @@ def test_bad_values(settings, ini):
     assert fresh.rate_per_second == 1.0 and fresh.concurrency == 4 and fresh.per_day is None
     assert fresh.scan_policy == "off" and fresh.submit is False and fresh.theme == "system"
     assert fresh.recent_files == [] and fresh.api_base_url == DEFAULT_BASE_URL
-    for name, value in (("rate_per_second", 0), ("concurrency", 99), ("theme", "neon"), ("api_base_url", "file:///x"),
-                        ("http_proxy", "not a url"), ("scan_policy", "loud")):
+    for name, value in (
+        ("rate_per_second", 0),
+        ("concurrency", 99),
+        ("theme", "neon"),
+        ("api_base_url", "file:///x"),
+        ("http_proxy", "not a url"),
+        ("scan_policy", "loud"),
+    ):
         with pytest.raises(ValueError):
             setattr(settings, name, value)
 
@@ -315,8 +321,8 @@ def test_key_test_raising_callable(qtbot, settings):
 def test_report_recipients_and_subject_round_trip(qtbot, tmp_path):
     from PySide6.QtCore import QSettings
 
-    from iocdesk.gui.settings import AppSettings
     from iocdesk.gui.dialogs.settings import SettingsDialog
+    from iocdesk.gui.settings import AppSettings
 
     settings = AppSettings(QSettings(str(tmp_path / "r.ini"), QSettings.Format.IniFormat))
     dialog = SettingsDialog(settings)

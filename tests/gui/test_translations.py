@@ -30,16 +30,16 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QTableView,
     QTabBar,
+    QTableView,
     QTabWidget,
     QTreeWidget,
     QWidget,
 )
 
-from iocdesk.indicators.types import IndicatorType
-from iocdesk.indicators.results import Risk
 from iocdesk.gui.translations import install_translators, remove_translators, translations_dir
+from iocdesk.indicators.results import Risk
+from iocdesk.indicators.types import IndicatorType
 from iocdesk.pulsedive.client import DEFAULT_BASE_URL
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,7 +60,14 @@ def _messages(ts: Path) -> set[tuple[str, str, str, bool]]:
     for context in ET.parse(ts).getroot().iter("context"):
         name = context.findtext("name") or ""
         for message in context.iter("message"):
-            found.add((name, message.findtext("source") or "", message.findtext("comment") or "", message.get("numerus") == "yes"))
+            found.add(
+                (
+                    name,
+                    message.findtext("source") or "",
+                    message.findtext("comment") or "",
+                    message.get("numerus") == "yes",
+                )
+            )
     return found
 
 
@@ -90,10 +97,24 @@ def test_the_committed_template_has_every_message_of_the_code(tmp_path):
 TEXT_ARGS: dict[str, tuple[int, ...]] = {
     **dict.fromkeys(
         (
-            "setText", "setToolTip", "setStatusTip", "setWhatsThis", "setWindowTitle", "setPlaceholderText",
-            "setAccessibleName", "setAccessibleDescription", "setTitle", "setSuffix", "setPrefix",
-            "setSpecialValueText", "setHeaderLabels", "setHorizontalHeaderLabels", "showMessage", "addToolBar",
-            "addItem", "addRow",
+            "setText",
+            "setToolTip",
+            "setStatusTip",
+            "setWhatsThis",
+            "setWindowTitle",
+            "setPlaceholderText",
+            "setAccessibleName",
+            "setAccessibleDescription",
+            "setTitle",
+            "setSuffix",
+            "setPrefix",
+            "setSpecialValueText",
+            "setHeaderLabels",
+            "setHorizontalHeaderLabels",
+            "showMessage",
+            "addToolBar",
+            "addItem",
+            "addRow",
         ),
         (0,),
     ),
@@ -103,8 +124,17 @@ TEXT_ARGS: dict[str, tuple[int, ...]] = {
     "setTabText": (1,),
     "setItemText": (1,),
     **dict.fromkeys(
-        ("QLabel", "QPushButton", "QCheckBox", "QRadioButton", "QGroupBox", "QAction", "QToolButton", "QMenu",
-         "QTreeWidgetItem"),
+        (
+            "QLabel",
+            "QPushButton",
+            "QCheckBox",
+            "QRadioButton",
+            "QGroupBox",
+            "QAction",
+            "QToolButton",
+            "QMenu",
+            "QTreeWidgetItem",
+        ),
         (0, 1),
     ),
     "QMessageBox": (1, 2),  # (icon, title, text, ...)
@@ -129,8 +159,18 @@ STATIC_TEXT_ARGS: dict[tuple[str, str], tuple[int, ...]] = {
     ("QFileDialog", "getExistingDirectory"): (1,),
 }
 TEXT_KEYWORDS = frozenset(
-    {"text", "toolTip", "statusTip", "whatsThis", "windowTitle", "placeholderText", "accessibleName",
-     "accessibleDescription", "title", "caption"}
+    {
+        "text",
+        "toolTip",
+        "statusTip",
+        "whatsThis",
+        "windowTitle",
+        "placeholderText",
+        "accessibleName",
+        "accessibleDescription",
+        "title",
+        "caption",
+    }
 )
 # Literal texts that may be shown as they are, and why.
 ALLOWED: dict[str, str] = {}
@@ -181,9 +221,12 @@ def _translation_wrappers(tree: ast.AST) -> set[str]:
         if isinstance(function, (ast.FunctionDef, ast.Lambda)):
             params = {a.arg for a in function.args.args + function.args.kwonlyargs}
             for call in ast.walk(function):
-                if isinstance(call, ast.Call) and _callee(call) in ("tr", "translate"):
-                    if any(isinstance(a, ast.Name) and a.id in params for a in call.args[:2]):
-                        wrappers.add(getattr(function, "name", "<lambda>"))
+                if (
+                    isinstance(call, ast.Call)
+                    and _callee(call) in ("tr", "translate")
+                    and any(isinstance(a, ast.Name) and a.id in params for a in call.args[:2])
+                ):
+                    wrappers.add(getattr(function, "name", "<lambda>"))
     return wrappers
 
 
@@ -199,8 +242,10 @@ def lint(source: str, filename: str = "<snippet>") -> tuple[list[str], int]:
             for argument in node.args:
                 text = _untranslated(argument)
                 if text is not None:
-                    problems.append(f"{filename}:{argument.lineno}: {text!r} given to {_callee(node)}(), "
-                                    "which lupdate cannot see: call self.tr()/QCoreApplication.translate() on it")
+                    problems.append(
+                        f"{filename}:{argument.lineno}: {text!r} given to {_callee(node)}(), "
+                        "which lupdate cannot see: call self.tr()/QCoreApplication.translate() on it"
+                    )
             continue
         arguments = [node.args[i] for i in _text_positions(node) if i < len(node.args)]
         arguments += [kw.value for kw in node.keywords if kw.arg in TEXT_KEYWORDS]
@@ -212,7 +257,7 @@ def lint(source: str, filename: str = "<snippet>") -> tuple[list[str], int]:
     return problems, checked
 
 
-LINT_SNIPPET = '''
+LINT_SNIPPET = """
 label.setText("Hello")  # flagged
 label.setText(self.tr("Hello"))
 label.setToolTip(f"{n} results")  # flagged
@@ -243,7 +288,7 @@ def _tr(text):
     return QCoreApplication.translate("Context", text)
 label.setText(_tr("Invisible to lupdate"))  # flagged
 label.setText(_tr(LABELS[key]))
-'''
+"""
 
 
 def test_the_lint_catches_literals():
@@ -327,8 +372,11 @@ def _shown_texts(top: QWidget) -> list[tuple[str, str]]:
         if _qt_own(widget):
             continue
         name = widget.objectName() or type(widget).__name__
-        texts += [(f"{name} tooltip", widget.toolTip()), (f"{name} accessible name", widget.accessibleName()),
-                  (f"{name} accessible description", widget.accessibleDescription())]
+        texts += [
+            (f"{name} tooltip", widget.toolTip()),
+            (f"{name} accessible name", widget.accessibleName()),
+            (f"{name} accessible description", widget.accessibleDescription()),
+        ]
         if isinstance(widget, (QLabel, QAbstractButton)):  # (a line edit's text is the user's)
             texts.append((f"{name} text", widget.text()))
         if isinstance(widget, (QLineEdit, QPlainTextEdit)):
@@ -348,12 +396,16 @@ def _shown_texts(top: QWidget) -> list[tuple[str, str]]:
             texts += [(f"{name} column", header.text(i)) for i in range(header.columnCount())]
         if isinstance(widget, QTableView) and widget.model() is not None:
             model = widget.model()
-            texts += [(f"{name} column", model.headerData(i, Qt.Orientation.Horizontal)) for i in range(model.columnCount())]
+            texts += [
+                (f"{name} column", model.headerData(i, Qt.Orientation.Horizontal)) for i in range(model.columnCount())
+            ]
         for action in widget.actions():
             if not action.isSeparator():
                 texts += [(f"{name} action", action.text()), (f"{name} action tip", action.toolTip())]
                 if action.menu() is not None:
-                    texts += [(f"{name} > {action.text()}", a.text()) for a in action.menu().actions() if not a.isSeparator()]
+                    texts += [
+                        (f"{name} > {action.text()}", a.text()) for a in action.menu().actions() if not a.isSeparator()
+                    ]
     return texts
 
 
@@ -362,18 +414,23 @@ def _untranslated_texts(top: QWidget) -> list[tuple[str, str]]:
     for where, text in _shown_texts(top):
         text = (text or "").replace("&", "")
         words = text.split(":")[0].strip()  # "high: 3" (a risk chip)
-        if any(ch.isalpha() for ch in text) and not _is_pseudo(text) and text not in _AS_THEY_ARE and words not in _VOCABULARY:
+        if (
+            any(ch.isalpha() for ch in text)
+            and not _is_pseudo(text)
+            and text not in _AS_THEY_ARE
+            and words not in _VOCABULARY
+        ):
             left.append((where, text))
     return left
 
 
 def test_the_window_and_its_dialogs_show_the_translation(pseudo_language, qtbot, make_window):
-    from iocdesk.store import History
     from iocdesk.gui.dialogs.errors import ErrorDialog
     from iocdesk.gui.dialogs.history import HistoryDialog
     from iocdesk.gui.dialogs.settings import SettingsDialog
+    from iocdesk.store import History
 
-    assert [Path(p).name for p in pseudo_language][0] == f"iocdesk_{PSEUDO}.qm"
+    assert next(Path(p).name for p in pseudo_language) == f"iocdesk_{PSEUDO}.qm"
     window = make_window()
 
     # the parts named in the brief, one by one
@@ -384,7 +441,11 @@ def test_the_window_and_its_dialogs_show_the_translation(pseudo_language, qtbot,
     assert len(entries) >= 7 and all(_is_pseudo(a.text()) for a in entries), [a.text() for a in entries]
     export = next(a.menu() for a in entries if a.text() == "⟦&Export⟧")
     assert all(_is_pseudo(a.text()) for a in export.actions() if not a.isSeparator())
-    assert [window.run_button.text(), window.pause_button.text(), window.cancel_button.text()] == ["⟦Run⟧", "⟦Pause⟧", "⟦Cancel⟧"]
+    assert [window.run_button.text(), window.pause_button.text(), window.cancel_button.text()] == [
+        "⟦Run⟧",
+        "⟦Pause⟧",
+        "⟦Cancel⟧",
+    ]
     assert _is_pseudo(window.paste.placeholderText()) and _is_pseudo(window.search.placeholderText())
     for model in (window.results, window.indicators, window.filter):
         headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
@@ -450,7 +511,9 @@ def test_translations_keep_the_placeholders(tmp_path):
         assert placeholder_problems(ts) == [], ts.name
     broken = tmp_path / "broken.ts"
     text = pseudo.read_text(encoding="utf-8")
-    text = text.replace("⟦Read {path}: %n indicators.⟧", "⟦Lese {pfad}: %n⟧").replace("⟦Reading {what}...⟧", "⟦{what ...⟧")
+    text = text.replace("⟦Read {path}: %n indicators.⟧", "⟦Lese {pfad}: %n⟧").replace(
+        "⟦Reading {what}...⟧", "⟦{what ...⟧"
+    )
     broken.write_text(text, encoding="utf-8")
     assert len(placeholder_problems(broken)) == 3  # two plural forms, one malformed
 
@@ -464,13 +527,18 @@ def test_removing_the_translators_brings_english_back(pseudo_language, qapp):
 def test_a_locale_without_translation_stays_in_english(qapp, tmp_path):
     try:
         # no iocdesk_*.qm in the directory, or no directory at all: normal, not an error
-        for locale, folder in ((QLocale(QLocale.Language.Swahili), tmp_path), (QLocale("de_DE"), tmp_path),
-                               (QLocale.system(), tmp_path / "missing")):
+        for locale, folder in (
+            (QLocale(QLocale.Language.Swahili), tmp_path),
+            (QLocale("de_DE"), tmp_path),
+            (QLocale.system(), tmp_path / "missing"),
+        ):
             loaded = install_translators(qapp, locale, directory=folder)
             assert not [p for p in loaded if Path(p).name.startswith("iocdesk")], loaded
         install_translators(qapp)  # the system locale and the shipped directory, as the app starts
         assert QCoreApplication.translate("MainWindow", "Run") == "Run"
     finally:
         remove_translators(qapp)
-    assert translations_dir() == ROOT / "resources" / "translations"  # what the wheel ships as iocdesk/resources/translations
+    assert (
+        translations_dir() == ROOT / "resources" / "translations"
+    )  # what the wheel ships as iocdesk/resources/translations
     assert (translations_dir() / "iocdesk.ts").is_file()

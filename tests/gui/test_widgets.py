@@ -7,12 +7,12 @@ from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QTableView, QVBoxLayout, QWidget
 
-from iocdesk.indicators.types import IndicatorType as T
-from iocdesk.indicators.results import Intel, LookupResult, Risk, Status
-from iocdesk.gui.widgets.filter_bar import FilterBar
-from iocdesk.gui.models import ResultsFilter, ResultsModel
 from iocdesk.gui.actions.results import ACTIVE_SCAN_WARNING, ResultActions, pulsedive_url
+from iocdesk.gui.models import ResultsFilter, ResultsModel
+from iocdesk.gui.widgets.filter_bar import FilterBar
 from iocdesk.gui.widgets.summary_strip import SummaryStrip
+from iocdesk.indicators.results import Intel, LookupResult, Risk, Status
+from iocdesk.indicators.types import IndicatorType as T
 
 
 def _found(value: str, kind: T, risk: Risk, iid: int | None, **kw) -> LookupResult:
@@ -223,7 +223,11 @@ def test_ctrl_c_copies_defanged_and_ctrl_shift_c_refanged(h, qtbot):
     text = QGuiApplication.clipboard().text()
     assert text.splitlines() == ["evil[.]example", "hxxps[://]bad[.]example/x[.]php", "2001[:]db8[:][:]1"]
     qtbot.keyClick(h.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    assert QGuiApplication.clipboard().text().splitlines() == ["evil.example", "https://bad.example/x.php", "2001:db8::1"]
+    assert QGuiApplication.clipboard().text().splitlines() == [
+        "evil.example",
+        "https://bad.example/x.php",
+        "2001:db8::1",
+    ]
     with qtbot.waitSignal(h.actions.copied):
         assert h.actions.copy() == text
 
@@ -231,7 +235,12 @@ def test_ctrl_c_copies_defanged_and_ctrl_shift_c_refanged(h, qtbot):
 def test_copy_follows_the_visible_order_of_a_filtered_table(h):
     h.bar.set_types(["ipv4"])
     h.view.selectAll()
-    assert h.actions.copy(defanged=True).splitlines() == ["203[.]0[.]113[.]5", "198[.]51[.]100[.]7", "192[.]0[.]2[.]44", "10[.]0[.]0[.]1"]
+    assert h.actions.copy(defanged=True).splitlines() == [
+        "203[.]0[.]113[.]5",
+        "198[.]51[.]100[.]7",
+        "192[.]0[.]2[.]44",
+        "10[.]0[.]0[.]1",
+    ]
 
 
 def test_requery_signal_carries_selected_results(h, qtbot):
@@ -262,7 +271,7 @@ def test_active_scan_needs_confirmation(h, qtbot):
     with qtbot.assertNotEmitted(h.actions.scanRequested):
         h.actions.scan_active_action.trigger()
     assert len(h.confirm_calls) == 1
-    title, text = h.confirm_calls[0]
+    _title, text = h.confirm_calls[0]
     assert "connects to the target" in text and "port-scan" in text and "HTTP" in text
     assert text == ACTIVE_SCAN_WARNING.format(n=2)
     h.confirm_answer = True
@@ -298,7 +307,14 @@ def test_context_menu_lists_actions_with_states(h, qtbot):
     menu = h.actions.build_menu()
     qtbot.waitUntil(menu.isVisible)
     texts = [a.text() for a in menu.actions() if not a.isSeparator()]
-    assert texts == ["&Copy (defanged)", "Copy &refanged", "Re-&query", "Scan &passively", "Scan &actively…", "&Open in Pulsedive"]
+    assert texts == [
+        "&Copy (defanged)",
+        "Copy &refanged",
+        "Re-&query",
+        "Scan &passively",
+        "Scan &actively…",
+        "&Open in Pulsedive",
+    ]
     enabled = {a.text(): a.isEnabled() for a in menu.actions() if not a.isSeparator()}
     assert enabled["&Copy (defanged)"] and enabled["&Open in Pulsedive"]
     assert not enabled["Scan &passively"]

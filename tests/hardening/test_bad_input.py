@@ -60,7 +60,9 @@ def _workbook(path: Path, sheet_xml=lambda xml: xml) -> Path:
 
 def _cached_value(xml: bytes) -> bytes:
     """The value Excel would have cached for the CONCAT formula (openpyxl writes none)."""
-    xml, count = re.subn(rb'<c r="A4"([^>]*)><f>(.*?)</f><v\s*/?>(</v>)?', rb'<c r="A4" t="str"><f>\2</f><v>cached.top</v>', xml)
+    xml, count = re.subn(
+        rb'<c r="A4"([^>]*)><f>(.*?)</f><v\s*/?>(</v>)?', rb'<c r="A4" t="str"><f>\2</f><v>cached.top</v>', xml
+    )
     assert count == 1
     return xml
 
@@ -82,7 +84,9 @@ def files(tmp_path_factory) -> dict[str, Path]:
         + "café.fr,cp1252 – €\n".encode("cp1252")
         + "münchen.de,utf-8 again\n".encode()
     )
-    (d / "powershell.txt").write_bytes("RemoteAddress  RemoteName\r\n198.51.7.21    cdn.evil.top\r\n".encode("utf-16-le"))
+    (d / "powershell.txt").write_bytes(
+        "RemoteAddress  RemoteName\r\n198.51.7.21    cdn.evil.top\r\n".encode("utf-16-le")
+    )
     (d / "one.txt").write_bytes("8.8.8.8".encode("utf-16-le"))  # 14 bytes, no BOM
     return {p.name: p for p in d.iterdir()}
 
@@ -111,8 +115,14 @@ READABLE = {
 
 def _cli(args: list[str], base: Path, prefix: tuple[str, ...] = ()) -> subprocess.Popen:
     env = {**os.environ, "IOCDESK_BASEDIR": str(base), "PYTHONIOENCODING": "utf-8"}
-    return subprocess.Popen([*prefix, sys.executable, "-m", "iocdesk", *args], env=env, text=True, encoding="utf-8",
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [*prefix, sys.executable, "-m", "iocdesk", *args],
+        env=env,
+        text=True,
+        encoding="utf-8",
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def test_cli_refuses_each_bad_file_with_one_line_and_status_2(files, tmp_path):
@@ -261,7 +271,10 @@ def test_gui_permission_denied(window, qtbot, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize(
     ("error", "reason"),
-    [(MemoryError(), "not enough memory to read it"), (RuntimeError("bug"), "could not be read (RuntimeError; details in the log file)")],
+    [
+        (MemoryError(), "not enough memory to read it"),
+        (RuntimeError("bug"), "could not be read (RuntimeError; details in the log file)"),
+    ],
 )
 def test_gui_a_failure_beyond_the_importers_is_one_message_too(window, qtbot, files, monkeypatch, error, reason):
     from iocdesk.gui import main_window
@@ -293,9 +306,9 @@ def log_text(size: int, sep: str = "\n") -> tuple[str, int]:
     records, total, i = [], 0, 0
     while total < size:
         record = sep.join((
-            f"2024-05-01T10:{i % 60:02d}:{i % 59:02d}Z fw allow src=10.1.2.3 dst=45.{i % 50_000 // 250}.{i % 250}.9 "
+            (f"2024-05-01T10:{i % 60:02d}:{i % 59:02d}Z fw allow src=10.1.2.3 dst=45.{i % 50_000 // 250}.{i % 250}.9 "
             f"host=cdn{i % 20_000}.evil-ops.top get hxxp://dl{i % 3000}[.]bad.ru/p.exe md5={_MD5[i % 4000]} "
-            f"user=user{i % 700}@corp-mail.com ok", *_PROSE[i % 3 :], *_PROSE[: i % 3]
+            f"user=user{i % 700}@corp-mail.com ok"), *_PROSE[i % 3 :], *_PROSE[: i % 3]
         )) + sep  # fmt: skip
         records.append(record)
         total += len(record)
@@ -320,8 +333,10 @@ def test_gui_50_mb_paste_extracts_without_freezing(window, qtbot):
     started = time.perf_counter()
     with Heartbeat() as beat:
         qtbot.waitUntil(lambda: window.indicators.rowCount() == expected, timeout=120_000)
-    print(f"\n50 MB paste: Ctrl+V {pasting:.2f} s, extraction {time.perf_counter() - started:.1f} s, "
-          f"longest stall {beat.max_gap} ms, {expected} indicators")
+    print(
+        f"\n50 MB paste: Ctrl+V {pasting:.2f} s, extraction {time.perf_counter() - started:.1f} s, "
+        f"longest stall {beat.max_gap} ms, {expected} indicators"
+    )
     assert beat.max_gap < MAX_STALL_MS
 
 
@@ -335,20 +350,27 @@ def test_gui_10_mb_single_line_is_read_without_freezing_the_editor(window, qtbot
         pasting = _paste_by_keyboard(window, qtbot, text)
         qtbot.waitUntil(lambda: window.indicators.rowCount() >= expected, timeout=120_000)
         qtbot.wait(1500)  # the editor idles (its cursor blinks) with whatever it now holds
-    print(f"\n10 MB line: Ctrl+V {pasting:.2f} s, extraction {time.perf_counter() - started:.1f} s, "
-          f"longest stall {beat.max_gap} ms, {expected} indicators")
+    print(
+        f"\n10 MB line: Ctrl+V {pasting:.2f} s, extraction {time.perf_counter() - started:.1f} s, "
+        f"longest stall {beat.max_gap} ms, {expected} indicators"
+    )
     assert beat.max_gap < MAX_STALL_MS  # 0.8-1.4 s stalls every second when the editor held the line
     assert window.indicators.rowCount() == expected
     assert window.paste.toPlainText() == PASTED  # kept, not replaced by what it cannot show
-    assert window.status.text().startswith(f"Pasted text read but not shown: it has a line longer than {MAX_EDITOR_LINE:,}")
+    assert window.status.text().startswith(
+        f"Pasted text read but not shown: it has a line longer than {MAX_EDITOR_LINE:,}"
+    )
 
 
 def test_gui_long_lines_and_words_up_to_the_limit_are_shown_without_freezing(window, qtbot):
     def drop(text: str) -> None:
         mime = QMimeData()
         mime.setText(text)
-        window.dropEvent(QDropEvent(QPoint(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                                    Qt.KeyboardModifier.NoModifier))
+        window.dropEvent(
+            QDropEvent(
+                QPoint(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+            )
+        )
 
     fits = "x" * (MAX_EDITOR_LINE - len(" 8.8.8.8")) + " 8.8.8.8"  # and a word of 199,992 characters
     with Heartbeat() as beat:

@@ -60,8 +60,12 @@ def test_window_killed_mid_run_resumes_on_restart_without_requerying(
     settings.sync()
     (tmp_path / "alert.txt").write_text("\n".join(values), encoding="utf-8")
     (tmp_path / "app.py").write_text(APP)
-    proc = subprocess.Popen([sys.executable, str(tmp_path / "app.py"), ini, str(tmp_path / "alert.txt")],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ))
+    proc = subprocess.Popen(
+        [sys.executable, str(tmp_path / "app.py"), ini, str(tmp_path / "alert.txt")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ),
+    )
     assert proc.stdout.readline().strip() == b"running", proc.stderr.read()[-3000:]
     deadline = time.monotonic() + 30
     while sum(server.stats.lookups.values()) < 8 and time.monotonic() < deadline:
@@ -72,8 +76,7 @@ def test_window_killed_mid_run_resumes_on_restart_without_requerying(
     assert 8 <= sum(answered_before.values()) < 30
 
     # the analyst starts the app again
-    win = make_window(settings=QSettings(ini, QSettings.Format.IniFormat), basedir="base", key="k-crash",
-                      show=False)
+    win = make_window(settings=QSettings(ini, QSettings.Format.IniFormat), basedir="base", key="k-crash", show=False)
     win.open_history()
     dialog = win.history_dialog
     run = dialog.selected_run()
@@ -83,8 +86,14 @@ def test_window_killed_mid_run_resumes_on_restart_without_requerying(
     found_before = {r.indicator for r in kept if r.status is Status.FOUND}
     assert len(found_before) >= 8 - 2  # at most one answer per worker was in flight when it died
     dialog.resumeRequested.emit(run.id)
-    qtbot.waitUntil(lambda: not win.controller.is_running and win.results.rowCount() == 30
-                    and all(win.results.result_at(r).status is Status.FOUND for r in range(30)), timeout=30000)
+    qtbot.waitUntil(
+        lambda: (
+            not win.controller.is_running
+            and win.results.rowCount() == 30
+            and all(win.results.result_at(r).status is Status.FOUND for r in range(30))
+        ),
+        timeout=30000,
+    )
     # nothing recorded before the kill was asked again; only answers lost in flight were
     assert all(server.lookup_count(value) == 1 for value in found_before)
     assert sum(n - 1 for n in server.stats.lookups.values()) <= 4  # 4 = the window's concurrency

@@ -27,9 +27,9 @@ from hypothesis import strategies as st
 
 from iocdesk.extraction.extract import IndicatorCollector, extract
 from iocdesk.extraction.importers import InputError, decode_bytes, iter_chunks, iter_stream_chunks, iter_text_chunks
-from iocdesk.indicators.types import IndicatorType
 from iocdesk.extraction.refang import defang, refang
 from iocdesk.indicators.results import Risk
+from iocdesk.indicators.types import IndicatorType
 from iocdesk.pulsedive import parse
 
 FIXTURES = Path(__file__).parent.parent / "data" / "pulsedive"
@@ -51,7 +51,9 @@ _HEX_RUN = st.from_regex(r"[0-9a-fA-F]{20,140}", fullmatch=True)
 _IDN_LABEL = st.text(st.characters(whitelist_categories=("Ll", "Lo", "Mn", "Nd")), min_size=1, max_size=8)
 _ENCODED_URL = st.builds(  # decoded by extraction: what it holds must come out as in plain text
     lambda wrap, path: wrap.format(quote(path, safe="")),
-    st.sampled_from(["http%3A%2F%2Fevil.com%2F{}", "https://x.safelinks.protection.outlook.com/?url=http%3A%2F%2Fa.com%2F{}&d=1"]),
+    st.sampled_from(
+        ["http%3A%2F%2Fevil.com%2F{}", "https://x.safelinks.protection.outlook.com/?url=http%3A%2F%2Fa.com%2F{}&d=1"]
+    ),
     st.lists(_FRAGMENTS, max_size=6).map("".join),
 )
 IOCISH = st.lists(st.one_of(_FRAGMENTS, _FRAGMENTS, _HEX_RUN, _IDN_LABEL, _ENCODED_URL), max_size=80).map("".join)
@@ -85,7 +87,9 @@ def test_text_cut_into_line_chunks_gives_what_the_whole_text_gives(lines):
 
 @QUICK
 @given(st.one_of(IOCISH, _ANY_TEXT))
-@example("0https://x.safelinks.protection.outlook.com/?url=a%3A%2F%2Fb.com&d=1https://a.safelinks.com/")  # "://" mid-path
+@example(
+    "0https://x.safelinks.protection.outlook.com/?url=a%3A%2F%2Fb.com&d=1https://a.safelinks.com/"
+)  # "://" mid-path
 @example("http://evil.com/a" + "&amp;" + "amp;" * 6 + "b")  # an entity left after refang
 @example("http%3A%2F%2Fevil.com%2Fhxxp%3A%2F%2Fb%E3%80%82c%E2%80%8Bd")  # defang forms, percent-encoded
 @example("http://evil.com/[://]//")  # refang once gives ":////", twice "://"
@@ -164,8 +168,17 @@ def test_parsers_on_documented_shapes_with_hostile_leaves(fixture, pool, offset)
 
 
 @QUICK
-@given(st.one_of(_JSON, st.dictionaries(st.sampled_from(["iid", "risk", "threats", "properties", "attributes",
-                                                          "feeds", "riskfactors", "data", "qid", "status"]), _JSON)))
+@given(
+    st.one_of(
+        _JSON,
+        st.dictionaries(
+            st.sampled_from(
+                ["iid", "risk", "threats", "properties", "attributes", "feeds", "riskfactors", "data", "qid", "status"]
+            ),
+            _JSON,
+        ),
+    )
+)
 def test_parsers_on_random_json_with_hostile_text(document):
     _parse_all(document)
 
@@ -187,7 +200,9 @@ def documents(draw) -> tuple[str, bytes]:
     elif kind == "json":
         text = json.dumps(draw(_JSON), ensure_ascii=draw(st.booleans()))
     elif kind == "jsonl":
-        text = "\n".join(json.dumps(draw(_JSON)) if draw(st.booleans()) else draw(_CELL) for _ in range(draw(st.integers(0, 6))))
+        text = "\n".join(
+            json.dumps(draw(_JSON)) if draw(st.booleans()) else draw(_CELL) for _ in range(draw(st.integers(0, 6)))
+        )
     else:
         text = draw(st.one_of(IOCISH, _ANY_TEXT))
     encoding = draw(_ENCODINGS)
@@ -195,7 +210,9 @@ def documents(draw) -> tuple[str, bytes]:
     return kind, data
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(documents())
 def test_importers_give_chunks_or_one_input_error(tmp_path, document):
     kind, data = document
@@ -312,8 +329,11 @@ def test_import_time_is_linear(name):
 
 def test_parser_time_is_linear():
     def doc(n: int) -> dict:
-        return {"iid": 1, "threats": [{"tid": str(i), "name": f"t{i}"} for i in range(n)],
-                "properties": {"dns": [{"name": f"K{i % 50}", "value": f"v{i}", "latest": 1} for i in range(n)]}}
+        return {
+            "iid": 1,
+            "threats": [{"tid": str(i), "name": f"t{i}"} for i in range(n)],
+            "properties": {"dns": [{"name": f"K{i % 50}", "value": f"v{i}", "latest": 1} for i in range(n)]},
+        }
 
     t_small = max(_best_of_3(parse.parse_indicator, doc(5_000)), 1e-3)
     t_large = _best_of_3(parse.parse_indicator, doc(20_000))

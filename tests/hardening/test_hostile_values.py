@@ -27,20 +27,20 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton, QTreeWidget, QTreeWidgetItemIterator
 from stix2patterns.validator import run_validator
 
-from iocdesk.indicators.display import HIDDEN_CATEGORIES, reveal
 from iocdesk.delivery import chat
+from iocdesk.extraction.extract import extract
+from iocdesk.extraction.tlds import is_known_tld
+from iocdesk.gui.models import ResultsModel
+from iocdesk.gui.widgets.detail import DetailPane
+from iocdesk.indicators.display import HIDDEN_CATEGORIES, reveal
+from iocdesk.indicators.results import Feed, Intel, LookupResult, Risk, RiskFactor, Status, Threat
+from iocdesk.indicators.types import IndicatorType
 from iocdesk.reports import tabular
 from iocdesk.reports.email import build_draft, copy_summary, mailto_url, write_draft
 from iocdesk.reports.report import Report
 from iocdesk.reports.safety import FORMULA_PREFIXES
 from iocdesk.reports.stix import write_bundle
 from iocdesk.reports.xlsx import RESULTS_HEADER, write_workbook
-from iocdesk.extraction.extract import extract
-from iocdesk.indicators.types import IndicatorType
-from iocdesk.indicators.results import Feed, Intel, LookupResult, Risk, RiskFactor, Status, Threat
-from iocdesk.extraction.tlds import is_known_tld
-from iocdesk.gui.widgets.detail import DetailPane
-from iocdesk.gui.models import ResultsModel
 
 
 class Case(NamedTuple):

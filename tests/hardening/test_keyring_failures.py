@@ -66,7 +66,9 @@ class LockedKeyring(BrokenKeyring):
 class NoDbusKeyring(BrokenKeyring):
     # secretstorage when the session bus or gnome-keyring went away after keyring chose the backend
     on_read = staticmethod(
-        lambda: SecretServiceNotAvailableException("The name org.freedesktop.secrets was not provided by any .service files")
+        lambda: SecretServiceNotAvailableException(
+            "The name org.freedesktop.secrets was not provided by any .service files"
+        )
     )
     on_write = staticmethod(lambda password: SecretServiceNotAvailableException("Could not connect to the session bus"))
 
@@ -145,7 +147,9 @@ def alert(sandbox) -> str:
 def assert_not_written(tmp_path: Path) -> None:
     """No form of the key in any file iocdesk could have written: base dir, XDG dirs, settings files."""
     evidence = Evidence(secret_forms("API key", KEY))
-    for root in [tmp_path] + [Path(os.environ[v]) for v in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")]:
+    for root in [tmp_path] + [
+        Path(os.environ[v]) for v in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")
+    ]:
         evidence.add_tree(root)
     evidence.assert_clean("INSERT INTO")  # the history database was there, and read
 
@@ -184,8 +188,22 @@ def test_cli_says_why_and_works_with_the_environment_key(broken, sandbox, tmp_pa
     report.write_text(alert(sandbox), encoding="utf-8")
     monkeypatch.setenv(secrets.ENV_VAR, KEY)
     before = sandbox.stats.unauthorized_count
-    assert main(["analyze", "--api-url", sandbox.base_url, "--rate", "50", "--quiet", str(report),
-                 "--json", str(tmp_path / "out.json")]) == 0
+    assert (
+        main(
+            [
+                "analyze",
+                "--api-url",
+                sandbox.base_url,
+                "--rate",
+                "50",
+                "--quiet",
+                str(report),
+                "--json",
+                str(tmp_path / "out.json"),
+            ]
+        )
+        == 0
+    )
     assert sandbox.stats.unauthorized_count == before
     statuses = [r["status"] for r in json.loads((tmp_path / "out.json").read_text())["results"]]
     assert statuses == ["found"] * 3
@@ -198,8 +216,8 @@ def test_window_keeps_the_key_for_the_session_and_says_why(broken, sandbox, qtbo
     from PySide6.QtCore import QSettings, Qt
     from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox, QPushButton
 
-    from iocdesk.indicators.results import Status
     from iocdesk.gui.dialogs.settings import SettingsDialog
+    from iocdesk.indicators.results import Status
 
     backend, read_reason, write_reason, _ = broken
     ini = tmp_path / "settings.ini"

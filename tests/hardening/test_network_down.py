@@ -17,12 +17,12 @@ import time
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from iocdesk.lookup.engine import EngineOptions, LookupEngine
 from iocdesk.extraction.extract import extract
-from iocdesk.lookup.limiter import RateLimits
 from iocdesk.indicators.results import Status
-from iocdesk.store import History, RunMeta
+from iocdesk.lookup.engine import EngineOptions, LookupEngine
+from iocdesk.lookup.limiter import RateLimits
 from iocdesk.pulsedive.client import PulsediveClient
+from iocdesk.store import History, RunMeta
 
 ITEMS = extract("\n".join(f"c2-{n}.badhost{n % 13}.net" for n in range(200)))
 
@@ -45,7 +45,9 @@ def test_engine_stops_at_once_when_nothing_answers_and_a_resume_finishes_the_run
         history.add_items(run_id, ITEMS)
         base_url = f"http://127.0.0.1:{unused_port}/api/"
         with PulsediveClient("k", base_url=base_url) as client:
-            engine = LookupEngine(client, EngineOptions(limits=RateLimits(per_second=None)), history=history, run_id=run_id)
+            engine = LookupEngine(
+                client, EngineOptions(limits=RateLimits(per_second=None)), history=history, run_id=run_id
+            )
             started = time.monotonic()
             results = asyncio.run(engine.run(ITEMS))
             took = time.monotonic() - started
@@ -64,7 +66,9 @@ def test_engine_stops_at_once_when_nothing_answers_and_a_resume_finishes_the_run
         server = make_sandbox(port=unused_port)
         resumed = history.resume_run(run_id)
         with PulsediveClient("k", base_url=base_url) as client:
-            engine = LookupEngine(client, EngineOptions(limits=RateLimits(per_second=None)), history=history, run_id=run_id)
+            engine = LookupEngine(
+                client, EngineOptions(limits=RateLimits(per_second=None)), history=history, run_id=run_id
+            )
             asyncio.run(engine.run(_results_of(history, run_id)))
         assert len(resumed) == len(ITEMS)
         assert server.stats.requests == len(ITEMS)  # one lookup each
@@ -82,12 +86,28 @@ def test_dns_failure_in_the_cli_is_one_line_and_a_resumable_run(tmp_path):
     (tmp_path / "nodns" / "sitecustomize.py").write_text(NO_DNS)
     report = tmp_path / "alert.txt"
     report.write_text("\n".join(i.value.replace(".", "[.]") for i in ITEMS[:40]))
-    env = {**_clean_env(), "PYTHONPATH": str(tmp_path / "nodns"), "PULSEDIVE_API_KEY": "k",
-           "IOCDESK_BASEDIR": str(tmp_path / "base")}
+    env = {
+        **_clean_env(),
+        "PYTHONPATH": str(tmp_path / "nodns"),
+        "PULSEDIVE_API_KEY": "k",
+        "IOCDESK_BASEDIR": str(tmp_path / "base"),
+    }
     started = time.monotonic()
     res = subprocess.run(
-        [sys.executable, "-m", "iocdesk", "analyze", "--api-url", "https://pulsedive.invalid/api/", "--rate", "50",
-         str(report)], capture_output=True, env=env, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "iocdesk",
+            "analyze",
+            "--api-url",
+            "https://pulsedive.invalid/api/",
+            "--rate",
+            "50",
+            str(report),
+        ],
+        capture_output=True,
+        env=env,
+        timeout=120,
     )
     took = time.monotonic() - started
     err = res.stderr.decode()
@@ -96,14 +116,18 @@ def test_dns_failure_in_the_cli_is_one_line_and_a_resumable_run(tmp_path):
     assert "cannot be reached" in err and "Failed to resolve 'pulsedive.invalid'" in err
     assert err.count("cannot be reached") == 1 and "Traceback" not in err
     assert "iocdesk history resume 1" in err
-    listing = subprocess.run([sys.executable, "-m", "iocdesk", "history", "list"], capture_output=True, env=env, timeout=60)
+    listing = subprocess.run(
+        [sys.executable, "-m", "iocdesk", "history", "list"], capture_output=True, env=env, timeout=60
+    )
     assert "interrupted" in listing.stdout.decode()
 
 
 def _clean_env() -> dict:
     import os
 
-    return {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy", "no_proxy", "all_proxy")}
+    return {
+        k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy", "no_proxy", "all_proxy")
+    }
 
 
 @pytest.fixture

@@ -95,7 +95,7 @@ def hooks():
     received: list[bytes] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - http.server API
+        def do_POST(self):
             received.append(self.rfile.read(int(self.headers["Content-Length"])))
             ok = self.path == good_path
             body = b"ok" if ok else f"no_service: {self.path}".encode()
@@ -117,11 +117,24 @@ def hooks():
 
 # Seeded so the faults land early and few (the sandbox draws them in arrival order): requests
 # 1, 3 and 7 are malformed, reset and 500, every 9th charged one is a 429 burst; then calm.
-CLI_FAULTS = SandboxConfig(require_key=API_KEY, seed=4684, malformed_rate=0.1, reset_rate=0.05, error_rate=0.08,
-                           rate_limit_bursts=9, scan_polls_until_done=1)
+CLI_FAULTS = SandboxConfig(
+    require_key=API_KEY,
+    seed=4684,
+    malformed_rate=0.1,
+    reset_rate=0.05,
+    error_rate=0.08,
+    rate_limit_bursts=9,
+    scan_polls_until_done=1,
+)
 # Request 3 stalls past the client's timeout; then calm.
-TIMEOUT_FAULTS = SandboxConfig(require_key=API_KEY, seed=2183, timeout_rate=0.2, reset_rate=0.05, error_rate=0.05,
-                               timeout_seconds=2 * CLIENT_TIMEOUT + 0.5)
+TIMEOUT_FAULTS = SandboxConfig(
+    require_key=API_KEY,
+    seed=2183,
+    timeout_rate=0.2,
+    reset_rate=0.05,
+    error_rate=0.05,
+    timeout_seconds=2 * CLIENT_TIMEOUT + 0.5,
+)
 
 
 def alert_text(server: SandboxServer) -> str:
@@ -133,14 +146,27 @@ def alert_text(server: SandboxServer) -> str:
 
 
 def exports(folder: Path) -> list[str]:
-    return ["--xlsx", str(folder / "r.xlsx"), "--xlsx-details", "--csv", str(folder / "r.csv"),
-            "--json", str(folder / "r.json"), "--stix", str(folder / "r.stix.json"),
-            "--eml", str(folder / "r.eml"), "--mail-to", "soc@corp.example.org"]
+    return [
+        "--xlsx",
+        str(folder / "r.xlsx"),
+        "--xlsx-details",
+        "--csv",
+        str(folder / "r.csv"),
+        "--json",
+        str(folder / "r.json"),
+        "--stix",
+        str(folder / "r.stix.json"),
+        "--eml",
+        str(folder / "r.eml"),
+        "--mail-to",
+        "soc@corp.example.org",
+    ]
 
 
 def cli(*args: str, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "iocdesk", "--debug", *args], env=env, capture_output=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "iocdesk", "--debug", *args], env=env, capture_output=True, timeout=120
+    )
 
 
 # --- The CLI ----------------------------------------------------------------------------------------------
@@ -164,13 +190,29 @@ def test_cli_runs_exports_webhooks_and_mail_leak_no_secret(
     #    the key rejected (401), key status, history, cache.
     server = make_sandbox(CLI_FAULTS)
     report.write_text(alert_text(server), encoding="utf-8")
-    runs = [cli("analyze", "--api-url", server.base_url, "--rate", "50", "--scan", "passive", str(report),
-                *exports(out), env=env)]
+    runs = [
+        cli(
+            "analyze",
+            "--api-url",
+            server.base_url,
+            "--rate",
+            "50",
+            "--scan",
+            "passive",
+            str(report),
+            *exports(out),
+            env=env,
+        )
+    ]
     faults = server.stats.faults
     server = make_sandbox(require_key="another-key")
     runs.append(cli("analyze", "--api-url", server.base_url, "--rate", "50", str(report), env=env))
-    runs += [cli("key", "status", env=env), cli("history", "list", env=env),
-             cli("history", "show", "1", "--json", str(out / "h.json"), env=env), cli("cache", "stats", env=env)]
+    runs += [
+        cli("key", "status", env=env),
+        cli("history", "list", env=env),
+        cli("history", "show", "1", "--json", str(out / "h.json"), env=env),
+        cli("cache", "stats", env=env),
+    ]
     assert runs[0].returncode == 0, runs[0].stderr.decode()[-2000:]
     assert runs[1].returncode == 3 and b"rejected the API key" in runs[1].stderr
     assert {"error", "malformed", "burst", "reset"} <= set(faults), faults  # every failure was staged
@@ -189,11 +231,29 @@ def test_cli_runs_exports_webhooks_and_mail_leak_no_secret(
     chat.store_webhook("soc", "slack", good_url)
     chat.store_webhook("gone", "teams", bad_url)
     chat.store_webhook("down", "google_chat", f"http://127.0.0.1:{unused_port}/{HOOK_TOKEN}/x")
-    monkeypatch.setattr("iocdesk.lookup.session.PulsediveClient", functools.partial(PulsediveClient, timeout=CLIENT_TIMEOUT))
+    monkeypatch.setattr(
+        "iocdesk.lookup.session.PulsediveClient", functools.partial(PulsediveClient, timeout=CLIENT_TIMEOUT)
+    )
     server = make_sandbox(TIMEOUT_FAULTS)
     report.write_text(alert_text(server), encoding="utf-8")
-    status = main(["--debug", "analyze", "--api-url", server.base_url, "--rate", "50", str(report),
-                   *exports(out2), "--webhook", "soc", "--webhook", "gone", "--webhook", "down"])
+    status = main(
+        [
+            "--debug",
+            "analyze",
+            "--api-url",
+            server.base_url,
+            "--rate",
+            "50",
+            str(report),
+            *exports(out2),
+            "--webhook",
+            "soc",
+            "--webhook",
+            "gone",
+            "--webhook",
+            "down",
+        ]
+    )
     assert server.stats.faults.get("timeout"), server.stats.faults
     assert status == 1  # two webhooks failed; everything else was written
     assert len(received) == 2 and b"blocks" in received[0]
@@ -202,12 +262,29 @@ def test_cli_runs_exports_webhooks_and_mail_leak_no_secret(
     assert main(["--debug", "analyze", "--api-url", f"http://127.0.0.1:{unused_port}/api/", str(single)]) == 0
     draft = out / "r.eml"
     with smtp_server_factory(SMTP_USER, SMTP_PASSWORD) as (sink, port):
-        send = ["--debug", "mail", "send", str(draft), "--host", "127.0.0.1", "--port", str(port),
-                "--security", "none", "--user", SMTP_USER, "--from", "iocdesk@corp.example.org", "--timeout", "10"]
+        send = [
+            "--debug",
+            "mail",
+            "send",
+            str(draft),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--security",
+            "none",
+            "--user",
+            SMTP_USER,
+            "--from",
+            "iocdesk@corp.example.org",
+            "--timeout",
+            "10",
+        ]
         for password, expected in ((SMTP_PASSWORD, 0), (SMTP_PASSWORD[::-1], 1)):
             monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
-            assert main(["--debug", "mail", "password", "set", "--host", "127.0.0.1", "--user", SMTP_USER,
-                         "--stdin"]) == 0
+            assert (
+                main(["--debug", "mail", "password", "set", "--host", "127.0.0.1", "--user", SMTP_USER, "--stdin"]) == 0
+            )
             assert main(send) == expected
     assert len(sink.envelopes) == 1
     evidence.add("SMTP message as received", sink.envelopes[0].original_content or sink.envelopes[0].content)
@@ -222,19 +299,33 @@ def test_cli_runs_exports_webhooks_and_mail_leak_no_secret(
     evidence.add_tree(tmp_path)
 
     evidence.assert_clean(
-        "DEBUG iocdesk", "DEBUG urllib3.connectionpool",  # logging was really on, urllib3's URL lines too
-        "timeout", "HTTP 500", "key=***",  # failures were logged (redacted)
-        "webhook 'down'", "rejected the API key", "INSERT INTO",  # databases were dumped
-        "Results", "Content-Type: application/vnd.openxmlformats",  # the workbook and the draft were opened
+        "DEBUG iocdesk",
+        "DEBUG urllib3.connectionpool",  # logging was really on, urllib3's URL lines too
+        "timeout",
+        "HTTP 500",
+        "key=***",  # failures were logged (redacted)
+        "webhook 'down'",
+        "rejected the API key",
+        "INSERT INTO",  # databases were dumped
+        "Results",
+        "Content-Type: application/vnd.openxmlformats",  # the workbook and the draft were opened
     )
 
 
 # --- The window ---------------------------------------------------------------------------------------------
 # The settings dialog's key test takes request 1 (malformed); the run gets a 500 (4), malformed JSON (6),
 # a reset (8) and a stall past the client's timeout (11), and 429 bursts.
-GUI_FAULTS = SandboxConfig(require_key=API_KEY, seed=2863, error_rate=0.08, reset_rate=0.05, malformed_rate=0.1,
-                           timeout_rate=0.06, timeout_seconds=2 * CLIENT_TIMEOUT + 0.5, rate_limit_bursts=9,
-                           scan_polls_until_done=1)
+GUI_FAULTS = SandboxConfig(
+    require_key=API_KEY,
+    seed=2863,
+    error_rate=0.08,
+    reset_rate=0.05,
+    malformed_rate=0.1,
+    timeout_rate=0.06,
+    timeout_seconds=2 * CLIENT_TIMEOUT + 0.5,
+    rate_limit_bursts=9,
+    scan_polls_until_done=1,
+)
 
 
 def widget_texts() -> list[tuple[str, str]]:
@@ -248,8 +339,12 @@ def widget_texts() -> list[tuple[str, str]]:
             text = widget.toPlainText()
         elif isinstance(widget, QMessageBox):
             text += f"\n{widget.informativeText()}\n{widget.detailedText()}"
-        texts.append((f"widget {type(widget).__name__} {widget.objectName()}",
-                      f"{text}\n{widget.windowTitle()}\n{widget.toolTip()}"))
+        texts.append(
+            (
+                f"widget {type(widget).__name__} {widget.objectName()}",
+                f"{text}\n{widget.windowTitle()}\n{widget.toolTip()}",
+            )
+        )
     return texts
 
 
@@ -267,7 +362,9 @@ def crash_report(qtbot, reporter, evidence: Evidence, label: str, base_url: str)
     from PySide6.QtWidgets import QPushButton
 
     try:
-        raise RuntimeError(f"lookup failed with key {API_KEY!r}: GET {base_url}info.php?indicator=x&key={quote_plus(API_KEY)}")
+        raise RuntimeError(
+            f"lookup failed with key {API_KEY!r}: GET {base_url}info.php?indicator=x&key={quote_plus(API_KEY)}"
+        )
     except RuntimeError as exc:
         reporter.excepthook(type(exc), exc, exc.__traceback__)
     dialog = reporter.dialog
@@ -281,8 +378,9 @@ def crash_report(qtbot, reporter, evidence: Evidence, label: str, base_url: str)
 
 
 @pytest.mark.slow  # ~6 s: a window run through every fault and export
-def test_window_with_a_session_key_leaks_no_secret(qtbot, qloop, tmp_path, monkeypatch, memory_keyring, hooks,
-                                                    caplog, capsys, make_sandbox, make_window):
+def test_window_with_a_session_key_leaks_no_secret(
+    qtbot, qloop, tmp_path, monkeypatch, memory_keyring, hooks, caplog, capsys, make_sandbox, make_window
+):
     import asyncio
 
     import keyring
@@ -291,10 +389,10 @@ def test_window_with_a_session_key_leaks_no_secret(qtbot, qloop, tmp_path, monke
     from PySide6.QtGui import QDesktopServices, QGuiApplication
     from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 
-    from iocdesk.platform import credentials as secrets
     from iocdesk.delivery import chat
     from iocdesk.gui.dialogs.errors import ErrorReporter
     from iocdesk.gui.dialogs.settings import SettingsDialog
+    from iocdesk.platform import credentials as secrets
     from iocdesk.platform.logs import setup_logging
 
     evidence = Evidence(NEEDLES)
@@ -302,7 +400,9 @@ def test_window_with_a_session_key_leaks_no_secret(qtbot, qloop, tmp_path, monke
     log_file = setup_logging(debug=True, console=True)  # what `iocdesk --debug` does at startup
     caplog.set_level(logging.DEBUG)
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: True)
-    monkeypatch.setattr("iocdesk.lookup.session.PulsediveClient", functools.partial(PulsediveClient, timeout=CLIENT_TIMEOUT))
+    monkeypatch.setattr(
+        "iocdesk.lookup.session.PulsediveClient", functools.partial(PulsediveClient, timeout=CLIENT_TIMEOUT)
+    )
     keyring.set_keyring(fail.Keyring())  # no keyring: the key is kept for the session (memory_keyring comes back later)
     ini = tmp_path / "settings.ini"
     server = make_sandbox(GUI_FAULTS)
@@ -337,7 +437,9 @@ def test_window_with_a_session_key_leaks_no_secret(qtbot, qloop, tmp_path, monke
     report = win.report()
     exported = tmp_path / "exports"
     exported.mkdir()
-    tasks = [win.exports.write_file(kind, report, str(exported / f"w.{kind}")) for kind in ("xlsx", "csv", "json", "stix")]
+    tasks = [
+        win.exports.write_file(kind, report, str(exported / f"w.{kind}")) for kind in ("xlsx", "csv", "json", "stix")
+    ]
     tasks.append(win.exports.write_draft(report))
     keyring.set_keyring(memory_keyring)
     good_url, bad_url, received = hooks
@@ -370,8 +472,13 @@ def test_window_with_a_session_key_leaks_no_secret(qtbot, qloop, tmp_path, monke
         evidence.add_tree(Path(os.environ[variable]))
     assert log_file is not None and log_file.is_relative_to(tmp_path)
     evidence.assert_clean(
-        "DEBUG urllib3.connectionpool", "key=***",  # DEBUG logging was on, and URLs were redacted
-        "[network]", "api_base_url=http",  # the settings file was read
-        "INSERT INTO", "Content-Type: application/vnd.openxmlformats", "Results",  # databases, draft, workbook
-        "Could not post to gone", "unexpected error",
+        "DEBUG urllib3.connectionpool",
+        "key=***",  # DEBUG logging was on, and URLs were redacted
+        "[network]",
+        "api_base_url=http",  # the settings file was read
+        "INSERT INTO",
+        "Content-Type: application/vnd.openxmlformats",
+        "Results",  # databases, draft, workbook
+        "Could not post to gone",
+        "unexpected error",
     )

@@ -12,8 +12,8 @@ from collections import Counter
 import pytest
 
 from benchmarks.soak import Profile, Soak
-from iocdesk.lookup.engine import EngineOptions
 from iocdesk.indicators.results import Status
+from iocdesk.lookup.engine import EngineOptions
 
 pytestmark = pytest.mark.slow
 

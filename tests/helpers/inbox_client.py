@@ -18,9 +18,12 @@ def send(request: urllib.request.Request) -> tuple[int, dict]:
         return exc.code, {**json.loads(exc.read() or b"{}"), "_headers": dict(exc.headers)}
 
 
-def post_bytes(url: str, body: bytes, *, token: str | None, content_type: str = "application/json",
-               headers: dict | None = None) -> tuple[int, dict]:
-    request = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": content_type, **(headers or {})})
+def post_bytes(
+    url: str, body: bytes, *, token: str | None, content_type: str = "application/json", headers: dict | None = None
+) -> tuple[int, dict]:
+    request = urllib.request.Request(
+        url, data=body, method="POST", headers={"Content-Type": content_type, **(headers or {})}
+    )
     if token is not None:
         request.add_header("Authorization", f"Bearer {token}")
     return send(request)

@@ -18,8 +18,8 @@ import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import qasync  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+import qasync
+from PySide6.QtWidgets import QApplication
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 1500
 # Unrelated objects holding True come and go; the bug loses one per call.
@@ -50,10 +50,18 @@ def main() -> int:
     gc.collect()
     after = sys.getrefcount(True)
     ok = done == N and after >= before - SLACK
-    print(json.dumps({
-        "calls": done, "true_refcount_before": before, "true_refcount_after": after,
-        "seconds": round(time.monotonic() - t0, 2), "ok": ok,
-    }), flush=True)
+    print(
+        json.dumps(
+            {
+                "calls": done,
+                "true_refcount_before": before,
+                "true_refcount_after": after,
+                "seconds": round(time.monotonic() - t0, 2),
+                "ok": ok,
+            }
+        ),
+        flush=True,
+    )
     return 0 if ok else 1
 
 

@@ -70,7 +70,7 @@ PHISH = (
     "Received: from mail.attacker.example.com (mail.attacker.example.com [203.0.113.77])\r\n"
     "\tby mx.corp.example.com with ESMTP id 123; Tue, 3 Nov 2026 10:00:00 +0000\r\n"
     "Received: from [198.51.100.23] by mail.attacker.example.com; Tue, 3 Nov 2026 09:59:58 +0000\r\n"
-    "From: \"IT Helpdesk\" <helpdesk@attacker-mail.example.com>\r\n"
+    'From: "IT Helpdesk" <helpdesk@attacker-mail.example.com>\r\n'
     "Reply-To: collect@drop-box.example.com\r\n"
     "Return-Path: <bounce@bounce-host.example.com>\r\n"
     "X-Originating-IP: [192.0.2.200]\r\n"
@@ -92,17 +92,19 @@ PHISH = (
     "Content-Transfer-Encoding: quoted-printable\r\n"
     "\r\n"
     "<html><head><style>p {color: red}</style></head><body>\r\n"
-    "<p>Visit <a href=3D\"https://login.phish-site.example.com/reset?u=3D1&amp;t=3D2\">https://www.micro=\r\n"
+    '<p>Visit <a href=3D"https://login.phish-site.example.com/reset?u=3D1&amp;t=3D2">https://www.micro=\r\n'
     "soft.com/</a></p><table><tr><td>html-cell.example.com</td><td>10.20.30.40</td><td>10.20.30.41</td></tr></table>\r\n"
     "<p>Server: mal<span></span>ware-host<b>.example.com</b></p>\r\n"
-    "<img src=3D\"http://tracker.example.com/pixel.gif\"></body></html>\r\n"
+    '<img src=3D"http://tracker.example.com/pixel.gif"></body></html>\r\n'
     "--INNER--\r\n"
     "--OUTER\r\n"
     "Content-Type: text/plain; charset=utf-8\r\n"
     'Content-Disposition: attachment; filename="iocs.txt"\r\n'
     "Content-Transfer-Encoding: base64\r\n"
     "\r\n"
-    + base64.encodebytes(b"c2 at 45.33.32.156\r\nhash 44d88612fea8a8f36de82e1278abb02f\r\n").decode().replace("\n", "\r\n")
+    + base64.encodebytes(b"c2 at 45.33.32.156\r\nhash 44d88612fea8a8f36de82e1278abb02f\r\n")
+    .decode()
+    .replace("\n", "\r\n")
     + "--OUTER\r\n"
     "Content-Type: application/json\r\n"
     'Content-Disposition: attachment; filename="alert"\r\n'
@@ -112,9 +114,7 @@ PHISH = (
     "Content-Type: application/octet-stream\r\n"
     'Content-Disposition: attachment; filename="export.CSV"\r\n'
     "Content-Transfer-Encoding: base64\r\n"
-    "\r\n"
-    + base64.encodebytes(b"ip\r\n45.33.32.157\r\n").decode().replace("\n", "\r\n")
-    + "--OUTER\r\n"
+    "\r\n" + base64.encodebytes(b"ip\r\n45.33.32.157\r\n").decode().replace("\n", "\r\n") + "--OUTER\r\n"
     "Content-Type: application/octet-stream\r\n"
     'Content-Disposition: attachment; filename="275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f.exe"\r\n'
     "Content-Transfer-Encoding: base64\r\n"
@@ -149,16 +149,35 @@ PHISH_IOCS = {
 SAMPLES: dict[str, tuple[bytes, str | None, set[str]]] = {
     "notes.txt": (b"Beacon to evil[.]example[.]com and 1.2.3.4\n", None, {"evil.example.com", "1.2.3.4"}),
     "SHOUT.TXT": (b"hxxp://caps.example.com/x\n", None, {"http://caps.example.com/x"}),
-    "proxy.log": (b"2026-11-03 GET http://log-host.example.com/a 200 from 11.22.33.44\n", None, {"http://log-host.example.com/a", "11.22.33.44"}),
-    "export.csv": (b"ioc,note\nbad-csv.example.com,first\n44.55.66.77,second\n", None, {"bad-csv.example.com", "44.55.66.77"}),
+    "proxy.log": (
+        b"2026-11-03 GET http://log-host.example.com/a 200 from 11.22.33.44\n",
+        None,
+        {"http://log-host.example.com/a", "11.22.33.44"},
+    ),
+    "export.csv": (
+        b"ioc,note\nbad-csv.example.com,first\n44.55.66.77,second\n",
+        None,
+        {"bad-csv.example.com", "44.55.66.77"},
+    ),
     "export.tsv": (b"indicator\tnote\ntsv-host.example.com\tx\n", None, {"tsv-host.example.com"}),
     "alert.json": (
-        json.dumps({"rule": "Suspicious PowerShell", "host.name": "ws-01", "src_ip": "81.2.69.160", "url": "http://json-c2.example.com/p"}).encode(),
+        json.dumps(
+            {
+                "rule": "Suspicious PowerShell",
+                "host.name": "ws-01",
+                "src_ip": "81.2.69.160",
+                "url": "http://json-c2.example.com/p",
+            }
+        ).encode(),
         "Suspicious PowerShell",
         {"81.2.69.160", "http://json-c2.example.com/p"},
     ),
     "plain.json": (json.dumps({"events": [{"ip": "81.2.69.161"}]}).encode(), None, {"81.2.69.161"}),
-    "events.jsonl": (b'{"title": "Port scan", "src": "81.2.69.162"}\n{"src": "81.2.69.163"}\n', "Port scan", {"81.2.69.162", "81.2.69.163"}),
+    "events.jsonl": (
+        b'{"title": "Port scan", "src": "81.2.69.162"}\n{"src": "81.2.69.163"}\n',
+        "Port scan",
+        {"81.2.69.162", "81.2.69.163"},
+    ),
     "events.ndjson": (b'{"dst": "ndjson-host.example.com"}\n', None, {"ndjson-host.example.com"}),
     "phish.eml": (PHISH.encode(), "Your mailbox is full \u2709", PHISH_IOCS),
 }
@@ -200,7 +219,11 @@ def test_each_supported_type_becomes_one_alert_and_moves_to_done(tmp_path, name)
         ("nul.log", b"abc\x00\x00\x00def" * 100, "nul.log: looks like a binary file"),
         ("empty.csv", b"", "empty.csv: the file is empty"),
         ("truncated.xlsx", None, "truncated.xlsx: not a valid Excel workbook (corrupt or truncated)"),
-        ("garbage.eml", bytes(range(256)) * 8, "garbage.eml: not an e-mail message (no From, To, Subject or Date header)"),
+        (
+            "garbage.eml",
+            bytes(range(256)) * 8,
+            "garbage.eml: not an e-mail message (no From, To, Subject or Date header)",
+        ),
         ("prose.eml", b"Dear team, please look at 1.2.3.4 today.\n", "prose.eml: not an e-mail message"),
         ("note.eml", b"Note: see 1.2.3.4\nthanks\n", "note.eml: not an e-mail message"),  # a header-like line only
         ("deep.eml", None, "deep.eml: not a readable e-mail message (MIME parts nested too deeply)"),
@@ -212,7 +235,9 @@ def test_unreadable_files_go_to_failed_with_a_reason(tmp_path, name, content, me
     if name == "truncated.xlsx":
         content = xlsx_bytes(tmp_path)[:1500]
     elif name == "deep.eml":  # a MIME bomb: 3,000 nested multiparts
-        opening = b"".join(b'Content-Type: multipart/mixed; boundary="b%d"\r\n\r\n--b%d\r\n' % (i, i) for i in range(3000))
+        opening = b"".join(
+            b'Content-Type: multipart/mixed; boundary="b%d"\r\n\r\n--b%d\r\n' % (i, i) for i in range(3000)
+        )
         content = b"From: a@example.com\r\n" + opening + b"Content-Type: text/plain\r\n\r\n1.2.3.4\r\n"
     inbox_dir = tmp_path / "inbox"
     inbox_dir.mkdir()
@@ -242,7 +267,9 @@ def test_a_file_over_the_size_limit_fails_without_being_read(tmp_path):
     assert len(handled) == 2 and time.monotonic() - started < 10  # refused by size, not read
     for name in ("huge.log", "huge.eml"):
         reason = (inbox_dir / "failed" / f"{name}.reason.txt").read_text()
-        assert reason.startswith(f"{name}: the file is too large (1,073,741,825 bytes; the limit is 1,073,741,824 bytes)")
+        assert reason.startswith(
+            f"{name}: the file is too large (1,073,741,825 bytes; the limit is 1,073,741,824 bytes)"
+        )
 
 
 def test_an_unexpected_error_fails_the_file_and_the_watcher_goes_on(tmp_path, monkeypatch, caplog):
@@ -542,14 +569,14 @@ def test_stop_in_the_middle_of_a_pass_loses_nothing(tmp_path):
 def test_read_eml_is_lenient_with_broken_mime_but_refuses_non_mail():
     broken = (
         b"From: a@sender-host.example.com\r\nSubject: " + b"x" * 500 + b"\r\n"
-        b"Content-Type: multipart/mixed; boundary=\"NEVER-CLOSED\"\r\n\r\n"
+        b'Content-Type: multipart/mixed; boundary="NEVER-CLOSED"\r\n\r\n'
         b"--NEVER-CLOSED\r\nContent-Type: text/plain; charset=no-such-charset\r\n\r\n"
         b"payload at 9.8.7.6\r\n"
     )
     subject, text = read_eml(broken, name="broken.eml")
     assert len(subject) == 200 and subject.startswith("xxx")
     assert "9.8.7.6" in text and "a@sender-host.example.com" in text
-    with pytest.raises(InputError, match="^note.eml: not an e-mail message"):
+    with pytest.raises(InputError, match=r"^note\.eml: not an e-mail message"):
         read_eml(b"\x00\x01 just bytes", name="note.eml")
     with pytest.raises(InputError, match="too large"):
         read_eml(broken, name="big.eml", max_bytes=100)

@@ -11,14 +11,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from iocdesk.lookup.engine import EngineOptions
-from iocdesk.lookup.limiter import RateLimits
-from iocdesk.indicators.results import Risk
-from iocdesk.store import History, LookupCache, account_fingerprint
 from iocdesk.inbox.alert import MAX_BODY, AlertError, AlertStatus, read_body
 from iocdesk.inbox.service import Inbox, InboxBusy, InboxOptions, Rule
 from iocdesk.inbox.webhook import WebhookServer
+from iocdesk.indicators.results import Risk
+from iocdesk.lookup.engine import EngineOptions
+from iocdesk.lookup.limiter import RateLimits
 from iocdesk.pulsedive.client import PulsediveClient
+from iocdesk.store import History, LookupCache, account_fingerprint
 from tests.helpers.inbox_client import get_json, post_bytes
 
 TOKEN = "inbox-test-token-5f2b9c0e7d1a"
@@ -48,8 +48,13 @@ class LiveInbox:
         self.cache.set_scope(account_fingerprint(None), self.sandbox.base_url)
         engine = EngineOptions(limits=RateLimits(per_second=None), concurrency=4)
         self.recorder = Recorder()
-        self.inbox = Inbox(self.client, InboxOptions(engine=engine, **options), history=self.history,
-                           cache=self.cache, listener=self.recorder)
+        self.inbox = Inbox(
+            self.client,
+            InboxOptions(engine=engine, **options),
+            history=self.history,
+            cache=self.cache,
+            listener=self.recorder,
+        )
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_until_complete, args=(self.inbox.serve(),), daemon=True)
         self.thread.start()
@@ -67,7 +72,7 @@ class LiveInbox:
     def wait_done(self, alert_id: str, timeout: float = 20) -> dict:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            status, body = get(self.hook.url + "/" + alert_id)
+            _status, body = get(self.hook.url + "/" + alert_id)
             if body["status"] in ("done", "failed", "duplicate"):
                 return body
             time.sleep(0.05)
@@ -86,8 +91,14 @@ def live(tmp_path, sandbox):
     inbox.close()
 
 
-def post(url: str, body: bytes, *, token: str | None = TOKEN, content_type: str = "application/json",
-         headers: dict | None = None) -> tuple[int, dict]:
+def post(
+    url: str,
+    body: bytes,
+    *,
+    token: str | None = TOKEN,
+    content_type: str = "application/json",
+    headers: dict | None = None,
+) -> tuple[int, dict]:
     return post_bytes(url, body, token=token, content_type=content_type, headers=headers)
 
 
@@ -96,9 +107,14 @@ def get(url: str, token: str = TOKEN) -> tuple[int, dict]:
 
 
 def alert_json(live: LiveInbox, title: str, n: int = 4, offset: int = 0) -> bytes:
-    values = live.sandbox.dataset.known_values("domain")[offset:offset + n]
-    return json.dumps({"rule": {"name": title}, "title": title,
-                       "events": [{"dst": v.replace(".", "[.]"), "severity": 7} for v in values]}).encode()
+    values = live.sandbox.dataset.known_values("domain")[offset : offset + n]
+    return json.dumps(
+        {
+            "rule": {"name": title},
+            "title": title,
+            "events": [{"dst": v.replace(".", "[.]"), "severity": 7} for v in values],
+        }
+    ).encode()
 
 
 def test_an_alert_is_accepted_at_once_and_looked_up_in_the_background(live):
@@ -132,7 +148,10 @@ def test_wrong_or_missing_token_is_401_and_nothing_is_queued(live):
 def test_limits_and_bad_bodies(live):
     status, body = post(live.hook.url, b"x" * (MAX_BODY + 1), content_type="text/plain")
     assert status == 413 and "larger than" in body["error"]
-    status, body = post(live.hook.url, b'{"title": "broken", ', )
+    status, body = post(
+        live.hook.url,
+        b'{"title": "broken", ',
+    )
     assert status == 400 and body["error"].startswith("malformed JSON") and "line 1" in body["error"]
     status, body = post(live.hook.url, b"\xff\xfe\x00garbage", content_type="text/plain")
     assert status == 400 and "UTF-8" in body["error"]
@@ -141,7 +160,9 @@ def test_limits_and_bad_bodies(live):
     assert post(live.hook.url.replace("/alert", "/other"), b"{}")[0] == 404
     assert live.inbox.alerts == []
     # plain text is an alert too: its first line names it
-    status, body = post(live.hook.url, b"Phishing report\nclicked hxxp://nothing-here[.]top/x", content_type="text/plain")
+    status, body = post(
+        live.hook.url, b"Phishing report\nclicked hxxp://nothing-here[.]top/x", content_type="text/plain"
+    )
     assert status == 202 and body["name"] == "Phishing report" and body["indicators"] == 1
 
 
@@ -181,8 +202,12 @@ def test_a_flood_is_refused_with_429_and_retry_after(tmp_path, sandbox):
 def test_rules_notify_and_write_drafts_only_when_they_match(tmp_path, sandbox):
     drafts = tmp_path / "drafts"
     drafts.mkdir()
-    live = LiveInbox(tmp_path, sandbox, rules=[Rule(match="edr:*", min_risk=Risk.LOW, draft_dir=str(drafts))],
-                     notify_min_risk=Risk.LOW)
+    live = LiveInbox(
+        tmp_path,
+        sandbox,
+        rules=[Rule(match="edr:*", min_risk=Risk.LOW, draft_dir=str(drafts))],
+        notify_min_risk=Risk.LOW,
+    )
     try:
         matched = post(live.hook.url, alert_json(live, "EDR: lateral movement"))[1]
         other = post(live.hook.url, alert_json(live, "SIEM: something", offset=10))[1]
@@ -204,7 +229,7 @@ def test_a_chat_rule_posts_to_the_stored_webhook(tmp_path, memory_keyring, sandb
     received: list[dict] = []
 
     class Receiver(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802
+        def do_POST(self):
             received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
             self.send_response(200)
             self.end_headers()
@@ -243,12 +268,21 @@ def test_submit_rules_without_a_loop():
             pass
 
     now = [0.0]
-    inbox = Inbox(PulsediveClient(None, base_url="http://127.0.0.1:9/api/"), InboxOptions(max_per_minute=3),
-                  history=FakeHistory(), clock=lambda: now[0])
+    inbox = Inbox(
+        PulsediveClient(None, base_url="http://127.0.0.1:9/api/"),
+        InboxOptions(max_per_minute=3),
+        history=FakeHistory(),
+        clock=lambda: now[0],
+    )
     a = inbox.submit("a", extract("evil.com 8.8.8.8"), "test")
     b = inbox.submit("b", extract("8.8.8.8 evil.com"), "test")
     c = inbox.submit("c", extract("nothing here, only 10.0.0.1"), "test")
-    assert (a.status, b.status, b.duplicate_of, c.status) == (AlertStatus.QUEUED, AlertStatus.DUPLICATE, a.id, AlertStatus.DONE)
+    assert (a.status, b.status, b.duplicate_of, c.status) == (
+        AlertStatus.QUEUED,
+        AlertStatus.DUPLICATE,
+        a.id,
+        AlertStatus.DONE,
+    )
     with pytest.raises(InboxBusy) as busy:
         inbox.submit("d", extract("other.org"), "test")
     assert busy.value.retry_after == 61

@@ -7,15 +7,15 @@ import time
 
 import pytest
 
-from iocdesk.lookup.engine import EngineOptions, LookupEngine, ScanPolicy
 from iocdesk.extraction.extract import extract
-from iocdesk.indicators.types import Indicator, IndicatorType
-from iocdesk.lookup.limiter import RateLimits
 from iocdesk.indicators.results import Status
-from iocdesk.store import History, LookupCache, RunMeta, account_fingerprint
+from iocdesk.indicators.types import Indicator, IndicatorType
+from iocdesk.lookup.engine import EngineOptions, LookupEngine, ScanPolicy
+from iocdesk.lookup.limiter import RateLimits
 from iocdesk.pulsedive.client import PulsediveClient
 from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
 from iocdesk.pulsedive.sandbox.quota import Quota
+from iocdesk.store import History, LookupCache, RunMeta, account_fingerprint
 from tests.helpers.clock import FakeClock, until
 
 FAST = RateLimits(per_second=None)
@@ -25,7 +25,11 @@ def indicators(values: list[str]) -> list[Indicator]:
     """Canonical indicators for sandbox values, as extraction would hand them on."""
     found: list[Indicator] = []
     for value in values:
-        hits = [i for i in extract(value) if i.type in (IndicatorType.IPV4, IndicatorType.IPV6, IndicatorType.DOMAIN, IndicatorType.URL)]
+        hits = [
+            i
+            for i in extract(value)
+            if i.type in (IndicatorType.IPV4, IndicatorType.IPV6, IndicatorType.DOMAIN, IndicatorType.URL)
+        ]
         if hits:
             found.append(hits[0])
     return found
@@ -116,7 +120,9 @@ def test_a_scan_still_processing_after_the_poll_cap_ends_as_an_error(make_sandbo
 
 
 def test_faults_end_every_item_in_a_definite_state_within_the_retry_policy(tmp_path, make_sandbox):
-    config = SandboxConfig(seed=5, error_rate=0.25, reset_rate=0.05, malformed_rate=0.05, timeout_rate=0.03, timeout_seconds=2.0)
+    config = SandboxConfig(
+        seed=5, error_rate=0.25, reset_rate=0.05, malformed_rate=0.05, timeout_rate=0.03, timeout_seconds=2.0
+    )
     server = make_sandbox(config)
     with LookupCache(tmp_path / "cache.sqlite3") as cache:
         cache.set_scope(account_fingerprint(None), server.base_url)

@@ -89,7 +89,9 @@ def test_appstreamcli_validate_tree_of_the_installed_files(tmp_path):
     tool = _require_tool("appstreamcli", "appstream")
     result = _run_install(tmp_path / "usr")
     assert result.returncode == 0, result.stderr
-    result = subprocess.run([tool, "validate-tree", "--no-net", str(tmp_path)], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [tool, "validate-tree", "--no-net", str(tmp_path)], capture_output=True, text=True, timeout=60
+    )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert not re.search(r"^\s*[EW]: ", output, re.MULTILINE), output

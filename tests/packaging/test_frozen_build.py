@@ -44,8 +44,13 @@ def _clean_env(tmp: Path) -> dict[str, str]:
     for var in ("SYSTEMROOT", "WINDIR", "TEMP", "TMP"):  # Windows needs these to start processes
         if var in os.environ:
             env[var] = os.environ[var]
-    for var, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"), ("XDG_CACHE_HOME", "cache"),
-                     ("XDG_STATE_HOME", "state"), ("XDG_RUNTIME_DIR", "run")):
+    for var, sub in (
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_CACHE_HOME", "cache"),
+        ("XDG_STATE_HOME", "state"),
+        ("XDG_RUNTIME_DIR", "run"),
+    ):
         env[var] = str(tmp / "home" / sub)
         os.makedirs(env[var], mode=0o700, exist_ok=True)
     env["QT_QPA_PLATFORM"] = "offscreen"
@@ -60,8 +65,9 @@ SELF_TEST = "from iocdesk.gui.selftest import run_self_test; raise SystemExit(ru
 
 def test_self_test_from_source_passes_and_leaves_the_basedir_alone(tmp_path):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", IOCDESK_BASEDIR=str(tmp_path / "basedir"))
-    proc = subprocess.run([sys.executable, "-c", SELF_TEST], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=90)
+    proc = subprocess.run(
+        [sys.executable, "-c", SELF_TEST], cwd=ROOT, env=env, capture_output=True, text=True, timeout=90
+    )
     _assert_passed(proc)
     assert not (tmp_path / "basedir").exists(), "the self-test wrote into the user's base directory"
 
@@ -87,9 +93,24 @@ def frozen_app(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("frozen")
     start = time.monotonic()
     proc = subprocess.run(
-        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
-         "--distpath", str(tmp / "dist"), "--workpath", str(tmp / "build"), str(SPEC)],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--clean",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(tmp / "dist"),
+            "--workpath",
+            str(tmp / "build"),
+            str(SPEC),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert proc.returncode == 0, f"PyInstaller failed:\n{proc.stdout[-5000:]}\n{proc.stderr[-10000:]}"
     app = tmp / "dist" / "iocdesk"
@@ -118,8 +139,13 @@ def test_frozen_build_layout(frozen_app):
 def test_frozen_version(frozen_app, tmp_path):
     from iocdesk import __version__
 
-    proc = subprocess.run([str(_exe(frozen_app, "iocdesk")), "--version"], env=_clean_env(tmp_path),
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [str(_exe(frozen_app, "iocdesk")), "--version"],
+        env=_clean_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith(f"iocdesk {__version__} (IANA TLD list 20"), proc.stdout
 
@@ -127,8 +153,9 @@ def test_frozen_version(frozen_app, tmp_path):
 @pytest.mark.slow
 def test_frozen_self_test(frozen_app, tmp_path):
     env = _clean_env(tmp_path)
-    proc = subprocess.run([str(_exe(frozen_app, "iocdesk")), "--self-test"], env=env,
-                          capture_output=True, text=True, timeout=90)
+    proc = subprocess.run(
+        [str(_exe(frozen_app, "iocdesk")), "--self-test"], env=env, capture_output=True, text=True, timeout=90
+    )
     _assert_passed(proc)
     assert "(frozen)" in proc.stdout.splitlines()[0]
     assert not Path(env["IOCDESK_BASEDIR"]).exists(), "the self-test wrote into the user's base directory"
@@ -136,7 +163,12 @@ def test_frozen_self_test(frozen_app, tmp_path):
 
 @pytest.mark.slow
 def test_frozen_gui_executable_starts(frozen_app, tmp_path):
-    proc = subprocess.run([str(_exe(frozen_app, "iocdesk-gui")), "--help"], env=_clean_env(tmp_path),
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [str(_exe(frozen_app, "iocdesk-gui")), "--help"],
+        env=_clean_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "iocdesk-gui" in proc.stdout

@@ -43,8 +43,20 @@ OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SO
 
 # Licenses AppStream accepts for the metadata itself (appstreamcli validate: metadata-license-invalid).
 APPSTREAM_METADATA_LICENSES = {
-    "FSFAP", "MIT", "0BSD", "CC0-1.0", "CC-BY-3.0", "CC-BY-4.0", "CC-BY-SA-3.0", "CC-BY-SA-4.0",
-    "GFDL-1.1", "GFDL-1.2", "GFDL-1.3", "BSL-1.0", "FTL", "FSFUL",
+    "FSFAP",
+    "MIT",
+    "0BSD",
+    "CC0-1.0",
+    "CC-BY-3.0",
+    "CC-BY-4.0",
+    "CC-BY-SA-3.0",
+    "CC-BY-SA-4.0",
+    "GFDL-1.1",
+    "GFDL-1.2",
+    "GFDL-1.3",
+    "BSL-1.0",
+    "FTL",
+    "FSFUL",
 }
 
 
@@ -101,7 +113,9 @@ def wheel(tmp_path_factory) -> Path:
     shutil.copytree(
         ROOT,
         source,
-        ignore=shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*cache*", ".hypothesis", ".corpus"),
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*cache*", ".hypothesis", ".corpus"
+        ),
     )
     proc = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp), str(source)],
@@ -119,7 +133,9 @@ def test_wheel_ships_the_license_in_its_dist_info(wheel):
         names = whl.namelist()
         # setuptools >= 77 (metadata 2.4, PEP 639): .dist-info/licenses/LICENSE; older: .dist-info/LICENSE
         found = [n for n in names if re.fullmatch(r"iocdesk-[^/]+\.dist-info/(licenses/)?LICENSE", n)]
-        assert len(found) == 1, f"no LICENSE in the wheel's .dist-info: {sorted(n for n in names if '.dist-info/' in n)}"
+        assert len(found) == 1, (
+            f"no LICENSE in the wheel's .dist-info: {sorted(n for n in names if '.dist-info/' in n)}"
+        )
         assert whl.read(found[0]) == LICENSE.read_bytes()
         (metadata_name,) = [n for n in names if n.endswith(".dist-info/METADATA")]
         metadata = email.message_from_bytes(whl.read(metadata_name))

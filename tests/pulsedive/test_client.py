@@ -30,9 +30,17 @@ from hypothesis import strategies as st
 
 from iocdesk import __version__
 from iocdesk.platform import redact as redact_module
+from iocdesk.platform.redact import (
+    RedactingFilter,
+    install_log_redaction,
+    redact,
+    redact_url,
+    register_secret,
+    registered_secrets,
+    unregister_secret,
+)
 from iocdesk.pulsedive.client import ApiResult, Outcome, PulsediveClient, Quota
 from iocdesk.pulsedive.parse import parse_indicator, parse_linked_list, parse_links, parse_scan_poll
-from iocdesk.platform.redact import RedactingFilter, install_log_redaction, redact, redact_url, register_secret, registered_secrets, unregister_secret
 
 DATA = Path(__file__).parent.parent / "data" / "pulsedive"
 KEY = "0123456789abcdef" * 4  # the shape of a real key: 64 hex characters

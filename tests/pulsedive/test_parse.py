@@ -16,7 +16,25 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from iocdesk.indicators.results import Feed, Intel, Risk, RiskFactor, Threat
-from iocdesk.pulsedive.parse import FeedDetail, LinkedIndicator, LinkSummary, MalformedResponse, PropertyRecord, ScanPoll, ThreatDetail, parse_explore, parse_feed, parse_indicator, parse_link_summary, parse_linked_list, parse_links, parse_properties_history, parse_scan_poll, parse_scan_submit, parse_threat
+from iocdesk.pulsedive.parse import (
+    FeedDetail,
+    LinkedIndicator,
+    LinkSummary,
+    MalformedResponse,
+    PropertyRecord,
+    ScanPoll,
+    ThreatDetail,
+    parse_explore,
+    parse_feed,
+    parse_indicator,
+    parse_link_summary,
+    parse_linked_list,
+    parse_links,
+    parse_properties_history,
+    parse_scan_poll,
+    parse_scan_submit,
+    parse_threat,
+)
 
 DATA = Path(__file__).parent.parent / "data" / "pulsedive"
 FIXTURES = sorted(p.name for p in DATA.glob("*.json"))
@@ -765,7 +783,6 @@ def test_deeply_nested_values_do_not_exhaust_the_stack():
         deep = [deep]
     intel = parse_indicator({"attributes": {"port": deep}, "properties": {"geo": {"country": deep}}})
     assert intel.attributes == {"port": ["x"]} and intel.country == "x"
-
 
 
 def test_empty_php_arrays_for_links_and_property_history_mean_nothing():

@@ -48,9 +48,11 @@ def scan(sb: SandboxServer, value: str, **fields) -> int:
 
 # -- import, dataset, binding --------------------------------------------------------------
 def test_import_is_cheap():
-    code = ("import sys, iocdesk.pulsedive.sandbox as s; "
-            "assert 'http.server' not in sys.modules and 'iocdesk.pulsedive.sandbox.dataset' not in sys.modules; "
-            "s.SandboxServer; assert 'http.server' in sys.modules")
+    code = (
+        "import sys, iocdesk.pulsedive.sandbox as s; "
+        "assert 'http.server' not in sys.modules and 'iocdesk.pulsedive.sandbox.dataset' not in sys.modules; "
+        "s.SandboxServer; assert 'http.server' in sys.modules"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=30)
 
 
@@ -120,8 +122,12 @@ def test_base_url_headers_and_both_path_families(sb):
 
 
 def test_unknown_indicator_is_404_with_the_documented_text(sb):
-    for value in ["never-seen-before.example", "d41d8cd98f00b204e9800998ecf8427e",
-                  sb.dataset.unknown_values()[0], sb.dataset.scan_nothing_values()[0]]:
+    for value in [
+        "never-seen-before.example",
+        "d41d8cd98f00b204e9800998ecf8427e",
+        sb.dataset.unknown_values()[0],
+        sb.dataset.scan_nothing_values()[0],
+    ]:
         r = get(sb, indicator=value)
         assert r.status_code == 404
         assert r.text == '{"error":"Indicator not found."}'
@@ -180,10 +186,26 @@ def test_documented_shape_variants_all_occur(sb):
                     seen.add("key=" + key)
                 if key.lower() == "countrycode":
                     seen.add("countrycode=" + ("upper" if value.isupper() else "lower"))
-    expected = {"current", "legacy", "retired=None", "retired=0", "retired=reason", "attributes=list",
-                "attributes=dict", "properties=dict", "domainiid=int", "domainiid=str", "value=str", "value=list",
-                "key=Country", "key=country", "key=Content-Type", "key=content-type", "countrycode=upper",
-                "countrycode=lower"}
+    expected = {
+        "current",
+        "legacy",
+        "retired=None",
+        "retired=0",
+        "retired=reason",
+        "attributes=list",
+        "attributes=dict",
+        "properties=dict",
+        "domainiid=int",
+        "domainiid=str",
+        "value=str",
+        "value=list",
+        "key=Country",
+        "key=country",
+        "key=Content-Type",
+        "key=content-type",
+        "countrycode=upper",
+        "countrycode=lower",
+    }
     assert expected <= seen, expected - seen
 
 
@@ -377,8 +399,10 @@ def test_quota_headers_and_429_per_period(make_sandbox):
     assert get(sb, indicator=value).status_code == 200
     refused = get(sb, indicator=value)
     assert refused.status_code == 429
-    assert refused.json() == {"error": "API rate limit exceeded: 2 requests per second. "
-                                       "Visit pulsedive.com/api to view limits and upgrade your plan."}
+    assert refused.json() == {
+        "error": "API rate limit exceeded: 2 requests per second. "
+        "Visit pulsedive.com/api to view limits and upgrade your plan."
+    }
     assert "pulsedive.com\\/api" in refused.text
     assert not any(h.startswith("X-Requests-Remaining") for h in refused.headers)
     time.sleep(0.55)  # one token back

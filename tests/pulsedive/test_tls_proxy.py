@@ -22,22 +22,40 @@ def inspected(tmp_path, make_sandbox):
         values = server.dataset.known_values("domain")[:5]
         report = tmp_path / "alert.txt"
         report.write_text("\n".join(values), encoding="utf-8")
-        env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy", "no_proxy", "all_proxy")}
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k.lower() not in ("http_proxy", "https_proxy", "no_proxy", "all_proxy")
+        }
         # A machine-wide bundle, as many corporate machines have: requests would let it override
         # the CA bundle the analyst chose, unless the client insists.
-        env.update(PULSEDIVE_API_KEY="k-tls", IOCDESK_BASEDIR=str(tmp_path / "base"), REQUESTS_CA_BUNDLE=certifi.where())
+        env.update(
+            PULSEDIVE_API_KEY="k-tls", IOCDESK_BASEDIR=str(tmp_path / "base"), REQUESTS_CA_BUNDLE=certifi.where()
+        )
         yield server, proxy, report, env
 
 
 def analyze(*args: str, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "iocdesk", "analyze", "--api-url", API_URL, "--rate", "50",
-                           "--no-cache", *args], capture_output=True, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "iocdesk", "analyze", "--api-url", API_URL, "--rate", "50", "--no-cache", *args],
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
 
 
 def test_custom_ca_bundle_through_an_inspecting_proxy(inspected):
     server, proxy, report, env = inspected
-    res = analyze("--proxy", proxy.url, "--ca-bundle", str(proxy.ca_pem), "--json", str(report.with_suffix(".json")),
-                  str(report), env=env)
+    res = analyze(
+        "--proxy",
+        proxy.url,
+        "--ca-bundle",
+        str(proxy.ca_pem),
+        "--json",
+        str(report.with_suffix(".json")),
+        str(report),
+        env=env,
+    )
     assert res.returncode == 0, res.stderr.decode()
     assert proxy.tunnels and all(t == "api.pulsedive.test:443" for t in proxy.tunnels)
     assert server.stats.lookups and sum(server.stats.lookups.values()) == 5

@@ -9,11 +9,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
+from iocdesk.delivery.smtp import SendError, SmtpSettings, delete_password, send, store_password
+from iocdesk.indicators.results import Intel, LookupResult, Risk, RiskFactor, Status, Threat
+from iocdesk.indicators.types import IndicatorType
 from iocdesk.reports.email import MAILTO_MAX, build_draft, copy_summary, mailto_url, write_draft
 from iocdesk.reports.report import Report
-from iocdesk.delivery.smtp import SendError, SmtpSettings, delete_password, send, store_password
-from iocdesk.indicators.types import IndicatorType
-from iocdesk.indicators.results import Intel, LookupResult, Risk, RiskFactor, Status, Threat
 
 XLSX = b"PK\x03\x04" + bytes(range(256)) * 40 + b"\r\n\n.\r\n.. end"  # binary, with SMTP-dot-stuffing bait
 RLO = "\u202e"
@@ -252,7 +252,7 @@ def test_refused_port_and_timeout_are_send_errors(xlsx, unused_port):
         silent.bind(("127.0.0.1", 0))
         silent.listen()
         port = silent.getsockname()[1]
-        with pytest.raises(SendError, match="did not answer within 0.5 seconds"):
+        with pytest.raises(SendError, match=r"did not answer within 0\.5 seconds"):
             send(_draft(xlsx), SmtpSettings("127.0.0.1", port, security="none"), timeout=0.5)
 
 
@@ -260,4 +260,3 @@ def test_settings_validate_security_mode():
     with pytest.raises(ValueError):
         SmtpSettings("mail.example.com", security="tls")  # type: ignore[arg-type]
     assert SmtpSettings("h", user="u").keyring_username == "smtp:u@h"
-

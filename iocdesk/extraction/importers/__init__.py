@@ -94,13 +94,29 @@ import stat
 from collections.abc import Iterator
 from typing import BinaryIO, cast
 
-from iocdesk.indicators.types import Source, TextChunk
-from iocdesk.extraction.importers._common import CHUNK_CHARS, DEFAULT_MAX_BYTES, READ_BLOCK, SNIFF_CHARS, InputError, one_line, too_large
+from iocdesk.extraction.importers._common import (
+    CHUNK_CHARS,
+    DEFAULT_MAX_BYTES,
+    READ_BLOCK,
+    SNIFF_CHARS,
+    InputError,
+    one_line,
+    too_large,
+)
 from iocdesk.extraction.importers._detect import OLE_MAGIC, ZIP_MAGIC, sniff_binary, strong_magic, text_encoding
 from iocdesk.extraction.importers._json import Warnings, json_chunks, jsonl_chunks, looks_like_jsonl, walk
 from iocdesk.extraction.importers._table import CSV_FIELD_LIMIT, csv_chunks, sniff_delimiter
-from iocdesk.extraction.importers._text import ByteReader, TextDecoder, decode_bytes, decoded_blocks, iter_lines, iter_text_chunks, stream_text_chunks
+from iocdesk.extraction.importers._text import (
+    ByteReader,
+    TextDecoder,
+    decode_bytes,
+    decoded_blocks,
+    iter_lines,
+    iter_text_chunks,
+    stream_text_chunks,
+)
 from iocdesk.extraction.importers._xlsx import XLSX_EXTENSIONS, check_zip, ole_error, xlsx_chunks
+from iocdesk.indicators.types import Source, TextChunk
 
 __all__ = [
     "CHUNK_CHARS",
@@ -109,9 +125,9 @@ __all__ = [
     "InputError",
     "decode_bytes",
     "iter_chunks",
-    "too_large",
     "iter_stream_chunks",
     "iter_text_chunks",
+    "too_large",
 ]
 
 InputError.__module__ = __name__  # shown as iocdesk.extraction.importers.InputError
@@ -122,7 +138,9 @@ _PROSE = frozenset({".log", ".md", ".markdown", ".html", ".htm", ".xml", ".eml",
 class ChunkStream(Iterator[TextChunk]):
     """The chunks of one input, with its name, detected format and warnings."""
 
-    def __init__(self, name: str, format: str, chunks: Iterator[TextChunk], *, fh: BinaryIO | None, warnings: Warnings) -> None:
+    def __init__(
+        self, name: str, format: str, chunks: Iterator[TextChunk], *, fh: BinaryIO | None, warnings: Warnings
+    ) -> None:
         self.name = name
         self.format = format
         self._chunks: Iterator[TextChunk] | None = chunks
@@ -152,7 +170,7 @@ class ChunkStream(Iterator[TextChunk]):
         try:
             if chunks is not None and hasattr(chunks, "close"):
                 chunks.close()
-        except Exception:
+        except Exception:  # noqa: BLE001 - a generator failing to close must not keep the file open
             pass
         finally:
             if fh is not None:
@@ -168,14 +186,16 @@ class ChunkStream(Iterator[TextChunk]):
     def __del__(self) -> None:
         try:
             self.close()
-        except Exception:
+        except Exception:  # noqa: BLE001 - nothing may escape __del__ (it would print at exit)
             pass
 
     def __repr__(self) -> str:
         return f"<ChunkStream {self.name!r} format={self.format!r}>"
 
 
-def iter_chunks(path: str | os.PathLike[str], *, max_bytes: int | None = DEFAULT_MAX_BYTES, name: str | None = None) -> ChunkStream:
+def iter_chunks(
+    path: str | os.PathLike[str], *, max_bytes: int | None = DEFAULT_MAX_BYTES, name: str | None = None
+) -> ChunkStream:
     """Open ``path`` and return its chunks; see the module docstring."""
     fspath = os.fspath(path)
     name = name or os.fsdecode(fspath)
@@ -207,7 +227,9 @@ def iter_chunks(path: str | os.PathLike[str], *, max_bytes: int | None = DEFAULT
         raise
 
 
-def iter_stream_chunks(stream: BinaryIO | io.TextIOBase, *, name: str = "<stdin>", max_bytes: int | None = DEFAULT_MAX_BYTES) -> ChunkStream:
+def iter_stream_chunks(
+    stream: BinaryIO | io.TextIOBase, *, name: str = "<stdin>", max_bytes: int | None = DEFAULT_MAX_BYTES
+) -> ChunkStream:
     """Chunks from an open stream (e.g. ``sys.stdin``); see the module docstring."""
     # A text stream (sys.stdin) is read through its binary buffer. The cast
     # assumes it has one: io.TextIOBase does not promise .buffer, and one
@@ -233,7 +255,9 @@ def _prepare(fh: BinaryIO, name: str, max_bytes: int | None, *, seekable: bool, 
         raise InputError(f"{name}: could not read this file ({one_line(f'{type(exc).__name__}: {exc}', 160)})") from exc
 
 
-def _dispatch(fh: BinaryIO, name: str, max_bytes: int | None, *, seekable: bool, owned: bool, empty: str) -> ChunkStream:
+def _dispatch(
+    fh: BinaryIO, name: str, max_bytes: int | None, *, seekable: bool, owned: bool, empty: str
+) -> ChunkStream:
     extension = _extension(name)
     reader = ByteReader(fh, name, max_bytes)
     first = reader.read()
@@ -277,7 +301,9 @@ def _dispatch(fh: BinaryIO, name: str, max_bytes: int | None, *, seekable: bool,
         return ChunkStream(name, "json", json_chunks(blocks, name, warnings), fh=own, warnings=warnings)
     if extension in (".csv", ".tsv"):
         default = "\t" if extension == ".tsv" else ","
-        delimiter = sniff_delimiter(first_text[:SNIFF_CHARS], whole=whole and len(first_text) <= SNIFF_CHARS, default=default)
+        delimiter = sniff_delimiter(
+            first_text[:SNIFF_CHARS], whole=whole and len(first_text) <= SNIFF_CHARS, default=default
+        )
         assert delimiter is not None
         return ChunkStream(name, "csv", csv_chunks(lines(), file=name, delimiter=delimiter), fh=own, warnings=warnings)
 
@@ -291,7 +317,9 @@ def _dispatch(fh: BinaryIO, name: str, max_bytes: int | None, *, seekable: bool,
         sample = first_text[:SNIFF_CHARS]
         delimiter = sniff_delimiter(sample, whole=whole and len(first_text) <= SNIFF_CHARS, default=None)
         if delimiter is not None:
-            return ChunkStream(name, "csv", csv_chunks(lines(), file=name, delimiter=delimiter), fh=own, warnings=warnings)
+            return ChunkStream(
+                name, "csv", csv_chunks(lines(), file=name, delimiter=delimiter), fh=own, warnings=warnings
+            )
     return ChunkStream(name, "text", stream_text_chunks(blocks, source), fh=own, warnings=warnings)
 
 
@@ -303,4 +331,3 @@ def _small_json(text: str) -> object | None:
     except (ValueError, RecursionError):
         return None
     return document if isinstance(document, (dict, list)) else None
-

@@ -47,7 +47,7 @@ _WEAK_MAGIC: tuple[tuple[bytes, str], ...] = (
 
 # Bytes that do not occur in text: C0 controls except TAB LF VT FF CR ESC, and DEL.
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 27)) + b"\x7f"
-_CONTROL_CHARS = {cp: None for cp in _CONTROL_BYTES}
+_CONTROL_CHARS = dict.fromkeys(_CONTROL_BYTES)
 CONTROL_RATIO = 0.10
 
 
@@ -136,4 +136,3 @@ def text_encoding(head: bytes, name: str) -> tuple[str, int]:
         if text and _control_count_text(text) > CONTROL_RATIO * len(text):
             raise binary_error(name, "control characters where UTF-16 text was expected")
     return encoding, bom
-

@@ -6,9 +6,9 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 
-from iocdesk.indicators.types import Source, TextChunk
 from iocdesk.extraction.importers._common import CHUNK_CHARS, MAX_WARNINGS, InputError
 from iocdesk.extraction.importers._text import iter_text_chunks
+from iocdesk.indicators.types import Source, TextChunk
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _JSONL_SNIFF_LINES = 20

@@ -8,9 +8,9 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain
 
-from iocdesk.indicators.types import Source, TextChunk
 from iocdesk.extraction.importers._common import CHUNK_CHARS, InputError, column_letter
 from iocdesk.extraction.importers._text import iter_text_chunks
+from iocdesk.indicators.types import Source, TextChunk
 
 # Header names (lower-cased, non-alphanumerics removed) of an indicator column.
 IOC_HEADERS = frozenset(

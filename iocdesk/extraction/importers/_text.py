@@ -8,9 +8,9 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
-from iocdesk.indicators.types import Source, TextChunk
 from iocdesk.extraction.importers._common import CHUNK_CHARS, READ_BLOCK, InputError, too_large
 from iocdesk.extraction.importers._detect import text_encoding
+from iocdesk.indicators.types import Source, TextChunk
 
 
 class ByteReader:

@@ -7,11 +7,11 @@ import zipfile
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from iocdesk.indicators.types import TextChunk
 from iocdesk.extraction.importers._common import SUPPORTED, InputError, human_size
 from iocdesk.extraction.importers._detect import binary_error
 from iocdesk.extraction.importers._table import table_chunks
 from iocdesk.extraction.importers._text import ByteReader
+from iocdesk.indicators.types import TextChunk
 
 XLSX_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm"})
 MIN_NUMBER_DIGITS = 6  # integral numbers with fewer digits are not read

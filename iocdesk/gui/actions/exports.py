@@ -67,8 +67,16 @@ class ExportActions(QObject):
 
     def fill_toolbar(self, toolbar: QToolBar) -> None:
         for text, tip, slot in (
-            (self.tr("Excel"), self.tr("Export the results as an Excel workbook (Ctrl+E)"), lambda: self.export(Format.XLSX)),
-            (self.tr("E-mail draft"), self.tr("Write an e-mail draft with the workbook attached and open it"), self.email_draft),
+            (
+                self.tr("Excel"),
+                self.tr("Export the results as an Excel workbook (Ctrl+E)"),
+                lambda: self.export(Format.XLSX),
+            ),
+            (
+                self.tr("E-mail draft"),
+                self.tr("Write an e-mail draft with the workbook attached and open it"),
+                self.email_draft,
+            ),
             (self.tr("Copy summary"), self.tr("Copy a short summary for chat tools"), self.copy_summary),
         ):
             action = toolbar.addAction(text, slot)
@@ -145,7 +153,9 @@ class ExportActions(QObject):
     def email_link(self) -> None:
         report = self._report()
         if report is not None:
-            QDesktopServices.openUrl(QUrl(mailto_url(report, self._settings.mail_recipients, self._settings.mail_subject)))
+            QDesktopServices.openUrl(
+                QUrl(mailto_url(report, self._settings.mail_recipients, self._settings.mail_subject))
+            )
 
     def copy_summary(self) -> None:
         report = self._report()
@@ -171,4 +181,3 @@ class ExportActions(QObject):
     # -- running a plan ----------------------------------------------------------------------
     async def _run(self, plan: ExportPlan, report: Report) -> list[StepOutcome]:
         return await asyncio.get_running_loop().run_in_executor(None, carry_out, plan, report)
-

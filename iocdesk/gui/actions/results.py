@@ -16,12 +16,12 @@ from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QObject, QPoin
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox, QTableView, QWidget
 
-from iocdesk.lookup.engine import ScanPolicy
 from iocdesk.extraction.refang import defang, refang_value
-from iocdesk.indicators.results import LookupResult, Status
-from iocdesk.gui.widgets.detail import is_pulsedive_url
 from iocdesk.gui.models import ResultsFilter, ResultsModel
 from iocdesk.gui.translations import QT_TRANSLATE_NOOP
+from iocdesk.gui.widgets.detail import is_pulsedive_url
+from iocdesk.indicators.results import LookupResult, Status
+from iocdesk.lookup.engine import ScanPolicy
 
 __all__ = ["ACTIVE_SCAN_WARNING", "MAX_OPEN", "ResultActions", "pulsedive_url"]
 

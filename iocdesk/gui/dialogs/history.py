@@ -5,7 +5,7 @@
 analyst asked for::
 
     dialog = HistoryDialog(history, parent=window)
-    dialog.openRequested.connect(window.show_run)      # int run id
+    dialog.openRequested.connect(window.show_run)  # int run id
     dialog.resumeRequested.connect(window.resume_run)  # int run id
     dialog.open()
 
@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import IntEnum
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,15 +34,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from iocdesk.indicators.results import Risk, Status
-from iocdesk.store.history import History, RunState, RunSummary
-from iocdesk.gui.risk import risk_color, risk_icon
 from iocdesk.gui.models.base import RowTableModel
 from iocdesk.gui.models.common import ResultRole, SortRole, _Index, _Role, safe_text, tooltip_html
 from iocdesk.gui.models.results import STATUS_LABELS, status_label
+from iocdesk.gui.risk import risk_icon
 from iocdesk.gui.translations import QT_TRANSLATE_NOOP
+from iocdesk.indicators.results import Risk, Status
+from iocdesk.store.history import History, RunState, RunSummary
 
-__all__ = ["HistoryDialog", "RunColumn", "RunsModel", "RUN_HEADERS", "can_resume", "worst_risk"]
+__all__ = ["RUN_HEADERS", "HistoryDialog", "RunColumn", "RunsModel", "can_resume", "worst_risk"]
 
 RunIdRole = int(_Role.UserRole) + 10  # the run id (int)
 
@@ -265,7 +265,9 @@ class HistoryDialog(QDialog):
         self.view.setColumnWidth(RunColumn.STATUSES, 260)
         self.view.setColumnWidth(RunColumn.RISK, 110)
 
-        self.empty_label = QLabel(self.tr("No runs yet: runs appear here as soon as they start."), objectName="historyEmpty")
+        self.empty_label = QLabel(
+            self.tr("No runs yet: runs appear here as soon as they start."), objectName="historyEmpty"
+        )
         self.empty_label.setTextFormat(Qt.TextFormat.PlainText)
         self.status_label = QLabel("", objectName="historyStatus")
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -305,8 +307,12 @@ class HistoryDialog(QDialog):
         self.view.doubleClicked.connect(lambda _index: self.open_selected())
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.model.modelReset.connect(self._update_buttons)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.view, activated=self.delete_selected,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        QShortcut(
+            QKeySequence(QKeySequence.StandardKey.Delete),
+            self.view,
+            activated=self.delete_selected,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
         QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, activated=self.refresh)
 
     # -- state ----------------------------------------------------------------------------
@@ -404,6 +410,6 @@ class HistoryDialog(QDialog):
             self.runDeleted.emit(run_id)
         return deleted
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def showEvent(self, event) -> None:
         self.refresh()  # a dialog kept around shows runs that ended since
         super().showEvent(event)

@@ -39,14 +39,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from iocdesk.platform import credentials
-from iocdesk.pulsedive.client import DEFAULT_BASE_URL, ApiResult, Outcome, is_http_url
-from iocdesk.platform.redact import redact
-from iocdesk.gui.text import safe_text
 from iocdesk.gui.inbox.settings import InboxSettings
 from iocdesk.gui.inbox.settings_tab import InboxSettingsTab
 from iocdesk.gui.settings import MAX_CONCURRENCY, PATH_FAMILIES, THEMES, AppSettings
+from iocdesk.gui.text import safe_text
 from iocdesk.gui.translations import QT_TRANSLATE_NOOP
+from iocdesk.platform import credentials
+from iocdesk.platform.redact import redact
+from iocdesk.pulsedive.client import DEFAULT_BASE_URL, ApiResult, Outcome, is_http_url
 
 __all__ = ["SettingsDialog", "describe_test_result"]
 
@@ -85,7 +85,9 @@ def describe_test_result(result: ApiResult) -> tuple[bool, str]:
         remaining = ", ".join(parts) if parts else translate("SettingsDialog", "no limits reported")
         return True, translate("SettingsDialog", "The key works; remaining: {remaining}.").format(remaining=remaining)
     if result.outcome is Outcome.KEY_REJECTED:
-        return False, translate("SettingsDialog", "Pulsedive rejected this API key. Check that it was copied completely.")
+        return False, translate(
+            "SettingsDialog", "Pulsedive rejected this API key. Check that it was copied completely."
+        )
     if result.outcome is Outcome.RATE_LIMITED:
         return False, translate(
             "SettingsDialog", "Pulsedive answered that the rate limit is exceeded; try again later. ({reason})"
@@ -178,7 +180,9 @@ class SettingsDialog(QDialog):
             "saveKeyButton", self.tr("&Save to keyring"), self.tr("Save the API key in the OS keyring")
         )
         self._save_key.clicked.connect(self.save_key)
-        self._test = self._button("testKeyButton", self.tr("&Test"), self.tr("Test the API key with one Pulsedive request"))
+        self._test = self._button(
+            "testKeyButton", self.tr("&Test"), self.tr("Test the API key with one Pulsedive request")
+        )
         self._test.clicked.connect(self.test_key)
         self._test.setEnabled(self._test_key is not None)
         self._delete_key = self._button("deleteKeyButton", self.tr("&Delete"), self.tr("Delete the stored API key"))
@@ -232,7 +236,9 @@ class SettingsDialog(QDialog):
         self.scan_policy.addItem(self.tr("Passive: WHOIS/DNS only, the target is not contacted"), "passive")
         self.scan_policy.addItem(self.tr("Active: port scan and HTTP fetch, touches the target"), "active")
         pform.addRow(self.tr("Scan unknown indicators:"), self.scan_policy)
-        self.scan_warning = _plain("activeScanWarning", QCoreApplication.translate("SettingsDialog", ACTIVE_SCAN_WARNING))
+        self.scan_warning = _plain(
+            "activeScanWarning", QCoreApplication.translate("SettingsDialog", ACTIVE_SCAN_WARNING)
+        )
         self.scan_warning.setStyleSheet("QLabel { color: #b71c1c; font-weight: bold; }")
         pform.addRow(self.scan_warning)
         self.submit = QCheckBox(self.tr("Submit scan results to Pulsedive (public)"))
@@ -324,7 +330,9 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Subject template:"), self.mail_subject)
         #: The {names} are the subject template's fields: keep them as they are.
         hint = QLabel(
-            self.tr("In the subject: {headline} (e.g. 3 high, 5 medium of 40 IOCs), {total}, {run_id}, {date}, {title}.")
+            self.tr(
+                "In the subject: {headline} (e.g. 3 high, 5 medium of 40 IOCs), {total}, {run_id}, {date}, {title}."
+            )
         )
         hint.setTextFormat(Qt.TextFormat.PlainText)
         hint.setWordWrap(True)
@@ -494,7 +502,9 @@ class SettingsDialog(QDialog):
         elif info.source == "keyring":
             text = self.tr("A key is stored in the keyring ({key}).").format(key=credentials.mask(info.key))
         elif info.problem:
-            text = self.tr("No API key: {problem}. You can keep a key for this session only.").format(problem=info.problem)
+            text = self.tr("No API key: {problem}. You can keep a key for this session only.").format(
+                problem=info.problem
+            )
         else:
             text = self.tr("No API key yet: lookups will fail until you add one.")
         self._key_status.setText(text)
@@ -519,7 +529,9 @@ class SettingsDialog(QDialog):
             self._session_key.setVisible(True)
             return False
         self.key_edit.clear()
-        saved = self.tr("Key {key} saved in the OS keyring ({backend}).").format(key=credentials.mask(key), backend=backend)
+        saved = self.tr("Key {key} saved in the OS keyring ({backend}).").format(
+            key=credentials.mask(key), backend=backend
+        )
         self._report(saved, True)
         self._refresh_key_status()
         self.keyChanged.emit()

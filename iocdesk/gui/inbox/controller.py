@@ -11,12 +11,13 @@
 Wiring, in the window::
 
     controller = InboxController(self)
-    controller.notifier.fallback.connect(show_notice)           # (title, message), plain text
-    controller.failed.connect(show_error)                       # e.g. the port is in use
-    controller.start(client, cache, history, options=InboxOptions(...), webhook_port=8765,
-                     token=inbox_token(), folder=None)
+    controller.notifier.fallback.connect(show_notice)  # (title, message), plain text
+    controller.failed.connect(show_error)  # e.g. the port is in use
+    controller.start(
+        client, cache, history, options=InboxOptions(...), webhook_port=8765, token=inbox_token(), folder=None
+    )
     ...
-    await controller.stop()   # before closing cache and history
+    await controller.stop()  # before closing cache and history
 """
 
 from __future__ import annotations
@@ -29,10 +30,10 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QStyle, QSystemTrayIcon
 
-from iocdesk.indicators.display import reveal
-from iocdesk.indicators.results import Risk
 from iocdesk.inbox.alert import Alert
 from iocdesk.inbox.service import Inbox, InboxOptions
+from iocdesk.indicators.display import reveal
+from iocdesk.indicators.results import Risk
 from iocdesk.lookup.session import LookupSession
 
 log = logging.getLogger(__name__)
@@ -103,8 +104,14 @@ class InboxController(QObject):
     stateChanged = Signal(str)  # one plain line: "Inbox on: webhook ..., watching ..., 2 queued" / "Inbox off"
     failed = Signal(str)  # plain words: the port is in use, the folder is gone, an unexpected error
 
-    def __init__(self, parent: QObject | None = None, *, notifier: Notifier | None = None,
-                 poll_interval: float = 1.0, settle: float = 1.0) -> None:
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        notifier: Notifier | None = None,
+        poll_interval: float = 1.0,
+        settle: float = 1.0,
+    ) -> None:
         super().__init__(parent)
         self.bridge = InboxBridge(self)
         self.notifier = notifier if notifier is not None else Notifier(self)
@@ -158,15 +165,23 @@ class InboxController(QObject):
         self.stateChanged.emit(state)
 
     # -- start / stop -----------------------------------------------------------------------------
-    def start(self, session: LookupSession, *, options: InboxOptions, webhook_port: int | None, token: str | None,
-              folder: Path | None) -> None:
+    def start(
+        self,
+        session: LookupSession,
+        *,
+        options: InboxOptions,
+        webhook_port: int | None,
+        token: str | None,
+        folder: Path | None,
+    ) -> None:
         """Start on the running (qasync) loop. A problem (port in use, no folder) emits ``failed``
         once and leaves the inbox off; calling it while on is a programming error."""
         if self.running or self._stopping is not None:
             raise RuntimeError("the inbox is already on")
         if webhook_port is None and folder is None:
-            self.failed.emit(self.tr("The inbox has nothing to listen to: turn on the webhook or choose a folder "
-                                     "to watch."))
+            self.failed.emit(
+                self.tr("The inbox has nothing to listen to: turn on the webhook or choose a folder to watch.")
+            )
             return
         loop = asyncio.get_running_loop()  # RuntimeError outside the qasync loop
         inbox = Inbox.from_session(session, options, listener=self.bridge)
@@ -201,8 +216,10 @@ class InboxController(QObject):
             self.failed.emit(self.tr("The inbox webhook has no usable token. Create a new token in Settings."))
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
-                message = self.tr("The inbox webhook cannot start: port {port} on 127.0.0.1 is already in use "
-                                  "by another program. Choose another port in Settings.")
+                message = self.tr(
+                    "The inbox webhook cannot start: port {port} on 127.0.0.1 is already in use "
+                    "by another program. Choose another port in Settings."
+                )
             else:
                 message = self.tr("The inbox webhook cannot listen on 127.0.0.1:{port}: {reason}.")
             self.failed.emit(message.format(port=port, reason=reveal(exc.strerror or exc, limit=200)))
@@ -217,8 +234,11 @@ class InboxController(QObject):
         try:
             return FolderWatcher(folder, submit, poll_interval=self._poll_interval, settle=self._settle)
         except OSError:  # missing, or not a folder
-            self.failed.emit(self.tr("The inbox cannot watch {folder}: it does not exist or is not a folder.")
-                             .format(folder=reveal(folder, limit=300)))
+            self.failed.emit(
+                self.tr("The inbox cannot watch {folder}: it does not exist or is not a folder.").format(
+                    folder=reveal(folder, limit=300)
+                )
+            )
             return None
 
     async def stop(self) -> None:
@@ -258,7 +278,8 @@ class InboxController(QObject):
             return
         log.error("inbox: a task ended unexpectedly", exc_info=task.exception())
         self.failed.emit(self.tr("The alert inbox stopped because of an unexpected error. The details are in the log."))
-        asyncio.ensure_future(self.stop())
+        if self._tasks:  # the rest stops too; kept in _stopping, which stop() awaits
+            self._stopping = asyncio.ensure_future(self._shutdown())
 
     # -- from the inbox ---------------------------------------------------------------------------
     def _alert_changed(self, _alert: Alert) -> None:

@@ -13,13 +13,13 @@ import logging
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDockWidget, QWidget
 
-from iocdesk.lookup.session import LookupSession, NoApiKey
-from iocdesk.platform.credentials import KeyringUnavailable
 from iocdesk.gui.demo import DemoService
 from iocdesk.gui.inbox.controller import InboxController
 from iocdesk.gui.inbox.panel import InboxPanel
 from iocdesk.gui.inbox.settings import InboxSettings
 from iocdesk.gui.settings import AppSettings
+from iocdesk.lookup.session import LookupSession, NoApiKey
+from iocdesk.platform.credentials import KeyringUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,9 @@ class InboxDock(QDockWidget):
     openRun = Signal(int)
     failed = Signal(str)  # plain words for the window's status line and notice
 
-    def __init__(self, settings: AppSettings, *, demo: DemoService | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, settings: AppSettings, *, demo: DemoService | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(self.tr("Alert inbox"), parent)
         self.setObjectName("inboxDock")
         self._settings, self._demo = settings, demo
@@ -72,8 +74,13 @@ class InboxDock(QDockWidget):
                 self.failed.emit(self.tr("The inbox webhook cannot start: {reason}").format(reason=str(exc)))
                 session.close()
                 return False
-        self.controller.start(session, options=s.options(session.options), webhook_port=s.port if s.webhook_enabled
-                              else None, token=token, folder=s.folder_path())
+        self.controller.start(
+            session,
+            options=s.options(session.options),
+            webhook_port=s.port if s.webhook_enabled else None,
+            token=token,
+            folder=s.folder_path(),
+        )
         if not self.controller.running:  # it said why (failed)
             session.close()
             return False

@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from iocdesk.inbox.alert import Alert
 from iocdesk.gui.inbox.controller import InboxBridge, InboxController, Notifier
 from iocdesk.gui.models.common import SortRole
 from iocdesk.gui.models.inbox import InboxColumn, InboxModel
+from iocdesk.inbox.alert import Alert
 
 __all__ = ["InboxBridge", "InboxController", "InboxPanel", "Notifier", "curl_example"]
 
@@ -91,8 +91,13 @@ class InboxPanel(QWidget):
         header = self.view.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(InboxColumn.NAME, QHeaderView.ResizeMode.Interactive)
-        for column, width in ((InboxColumn.RECEIVED, 90), (InboxColumn.SOURCE, 150), (InboxColumn.NAME, 260),
-                              (InboxColumn.IOCS, 50), (InboxColumn.RISK, 100)):
+        for column, width in (
+            (InboxColumn.RECEIVED, 90),
+            (InboxColumn.SOURCE, 150),
+            (InboxColumn.NAME, 260),
+            (InboxColumn.IOCS, 50),
+            (InboxColumn.RISK, 100),
+        ):
             self.view.setColumnWidth(column, width)
 
         self.open_button = QPushButton(self.tr("&Open run"), self, objectName="openRunButton")
@@ -100,8 +105,12 @@ class InboxPanel(QWidget):
         self.open_button.setToolTip(self.tr("Show this alert's results from the history (or double-click the alert)"))
         self.curl_button = QPushButton(self.tr("Copy &curl example"), self, objectName="copyCurlButton")
         self.curl_button.setAccessibleName(self.tr("Copy a curl command that posts a test alert"))
-        self.curl_button.setToolTip(self.tr("Copies a curl command for the webhook; paste the token from "
-                                            "Settings in place of <token> (the token itself is not copied)"))
+        self.curl_button.setToolTip(
+            self.tr(
+                "Copies a curl command for the webhook; paste the token from "
+                "Settings in place of <token> (the token itself is not copied)"
+            )
+        )
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_button)
@@ -162,5 +171,8 @@ class InboxPanel(QWidget):
         text = self.curl_text()
         if text:
             QGuiApplication.clipboard().setText(text)
-            self.status_label.setText(self.tr("{state} · curl example copied: replace <token> with the token "
-                                              "from Settings").format(state=self.controller.state))
+            self.status_label.setText(
+                self.tr("{state} · curl example copied: replace <token> with the token from Settings").format(
+                    state=self.controller.state
+                )
+            )

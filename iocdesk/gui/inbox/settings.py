@@ -10,10 +10,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-from iocdesk.lookup.engine import EngineOptions
-from iocdesk.indicators.results import Risk
-from iocdesk.inbox.service import InboxOptions, Rule
 from iocdesk.gui.settings import json_strings, to_bool, to_int
+from iocdesk.inbox.service import InboxOptions, Rule
+from iocdesk.indicators.results import Risk
+from iocdesk.lookup.engine import EngineOptions
 
 DEFAULT_PORT = 8765  # as `iocdesk serve`
 NOTIFY_RISKS = ("critical", "high", "medium", "low")
@@ -130,8 +130,9 @@ class InboxSettings:
                 rules.append(Rule.parse(line, Risk(self.rule_min_risk)))
             except ValueError:
                 continue
-        return InboxOptions(engine=engine, max_per_minute=self.max_per_minute,
-                            notify_min_risk=Risk(self.notify_min_risk), rules=rules)
+        return InboxOptions(
+            engine=engine, max_per_minute=self.max_per_minute, notify_min_risk=Risk(self.notify_min_risk), rules=rules
+        )
 
     def folder_path(self) -> Path | None:
         return Path(self.folder).expanduser() if self.folder_enabled and self.folder else None

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from iocdesk.platform.credentials import KeyringUnavailable
 from iocdesk.gui.inbox.settings import NOTIFY_RISKS, InboxSettings
+from iocdesk.platform.credentials import KeyringUnavailable
 
 
 class InboxSettingsTab(QWidget):
@@ -39,7 +39,9 @@ class InboxSettingsTab(QWidget):
         form.addRow(self.tr("Port:"), self.port)
         token_row = QHBoxLayout()
         self.copy_token = QPushButton(self.tr("Copy token"), objectName="copyTokenButton")
-        self.copy_token.setToolTip(self.tr("Put the webhook's bearer token on the clipboard, for the SIEM's configuration"))
+        self.copy_token.setToolTip(
+            self.tr("Put the webhook's bearer token on the clipboard, for the SIEM's configuration")
+        )
         self.new_token = QPushButton(self.tr("New token"), objectName="newTokenButton")
         self.new_token.setToolTip(self.tr("Replace the token: the old one stops working"))
         for button in (self.copy_token, self.new_token):
@@ -72,8 +74,12 @@ class InboxSettingsTab(QWidget):
         form.addRow(self.tr("Rules:"), self.rules)
         self.rule_risk = self._risk_combo("inboxRuleRiskCombo", self.tr("Rules fire from risk"))
         form.addRow(self.tr("Rules fire from risk:"), self.rule_risk)
-        hint = QLabel(self.tr("One rule per line: NAME-GLOB=draft:FOLDER writes an e-mail draft there, "
-                              "NAME-GLOB=chat:WEBHOOK posts to a stored chat webhook. Nothing happens without a rule."))
+        hint = QLabel(
+            self.tr(
+                "One rule per line: NAME-GLOB=draft:FOLDER writes an e-mail draft there, "
+                "NAME-GLOB=chat:WEBHOOK posts to a stored chat webhook. Nothing happens without a rule."
+            )
+        )
         hint.setTextFormat(Qt.TextFormat.PlainText)
         hint.setWordWrap(True)
         form.addRow(hint)
@@ -142,5 +148,6 @@ class InboxSettingsTab(QWidget):
         except KeyringUnavailable as exc:
             self.message.setText(self.tr("No new token: {reason}").format(reason=str(exc)))
             return
-        self.message.setText(self.tr("A new webhook token is on the clipboard; the old one no longer works "
-                                     "once the inbox restarts."))
+        self.message.setText(
+            self.tr("A new webhook token is on the clipboard; the old one no longer works once the inbox restarts.")
+        )

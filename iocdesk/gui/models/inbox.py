@@ -12,14 +12,13 @@ from __future__ import annotations
 from datetime import datetime
 from enum import IntEnum
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
 
-from iocdesk.inbox.alert import Alert, AlertStatus
-from iocdesk.gui.risk import risk_color, risk_icon
 from iocdesk.gui.models.base import RowTableModel
 from iocdesk.gui.models.common import ResultRole, RiskColorRole, SortRole, _Index, _Role, safe_text, tooltip_html
+from iocdesk.gui.risk import risk_color, risk_icon
 from iocdesk.gui.translations import QT_TRANSLATE_NOOP
+from iocdesk.inbox.alert import Alert, AlertStatus
 
 __all__ = ["INBOX_HEADERS", "InboxColumn", "InboxModel", "RunIdRole", "alert_status_text"]
 
@@ -60,11 +59,13 @@ def _tr(text: str) -> str:
 
 
 def alert_status_text(alert: Alert) -> str:
-    """"done", "duplicate (same IOCs as A2026...-0003)", "failed": the Status column."""
+    """ "done", "duplicate (same IOCs as A2026...-0003)", "failed": the Status column."""
     label = _STATUS_LABELS.get(alert.status)
     text = _tr(label) if label else safe_text(alert.status)
     if alert.status is AlertStatus.DUPLICATE and alert.duplicate_of:
-        text = QCoreApplication.translate("InboxModel", "{status} (same IOCs as {id})").format(status=text, id=safe_text(alert.duplicate_of))
+        text = QCoreApplication.translate("InboxModel", "{status} (same IOCs as {id})").format(
+            status=text, id=safe_text(alert.duplicate_of)
+        )
     return text
 
 
@@ -199,7 +200,9 @@ class InboxModel(RowTableModel):
     @staticmethod
     def _tooltip(alert: Alert) -> str:
         lines = [
-            QCoreApplication.translate("InboxModel", "Alert {id}, received {time}").format(id=alert.id, time=short_time(alert.received)),
+            QCoreApplication.translate("InboxModel", "Alert {id}, received {time}").format(
+                id=alert.id, time=short_time(alert.received)
+            ),
             QCoreApplication.translate("InboxModel", "Name: {name}").format(name=alert.name),
             QCoreApplication.translate("InboxModel", "Source: {source}").format(source=alert.source),
             QCoreApplication.translate("InboxModel", "Status: {status}").format(status=alert_status_text(alert)),

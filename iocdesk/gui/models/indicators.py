@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import IntEnum
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 
-from iocdesk.indicators.types import Indicator, IndicatorType, Scope
-from iocdesk.indicators.results import PULSEDIVE_TYPES
 from iocdesk.gui.models.base import RowTableModel
 from iocdesk.gui.models.common import ResultRole, SortRole, _Index, _Role, safe_text, tooltip_html
 from iocdesk.gui.translations import QT_TRANSLATE_NOOP
+from iocdesk.indicators.results import PULSEDIVE_TYPES
+from iocdesk.indicators.types import Indicator, IndicatorType, Scope
+
 
 # -- indicators (the input side) -------------------------------------------------------------
 class IndicatorColumn(IntEnum):

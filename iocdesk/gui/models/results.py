@@ -6,16 +6,15 @@ from collections.abc import Iterable, Mapping
 from enum import IntEnum
 from typing import cast
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QCoreApplication, QSortFilterProxyModel, Qt
 
-from iocdesk.indicators.types import IndicatorType
 from iocdesk.extraction.refang import defang
-from iocdesk.indicators.results import LookupResult, Risk, Status, summarize
-from iocdesk.gui.risk import risk_color, risk_icon
 from iocdesk.gui.models.base import RowTableModel
 from iocdesk.gui.models.common import ResultRole, RiskColorRole, SortRole, _Index, _Role, safe_text, tooltip_html
+from iocdesk.gui.risk import risk_color, risk_icon
 from iocdesk.gui.translations import QT_TRANSLATE_NOOP
+from iocdesk.indicators.results import LookupResult, Risk, Status, summarize
+from iocdesk.indicators.types import IndicatorType
 
 # Labels in English (the source language); shown through status_label(), which translates them.
 STATUS_LABELS: dict[Status, str] = {

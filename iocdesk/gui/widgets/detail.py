@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -42,18 +42,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from iocdesk.indicators.display import HIDDEN_CATEGORIES, reveal
 from iocdesk.extraction.refang import defang, refang_value
-from iocdesk.gui.text import DISPLAY_MAX, safe_text
 from iocdesk.gui.risk import risk_color, risk_icon, risk_text
-from iocdesk.indicators.results import LookupResult, Risk, Status
+from iocdesk.gui.text import safe_text
 from iocdesk.gui.translations import QT_TRANSLATE_NOOP
+from iocdesk.indicators.display import HIDDEN_CATEGORIES
+from iocdesk.indicators.results import LookupResult, Risk, Status
 
 __all__ = [
     "DetailPane",
     "is_pulsedive_url",
     "status_text",
 ]
+
 
 def _json_text(raw: object) -> str:
     """Pretty JSON that stays valid JSON: invisible/format characters as \\uXXXX escapes."""
@@ -296,7 +297,9 @@ class DetailPane(QWidget):
             label = _label(f"detailFact_{name}")
             label.setAccessibleName(title)
             self._facts[name] = label
-            field = _label(f"detailFactTitle_{name}", self.tr("{field}:", "a form label").format(field=title), wrap=False)
+            field = _label(
+                f"detailFactTitle_{name}", self.tr("{field}:", "a form label").format(field=title), wrap=False
+            )
             self._facts_form.addRow(field, label)
         layout.addWidget(facts_box)
 
@@ -306,7 +309,9 @@ class DetailPane(QWidget):
         self._threats = _tree(
             "detailThreats", (self.tr("Threat"), self.tr("Category"), self.tr("Risk")), self.tr("Threats")
         )
-        self._feeds = _tree("detailFeeds", (self.tr("Feed"), self.tr("Organization"), self.tr("Category")), self.tr("Feeds"))
+        self._feeds = _tree(
+            "detailFeeds", (self.tr("Feed"), self.tr("Organization"), self.tr("Category")), self.tr("Feeds")
+        )
         self._attributes = _tree("detailAttributes", (self.tr("Attribute"), self.tr("Values")), self.tr("Attributes"))
         self._section_boxes: dict[str, QGroupBox] = {}
         self._section_titles: dict[str, str] = {}
@@ -577,4 +582,3 @@ class DetailPane(QWidget):
             self._properties.addTopLevelItem(top)
             top.setExpanded(True)
         self._properties.resizeColumnToContents(0)
-

@@ -14,14 +14,16 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QMenu, QPushButton, QToolButton, QWidget
 
-from iocdesk.indicators.types import IndicatorType
-from iocdesk.indicators.results import PULSEDIVE_TYPES, Risk, Status
-from iocdesk.gui.risk import risk_icon
 from iocdesk.gui.models import STATUS_LABELS, ResultsFilter, ResultsModel, status_label
+from iocdesk.gui.risk import risk_icon
+from iocdesk.indicators.results import PULSEDIVE_TYPES, Risk, Status
+from iocdesk.indicators.types import IndicatorType
 
 __all__ = ["NO_RISK", "FilterBar"]
 
-NO_RISK = "no risk"  # set_risks() key of the "result has no risk" choice (None in ResultsFilter; its menu text is translated)
+NO_RISK = (
+    "no risk"  # set_risks() key of the "result has no risk" choice (None in ResultsFilter; its menu text is translated)
+)
 _RISK_ORDER = sorted(Risk, key=lambda r: -r.severity)  # critical ... retired
 _STATUS_CHOICES = [s for s in STATUS_LABELS if s is not Status.PENDING]
 _BASE_TYPES = list(PULSEDIVE_TYPES)  # ipv4, ipv6, domain, url: always offered
@@ -233,7 +235,9 @@ class FilterBar(QWidget):
         self._text.selectAll()
 
     def is_active(self) -> bool:
-        return bool(self._text.text().strip() or self.selected_risks() or self.selected_types() or self.selected_statuses())
+        return bool(
+            self._text.text().strip() or self.selected_risks() or self.selected_types() or self.selected_statuses()
+        )
 
     def clear(self) -> None:
         """Drop every filter: all results shown."""
@@ -295,4 +299,3 @@ class FilterBar(QWidget):
         for kind in IndicatorType:  # enum order: stable menu order
             if kind in present:
                 self._ensure_type(kind)
-

@@ -56,7 +56,7 @@ class PasteBox(QPlainTextEdit):
     #: Text too long-lined for the editor (a ``str``, passed without a copy).
     oversized = Signal(object)
 
-    def insertFromMimeData(self, source: QMimeData) -> None:  # noqa: N802 - Qt API (Ctrl+V, drop)
+    def insertFromMimeData(self, source: QMimeData) -> None:
         if not source.hasText():
             super().insertFromMimeData(source)
             return

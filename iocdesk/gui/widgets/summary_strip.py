@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
-from iocdesk.indicators.results import LookupResult, Risk, Status
-from iocdesk.gui.risk import risk_icon
 from iocdesk.gui.models import STATUS_LABELS, status_label
+from iocdesk.gui.risk import risk_icon
+from iocdesk.indicators.results import LookupResult, Risk, Status
 
 __all__ = ["RISK_ORDER", "SummaryStrip"]
 
@@ -76,7 +76,9 @@ class SummaryStrip(QWidget):
             count = self._risk_counts[risk]
             chip.setText(f"{risk}: {count}")
             chip.setAccessibleName(self.tr("%n {risk} risk", "", count).format(risk=risk))
-            chip.setToolTip(self.tr("%n result(s) with risk {risk}. Click to show only these.", "", count).format(risk=risk))
+            chip.setToolTip(
+                self.tr("%n result(s) with risk {risk}. Click to show only these.", "", count).format(risk=risk)
+            )
             chip.setAccessibleDescription(self.tr("Click to show only these results"))
         parts = [f"{status_label(s)}: {n}" for s, n in self._status_counts.items()]
         text = " · ".join(parts) if parts else self.tr("no results")

@@ -111,8 +111,9 @@ class Api:
             self.stats.lookup_outcome(target[1], reply.fault or str(reply.status))
         return reply
 
-    def _answer(self, cfg: SandboxConfig, kind: str, method: str, endpoint: str, params: dict[str, str],
-                target: Target | None) -> Reply:
+    def _answer(
+        self, cfg: SandboxConfig, kind: str, method: str, endpoint: str, params: dict[str, str], target: Target | None
+    ) -> Reply:
         decision = self.faults.decide(cfg)
         if decision.delay and self.stopping.wait(decision.delay):
             return Reply(0, abort=True, fault="stopped")
@@ -128,8 +129,16 @@ class Api:
             reply.fault = "timeout"
         return reply
 
-    def _checked_answer(self, cfg: SandboxConfig, kind: str, method: str, endpoint: str, params: dict[str, str],
-                        target: Target | None, decision: Decision) -> Reply:
+    def _checked_answer(
+        self,
+        cfg: SandboxConfig,
+        kind: str,
+        method: str,
+        endpoint: str,
+        params: dict[str, str],
+        target: Target | None,
+        decision: Decision,
+    ) -> Reply:
         if decision.error:
             self.stats.fault("error")
             return self._faulty(self.reply(500, {"error": SERVER_ERROR}, cfg, number=decision.number), "error")
@@ -161,17 +170,24 @@ class Api:
         reply.fault = fault
         return reply
 
-    def reply(self, status: int, body: object, cfg: SandboxConfig, headers: dict[str, str] | None = None,
-              number: int = 0, pretty: bool = False) -> Reply:
-        session = hashlib.md5(f"{self.dataset.seed}:{number}".encode()).hexdigest()
+    def reply(
+        self,
+        status: int,
+        body: object,
+        cfg: SandboxConfig,
+        headers: dict[str, str] | None = None,
+        number: int = 0,
+        pretty: bool = False,
+    ) -> Reply:
+        session = hashlib.md5(f"{self.dataset.seed}:{number}".encode(), usedforsecurity=False).hexdigest()
         all_headers = dict(BASE_HEADERS) | (headers or {})
         all_headers["Set-Cookie"] = f"PHPSESSID={session}; path=/"
         return Reply(status, encode(body, cfg, pretty), all_headers)
 
-    def too_many(self, limit: float, period: str, headers: dict[str, str], cfg: SandboxConfig,
-                 number: int) -> Reply:
-        return self.reply(429, {"error": limit_message(limit, period)}, cfg,
-                          headers if cfg.headers_on_429 else None, number)
+    def too_many(self, limit: float, period: str, headers: dict[str, str], cfg: SandboxConfig, number: int) -> Reply:
+        return self.reply(
+            429, {"error": limit_message(limit, period)}, cfg, headers if cfg.headers_on_429 else None, number
+        )
 
     # -- routing ----------------------------------------------------------------------------
     @staticmethod
@@ -205,8 +221,9 @@ class Api:
             return record, record.key if record else f"iid:{params['iid']}"
         return self.dataset.record(params["indicator"]), lookup_key(params["indicator"])[1]
 
-    def route(self, kind: str, method: str, endpoint: str, params: dict[str, str], cfg: SandboxConfig,
-              target: Target | None) -> tuple[int, object]:
+    def route(
+        self, kind: str, method: str, endpoint: str, params: dict[str, str], cfg: SandboxConfig, target: Target | None
+    ) -> tuple[int, object]:
         ds, page = self.dataset, max(0, _int(params.get("page")) or 0)
         if kind in ("indicator", "iid", "links", "properties"):
             assert target is not None  # _handle() sets it for these kinds

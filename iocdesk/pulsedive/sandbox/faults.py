@@ -48,9 +48,15 @@ class Faults:
         is_reset = reset < cfg.reset_rate
         is_timeout = not is_reset and timeout < cfg.timeout_rate
         is_error = not (is_reset or is_timeout) and error < cfg.error_rate
-        return Decision(number=number, delay=cfg.latency + jitter * cfg.latency_jitter, reset=is_reset,
-                        timeout=is_timeout, error=is_error, malformed=malformed < cfg.malformed_rate,
-                        malformed_kind=kind)
+        return Decision(
+            number=number,
+            delay=cfg.latency + jitter * cfg.latency_jitter,
+            reset=is_reset,
+            timeout=is_timeout,
+            error=is_error,
+            malformed=malformed < cfg.malformed_rate,
+            malformed_kind=kind,
+        )
 
     def burst(self, cfg: SandboxConfig) -> bool:
         """Called once per quota-counted request: True on every Nth."""

@@ -56,9 +56,20 @@ def sparse_record(seed: int, kind: str, key: str, iid: int) -> Record:
     """A never-seen value a scan stores with little to say about it."""
     rng = random.Random(f"{seed}:sparse:{key}")
     when = stamp(NOW - timedelta(seconds=rng.randint(60, 3600)))
-    record = Record(iid=iid, type=kind, indicator=key, key=key, kind="fresh", risk="unknown",
-                    risk_recommended="unknown", stamp_added=when, stamp_updated=when, stamp_seen=when, recent=1,
-                    style=Style(empty_as_list=rng.random() < 0.5))
+    record = Record(
+        iid=iid,
+        type=kind,
+        indicator=key,
+        key=key,
+        kind="fresh",
+        risk="unknown",
+        risk_recommended="unknown",
+        stamp_added=when,
+        stamp_updated=when,
+        stamp_seen=when,
+        recent=1,
+        style=Style(empty_as_list=rng.random() < 0.5),
+    )
     if kind == "domain":
         pid = rng.randint(10**7, 9 * 10**7)
         record.props.append(Prop(pid, "dns", "NS", f"ns1.parking-{rng.randint(1, 9)}.net", when))
@@ -113,8 +124,15 @@ class Builder:
         assert record is not None, f"{value} generated twice"
         return record
 
-    def prop(self, record: Record, group: str, name: str, values: str | Iterable[str], seen: str | None = None,
-             latest: int = 1) -> None:
+    def prop(
+        self,
+        record: Record,
+        group: str,
+        name: str,
+        values: str | Iterable[str],
+        seen: str | None = None,
+        latest: int = 1,
+    ) -> None:
         for value in [values] if isinstance(values, str) else values:
             self.pid += self.rng.randint(1, 40000)
             record.props.append(Prop(self.pid, group, name, value, seen or record.stamp_seen, latest))
@@ -140,22 +158,47 @@ class Builder:
             for i in range(rng.randint(0, 3)):
                 when = self.moment(5, 600)
                 slug = f"{when.year}/{when.month:02d}/{name.lower().replace(' ', '-')}-{i + 1}"
-                news.append({"title": f"{stamp(when)[:10]} - {name} activity update #{i + 1}",
-                             "channel": "Threat Notes Weekly", "icon": "https://threatnotes.example/favicon.ico",
-                             "link": f"https://threatnotes.example/{slug}.html", "stamp": stamp(when),
-                             "primary": int(i == 0)})
-            self.threats.append(Threat(
-                tid=tid, name=name, category=category, risk=risk, othernames=list(others),
-                wikisummary=names.WIKI_SUMMARIES.get(name, ""),
-                wikireference=f"https://en.wikipedia.org/wiki/{wiki}" if wiki else "",
-                stamp_added=stamp(added), stamp_updated=stamp(self.moment(30, 400)),
-                stamp_seen=stamp(self.moment(0, 20)),
-                news=news, legacy=tid in (1, 305) or rng.random() < 0.3))
+                news.append(
+                    {
+                        "title": f"{stamp(when)[:10]} - {name} activity update #{i + 1}",
+                        "channel": "Threat Notes Weekly",
+                        "icon": "https://threatnotes.example/favicon.ico",
+                        "link": f"https://threatnotes.example/{slug}.html",
+                        "stamp": stamp(when),
+                        "primary": int(i == 0),
+                    }
+                )
+            self.threats.append(
+                Threat(
+                    tid=tid,
+                    name=name,
+                    category=category,
+                    risk=risk,
+                    othernames=list(others),
+                    wikisummary=names.WIKI_SUMMARIES.get(name, ""),
+                    wikireference=f"https://en.wikipedia.org/wiki/{wiki}" if wiki else "",
+                    stamp_added=stamp(added),
+                    stamp_updated=stamp(self.moment(30, 400)),
+                    stamp_seen=stamp(self.moment(0, 20)),
+                    news=news,
+                    legacy=tid in (1, 305) or rng.random() < 0.3,
+                )
+            )
         for fid, name, org, category, schedule, website in names.FEEDS:
-            self.feeds.append(Feed(fid=fid, name=name, organization=org, category=category, schedule=schedule,
-                                   website=website, stamp_added=stamp(self.moment(1500, 2900)),
-                                   stamp_updated=stamp(self.moment(100, 900)), stamp_pulled=stamp(self.moment(0, 1)),
-                                   stamp_modified=stamp(self.moment(0, 30))))
+            self.feeds.append(
+                Feed(
+                    fid=fid,
+                    name=name,
+                    organization=org,
+                    category=category,
+                    schedule=schedule,
+                    website=website,
+                    stamp_added=stamp(self.moment(1500, 2900)),
+                    stamp_updated=stamp(self.moment(100, 900)),
+                    stamp_pulled=stamp(self.moment(0, 1)),
+                    stamp_modified=stamp(self.moment(0, 30)),
+                )
+            )
 
     def ipv4(self, near: str | None = None) -> str:
         while True:
@@ -163,15 +206,56 @@ class Builder:
                 head = near.rsplit(".", 1)[0]
                 value = f"{head}.{self.rng.randint(2, 254)}"
             else:
-                a = self.pick((5, 23, 31, 37, 45, 46, 62, 77, 80, 85, 91, 93, 103, 104, 109, 141, 146, 151, 154,
-                               159, 162, 176, 178, 185, 188, 193, 194, 195, 212, 213, 217))
+                a = self.pick(
+                    (
+                        5,
+                        23,
+                        31,
+                        37,
+                        45,
+                        46,
+                        62,
+                        77,
+                        80,
+                        85,
+                        91,
+                        93,
+                        103,
+                        104,
+                        109,
+                        141,
+                        146,
+                        151,
+                        154,
+                        159,
+                        162,
+                        176,
+                        178,
+                        185,
+                        188,
+                        193,
+                        194,
+                        195,
+                        212,
+                        213,
+                        217,
+                    )
+                )
                 value = f"{a}.{self.rng.randint(1, 254)}.{self.rng.randint(0, 255)}.{self.rng.randint(1, 254)}"
             if lookup_key(value)[1] not in self.used:
                 return value
 
     def ipv6(self, expanded: bool) -> str:
-        groups = [self.pick(("2a02", "2a03", "2a05", "2a0b", "2001", "2604", "2605", "2406", "2400")),
-                  self.hexstr(4), self.hexstr(3), "0" * 4, "0", "0", "0", self.hexstr(3)]
+        groups = [
+            self.pick(("2a02", "2a03", "2a05", "2a0b", "2001", "2604", "2605", "2406", "2400")),
+            self.hexstr(4),
+            self.hexstr(3),
+            "0" * 4,
+            "0",
+            "0",
+            "0",
+            self.hexstr(3),
+        ]
         if groups[0] == "2001" and groups[1] == "0db8":  # never the documentation prefix
             groups[1] = "4860"
         full = ":".join(g.zfill(4) for g in groups)
@@ -191,7 +275,7 @@ class Builder:
             hosting.append(record)
         for kind, count in (("c2", 26), ("scanner", 20), ("bot", 20), ("spam", 15), ("proxy", 8), ("isp", 15)):
             previous: Record | None = None
-            for i in range(count):
+            for _ in range(count):
                 # operators rent neighbouring addresses: some share a /24
                 near = previous.indicator if previous is not None and self.rng.random() < 0.3 else None
                 record = self.new_unused("ip", self.ipv4(near), kind)
@@ -253,9 +337,16 @@ class Builder:
                 made.append(record)
         add("dga", self.dga_name, 15, c2_ips)
         add("c2", lambda: f"{self.pick(names.PHISH_WORDS)}-{self.hexstr(4)}.{self.pick(names.MAL_TLDS)}", 12, c2_ips)
-        add("skimmer", lambda: "{}-{}.{}".format(self.pick(("cdn", "static", "js", "analytics")),
-                                                 self.pick(names.BENIGN_WORDS), self.pick(("com", "net", "top"))),
-            6, c2_ips)
+        add(
+            "skimmer",
+            lambda: "{}-{}.{}".format(
+                self.pick(("cdn", "static", "js", "analytics")),
+                self.pick(names.BENIGN_WORDS),
+                self.pick(("com", "net", "top")),
+            ),
+            6,
+            c2_ips,
+        )
         # the first hosting IP is a busy shared host: > 50 domains (link paging)
         for record in [r for r in made if r.kind in ("benign", "phish")][:52]:
             self.a_records[record] = [hosting[0]]
@@ -270,8 +361,9 @@ class Builder:
     def url_for(self, host: str, kind: str) -> str:
         w, n, hx = self.pick(names.PHISH_WORDS + names.BENIGN_WORDS), self.rng.randint(100, 99999), self.hexstr(12)
         if kind == "botpayload":
-            path = self.pick(names.BOT_URL_PATHS).format(w=w, arch=self.pick(names.ARCHES),
-                                                         arch2=self.pick(("m", "a", "mips")))
+            path = self.pick(names.BOT_URL_PATHS).format(
+                w=w, arch=self.pick(names.ARCHES), arch2=self.pick(("m", "a", "mips"))
+            )
             port = f":{self.pick(('80', '8080', '81'))}" if self.rng.random() < 0.3 else ""
             return f"http://{host}{port}{path}"
         if kind == "benign":
@@ -285,8 +377,13 @@ class Builder:
         """100 URLs: phishing, payloads (also on compromised benign sites), IoT bot payloads, skimmers, benign."""
         by_kind = {k: [d for d in domains if d.kind == k] for k in ("benign", "phish", "c2", "skimmer")}
         bot_ips = [r for r in self.known if r.kind == "bot" and r.type == "ip"]
-        plan = (("phish", by_kind["phish"], 40), ("payload", by_kind["c2"] + by_kind["benign"][:10], 30),
-                ("skimmer", by_kind["skimmer"], 6), ("benign", by_kind["benign"], 12), ("botpayload", bot_ips, 12))
+        plan = (
+            ("phish", by_kind["phish"], 40),
+            ("payload", by_kind["c2"] + by_kind["benign"][:10], 30),
+            ("skimmer", by_kind["skimmer"], 6),
+            ("benign", by_kind["benign"], 12),
+            ("botpayload", bot_ips, 12),
+        )
         for kind, hosts, count in plan:
             done = 0
             while done < count:
@@ -336,9 +433,14 @@ class Builder:
         rng = self.rng
         legacy = not hidden and rng.random() < 0.3
         case = "as-seen" if legacy else self.weighted((("as-seen", 5), ("lower", 4), ("capitalised-geo", 1)))
-        return Style(legacy=legacy, empty_as_list=rng.random() < 0.5, key_case=case,
-                     domainiid_as_string=rng.random() < 0.5, retired_as_zero=not legacy and rng.random() < 0.5,
-                     countrycode_lower=rng.random() < 0.1)
+        return Style(
+            legacy=legacy,
+            empty_as_list=rng.random() < 0.5,
+            key_case=case,
+            domainiid_as_string=rng.random() < 0.5,
+            retired_as_zero=not legacy and rng.random() < 0.5,
+            countrycode_lower=rng.random() < 0.1,
+        )
 
     def describe(self, r: Record) -> None:
         """Risk, stamps, threats, feeds, risk factors, attributes and properties of one record."""
@@ -355,7 +457,7 @@ class Builder:
         r.stamp_added, r.stamp_updated, r.stamp_seen = stamp(added), stamp(updated), stamp(seen)
         r.stamp_probed = stamp(updated) if rng.random() < 0.5 else None
         r.recent = int((NOW - seen).days < 30)
-        if not hidden and ((NOW - seen).days > 900 and rng.random() < 0.4 or rng.random() < 0.04):
+        if not hidden and (((NOW - seen).days > 900 and rng.random() < 0.4) or rng.random() < 0.04):
             r.retired = self.pick(("No recent activity", "No recent activity", "Removed from all feeds"))
             r.stamp_retired = stamp(updated) if rng.random() < 0.6 else None
         r.submissions = rng.choice((0, 0, 1, 2, 5, rng.randint(6, 500)))
@@ -379,13 +481,26 @@ class Builder:
             for _ in range(rng.choice((1, 1, 2))):
                 uid, user, title = self.pick(names.COMMENT_USERS)
                 when = link_stamp()
-                r.comments.append({"cid": rng.randint(1000, 200000), "uid": uid, "username": user, "title": title,
-                                   "comment": self.pick(names.COMMENTS), "stamp_added": when, "stamp_updated": when})
+                r.comments.append(
+                    {
+                        "cid": rng.randint(1000, 200000),
+                        "uid": uid,
+                        "username": user,
+                        "title": title,
+                        "comment": self.pick(names.COMMENTS),
+                        "stamp_added": when,
+                        "stamp_updated": when,
+                    }
+                )
         if r.feeds:
             severe = r.risk in ("high", "critical")
             r.riskfactors.append(names.RISK_FACTORS["threat_feeds" if severe else "third_party"])
-        describe = {"ip": self.describe_ip, "ipv6": self.describe_ip, "domain": self.describe_domain,
-                    "url": self.describe_url}
+        describe = {
+            "ip": self.describe_ip,
+            "ipv6": self.describe_ip,
+            "domain": self.describe_domain,
+            "url": self.describe_url,
+        }
         describe[r.type](r)
 
     def geo_props(self, r: Record, place: names.Place, network: names.Network, full: bool) -> None:
@@ -440,11 +555,16 @@ class Builder:
             self.prop(r, "ssl", "issuer", f"/CN={cn}")
             self.prop(r, "ssl", "fingerprint", ":".join(self.hexstr(2) for _ in range(20)))
 
-    def http_props(self, r: Record, code: str, title_kind: str | None = None,
-                   content_type: str = "text/html; charset=UTF-8") -> None:
+    def http_props(
+        self, r: Record, code: str, title_kind: str | None = None, content_type: str = "text/html; charset=UTF-8"
+    ) -> None:
         self.prop(r, "http", "++code", code)
-        self.prop(r, "http", "++status", {"200": "OK", "301": "Moved Permanently", "302": "Found",
-                                          "403": "Forbidden", "404": "Not Found"}[code])
+        self.prop(
+            r,
+            "http",
+            "++status",
+            {"200": "OK", "301": "Moved Permanently", "302": "Found", "403": "Forbidden", "404": "Not Found"}[code],
+        )
         self.prop(r, "http", "Content-Type", content_type)
         self.prop(r, "http", "Server", self.pick(names.SERVERS))
         if title_kind:
@@ -495,16 +615,26 @@ class Builder:
             r.attributes["hosttype"] = ["Name Server"]
             return
         if rng.random() < 0.75:
-            r.attributes.update(port=["443", "80"], protocol=["HTTP", "HTTPS"],
-                                technology=sorted(rng.sample(names.TECHNOLOGIES, rng.randint(1, 4))))
-            self.http_props(r, self.pick(("200", "200", "301", "403")),
-                            {"phish": "phish", "benign": "benign"}.get(r.kind, "c2"))
+            r.attributes.update(
+                port=["443", "80"],
+                protocol=["HTTP", "HTTPS"],
+                technology=sorted(rng.sample(names.TECHNOLOGIES, rng.randint(1, 4))),
+            )
+            self.http_props(
+                r, self.pick(("200", "200", "301", "403")), {"phish": "phish", "benign": "benign"}.get(r.kind, "c2")
+            )
             if rng.random() < 0.6:
                 issuer, org = self.pick(names.ISSUERS)
                 valid = datetime.strptime(r.stamp_updated, "%Y-%m-%d %H:%M:%S") - timedelta(days=rng.uniform(1, 80))
-                for name, value in (("domain", r.indicator), ("issuer", issuer), ("org", org),
-                                    ("subject", f"/CN={r.indicator}"), ("valid", stamp(valid)),
-                                    ("expires", stamp(valid + timedelta(days=90))), ("version", "v3")):
+                for name, value in (
+                    ("domain", r.indicator),
+                    ("issuer", issuer),
+                    ("org", org),
+                    ("subject", f"/CN={r.indicator}"),
+                    ("valid", stamp(valid)),
+                    ("expires", stamp(valid + timedelta(days=90))),
+                    ("version", "v3"),
+                ):
                     self.prop(r, "ssl", name, value)
 
     def describe_url(self, r: Record) -> None:
@@ -512,8 +642,12 @@ class Builder:
         host = self.host_of.get(r)
         code = "302" if r.redirects_to else self.pick(("200", "200", "200", "404"))
         payload = r.kind in ("payload", "botpayload")
-        self.http_props(r, code, None if payload else {"phish": "phish", "benign": "benign"}.get(r.kind),
-                        "application/octet-stream" if payload else "text/html; charset=UTF-8")
+        self.http_props(
+            r,
+            code,
+            None if payload else {"phish": "phish", "benign": "benign"}.get(r.kind),
+            "application/octet-stream" if payload else "text/html; charset=UTF-8",
+        )
         if host is not None:
             ips = self.a_records[host]
             place, network = self.geo[ips[0]]

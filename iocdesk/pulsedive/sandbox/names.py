@@ -146,25 +146,125 @@ REGISTRARS = (
 ISSUERS = (
     ("/C=US/O=Let's Encrypt/CN=R3", "Let's Encrypt"),
     ("/C=US/O=Let's Encrypt/CN=E5", "Let's Encrypt"),
-    ("/C=GB/ST=Greater Manchester/L=Salford/O=Sectigo Limited/CN=Sectigo RSA Domain Validation Secure Server CA",
-     "Sectigo Limited"),
+    (
+        "/C=GB/ST=Greater Manchester/L=Salford/O=Sectigo Limited/CN=Sectigo RSA Domain Validation Secure Server CA",
+        "Sectigo Limited",
+    ),
     ("/C=US/O=DigiCert Inc/CN=DigiCert ECC Secure Server CA", "DigiCert Inc"),
 )
 SERVERS = ("nginx", "Apache", "Apache/2.4.41 (Ubuntu)", "LiteSpeed", "Microsoft-IIS/10.0", "openresty", "nginx/1.18.0")
-TECHNOLOGIES = ("PHP", "jQuery", "WordPress", "Bootstrap", "Nginx", "Apache", "Google Font API",
-                "Font Awesome", "OpenSSL", "Microsoft ASP.NET", "IIS", "React", "cPanel")
+TECHNOLOGIES = (
+    "PHP",
+    "jQuery",
+    "WordPress",
+    "Bootstrap",
+    "Nginx",
+    "Apache",
+    "Google Font API",
+    "Font Awesome",
+    "OpenSSL",
+    "Microsoft ASP.NET",
+    "IIS",
+    "React",
+    "cPanel",
+)
 
 # word lists for invented names
-BENIGN_WORDS = ("bluepine", "northwind", "copperleaf", "quietharbor", "redmaple", "silverfern", "tallgrass",
-                "brightwater", "stonebridge", "oakridge", "sunfield", "lakeview", "greyhawk", "amberline",
-                "cobaltbay", "riverstone", "meadowlark", "fernhill", "ironwood", "westgate")
-BENIGN_SUFFIX = ("logistics", "bakery", "dental", "studio", "consulting", "outdoors", "books", "labs",
-                 "travel", "media", "foods", "legal", "clinic", "print", "garden", "motors")
-PHISH_WORDS = ("secure", "login", "update", "account", "verify", "webmail", "office", "docs", "cloud",
-               "billing", "support", "auth", "signin", "wallet", "payment", "portal", "service", "online",
-               "confirm", "recovery", "mailbox", "share", "invoice", "delivery", "parcel", "alert")
-MAL_TLDS = ("top", "xyz", "ru", "cn", "info", "biz", "tk", "ga", "ml", "cf", "gq", "online", "site", "club",
-            "shop", "live", "icu", "su", "buzz", "rest", "monster", "cyou", "in", "pw", "ws")
+BENIGN_WORDS = (
+    "bluepine",
+    "northwind",
+    "copperleaf",
+    "quietharbor",
+    "redmaple",
+    "silverfern",
+    "tallgrass",
+    "brightwater",
+    "stonebridge",
+    "oakridge",
+    "sunfield",
+    "lakeview",
+    "greyhawk",
+    "amberline",
+    "cobaltbay",
+    "riverstone",
+    "meadowlark",
+    "fernhill",
+    "ironwood",
+    "westgate",
+)
+BENIGN_SUFFIX = (
+    "logistics",
+    "bakery",
+    "dental",
+    "studio",
+    "consulting",
+    "outdoors",
+    "books",
+    "labs",
+    "travel",
+    "media",
+    "foods",
+    "legal",
+    "clinic",
+    "print",
+    "garden",
+    "motors",
+)
+PHISH_WORDS = (
+    "secure",
+    "login",
+    "update",
+    "account",
+    "verify",
+    "webmail",
+    "office",
+    "docs",
+    "cloud",
+    "billing",
+    "support",
+    "auth",
+    "signin",
+    "wallet",
+    "payment",
+    "portal",
+    "service",
+    "online",
+    "confirm",
+    "recovery",
+    "mailbox",
+    "share",
+    "invoice",
+    "delivery",
+    "parcel",
+    "alert",
+)
+MAL_TLDS = (
+    "top",
+    "xyz",
+    "ru",
+    "cn",
+    "info",
+    "biz",
+    "tk",
+    "ga",
+    "ml",
+    "cf",
+    "gq",
+    "online",
+    "site",
+    "club",
+    "shop",
+    "live",
+    "icu",
+    "su",
+    "buzz",
+    "rest",
+    "monster",
+    "cyou",
+    "in",
+    "pw",
+    "ws",
+)
 BENIGN_TLDS = ("com", "net", "org", "de", "io", "co", "fr", "nl", "pl", "com.br", "co.uk", "com.au", "ca", "ch")
 # Unicode labels the dataset stores in punycode (IDN), both lookalikes and honest ones
 IDN_PHISH = ("почта-вход", "ѕecure-bаnking", "личный-кабинет", "登录-安全")  # "mail login", lookalikes...
@@ -191,8 +291,15 @@ ARCHES = ("arm", "arm5", "arm6", "arm7", "mips", "mpsl", "x86", "m68k", "ppc", "
 BENIGN_URL_PATHS = ("/", "/about/", "/contact", "/blog/{w}-{n}", "/shop/item/{n}", "/assets/css/style.css")
 
 PAGE_TITLES = {
-    "phish": ("Sign in to your account", "Webmail Login", "Verify your identity", "Вход в систему",
-              "登录 - 安全验证", "Document Shared With You", "Confirmación de cuenta"),
+    "phish": (
+        "Sign in to your account",
+        "Webmail Login",
+        "Verify your identity",
+        "Вход в систему",
+        "登录 - 安全验证",
+        "Document Shared With You",
+        "Confirmación de cuenta",
+    ),
     "benign": ("Welcome", "Home", "About us", "Our services", "Café & Bäckerei", "Shop"),
     "c2": ("404 Not Found", "Index of /", "Welcome to nginx!", "IIS Windows Server"),
 }

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from iocdesk.pulsedive.sandbox.config import SandboxConfig
 
@@ -23,13 +23,16 @@ HEADERS = {p: f"X-Requests-Remaining-{p.capitalize()}" for p in PERIODS}
 def limit_message(limit: float, period: str) -> str:
     """The 429 text (the body's JSON escapes its "/" as "\\/", as PHP does)."""
     shown = int(limit) if float(limit).is_integer() else limit
-    return (f"API rate limit exceeded: {shown} requests per {period}. "
-            "Visit pulsedive.com/api to view limits and upgrade your plan.")
+    return (
+        f"API rate limit exceeded: {shown} requests per {period}. "
+        "Visit pulsedive.com/api to view limits and upgrade your plan."
+    )
 
 
 class Quota:
-    def __init__(self, clock: Callable[[], float] = time.monotonic,
-                 calendar: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
+    def __init__(
+        self, clock: Callable[[], float] = time.monotonic, calendar: Callable[[], datetime] = lambda: datetime.now(UTC)
+    ) -> None:
         self._clock, self._calendar = clock, calendar
         self._lock = threading.Lock()
         self.reset()

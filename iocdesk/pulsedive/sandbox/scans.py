@@ -41,8 +41,14 @@ class ScanQueue:
     def submit(self, value: str, probe: bool, submit: bool, result: Record | None) -> Scan:
         with self._lock:
             self._next = (self._next or self._rng.randint(700_000_000, 790_000_000)) + self._rng.randint(1, 997)
-            scan = Scan(qid=self._next, value=value, probe=probe, submit=submit, result=result,
-                        legacy=self._rng.random() < LEGACY_SHARE)
+            scan = Scan(
+                qid=self._next,
+                value=value,
+                probe=probe,
+                submit=submit,
+                result=result,
+                legacy=self._rng.random() < LEGACY_SHARE,
+            )
             self._scans[scan.qid] = scan
             return scan
 

@@ -60,10 +60,10 @@ class _Handler(BaseHTTPRequestHandler):
     def version_string(self) -> str:
         return self.server_version
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server API
+    def do_GET(self) -> None:
         self._serve("GET")
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self._serve("POST")
 
     def _serve(self, method: str) -> None:
@@ -133,8 +133,9 @@ class _HTTPServer(ThreadingHTTPServer):
 
     def process_request(self, request: _Request, client_address: _ClientAddress) -> None:
         assert isinstance(request, socket.socket)  # a TCP server's requests are sockets
-        thread = threading.Thread(target=self._run, args=(request, client_address), daemon=True,
-                                  name="pulsedive-sandbox-connection")
+        thread = threading.Thread(
+            target=self._run, args=(request, client_address), daemon=True, name="pulsedive-sandbox-connection"
+        )
         with self._lock:
             self._handlers.add(thread)
             self._connections.add(request)
@@ -194,8 +195,9 @@ class SandboxServer:
         self._stopping.clear()
         self._server = _HTTPServer((self.host, self._requested_port), self._api, self._family)
         self._port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True, name="pulsedive-sandbox")
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True, name="pulsedive-sandbox"
+        )
         self._thread.start()
         return self
 
@@ -258,8 +260,11 @@ def main_sandbox(port: int = 0, **config: Any) -> int:
         print(f"iocdesk sandbox: cannot listen on {host} port {port}: {error.strerror or error}", file=sys.stderr)
         return 1
     print(server.base_url, flush=True)
-    print("Pulsedive sandbox: generated demo data, loopback only, nothing is contacted. Ctrl+C stops it.",
-          file=sys.stderr, flush=True)
+    print(
+        "Pulsedive sandbox: generated demo data, loopback only, nothing is contacted. Ctrl+C stops it.",
+        file=sys.stderr,
+        flush=True,
+    )
     done = threading.Event()
     previous = None
     if threading.current_thread() is threading.main_thread():

@@ -160,8 +160,18 @@ class Stats:
             return sum(self._rate_limited.values()) + self._faults["burst"]
 
     def snapshot(self) -> dict[str, Any]:
-        names = ("requests", "by_path", "by_kind", "by_status", "faults", "rate_limited", "lookup_attempts",
-                 "lookups", "scans", "polls")
+        names = (
+            "requests",
+            "by_path",
+            "by_kind",
+            "by_status",
+            "faults",
+            "rate_limited",
+            "lookup_attempts",
+            "lookups",
+            "scans",
+            "polls",
+        )
         out = {name: getattr(self, name) for name in names}
         out.update(unauthorized=self.unauthorized_count, active_scans=self.active_scans, throttled=self.throttled)
         return out

@@ -63,21 +63,37 @@ def threat_ref(ds: Dataset, tid: int, when: str) -> JsonObject:
 
 def feed_ref(ds: Dataset, fid: int, when: str) -> JsonObject:
     f = ds.feeds[fid]
-    return {"fid": f.fid, "name": f.name, "category": f.category, "organization": f.organization,
-            "pricing": f.pricing, "stamp_linked": when}
+    return {
+        "fid": f.fid,
+        "name": f.name,
+        "category": f.category,
+        "organization": f.organization,
+        "pricing": f.pricing,
+        "stamp_linked": when,
+    }
 
 
 def indicator(record: Record, ds: Dataset, schema: bool = False) -> JsonObject:
     """The indicator object of info.php / indicator.php (§3.1), keys in the recorded order."""
     r, style = record, record.style
     retired = r.retired or (0 if style.retired_as_zero else None)
-    stamps = {"stamp_added": r.stamp_added, "stamp_updated": r.stamp_updated, "stamp_seen": r.stamp_seen,
-              "stamp_probed": r.stamp_probed, "stamp_retired": r.stamp_retired, "recent": r.recent}
+    stamps = {
+        "stamp_added": r.stamp_added,
+        "stamp_updated": r.stamp_updated,
+        "stamp_seen": r.stamp_seen,
+        "stamp_probed": r.stamp_probed,
+        "stamp_retired": r.stamp_retired,
+        "recent": r.recent,
+    }
     verdict = {"risk": r.risk, "risk_recommended": r.risk_recommended, "manualrisk": r.manualrisk, "retired": retired}
-    umbrella = {} if r.umbrella_rank is None else {
-        "umbrella_rank": r.umbrella_rank, "umbrella_domain": r.umbrella_domain}
-    parent = {} if r.domain is None else {
-        "domain": r.domain, "domainiid": str(r.domainiid) if style.domainiid_as_string else r.domainiid}
+    umbrella = (
+        {} if r.umbrella_rank is None else {"umbrella_rank": r.umbrella_rank, "umbrella_domain": r.umbrella_domain}
+    )
+    parent = (
+        {}
+        if r.domain is None
+        else {"domain": r.domain, "domainiid": str(r.domainiid) if style.domainiid_as_string else r.domainiid}
+    )
     lists = {
         "riskfactors": [{"rfid": i, "description": d, "risk": k} for i, d, k in r.riskfactors],
         "redirects": _redirects(r, ds),
@@ -95,8 +111,17 @@ def indicator(record: Record, ds: Dataset, schema: bool = False) -> JsonObject:
         out.update(attributes=attributes, **parent, properties=props)
         out.update({k: lists[k] for k in ("threats", "feeds") if lists[k]})
         return out | umbrella
-    out = {"qid": None, "iid": r.iid, "indicator": r.indicator, "type": r.type, **verdict, **stamps,
-           "submissions": r.submissions, **umbrella, **parent}
+    out = {
+        "qid": None,
+        "iid": r.iid,
+        "indicator": r.indicator,
+        "type": r.type,
+        **verdict,
+        **stamps,
+        "submissions": r.submissions,
+        **umbrella,
+        **parent,
+    }
     if schema:
         out["schema"] = dict(SCHEMA)
     out.update(lists)
@@ -124,13 +149,21 @@ def _redirects(r: Record, ds: Dataset) -> JsonObjectOrList:
 
 def link_item(target: Record, when: str, in_scan: bool = False) -> JsonObject:
     """One linked indicator (§3.4/§3.8); ``risk`` reads "retired" once retired."""
-    item = {"iid": target.iid, "indicator": target.indicator, "type": target.type, "risk": target.list_risk,
-            "stamp_linked": when}
+    item = {
+        "iid": target.iid,
+        "indicator": target.indicator,
+        "type": target.type,
+        "risk": target.list_risk,
+        "stamp_linked": when,
+    }
     if in_scan:
         item.update(uid="", comment="")
     summary = properties(target, ("geo",))
-    geo = {k: v for k, v in summary.get("geo", {}).items()
-           if k.lower() in ("country", "city", "org", "region", "countrycode")}
+    geo = {
+        k: v
+        for k, v in summary.get("geo", {}).items()
+        if k.lower() in ("country", "city", "org", "region", "countrycode")
+    }
     privacy = {p.name: p.value for p in target.props if p.latest and p.name == "++privacy"}
     props = ({"whois": privacy} if privacy else {}) | ({"geo": geo} if geo else {})
     item["summary"] = {"properties": props} if props else empty(target.style)
@@ -145,8 +178,9 @@ def _page(items: list[_T], page: int, size: int) -> tuple[list[_T], dict[str, in
     return chunk, paging
 
 
-def indicator_links(record: Record, ds: Dataset, page: int = 0, size: int = 50,
-                    in_scan: bool = False) -> JsonObjectOrList:
+def indicator_links(
+    record: Record, ds: Dataset, page: int = 0, size: int = 50, in_scan: bool = False
+) -> JsonObjectOrList:
     """Links grouped by type (§3.4). Only when they exceed one page are ``page_current``
     and ``page_next`` added, next to the groups; an empty result is PHP's ``[]``/``{}``."""
     found = [(t, ds.any_by_iid(iid), when) for t, iid, when in record.links]
@@ -164,21 +198,37 @@ def property_history(record: Record) -> JsonObjectOrList:
     """get=properties (§3.5): every observation, ``latest`` 1 for current ones."""
     groups: dict[str, list[JsonObject]] = {}
     for p in sorted(record.props, key=lambda p: -p.latest):
-        groups.setdefault(p.group, []).append({"pid": p.pid, "stamp_seen": p.stamp_seen,
-                                               "name": key_of(p.name, p.group, record.style),
-                                               "value": p.value, "latest": p.latest})
+        groups.setdefault(p.group, []).append(
+            {
+                "pid": p.pid,
+                "stamp_seen": p.stamp_seen,
+                "name": key_of(p.name, p.group, record.style),
+                "value": p.value,
+                "latest": p.latest,
+            }
+        )
     return groups or empty(record.style)
 
 
 def threat(t: Threat, ds: Dataset) -> JsonObject:
     """§3.6."""
     domains = [when for r, when in ds.linked_to_threat(t.tid) if r.type == "domain"]
-    out: JsonObject = {"tid": t.tid, "threat": t.name, "category": t.category, "risk": t.risk, "description": "",
-           "wikisummary": t.wikisummary, "wikireference": t.wikireference, "retired": None,
-           "stamp_added": t.stamp_added, "stamp_updated": t.stamp_updated, "stamp_seen": t.stamp_seen,
-           "stamp_retired": None,
-           "updated_last_domain": max(domains)[:10] + " 00:00:00" if domains else None,
-           "othernames": list(t.othernames)}
+    out: JsonObject = {
+        "tid": t.tid,
+        "threat": t.name,
+        "category": t.category,
+        "risk": t.risk,
+        "description": "",
+        "wikisummary": t.wikisummary,
+        "wikireference": t.wikireference,
+        "retired": None,
+        "stamp_added": t.stamp_added,
+        "stamp_updated": t.stamp_updated,
+        "stamp_seen": t.stamp_seen,
+        "stamp_retired": None,
+        "updated_last_domain": max(domains)[:10] + " 00:00:00" if domains else None,
+        "othernames": list(t.othernames),
+    }
     if t.legacy:
         out["news"] = [{k: v for k, v in n.items() if k != "primary"} for n in t.news]
     else:
@@ -191,11 +241,21 @@ def feed(fid: int, ds: Dataset) -> JsonObject:
     """§3.9."""
     f = ds.feeds[fid]
     counts = Counter(r.risk for r, _ in ds.linked_to_feed(fid))
-    return {"fid": f.fid, "feed": f.name, "organization": f.organization, "category": f.category,
-            "pricing": f.pricing, "contact": {"name": "", "email": "", "phone": ""}, "website": f.website,
-            "schedule": f.schedule, "stamp_added": f.stamp_added, "stamp_updated": f.stamp_updated,
-            "stamp_pulled": f.stamp_pulled, "stamp_modified": f.stamp_modified,
-            "indicators": {k: counts[k] for k in RISK_ORDER if counts[k]}}
+    return {
+        "fid": f.fid,
+        "feed": f.name,
+        "organization": f.organization,
+        "category": f.category,
+        "pricing": f.pricing,
+        "contact": {"name": "", "email": "", "phone": ""},
+        "website": f.website,
+        "schedule": f.schedule,
+        "stamp_added": f.stamp_added,
+        "stamp_updated": f.stamp_updated,
+        "stamp_pulled": f.stamp_pulled,
+        "stamp_modified": f.stamp_modified,
+        "indicators": {k: counts[k] for k in RISK_ORDER if counts[k]},
+    }
 
 
 def linked_list(linked: list[tuple[Record, str]], page: int, size: int) -> JsonObject:
@@ -205,8 +265,7 @@ def linked_list(linked: list[tuple[Record, str]], page: int, size: int) -> JsonO
     return paging | {"results": [link_item(r, when) for r, when in chunk]}
 
 
-def summary(linked: list[tuple[Record, str]], ds: Dataset, splitrisk: bool, current: bool,
-            of_feed: bool) -> JsonObject:
+def summary(linked: list[tuple[Record, str]], ds: Dataset, splitrisk: bool, current: bool, of_feed: bool) -> JsonObject:
     """get=links&summary=1 (§3.7). Without splitrisk, per-feed and per-attribute
     ``indicators`` are plain counts; the current shape adds ``retired`` and ``total``."""
     records = [r for r, _ in linked]
@@ -226,23 +285,34 @@ def summary(linked: list[tuple[Record, str]], ds: Dataset, splitrisk: bool, curr
         for r in records:
             for tid, _ in r.threats:
                 by_tid.setdefault(tid, []).append(r)
-        out["threats"] = [{"tid": tid, "name": ds.threats[tid].name, "category": ds.threats[tid].category,
-                           "risk": ds.threats[tid].risk, "indicators": count(group)}
-                          for tid, group in sorted(by_tid.items())]
+        out["threats"] = [
+            {
+                "tid": tid,
+                "name": ds.threats[tid].name,
+                "category": ds.threats[tid].category,
+                "risk": ds.threats[tid].risk,
+                "indicators": count(group),
+            }
+            for tid, group in sorted(by_tid.items())
+        ]
     else:
         by_fid: dict[int, list[Record]] = {}
         for r in records:
             for fid, _ in r.feeds:
                 by_fid.setdefault(fid, []).append(r)
-        out["feeds"] = [{k: v for k, v in feed_ref(ds, fid, "").items() if k != "stamp_linked"}
-                        | {"indicators": count(group)} for fid, group in sorted(by_fid.items())]
+        out["feeds"] = [
+            {k: v for k, v in feed_ref(ds, fid, "").items() if k != "stamp_linked"} | {"indicators": count(group)}
+            for fid, group in sorted(by_fid.items())
+        ]
     attributes: dict[str, dict[str, list[Record]]] = {}
     for r in records:
         for name, values in r.attributes.items():
             for value in values:
                 attributes.setdefault(name, {}).setdefault(value, []).append(r)
-    out["attributes"] = {name: {value: {"indicators": count(group)} for value, group in sorted(values.items())}
-                         for name, values in sorted(attributes.items())}
+    out["attributes"] = {
+        name: {value: {"indicators": count(group)} for value, group in sorted(values.items())}
+        for name, values in sorted(attributes.items())
+    }
     return out
 
 
@@ -262,15 +332,29 @@ def explore_item(r: Record) -> JsonObject:
     whois = {k: v for k, v in props.get("whois", {}).items() if k.startswith("++") and k != "++email"}
     if whois:
         summary["whois"] = whois
-    return {"iid": r.iid, "indicator": r.indicator, "type": r.type, "risk": r.list_risk,
-            "stamp_added": r.stamp_added, "stamp_updated": r.stamp_updated, "stamp_seen": r.stamp_seen,
-            "summary": {"properties": summary} if summary else empty(r.style)}
+    return {
+        "iid": r.iid,
+        "indicator": r.indicator,
+        "type": r.type,
+        "risk": r.list_risk,
+        "stamp_added": r.stamp_added,
+        "stamp_updated": r.stamp_updated,
+        "stamp_seen": r.stamp_seen,
+        "summary": {"properties": summary} if summary else empty(r.style),
+    }
 
 
 def explore_threat(t: Threat) -> JsonObject:
     """Explore with type=threats: the shape is not recorded (a spec gap); this is a guess."""
-    return {"tid": t.tid, "threat": t.name, "category": t.category, "risk": t.risk,
-            "stamp_added": t.stamp_added, "stamp_updated": t.stamp_updated, "stamp_seen": t.stamp_seen}
+    return {
+        "tid": t.tid,
+        "threat": t.name,
+        "category": t.category,
+        "risk": t.risk,
+        "stamp_added": t.stamp_added,
+        "stamp_updated": t.stamp_updated,
+        "stamp_seen": t.stamp_seen,
+    }
 
 
 # -- scans (§2.5, §3.2) ---------------------------------------------------------
@@ -309,8 +393,14 @@ def scan_done(qid: int, legacy: bool, record: Record, ds: Dataset, probe: bool, 
     data["links"] = links
     ioc64 = base64.b64encode(record.indicator.encode()).decode()
     data["priority"] = "1"
-    data["request"] = {"priority": "1", "store": None, "enrich": "1", "qid": qid, "indicator": ioc64,
-                       "probe": "1" if probe else "0"}
+    data["request"] = {
+        "priority": "1",
+        "store": None,
+        "enrich": "1",
+        "qid": qid,
+        "indicator": ioc64,
+        "probe": "1" if probe else "0",
+    }
     data["summary"] = properties(shown, ("geo", "ssl", "whois"))
     data["qid"] = str(qid)
     data["ioc_base64"] = ioc64
