@@ -12,13 +12,11 @@ import asyncio
 import contextlib
 import itertools
 import logging
-from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSettings, QSignalBlocker, Qt, QTimer, QUrl
+from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -32,9 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from iocdesk.extraction.extract import IndicatorCollector, extract
-from iocdesk.extraction.importers import InputError, iter_chunks
 from iocdesk.gui.actions.exports import ExportActions
+from iocdesk.gui.actions.input import InputActions
 from iocdesk.gui.actions.results import ResultActions
 from iocdesk.gui.demo import DemoService
 from iocdesk.gui.inbox.dock import InboxDock
@@ -45,7 +42,7 @@ from iocdesk.gui.tasks import Tasks
 from iocdesk.gui.theme import apply_theme
 from iocdesk.gui.widgets.detail import DetailPane
 from iocdesk.gui.widgets.filter_bar import FilterBar
-from iocdesk.gui.widgets.paste_box import MAX_EDITOR_LINE, PasteBox
+from iocdesk.gui.widgets.paste_box import PasteBox
 from iocdesk.gui.widgets.summary_strip import SummaryStrip
 from iocdesk.indicators.results import Status
 from iocdesk.indicators.types import Indicator
@@ -59,7 +56,6 @@ from iocdesk.store import History, LookupCache
 
 log = logging.getLogger(__name__)
 
-_EXTRACT_DELAY_MS = 250  # extraction runs when typing pauses, not per keystroke
 _PRODUCT = "iocdesk"  # a name, the same in every language
 
 
@@ -82,7 +78,6 @@ class MainWindow(QMainWindow):
         self._session: LookupSession | None = None  # of the last run: re-query and links use it
         self._history: History | None = None  # the window's, lent to each run's session
         self._run_id: int | None = None
-        self._extract_generation = 0
         self._close_when_done = False
         self._build()
         self._connect()
@@ -187,17 +182,17 @@ class MainWindow(QMainWindow):
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
-        self._extract_timer = QTimer(self, singleShot=True, interval=_EXTRACT_DELAY_MS)
+        self.input = InputActions(self.paste, self.settings, self.tasks, self)
         self._add_actions()
 
     def _add_actions(self) -> None:
         menu = self.menuBar().addMenu(self.tr("&File"))
         open_action = QAction(
-            self.tr("&Open file..."), self, shortcut=QKeySequence.StandardKey.Open, triggered=self.open_file
+            self.tr("&Open file..."), self, shortcut=QKeySequence.StandardKey.Open, triggered=self.input.open_file
         )
         menu.addAction(open_action)
         self.recent_menu = menu.addMenu(self.tr("Open &recent"))
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.recent_menu.aboutToShow.connect(lambda: self.input.fill_recent_menu(self.recent_menu))
         self.demo_action = QAction(self.tr("Try &demo data"), self, triggered=self.start_demo)
         self.demo_action.setEnabled(self._demo is None)
         menu.addAction(self.demo_action)
@@ -230,9 +225,9 @@ class MainWindow(QMainWindow):
         self.addActions([run_action, cancel_action, find_action])
 
     def _connect(self) -> None:
-        self.paste.textChanged.connect(self._extract_timer.start)
-        self.paste.oversized.connect(lambda text: self.tasks.spawn(self._read_oversized_paste(text)))
-        self._extract_timer.timeout.connect(self._schedule_extraction)
+        self.input.found.connect(self._show_indicators)
+        self.input.message.connect(self.status.setText)
+        self.input.failed.connect(self._notice)
         self.run_button.clicked.connect(self.start_run)
         self.pause_button.clicked.connect(self.toggle_pause)
         self.cancel_button.clicked.connect(self.cancel_run)
@@ -256,16 +251,7 @@ class MainWindow(QMainWindow):
         self.detail.openRequested.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
         self.detail.linksRequested.connect(self._load_links)
 
-    # -- extraction (off the GUI thread) ------------------------------------------------------
-    def _schedule_extraction(self) -> None:
-        self._extract_generation += 1
-        self.tasks.spawn(self._extract(self.paste.toPlainText(), self._extract_generation))
-
-    async def _extract(self, text: str, generation: int) -> None:
-        found = await asyncio.get_running_loop().run_in_executor(None, extract, text)
-        if generation == self._extract_generation:  # a later edit supersedes this one
-            self._show_indicators(found)
-
+    # -- input (read off the GUI thread by InputActions) ----------------------------------------
     def _show_indicators(self, found: list[Indicator]) -> None:
         self.indicators.set_indicators(found)
         counts = self.indicators.counts()
@@ -275,16 +261,8 @@ class MainWindow(QMainWindow):
         else:
             self.counts.setText(self.tr("No indicators found."))
 
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        for path in self.settings.recent_files:
-
-            def reopen(p: str = path) -> None:  # a def, not a lambda: mypy cannot type a lambda with a default here
-                self.tasks.spawn(self.load_file(p))
-
-            self.recent_menu.addAction(path, reopen)
-        if self.recent_menu.isEmpty():
-            self.recent_menu.addAction(self.tr("(none)")).setEnabled(False)
+    async def load_file(self, path: str) -> None:
+        await self.input.load_file(path)
 
     def start_demo(self) -> None:
         """Switch this window to the built-in sandbox (no account needed)."""
@@ -312,71 +290,10 @@ class MainWindow(QMainWindow):
         files = [url.toLocalFile() for url in mime.urls() if url.isLocalFile()]
         if files:
             for path in files:
-                self.tasks.spawn(self.load_file(path))
+                self.input.open_later(path)
         elif mime.hasText():
             self.paste.replace_text(mime.text())
         event.acceptProposedAction()
-
-    def open_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Open a file with indicators"), "", self.tr("All files (*)")
-        )
-        if path:
-            self.tasks.spawn(self.load_file(path))
-
-    async def load_file(self, path: str) -> None:
-        def read() -> list[Indicator]:
-            collector = IndicatorCollector()
-            with iter_chunks(path) as stream:
-                collector.add_chunks(stream)
-            return collector.results()
-
-        found = await self._read_document(read, path, self.tr("Cannot read the file"))
-        if found is not None:
-            self._show_indicators(found)
-            self.settings.add_recent_file(path)
-            self.status.setText(self.tr("Read {path}: %n indicators.", "", len(found)).format(path=path))
-
-    async def _read_oversized_paste(self, text: str) -> None:
-        """Pasted text with a line too long for the editor (see paste_box): read, not shown."""
-        found = await self._read_document(
-            lambda: extract(text), self.tr("the pasted text"), self.tr("Cannot read the pasted text")
-        )
-        if found is not None:
-            self._show_indicators(found)
-            self.status.setText(
-                self.tr(
-                    "Pasted text read but not shown: it has a line longer than {limit} characters, "
-                    "which the editor cannot display without freezing. %n indicators found; "
-                    "the editor kept its text.",
-                    "",
-                    len(found),
-                ).format(limit=f"{MAX_EDITOR_LINE:,}")
-            )
-
-    async def _read_document(
-        self, read: Callable[[], list[Indicator]], what: str, title: str
-    ) -> list[Indicator] | None:
-        """Run ``read`` off the GUI thread: its indicators, or None after one clear message
-        (the indicators shown stay as they are)."""
-        self.status.setText(self.tr("Reading {what}...").format(what=what))
-        try:
-            found = await asyncio.get_running_loop().run_in_executor(None, read)
-        except Exception as exc:
-            if isinstance(exc, InputError):
-                message = str(exc)  # the importers' words, in English: the CLI says the same
-            elif isinstance(exc, MemoryError):
-                message = self.tr("{what}: not enough memory to read it").format(what=what)
-            else:  # a bug: the analyst still gets one line, the log gets the traceback
-                log.exception("reading %s failed", what)
-                message = self.tr("{what}: could not be read ({error}; details in the log file)").format(
-                    what=what, error=type(exc).__name__
-                )
-            self.status.setText(message)
-            self._notify(title, message)
-            return None
-        self._extract_generation += 1  # an extraction of the editor's text still running must not replace these
-        return found
 
     # -- running ------------------------------------------------------------------------------
     def start_run(self) -> None:
@@ -525,8 +442,11 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.close)
 
     def _failed(self, message: str) -> None:
+        self._notice(_PRODUCT, message)
+
+    def _notice(self, title: str, message: str) -> None:
         self.status.setText(message)
-        self._notify(_PRODUCT, message)
+        self._notify(title, message)
 
     def _notify(self, title: str, message: str) -> None:
         """A window-modal message that does not block the event loop (runs keep going)."""
@@ -561,14 +481,10 @@ class MainWindow(QMainWindow):
 
         dialog = SettingsDialog(self.settings, test_key=test_key, clear_cache=clear_cache, parent=self)
         dialog.settingsApplied.connect(lambda: apply_theme(self.settings.theme))
-        dialog.settingsApplied.connect(self._settings_applied_to_inbox)
+        dialog.settingsApplied.connect(self.inbox_dock.settings_applied)
         dialog.keyChanged.connect(self._key_changed)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
-
-    def _settings_applied_to_inbox(self) -> None:
-        if self.inbox_dock.controller.running:
-            self.tasks.spawn(self._restart_inbox())
 
     def _key_changed(self) -> None:
         """A session-only key is a compromise the analyst should keep in mind: say so, and why."""
@@ -652,10 +568,9 @@ class MainWindow(QMainWindow):
     # -- the alert inbox ----------------------------------------------------------------------
     def _setup_inbox(self) -> None:
         self.inbox_dock = InboxDock(self.settings, demo=self._demo, parent=self)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.inbox_dock)
-        self.inbox_dock.hide()
+        self.inbox_action = self.inbox_dock.install(self, self.tasks)
         self.inbox_dock.openRun.connect(self._open_alert_run)
-        self.inbox_dock.failed.connect(self._inbox_failed)
+        self.inbox_dock.failed.connect(self._failed)
         notifier = self.inbox_dock.controller.notifier
         notifier.fallback.connect(
             lambda title, text: self.status.setText(self.tr("{title}: {text}").format(title=title, text=text))
@@ -667,33 +582,6 @@ class MainWindow(QMainWindow):
             self.activateWindow()
 
         notifier.messageClicked.connect(bring_to_front)
-        menu = self.menuBar().addMenu(self.tr("&Inbox"))
-        self.inbox_action = QAction(self.tr("&Receive alerts (webhook, watched folder)"), self, checkable=True)
-        self.inbox_action.toggled.connect(self._toggle_inbox)
-        menu.addAction(self.inbox_action)
-        menu.addAction(self.inbox_dock.toggleViewAction())
-        if self.inbox_dock.inbox_settings.active:  # on at start when the settings say so (after the loop starts)
-            QTimer.singleShot(0, lambda: self.inbox_action.setChecked(True))
-
-    def _toggle_inbox(self, on: bool) -> None:
-        if on and not self.inbox_dock.controller.running:
-            if not self.inbox_dock.start():
-                with QSignalBlocker(self.inbox_action):
-                    self.inbox_action.setChecked(False)
-        elif not on:
-            self.tasks.spawn(self.inbox_dock.stop())
-
-    def _inbox_failed(self, message: str) -> None:
-        with QSignalBlocker(self.inbox_action):
-            self.inbox_action.setChecked(self.inbox_dock.controller.running)
-        self._failed(message)
-
-    async def _restart_inbox(self) -> None:
-        """New settings (port, folder, rules, token) take effect: off, then on again."""
-        await self.inbox_dock.stop()
-        if not self.inbox_dock.start():
-            with QSignalBlocker(self.inbox_action):
-                self.inbox_action.setChecked(False)
 
     def _open_alert_run(self, run_id: int) -> None:
         self._history = self._history or History()

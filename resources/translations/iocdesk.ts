@@ -649,6 +649,14 @@ Select a result to see what Pulsedive knows about it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>&amp;Receive alerts (webhook, watched folder)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Inbox</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>The inbox is off: turn on its webhook or a watched folder in Settings &gt; Inbox.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -985,6 +993,57 @@ Select a result to see what Pulsedive knows about it.</source>
     </message>
 </context>
 <context>
+    <name>InputActions</name>
+    <message>
+        <source>the pasted text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read the pasted text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Pasted text read but not shown: it has a line longer than {limit} characters, which the editor cannot display without freezing. %n indicators found; the editor kept its text.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Open a file with indicators</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read the file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Read {path}: %n indicators.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Reading {what}...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{what}: not enough memory to read it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{what}: could not be read ({error}; details in the log file)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>iocdesk — demo data</source>
@@ -1107,55 +1166,7 @@ Select a result to see what Pulsedive knows about it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>(none)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Demo data loaded: press Run (Ctrl+Enter) to look the indicators up in the sandbox.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Open a file with indicators</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>All files (*)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cannot read the file</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>Read {path}: %n indicators.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>the pasted text</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cannot read the pasted text</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>Pasted text read but not shown: it has a line longer than {limit} characters, which the editor cannot display without freezing. %n indicators found; the editor kept its text.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Reading {what}...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{what}: not enough memory to read it</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{what}: could not be read ({error}; details in the log file)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1260,14 +1271,6 @@ Select a result to see what Pulsedive knows about it.</source>
     </message>
     <message>
         <source>{title}: {text}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Inbox</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Receive alerts (webhook, watched folder)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

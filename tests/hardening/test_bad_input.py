@@ -277,13 +277,13 @@ def test_gui_permission_denied(window, qtbot, tmp_path, monkeypatch):
     ],
 )
 def test_gui_a_failure_beyond_the_importers_is_one_message_too(window, qtbot, files, monkeypatch, error, reason):
-    from iocdesk.gui import main_window
+    from iocdesk.gui.actions import input as window_input
 
     def fail(self, chunks):
         raise error
 
     _paste(window, qtbot)
-    monkeypatch.setattr(main_window.IndicatorCollector, "add_chunks", fail)
+    monkeypatch.setattr(window_input.IndicatorCollector, "add_chunks", fail)
     path = files["one.txt"]
     assert _open(window, qtbot, path) == [f"{path}: {reason}"]
     assert window.status.text() == f"{path}: {reason}" and _shown(window) == PASTED_FOUND

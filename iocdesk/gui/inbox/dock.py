@@ -1,4 +1,5 @@
-"""The inbox in the main window: a dock with the alerts, and the on/off logic from the settings.
+"""The inbox in the main window: a dock with the alerts, its Inbox menu, and the on/off logic
+from the settings.
 
 It owns what the inbox needs for as long as it is on: its own Pulsedive client
 (built like a run's, from the settings and the key), cache and history
@@ -10,14 +11,16 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDockWidget, QWidget
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
 from iocdesk.gui.demo import DemoService
 from iocdesk.gui.inbox.controller import InboxController
 from iocdesk.gui.inbox.panel import InboxPanel
 from iocdesk.gui.inbox.settings import InboxSettings
 from iocdesk.gui.settings import AppSettings
+from iocdesk.gui.tasks import Tasks
 from iocdesk.lookup.session import LookupSession, NoApiKey
 from iocdesk.platform.credentials import KeyringUnavailable
 
@@ -40,7 +43,48 @@ class InboxDock(QDockWidget):
         self.panel.openRun.connect(self.openRun)
         self.controller.failed.connect(self.failed)
         self._session: LookupSession | None = None  # client, cache, history of the running inbox
+        self._tasks: Tasks | None = None
+        self.action: QAction | None = None  # Inbox > Receive alerts, once installed
         self.setAllowedAreas(Qt.DockWidgetArea.BottomDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea)
+
+    def install(self, window: QMainWindow, tasks: Tasks) -> QAction:
+        """Dock it at the bottom of ``window`` (hidden until the inbox is on) and add the Inbox menu:
+        on/off and show/hide. On at start when the settings say so, once the event loop runs."""
+        self._tasks = tasks
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self)
+        self.hide()
+        action = self.action = QAction(self.tr("&Receive alerts (webhook, watched folder)"), self, checkable=True)
+        action.toggled.connect(self._toggle)
+        self.failed.connect(self._show_state)  # before the window's own handler: the check mark is right first
+        menu = window.menuBar().addMenu(self.tr("&Inbox"))
+        menu.addAction(action)
+        menu.addAction(self.toggleViewAction())
+        if self.inbox_settings.active:
+            QTimer.singleShot(0, lambda: action.setChecked(True))
+        return action
+
+    def _toggle(self, on: bool) -> None:
+        if on and not self.controller.running:
+            self.start()
+            self._show_state()
+        elif not on and self._tasks is not None:
+            self._tasks.spawn(self.stop(), name="inbox off")
+
+    def _show_state(self, _message: str = "") -> None:
+        """The menu's check mark says whether the inbox is on, without toggling it again."""
+        if self.action is not None:
+            with QSignalBlocker(self.action):
+                self.action.setChecked(self.controller.running)
+
+    def settings_applied(self) -> None:
+        """New settings (port, folder, rules, token) take effect: off, then on again."""
+        if self.controller.running and self._tasks is not None:
+            self._tasks.spawn(self._restart(), name="inbox restart")
+
+    async def _restart(self) -> None:
+        await self.stop()
+        self.start()
+        self._show_state()
 
     def set_demo(self, demo: DemoService | None) -> None:
         """The window switched to demo data: the next start looks alerts up in the sandbox."""
