@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from iocdesk.extraction.extract import extract
 from iocdesk.indicators.results import Status
-from iocdesk.lookup.engine import EngineOptions, LookupEngine
+from iocdesk.lookup.engine import EndState, EngineOptions, LookupEngine, StopCause
 from iocdesk.lookup.limiter import RateLimits
 from iocdesk.pulsedive.client import PulsediveClient
 from iocdesk.store import History, RunMeta
@@ -54,6 +54,7 @@ def test_engine_stops_at_once_when_nothing_answers_and_a_resume_finishes_the_run
         # default backoff (0.5 s doubling, 4 attempts): retrying all 200 items would take minutes
         assert took < 15, f"the run took {took:.1f} s to give up"
         assert "cannot be reached" in engine.stop_reason and "Connection refused" in engine.stop_reason
+        assert engine.stop_cause is StopCause.UNREACHABLE and engine.end_state is EndState.INTERRUPTED
         assert {r.status for r in results} == {Status.ERROR}
         attempted = sum(r.attempts for r in results)
         limit, workers = EngineOptions().unreachable_after, EngineOptions().concurrency

@@ -10,7 +10,7 @@ import pytest
 from iocdesk.extraction.extract import extract
 from iocdesk.indicators.results import Status
 from iocdesk.indicators.types import Indicator, IndicatorType
-from iocdesk.lookup.engine import EngineOptions, LookupEngine, ScanPolicy
+from iocdesk.lookup.engine import EndState, EngineOptions, LookupEngine, ScanPolicy, StopCause
 from iocdesk.lookup.limiter import RateLimits
 from iocdesk.pulsedive.client import PulsediveClient
 from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
@@ -160,8 +160,20 @@ def test_a_rejected_key_stops_the_run_at_once(make_sandbox):
         engine = LookupEngine(client, EngineOptions(limits=FAST, concurrency=2))
         results = run(engine, items)
     assert "rejected the API key" in engine.stop_reason
+    assert engine.stop_cause is StopCause.KEY_REJECTED and engine.end_state is EndState.INTERRUPTED
     assert {r.status for r in results} == {Status.ERROR}
     assert server.stats.unauthorized_count <= 2  # not a run full of 401s
+
+
+def test_a_spent_day_quota_stops_the_run_and_says_why(make_sandbox):
+    server = make_sandbox(per_day=5)
+    items = public(server.dataset.known_values(), 12)
+    with client_for(server) as client:
+        engine = LookupEngine(client, EngineOptions(limits=FAST, concurrency=1))
+        results = run(engine, items)
+    assert engine.stop_cause is StopCause.QUOTA_EXHAUSTED and engine.end_state is EndState.INTERRUPTED
+    assert "day" in engine.stop_reason
+    assert sum(r.status is Status.FOUND for r in results) == 5 and results[-1].status is Status.ERROR
 
 
 def test_cancel_takes_effect_within_a_second_and_keeps_what_was_fetched(make_sandbox):
