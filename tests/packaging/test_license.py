@@ -9,15 +9,10 @@ from __future__ import annotations
 
 import email
 import re
-import shutil
-import subprocess
-import sys
 import tomllib
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 LICENSE = ROOT / "LICENSE"
@@ -105,27 +100,7 @@ def test_pyproject_and_metainfo_claim_mit_and_the_same_authors():
 
 
 # --- (b) the wheel ------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    """The wheel, built offline from a clean copy as tests/packaging/test_wheel.py builds it."""
-    tmp = tmp_path_factory.mktemp("wheel")
-    source = tmp / "src"
-    shutil.copytree(
-        ROOT,
-        source,
-        ignore=shutil.ignore_patterns(
-            ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*cache*", ".hypothesis", ".corpus"
-        ),
-    )
-    proc = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp), str(source)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, f"pip wheel failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
-    (built,) = tmp.glob("iocdesk-*.whl")
-    return built
+# the `wheel` fixture: tests/packaging/conftest.py
 
 
 def test_wheel_ships_the_license_in_its_dist_info(wheel):

@@ -23,14 +23,11 @@ from enum import IntEnum
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
 )
 
@@ -39,6 +36,7 @@ from iocdesk.gui.models.common import ResultRole, SortRole, _Index, _Role, safe_
 from iocdesk.gui.models.results import STATUS_LABELS, status_label
 from iocdesk.gui.risk import risk_icon
 from iocdesk.gui.translations import QT_TRANSLATE_NOOP
+from iocdesk.gui.widgets.tables import row_table
 from iocdesk.indicators.results import Risk, Status
 from iocdesk.store.history import History, RunState, RunSummary
 
@@ -247,23 +245,21 @@ class HistoryDialog(QDialog):
 
     # -- layout ---------------------------------------------------------------------------
     def _build(self) -> None:
-        self.view = QTableView(self, objectName="historyTable")
-        self.view.setModel(self.model)
-        self.view.setAccessibleName(self.tr("Past runs, newest first"))
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setTabKeyNavigation(False)  # Tab leaves the table for the buttons
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().setVisible(False)
-        header = self.view.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(RunColumn.STATUSES, QHeaderView.ResizeMode.Interactive)
-        self.view.setColumnWidth(RunColumn.CREATED, 130)
-        self.view.setColumnWidth(RunColumn.STATE, 150)
-        self.view.setColumnWidth(RunColumn.PROGRESS, 80)
-        self.view.setColumnWidth(RunColumn.STATUSES, 260)
-        self.view.setColumnWidth(RunColumn.RISK, 110)
+        widths = {
+            RunColumn.CREATED: 130,
+            RunColumn.STATE: 150,
+            RunColumn.PROGRESS: 80,
+            RunColumn.STATUSES: 260,
+            RunColumn.RISK: 110,
+        }
+        self.view = row_table(
+            self,
+            self.model,
+            name="historyTable",
+            accessible_name=self.tr("Past runs, newest first"),
+            widths=widths,
+            interactive=RunColumn.STATUSES,
+        )
 
         self.empty_label = QLabel(
             self.tr("No runs yet: runs appear here as soon as they start."), objectName="historyEmpty"

@@ -19,12 +19,9 @@ import json
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +29,7 @@ from PySide6.QtWidgets import (
 from iocdesk.gui.inbox.controller import InboxBridge, InboxController, Notifier
 from iocdesk.gui.models.common import SortRole
 from iocdesk.gui.models.inbox import InboxColumn, InboxModel
+from iocdesk.gui.widgets.tables import row_table
 from iocdesk.inbox.alert import Alert
 
 __all__ = ["InboxBridge", "InboxController", "InboxPanel", "Notifier", "curl_example"]
@@ -77,28 +75,23 @@ class InboxPanel(QWidget):
         self.status_label.setWordWrap(True)
         self.status_label.setAccessibleName(self.tr("Inbox status"))
 
-        self.view = QTableView(self, objectName="inboxTable")
-        self.view.setModel(self.proxy)
-        self.view.setAccessibleName(self.tr("Alerts received, newest first"))
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setTabKeyNavigation(False)  # Tab leaves the table for the buttons
-        self.view.setWordWrap(False)
+        widths = {
+            InboxColumn.RECEIVED: 90,
+            InboxColumn.SOURCE: 150,
+            InboxColumn.NAME: 260,
+            InboxColumn.IOCS: 50,
+            InboxColumn.RISK: 100,
+        }
+        self.view = row_table(
+            self,
+            self.proxy,
+            name="inboxTable",
+            accessible_name=self.tr("Alerts received, newest first"),
+            widths=widths,
+            interactive=InboxColumn.NAME,
+        )
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(InboxColumn.RECEIVED, Qt.SortOrder.DescendingOrder)
-        self.view.verticalHeader().setVisible(False)
-        header = self.view.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(InboxColumn.NAME, QHeaderView.ResizeMode.Interactive)
-        for column, width in (
-            (InboxColumn.RECEIVED, 90),
-            (InboxColumn.SOURCE, 150),
-            (InboxColumn.NAME, 260),
-            (InboxColumn.IOCS, 50),
-            (InboxColumn.RISK, 100),
-        ):
-            self.view.setColumnWidth(column, width)
 
         self.open_button = QPushButton(self.tr("&Open run"), self, objectName="openRunButton")
         self.open_button.setAccessibleName(self.tr("Open the selected alert's run"))
