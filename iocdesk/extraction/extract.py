@@ -77,7 +77,17 @@ _SCHEME_SEP = re.compile(r"://")
 _SCHEME_BEFORE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,15}\Z")
 # What may follow "://" or a host's "/": everything but white space, quotes,
 # angle brackets and characters that never appear unescaped in real URLs.
-_URL_REST = re.compile(r"[^\s<>\"`{}|\\^\x00-\x1f\x7f]{0,%d}+" % 65536)  # noqa: UP031 - the regex has braces
+# Typographic quotes, guillemets and the ellipsis (Word and Outlook put them after a URL), and
+# CJK/fullwidth punctuation (text glued to a URL in Chinese or Japanese) never stand unescaped in
+# a URL either: a URL ends there.
+_TYPOGRAPHIC = (
+    "\u2018-\u201f"  # ‘ ’ ‚ ‛ “ ” „ ‟
+    "\u00ab\u00bb\u2039\u203a"  # « » ‹ ›
+    "\u2026"  # …
+    "\u3000-\u303f"  # CJK symbols and punctuation: 、 。 「 」 『 』...
+    "\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"  # fullwidth punctuation (not letters or digits)
+)
+_URL_REST = re.compile(r"[^\s<>\"`{}|\\^\x00-\x1f\x7f%s]{0,%d}+" % (_TYPOGRAPHIC, 65536))  # noqa: UP031 - the regex has braces
 _GLUED_NEXT_URL = re.compile(r"[,;](?=[A-Za-z][A-Za-z0-9+.-]{0,15}://)")
 # Scanners anchor on a literal ("." "@" ":" "://") that the regex engine finds
 # in C, then look around it; a pattern that began with a look-behind would be
@@ -387,8 +397,8 @@ class _Scanner:
                     continue
                 start = i - len(tail)
                 scheme = tail
-            elif start and text[start - 1].isalnum():
-                continue  # the look-back window cut a longer word short
+            elif start and text[start - 1].isascii() and text[start - 1].isalnum():
+                continue  # the look-back window cut a longer word short (CJK text has no spaces: not that)
             opener = text[start - 1] if start else ""
             raw_m = _URL_REST.match(text, i + 3)
             assert raw_m is not None  # _URL_REST matches anywhere, if only ""
