@@ -529,7 +529,16 @@ class _Scanner:
             assert m is not None
             pos = m.end()
             cand = m.group()
-            if (start and text[start - 1] in _IPV6_BAD_BEFORE) or spans.covers(start):
+            if start and text[start - 1] in _IPV6_BAD_BEFORE:
+                # "IPv6:2606:4700::1", "ip:2001:db8::1", "src:fe80::1": a label glued on with a colon
+                labelled = self._after_label(start, cand)
+                if labelled is None:
+                    continue
+                start = labelled
+                relabelled = _IPV6.match(text, start)
+                assert relabelled is not None  # start is at a hex digit or ":"
+                cand = relabelled.group()
+            if spans.covers(start):
                 continue
             if cand.endswith(":") and not cand.endswith("::"):
                 cand = cand[:-1]
@@ -554,6 +563,24 @@ class _Scanner:
                 self.hits.append(_Hit(start, T.IPV6_CIDR, cidr, cidr, defanged, scope))
             self.hits.append(_Hit(start, T.IPV6, value, value, defanged, scope))
         return claimed
+
+    def _after_label(self, start: int, cand: str) -> int | None:
+        """Where the address starts when ``cand`` (at ``start``) begins inside a label glued on
+        with a colon ("IPv6:", "ip:", "src:"), or None. The label is a word of at least two
+        letters, one of them not a hex digit, so a piece of a longer address never passes."""
+        colon = cand.find(":")
+        if colon < 0 or cand.startswith("::", colon):
+            return None
+        word_start, floor = start, max(0, start - 17)  # bounded: a long run of letters is no label
+        while word_start > floor and self.text[word_start - 1].isascii() and self.text[word_start - 1].isalnum():
+            word_start -= 1
+        if word_start and self.text[word_start - 1] in _IPV6_BAD_BEFORE:
+            return None
+        label = self.text[word_start : start + colon]
+        letters = [c for c in label if c.isalpha()]
+        if len(label) > 16 or len(letters) < 2 or all(c in "abcdefABCDEF" for c in letters):
+            return None
+        return start + colon + 1
 
     # -- domains, IPv4, CIDR and scheme-less URLs ---------------------------------------
     def _scan_host_tokens(self, spans: _Spans) -> None:
