@@ -136,6 +136,10 @@ _NOT_FILE_HASH_BEFORE = re.compile(
     r"[\W_]{0,6}\Z",
     re.IGNORECASE,
 )
+# Around an item of a list (one indicator a line): a bullet or a number, quotes, a trailing comma.
+_LIST_BEFORE = re.compile(r"[ \t]*(?:[-*+\u2022\u00b7>]|\d{1,4}[.)])?[ \t]*[\"'`]?")
+_LIST_AFTER = re.compile(r"[\"'`]?[ \t]*[,;]?[ \t\r]*")
+_LIST_ITEM = re.compile(r"(?:[-*+\u2022\u00b7>]|\d{1,4}[.)])?[ \t]*\S+")  # a neighbouring line, stripped
 _TRAILING = ".,;:!?'*"
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 _MAX_TOKEN = 300  # longer dotted tokens can hold no valid host name
@@ -685,10 +689,28 @@ class _Scanner:
             if url_end:
                 return url_end
         defanged = self._defanged(start, end)
-        if not defanged and self._looks_like_code_or_file(token, labels, end):
+        if not defanged and self._looks_like_code_or_file(token, labels, end) and not self._in_list(start, end):
             return end
         self.hits.append(_Hit(start, T.DOMAIN, host.value, host.display, defanged, host.scope))
         return end
+
+    def _in_list(self, start: int, end: int) -> bool:
+        """Whether the token at ``start:end`` is an item of a list of indicators: alone on its line
+        (a bullet, a number or quotes around it are fine), and its text is that one line (a
+        spreadsheet cell) or a line next to it holds one token too. The analyst wrote the list:
+        the precision rules for prose and code do not apply to its items."""
+        text = self.text
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end
+        if not (_LIST_BEFORE.fullmatch(text, line_start, start) and _LIST_AFTER.fullmatch(text, end, line_end)):
+            return False
+        if not text[:line_start].strip() and not text[line_end:].strip():
+            return True  # the only line: a cell, a one-line paste
+        previous = text[text.rfind("\n", 0, max(0, line_start - 1)) + 1 : max(0, line_start - 1)].strip()
+        following_end = text.find("\n", line_end + 1)
+        following = text[line_end + 1 : len(text) if following_end < 0 else following_end].strip()
+        return any(line and _LIST_ITEM.fullmatch(line) for line in (previous, following))
 
     def _looks_like_code_or_file(self, token: str, labels: list[str], end: int) -> bool:
         tld = labels[-1]
