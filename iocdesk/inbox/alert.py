@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from iocdesk.indicators.results import Risk
+from iocdesk.indicators.untrusted import loads_json, replace_surrogates
 
 MAX_BODY = 1 << 20  # bytes of one alert; larger ones are refused (HTTP 413)
 _NAME_KEYS = ("title", "name", "rule", "rule_name", "rulename", "alert_name", "signature", "subject")
@@ -81,7 +82,7 @@ def read_body(body: bytes, content_type: str = "") -> tuple[str, str]:
     media = content_type.split(";", 1)[0].strip().lower()
     if media == "application/json" or media.endswith("+json") or (not media and text.lstrip()[:1] in "{["):
         try:
-            document = json.loads(text)
+            document = loads_json(text)  # an integer too long to read is skipped, not an error
         except json.JSONDecodeError as exc:
             raise AlertError(400, f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
         except RecursionError:
@@ -92,7 +93,8 @@ def read_body(body: bytes, content_type: str = "") -> tuple[str, str]:
 
 def read_json(document: object) -> tuple[str, str]:
     """``(name, text)`` of a parsed JSON alert: every string value, one per line; keys too
-    when they look like values (some SIEMs key objects by host or hash)."""
+    when they look like values (some SIEMs key objects by host or hash). Lone
+    surrogates (``"\\ud800"``) become U+FFFD: the alert is stored and answered as UTF-8."""
     strings: list[str] = []
     name = ""
     stack: list[object] = [document]
@@ -109,8 +111,8 @@ def read_json(document: object) -> tuple[str, str]:
             stack.extend(reversed(node))
         elif isinstance(node, str):
             strings.append(node)
-    text = "\n".join(strings)
-    return _cut(name) or _first_line(text), text
+    text = replace_surrogates("\n".join(strings))
+    return _cut(replace_surrogates(name)) or _first_line(text), text
 
 
 def _first_line(text: str) -> str:

@@ -48,6 +48,7 @@ from typing import Any
 
 from iocdesk.indicators.results import LookupResult, Risk, Status
 from iocdesk.indicators.types import IndicatorType
+from iocdesk.indicators.untrusted import replace_surrogates
 from iocdesk.reports.report import Report
 
 __all__ = ["NAMESPACE", "build_bundle", "escape_pattern_value", "pattern_for", "write_bundle"]
@@ -266,11 +267,14 @@ def build_bundle(report: Report, *, identity_name: str = "iocdesk") -> dict[str,
 def write_bundle(report: Report, path: str | os.PathLike[str], *, identity_name: str = "iocdesk") -> Path:
     """Write the bundle as UTF-8 JSON (atomically: a temp file renamed over ``path``); returns the path."""
     target = Path(path)
-    text = json.dumps(build_bundle(report, identity_name=identity_name), indent=2, ensure_ascii=False)
+    # A lone surrogate in a value (half a character) is written as U+FFFD: neither UTF-8 nor a
+    # strict JSON reader takes it, not even as the escape \udXXX (see tabular.py).
+    text = replace_surrogates(
+        json.dumps(build_bundle(report, identity_name=identity_name), indent=2, ensure_ascii=False)
+    )
     fd, tmp = tempfile.mkstemp(prefix=".iocdesk-", suffix=".json.tmp", dir=target.parent or ".")
     try:
-        # errors: a lone surrogate in a value is written as the JSON escape \udXXX (see tabular.py).
-        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as handle:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text + "\n")
         os.replace(tmp, target)
     except BaseException:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from iocdesk.indicators.results import LookupResult, summarize
+from iocdesk.indicators.untrusted import replace_surrogates
 from iocdesk.reports.safety import spreadsheet_safe
 
 RESULT_FIELDS = (
@@ -59,16 +60,17 @@ def results_document(results: list[LookupResult], run: Mapping[str, Any] | None 
     }
 
 
-# A lone surrogate (half a character) cannot be encoded as UTF-8: a single one would fail the
-# whole export. "backslashreplace" writes it as \udXXX, which inside a JSON string is the very
-# escape json.loads reads back, and in a CSV cell the visible escape ``reveal`` shows elsewhere.
+# A lone surrogate (half a character, e.g. from Pulsedive intel) cannot be encoded as UTF-8: a
+# single one would fail the whole export. In a CSV cell "backslashreplace" writes it as the
+# visible escape \udXXX ``reveal`` shows elsewhere. In JSON that escape would be a lone-surrogate
+# escape, which strict readers refuse (RFC 8259 leaves it undefined): JSON gets U+FFFD instead.
 _UNENCODABLE = "backslashreplace"
 
 
 def write_json(path: str | Path, document: Mapping[str, Any]) -> None:
-    with open(path, "w", encoding="utf-8", errors=_UNENCODABLE) as out:
-        json.dump(document, out, ensure_ascii=False, indent=2)
-        out.write("\n")
+    text = replace_surrogates(json.dumps(document, ensure_ascii=False, indent=2))
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(text + "\n")
 
 
 def write_csv(path: str | Path, results: Iterable[LookupResult]) -> None:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from iocdesk.indicators.results import Intel, Risk
+from iocdesk.indicators.untrusted import replace_surrogates
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +149,18 @@ def _create_private(path: Path) -> None:
 
 
 def dump_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    # Pulsedive intel is attacker-controlled JSON: a "\ud800" escape in it is half a character
+    # SQLite cannot encode as UTF-8 (the whole write would fail); it is kept as U+FFFD.
+    return text(json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True))
+
+
+def text(value: str) -> str:
+    """A string as it can be written to SQLite (UTF-8): lone surrogates as U+FFFD."""
+    return replace_surrogates(value)
+
+
+def optional_text(value: str | None) -> str | None:
+    return None if value is None else replace_surrogates(value)
 
 
 def intel_from_raw(raw: dict[str, Any], parse: ParseIntel | None, risk: str | None = None) -> Intel:

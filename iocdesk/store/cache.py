@@ -30,7 +30,16 @@ from urllib.parse import urlsplit, urlunsplit
 
 from iocdesk.indicators.results import CACHEABLE_STATUSES, LookupResult, Status
 from iocdesk.indicators.types import IndicatorType
-from iocdesk.store._db import Database, ParseIntel, dump_json, intel_from_raw, load_json, open_database, run_script
+from iocdesk.store._db import (
+    Database,
+    ParseIntel,
+    dump_json,
+    intel_from_raw,
+    load_json,
+    open_database,
+    run_script,
+    text,
+)
 
 DEFAULT_TTL = 24 * 3600.0
 CACHE_FILE = "cache.sqlite3"
@@ -190,7 +199,7 @@ class LookupCache:
         rows = self._db.query(
             "SELECT status, intel, scan, defanged, stored_at FROM lookups"
             " WHERE account = ? AND endpoint = ? AND type = ? AND value = ?",
-            (account, endpoint, str(type_), value),
+            (account, endpoint, str(type_), text(value)),
         )
         if not rows:
             return None
@@ -213,7 +222,7 @@ class LookupCache:
                 account,
                 endpoint,
                 str(IndicatorType(r.type)),
-                r.indicator,
+                text(r.indicator),
                 str(r.status),
                 None if r.intel is None else dump_json(r.intel.raw),
                 r.scan,

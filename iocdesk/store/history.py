@@ -33,7 +33,17 @@ from typing import Any
 
 from iocdesk.indicators.results import LookupResult, Status
 from iocdesk.indicators.types import IndicatorType
-from iocdesk.store._db import Database, ParseIntel, dump_json, intel_from_raw, load_json, open_database, run_script
+from iocdesk.store._db import (
+    Database,
+    ParseIntel,
+    dump_json,
+    intel_from_raw,
+    load_json,
+    open_database,
+    optional_text,
+    run_script,
+    text,
+)
 from iocdesk.store._owner import OwnerLock, forget_owner, owner_alive
 from iocdesk.store.cache import normalize_base_url
 
@@ -194,7 +204,10 @@ class History:
             ).fetchone()
             conn.executemany(
                 "INSERT OR IGNORE INTO items (run_id, pos, type, value, defanged, scope) VALUES (?, ?, ?, ?, ?, ?)",
-                [(run_id, start + n, str(i.type), i.value, int(i.defanged), i.scope) for n, i in enumerate(items)],
+                [
+                    (run_id, start + n, str(i.type), text(i.value), int(i.defanged), i.scope)
+                    for n, i in enumerate(items)
+                ],
             )
 
     def record(self, run_id: int, result: LookupResult) -> None:
@@ -208,12 +221,12 @@ class History:
             (
                 run_id,
                 str(IndicatorType(r.type)),
-                r.indicator,
+                text(r.indicator),
                 int(r.defanged),
                 str(Status(r.status)),
                 None if r.risk is None else str(r.risk),
                 None if r.intel is None else dump_json(r.intel.raw),
-                r.error,
+                optional_text(r.error),
                 r.scan,
                 int(r.from_cache),
                 int(r.attempts),

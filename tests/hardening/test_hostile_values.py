@@ -35,6 +35,7 @@ from iocdesk.gui.widgets.detail import DetailPane
 from iocdesk.indicators.display import HIDDEN_CATEGORIES, reveal
 from iocdesk.indicators.results import Feed, Intel, LookupResult, Risk, RiskFactor, Status, Threat
 from iocdesk.indicators.types import IndicatorType
+from iocdesk.indicators.untrusted import replace_surrogates
 from iocdesk.reports import tabular
 from iocdesk.reports.email import build_draft, copy_summary, mailto_url, write_draft
 from iocdesk.reports.report import Report
@@ -177,8 +178,9 @@ def test_csv_is_formula_safe_and_json_round_trips(case, tmp_path):
     tabular.write_json(tmp_path / "r.json", tabular.results_document(report.results, {"id": 3}))
     document = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     record = document["results"][0]
-    assert record["indicator"] == case.value and record["threats"] == [case.value]
-    assert record["error"] == case.value and record["source"] == case.value
+    value = replace_surrogates(case.value)  # JSON has no lone surrogates (strict readers refuse them)
+    assert record["indicator"] == value and record["threats"] == [value]
+    assert record["error"] == value and record["source"] == value
 
 
 @cases
@@ -188,7 +190,7 @@ def test_stix_bundle_is_valid_and_cannot_be_injected(case, tmp_path):
     bundle = json.loads(text)
     stix2.parse(text, allow_custom=False)
     (indicator,) = [o for o in bundle["objects"] if o["type"] == "indicator" and o["name"] != "bad.example"]
-    assert indicator["name"] == case.value
+    assert indicator["name"] == replace_surrogates(case.value)
     assert run_validator(indicator["pattern"]) == []
     refs = [r["url"] for o in bundle["objects"] for r in o.get("external_references", [])]
     assert set(refs) == {PULSEDIVE_PAGE, "https://pulsedive.com/indicator/?iid=7"}

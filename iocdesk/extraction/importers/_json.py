@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from iocdesk.extraction.importers._common import CHUNK_CHARS, MAX_WARNINGS, InputError
 from iocdesk.extraction.importers._text import iter_text_chunks
 from iocdesk.indicators.types import Source, TextChunk
+from iocdesk.indicators.untrusted import HugeNumber, loads_json, replace_surrogates
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _JSONL_SNIFF_LINES = 20
@@ -35,20 +36,25 @@ class Warnings:
 
 
 def _key(key: str) -> str:
+    key = replace_surrogates(key)
     return f".{key}" if _IDENTIFIER.fullmatch(key) else f"[{json.dumps(key, ensure_ascii=False)}]"
 
 
-def walk(document: object, file: str, row: int | None) -> Iterator[TextChunk]:
-    """Every string value (not keys, not numbers) with its JSON path, in document order."""
-    if isinstance(document, str):
-        yield from _string(document, Source(file, None, row, "$"))
+def walk(document: object, file: str, row: int | None, warnings: Warnings | None = None) -> Iterator[TextChunk]:
+    """Every string value (not keys, not numbers) with its JSON path, in document order.
+
+    Lone surrogates become U+FFFD; an integer too long to read (``HugeNumber``,
+    from ``loads_json``) is skipped with a warning.
+    """
+    if not isinstance(document, (dict, list)):
+        yield from _value(document, file, row, "$", warnings)
         return
     stack: list[tuple[str, Iterator[tuple[str, object]]]] = [("$", _children(document))]
     while stack:
         path, children = stack[-1]
         for suffix, value in children:
-            if isinstance(value, str):
-                yield from _string(value, Source(file, None, row, path + suffix))
+            if isinstance(value, (str, HugeNumber)):
+                yield from _value(value, file, row, path + suffix, warnings)
             elif isinstance(value, (dict, list)):
                 stack.append((path + suffix, _children(value)))
                 break
@@ -64,7 +70,16 @@ def _children(value: object) -> Iterator[tuple[str, object]]:
     return iter(())
 
 
+def _value(value: object, file: str, row: int | None, path: str, warnings: Warnings | None) -> Iterator[TextChunk]:
+    if isinstance(value, str):
+        yield from _string(value, Source(file, None, row, path))
+    elif isinstance(value, HugeNumber) and warnings is not None:
+        where = f"line {row}: {path}" if row is not None else path
+        warnings.add(f"{file}: {where}: {value}, too long to read; skipped")
+
+
 def _string(text: str, source: Source) -> Iterator[TextChunk]:
+    text = replace_surrogates(text)
     if not text or text.isspace():
         return
     if len(text) > CHUNK_CHARS:
@@ -103,7 +118,7 @@ def looks_like_jsonl(text: str, *, whole: bool, objects_only: bool) -> bool:
         ok = stripped.startswith("{") if objects_only else stripped.startswith(("{", "["))
         if ok:
             try:
-                json.loads(stripped)
+                loads_json(stripped)
             except (ValueError, RecursionError):
                 ok = False
         if not ok and index == 0:
@@ -120,14 +135,14 @@ def jsonl_chunks(lines: Iterable[str], file: str, warnings: Warnings) -> Iterato
         if not stripped:
             continue
         try:
-            document = json.loads(stripped)
+            document = loads_json(stripped)
         except json.JSONDecodeError as exc:
             column = exc.colno + len(line) - len(line.lstrip())
             problem = f"{exc.msg} at column {column}"
         except RecursionError:
             problem = "nested too deeply"
         else:
-            yield from walk(document, file, number)
+            yield from walk(document, file, number, warnings)
             continue
         warnings.add(f"{file}: line {number}: not valid JSON ({problem}); read as plain text")
         yield from _string(stripped, Source(file, None, number, None))
@@ -141,7 +156,7 @@ def json_chunks(blocks: Iterable[str], file: str, warnings: Warnings) -> Iterato
     """
     text = "".join(blocks)
     try:
-        document = json.loads(text)
+        document = loads_json(text)
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data" and looks_like_jsonl(text, whole=True, objects_only=False):
             lines = text.split("\n")
@@ -152,4 +167,4 @@ def json_chunks(blocks: Iterable[str], file: str, warnings: Warnings) -> Iterato
     except RecursionError as exc:
         raise InputError(f"{file}: invalid JSON: nested too deeply") from exc
     del text
-    yield from walk(document, file, None)
+    yield from walk(document, file, None, warnings)
