@@ -2,7 +2,7 @@
 
 Tables, JSON and text go through the same importers as ``iocdesk analyze``
 (so a CSV is read cell by cell, JSON value by value, with the same limits and
-messages); a saved e-mail through :mod:`iocdesk.inbox.eml`. The alert is named
+messages); a saved e-mail (.eml, Outlook .msg) too, decoded part by part. The alert is named
 the way a webhook alert is (a JSON ``title``/``name``/``rule`` field, the mail's
 Subject), else after the file: a file name says more than the first line of a
 SIEM export.
@@ -15,17 +15,11 @@ import os
 from pathlib import Path
 
 from iocdesk.extraction.extract import IndicatorCollector
-from iocdesk.extraction.importers import (
-    DEFAULT_MAX_BYTES,
-    InputError,
-    iter_chunks,
-    too_large,  # the same wording as any too large file
-)
+from iocdesk.extraction.importers import DEFAULT_MAX_BYTES, iter_chunks
 from iocdesk.inbox.alert import MAX_BODY, read_json
-from iocdesk.inbox.eml import read_eml
-from iocdesk.indicators.types import Indicator, Source
+from iocdesk.indicators.types import Indicator
 
-SUPPORTED = frozenset({".txt", ".log", ".csv", ".tsv", ".xlsx", ".json", ".jsonl", ".ndjson", ".eml"})
+SUPPORTED = frozenset({".txt", ".log", ".csv", ".tsv", ".xlsx", ".json", ".jsonl", ".ndjson", ".eml", ".msg"})
 # Still being written by an editor, Office or a browser: never taken, whatever the extension.
 _TEMP_PREFIXES = (".", "~$")
 _TEMP_SUFFIXES = (".tmp", ".part", ".crdownload", ".swp")
@@ -57,33 +51,12 @@ def read_alert_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[
     """``(alert name, indicators)`` of one file; InputError (one clear line) when it cannot be read."""
     name = shown_name(path.name)
     collector = IndicatorCollector()
-    title = ""
-    if path.suffix.lower() == ".eml":
-        title, text = read_eml(_read_bytes(path, max_bytes), name=name, max_bytes=max_bytes)
-        collector.add_text(text, Source(file=name))
-    else:
-        with iter_chunks(path, max_bytes=max_bytes, name=name) as stream:
-            collector.add_chunks(stream)
-            if stream.format in ("json", "jsonl"):
-                title = _json_name(path)
+    with iter_chunks(path, max_bytes=max_bytes, name=name) as stream:
+        collector.add_chunks(stream)
+        title = stream.title  # a mail's Subject
+        if stream.format in ("json", "jsonl"):
+            title = _json_name(path)
     return title or name, collector.results()
-
-
-def _read_bytes(path: Path, max_bytes: int) -> bytes:
-    """The whole file, refused before reading when over the limit (a mail is parsed in memory)."""
-    name = shown_name(path.name)
-    try:
-        with path.open("rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
-            if size > max_bytes:
-                raise too_large(name, size, max_bytes)
-            return fh.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
-    except PermissionError:
-        raise InputError(f"{name}: permission denied") from None
-    except OSError as exc:
-        raise InputError(f"{name}: cannot open ({exc.strerror or exc})") from exc
 
 
 def _json_name(path: Path) -> str:

@@ -24,9 +24,17 @@ Public API
 
 ``ChunkStream``
     An ``Iterator[TextChunk]`` with ``name``, ``format`` (``"text"``,
-    ``"csv"``, ``"xlsx"``, ``"json"`` or ``"jsonl"``) and ``warnings`` (a
+    ``"csv"``, ``"xlsx"``, ``"json"``, ``"jsonl"``, ``"eml"`` or ``"msg"``),
+    ``title`` (an e-mail's Subject, else ``""``) and ``warnings`` (a
     list of one-line messages, complete once iteration ends). Use it as a
     context manager, or call ``close()``, to release the file early.
+
+``read_mail(data, *, name) -> Mail``
+    A raw RFC 822 message in memory: ``Mail.subject`` and ``Mail.chunks``.
+
+``html_to_text(html) -> str``
+    Visible text plus link targets (``href``, ``src``...), one per line;
+    nothing rendered or fetched.
 
 ``iter_text_chunks(text, source=Source(), *, chunk_chars=CHUNK_CHARS) -> Iterator[TextChunk]``
     Pasted text: chunks of about 1 MiB characters ending on line breaks; a
@@ -74,6 +82,16 @@ Formats (by extension first, then by content)
   ``$["odd key"]``). Parsed whole, so prefer JSON Lines for huge exports. A
   ``.json`` file with one document per line (Suricata's eve.json) is read as
   JSON Lines.
+* E-mail (``.eml``, or any name whose content starts with an RFC 822
+  header block naming From/To/Subject/Received...): MIME decoded
+  (quoted-printable, base64, charsets, RFC 2047 headers), parsed whole in
+  memory. One chunk per sender-side header (From, Sender, Reply-To,
+  Return-Path, Received, X-Originating-IP, Authentication-Results) and per
+  text part; HTML parts as text plus their link targets; text attachments
+  and attached mails (``message/rfc822``, recursively) read, other
+  attachments by file name only. The recipients (To, Cc, Delivered-To...)
+  are not read: they are the analyst's own people. Source sheet = the header
+  or part (``"phish.eml, header From"``, ``"phish.eml, part 2 (text/html)"``).
 * JSON Lines (``.jsonl``, ``.ndjson``): streamed, source row = line number.
   A bad line does not abort: it is scanned as plain text (nothing is lost)
   and a warning naming the line goes to ``ChunkStream.warnings`` (first 20,
@@ -104,6 +122,7 @@ from iocdesk.extraction.importers._common import (
     too_large,
 )
 from iocdesk.extraction.importers._detect import OLE_MAGIC, ZIP_MAGIC, sniff_binary, strong_magic, text_encoding
+from iocdesk.extraction.importers._eml import Mail, html_to_text, looks_like_mail, read_mail
 from iocdesk.extraction.importers._json import Warnings, json_chunks, jsonl_chunks, looks_like_jsonl, walk
 from iocdesk.extraction.importers._table import CSV_FIELD_LIMIT, csv_chunks, sniff_delimiter
 from iocdesk.extraction.importers._text import (
@@ -123,16 +142,21 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "ChunkStream",
     "InputError",
+    "Mail",
     "decode_bytes",
+    "html_to_text",
     "iter_chunks",
     "iter_stream_chunks",
     "iter_text_chunks",
+    "read_mail",
     "too_large",
 ]
 
 InputError.__module__ = __name__  # shown as iocdesk.extraction.importers.InputError
 
-_PROSE = frozenset({".log", ".md", ".markdown", ".html", ".htm", ".xml", ".eml", ".rtf"})
+_PROSE = frozenset({".log", ".md", ".markdown", ".html", ".htm", ".xml", ".rtf"})
+# Extensions whose format is settled by the name: never sniffed as an e-mail.
+_STRUCTURED = frozenset({".json", ".jsonl", ".ndjson", ".csv", ".tsv"})
 
 
 class ChunkStream(Iterator[TextChunk]):
@@ -147,6 +171,7 @@ class ChunkStream(Iterator[TextChunk]):
         self._fh = fh
         self._warnings = warnings
         self.warnings: list[str] = warnings.messages
+        self.title = ""  # an e-mail's Subject; "" for every other format
 
     def __iter__(self) -> ChunkStream:
         return self
@@ -266,6 +291,12 @@ def _dispatch(
     warnings = Warnings()
     own = fh if owned else None
 
+    if extension == ".eml" or (
+        extension not in _STRUCTURED
+        and not sniff_binary(first)
+        and looks_like_mail(first[:SNIFF_CHARS].decode("latin-1"))
+    ):
+        return _mail_stream(first + b"".join(reader.blocks()), name, own, warnings)
     if first.startswith(ZIP_MAGIC):
         if not seekable:
             raise InputError(f"{name}: a workbook or ZIP archive cannot be read from a pipe; pass the file path")
@@ -321,6 +352,14 @@ def _dispatch(
                 name, "csv", csv_chunks(lines(), file=name, delimiter=delimiter), fh=own, warnings=warnings
             )
     return ChunkStream(name, "text", stream_text_chunks(blocks, source), fh=own, warnings=warnings)
+
+
+def _mail_stream(data: bytes, name: str, own: BinaryIO | None, warnings: Warnings) -> ChunkStream:
+    """A whole message, parsed in memory (ByteReader has already enforced the size limit)."""
+    mail = read_mail(data, name=name)
+    stream = ChunkStream(name, "eml", iter(mail.chunks), fh=own, warnings=warnings)
+    stream.title = mail.subject
+    return stream
 
 
 def _small_json(text: str) -> object | None:
