@@ -103,7 +103,8 @@ REFUSALS = {
 
 
 READABLE = {
-    "formulas.xlsx": {("domain", "evil.top"), ("domain", "cached.top")},  # never the formula text
+    # a HYPERLINK() formula's target is read (issue 13); no other formula text ("cached" of CONCAT)
+    "formulas.xlsx": {("domain", "evil.top"), ("domain", "cached.top"), ("url", "http://formula-text.top/x")},
     "mixed.csv": {("domain", "xn--bcher-kva.de"), ("domain", "xn--caf-dma.fr"), ("domain", "xn--mnchen-3ya.de")},
     "powershell.txt": {("ipv4", "198.51.7.21"), ("domain", "cdn.evil.top")},
     "one.txt": {("ipv4", "8.8.8.8")},

@@ -11,6 +11,7 @@ from iocdesk.extraction.importers._common import SUPPORTED, InputError, human_si
 from iocdesk.extraction.importers._detect import binary_error
 from iocdesk.extraction.importers._table import table_chunks
 from iocdesk.extraction.importers._text import ByteReader
+from iocdesk.extraction.importers._xlsx_links import link_chunks
 from iocdesk.indicators.types import TextChunk
 
 XLSX_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm"})
@@ -130,3 +131,7 @@ def xlsx_chunks(fh: BinaryIO, name: str) -> Iterator[TextChunk]:
                 raise InputError(f"{name}: sheet {sheet.title!r} is corrupt or truncated") from exc
     finally:
         workbook.close()
+    try:  # after the cells: openpyxl has let go of the file
+        yield from link_chunks(fh, name)
+    except Exception as exc:  # zipfile/XML errors of every kind
+        raise InputError(f"{name}: the workbook's links are corrupt or truncated") from exc
