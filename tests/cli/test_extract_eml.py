@@ -44,3 +44,22 @@ def test_analyze_demo_on_the_mail(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert "safelinks-target.example.com/login?id=42" in text
     assert 'analyst@victim-corp.example"' not in text and "=3D" not in text
+
+
+def test_extract_reads_an_outlook_msg(tmp_path):
+    from tests.helpers.outlook_msg import OutlookMessage
+
+    path = tmp_path / "phish.msg"
+    path.write_bytes(
+        OutlookMessage(
+            subject="x",
+            headers="From: helpdesk@msg-sender.example.com\r\nTo: analyst@victim-corp.example\r\n",
+            html='<a href="https://urldefense.com/v3/__https://msg-proofpoint.example.net/r__;!!X$">r</a>',
+            recipients=["analyst@victim-corp.example"],
+        ).to_bytes()
+    )
+    res = run("extract", "-f", "json", str(path))
+    assert res.returncode == 0, res.stderr
+    found = {item["value"] for item in json.loads(res.stdout)}
+    assert {"helpdesk@msg-sender.example.com", "https://msg-proofpoint.example.net/r"} <= found
+    assert "analyst@victim-corp.example" not in found

@@ -3,7 +3,8 @@
 The fixtures in tests/data/importers/ are built by hand: ``phish.eml`` is
 quoted-printable text and HTML with a Safe Links and a Proofpoint link, a base64
 text attachment and an attached mail (message/rfc822); ``html-only.eml`` is a
-base64 cp1252 HTML body.
+base64 cp1252 HTML body. Outlook ``.msg`` files are written by
+``tests/helpers/outlook_msg.py``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pytest
 
 from iocdesk.extraction.extract import IndicatorCollector
 from iocdesk.extraction.importers import InputError, iter_chunks, iter_stream_chunks, read_mail
+from tests.helpers.outlook_msg import Attached, OutlookMessage
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "importers"
 PHISH = DATA / "phish.eml"
@@ -123,3 +125,87 @@ def test_read_mail_on_bytes():
     mail = read_mail(PHISH.read_bytes(), name="phish.eml")
     assert mail.subject == "Password expiry \u26a0"
     assert {str(c.source) for c in mail.chunks} >= {"phish.eml, header From", "phish.eml, part 1.2 (text/html)"}
+
+
+# --- Outlook .msg (written by tests/helpers/outlook_msg.py: python-oxmsg cannot write them) ---
+
+
+def outlook_phish() -> OutlookMessage:
+    forwarded = OutlookMessage(
+        subject="wire transfer",
+        headers="From: ceo@inner-sender.example.net\r\nTo: finance@victim-corp.example\r\n",
+        body="Pay at http://inner-payload.example.org/a",
+    )
+    return OutlookMessage(
+        subject="Password expiry \u26a0",
+        headers=(
+            "Received: from mail.msg-relay.example.com ([203.0.113.88])\r\n"
+            "From: IT <helpdesk@msg-sender.example.com>\r\n"
+            "To: analyst@victim-corp.example\r\nCc: boss@victim-corp.example\r\n"
+            "Reply-To: collect@msg-drop.example.com\r\n"
+        ),
+        body="see hxxp://plain-msg[.]example[.]com/x\r\n" + "padding line\r\n" * 400,  # > 4 KiB: a regular stream
+        html=(
+            '<p><a href="https://nam12.safelinks.protection.outlook.com/?url=https%3A%2F%2Fmsg-safelinks.example.com'
+            '%2Flogin&amp;data=05%7C01%7Canalyst%40victim-corp.example">Keep</a></p><td>10.9.8.7</td><td>10.9.8.6</td>'
+        ),
+        recipients=["analyst@victim-corp.example", "boss@victim-corp.example"],
+        attachments=[
+            Attached("iocs.txt", b"c2 45.33.32.200\n", "text/plain"),
+            Attached(message=forwarded),
+            Attached("fwd.eml", (DATA / "html-only.eml").read_bytes(), "message/rfc822"),
+            Attached("275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f.exe", b"MZ\x90\x00 6.6.6.6"),
+        ],
+    )
+
+
+def test_outlook_msg_is_read_like_an_eml(tmp_path):
+    path = tmp_path / "phish.msg"
+    path.write_bytes(outlook_phish().to_bytes())
+    with iter_chunks(path) as stream:
+        assert stream.format == "msg" and stream.title == "Password expiry \u26a0"
+        list(stream)
+    found = indicators(path, name="phish.msg")
+    assert found["helpdesk@msg-sender.example.com"] == {"phish.msg, header From"}
+    assert found["collect@msg-drop.example.com"] == {"phish.msg, header Reply-To"}
+    assert found["203.0.113.88"] == {"phish.msg, header Received"}
+    assert found["http://plain-msg.example.com/x"] == {"phish.msg, body (text/plain)"}
+    assert found["https://msg-safelinks.example.com/login"] == {"phish.msg, body (text/html)"}
+    assert {"10.9.8.7", "10.9.8.6"} <= set(found)  # HTML to text as for an .eml
+    assert found["45.33.32.200"] == {"phish.msg, attachment 1 (iocs.txt)"}
+    assert found["ceo@inner-sender.example.net"] == {"phish.msg, attachment 2, header From"}
+    assert found["http://inner-payload.example.org/a"] == {"phish.msg, attachment 2, body (text/plain)"}
+    assert found["http://html-only-link.example.com/x"] == {"phish.msg, attachment 3, part 1 (text/html)"}
+    assert "275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f" in found  # a binary's name
+    assert "6.6.6.6" not in found  # ... never its content
+    assert not RECIPIENTS & set(found)
+
+
+def test_a_small_msg_is_recognised_without_its_extension(tmp_path):
+    path = tmp_path / "attachment.bin"
+    path.write_bytes(OutlookMessage(subject="s", body="c2 at 45.33.32.201").to_bytes())
+    with iter_chunks(path) as stream:
+        assert stream.format == "msg"
+        assert "45.33.32.201" in "".join(chunk.text for chunk in stream)
+
+
+def test_bad_msg_files_raise_one_clear_input_error(tmp_path):
+    good = outlook_phish().to_bytes()
+    cases = {
+        "text.msg": (b"just some text 1.2.3.4\n", "text.msg: not an Outlook message (.msg)"),
+        "truncated.msg": (good[:1536], "truncated.msg: not a readable Outlook message"),
+        "garbage.msg": (good[:512] + bytes(range(256)) * 8, "garbage.msg: not a readable Outlook message"),
+    }
+    for name, (content, message) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        with pytest.raises(InputError) as caught:
+            list(iter_chunks(path, name=name))
+        assert str(caught.value).startswith(message), str(caught.value)
+    with pytest.raises(InputError, match=r"^big\.msg: the file is too large"):
+        iter_chunks(tmp_path / "truncated.msg", name="big.msg", max_bytes=100)
+    eml_named_msg = tmp_path / "saved.msg"  # an .eml saved with the wrong name is still read
+    eml_named_msg.write_bytes(PHISH.read_bytes())
+    with iter_chunks(eml_named_msg) as stream:
+        assert stream.format == "eml"
+        list(stream)

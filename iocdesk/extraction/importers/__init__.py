@@ -92,6 +92,11 @@ Formats (by extension first, then by content)
   attachments by file name only. The recipients (To, Cc, Delivered-To...)
   are not read: they are the analyst's own people. Source sheet = the header
   or part (``"phish.eml, header From"``, ``"phish.eml, part 2 (text/html)"``).
+* Outlook ``.msg`` (python-oxmsg; an OLE file with a ``.msg`` name, or small
+  enough for its first block to show the ``.msg`` layout): the same as an
+  e-mail: transport headers (or the sender), plain and HTML body, attached
+  files' text and names, attached mails. Source sheet e.g. ``"body (text/html)"``,
+  ``"attachment 2 (iocs.txt)"``.
 * JSON Lines (``.jsonl``, ``.ndjson``): streamed, source row = line number.
   A bad line does not abort: it is scanned as plain text (nothing is lost)
   and a warning naming the line goes to ``ChunkStream.warnings`` (first 20,
@@ -124,6 +129,7 @@ from iocdesk.extraction.importers._common import (
 from iocdesk.extraction.importers._detect import OLE_MAGIC, ZIP_MAGIC, sniff_binary, strong_magic, text_encoding
 from iocdesk.extraction.importers._eml import Mail, html_to_text, looks_like_mail, read_mail
 from iocdesk.extraction.importers._json import Warnings, json_chunks, jsonl_chunks, looks_like_jsonl, walk
+from iocdesk.extraction.importers._msg import OLE_MSG_MARK, read_msg
 from iocdesk.extraction.importers._table import CSV_FIELD_LIMIT, csv_chunks, sniff_delimiter
 from iocdesk.extraction.importers._text import (
     ByteReader,
@@ -303,7 +309,11 @@ def _dispatch(
         check_zip(fh, name, extension, max_bytes)
         return ChunkStream(name, "xlsx", xlsx_chunks(fh, name), fh=own, warnings=warnings)
     if first.startswith(OLE_MAGIC):
+        if extension == ".msg" or OLE_MSG_MARK in first:
+            return _mail_stream(first + b"".join(reader.blocks()), name, own, warnings, outlook=True)
         raise ole_error(reader, first, name, extension, seekable)
+    if extension == ".msg":
+        raise InputError(f"{name}: not an Outlook message (.msg); save the mail again from Outlook, or as .eml")
     if extension in XLSX_EXTENSIONS:
         described = strong_magic(first) or sniff_binary(first)
         if described:
@@ -354,10 +364,12 @@ def _dispatch(
     return ChunkStream(name, "text", stream_text_chunks(blocks, source), fh=own, warnings=warnings)
 
 
-def _mail_stream(data: bytes, name: str, own: BinaryIO | None, warnings: Warnings) -> ChunkStream:
+def _mail_stream(
+    data: bytes, name: str, own: BinaryIO | None, warnings: Warnings, *, outlook: bool = False
+) -> ChunkStream:
     """A whole message, parsed in memory (ByteReader has already enforced the size limit)."""
-    mail = read_mail(data, name=name)
-    stream = ChunkStream(name, "eml", iter(mail.chunks), fh=own, warnings=warnings)
+    mail = read_msg(data, name=name) if outlook else read_mail(data, name=name)
+    stream = ChunkStream(name, "msg" if outlook else "eml", iter(mail.chunks), fh=own, warnings=warnings)
     stream.title = mail.subject
     return stream
 

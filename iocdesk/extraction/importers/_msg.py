@@ -1,0 +1,134 @@
+"""Outlook messages (.msg, OXMSG in an OLE compound file) as text chunks, like an .eml (internal).
+
+Read with python-oxmsg (MIT licence; extract-msg is GPL and is not used). What
+is scanned is what :mod:`._eml` scans: the sender-side transport headers (or
+the sender's address when the message has none), the plain-text body, the
+HTML body as text plus its link targets (the same ``html_to_text``), the text
+of attached files, the file names of all attachments, and attached mails
+(embedded ``.msg`` messages, ``.msg`` and ``.eml`` files), recursively. The
+recipients are the analyst's own people and are not read.
+
+Sources: ``"phish.msg, header From"``, ``"phish.msg, body (text/html)"``,
+``"phish.msg, attachment 2 (iocs.txt)"``, ``"phish.msg, attachment 3, body (text/plain)"``.
+"""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, cast
+
+from iocdesk.extraction.importers._common import InputError
+from iocdesk.extraction.importers._eml import (
+    SCANNED_HEADERS,
+    TEXT_NAMES,
+    Mail,
+    cut_subject,
+    decode_text,
+    header_values,
+    html_to_text,
+    read_mail,
+)
+from iocdesk.indicators.types import Source, TextChunk
+
+if TYPE_CHECKING:
+    from oxmsg import Message
+    from oxmsg.attachment import Attachment
+
+OLE_MSG_MARK = "__properties_version1.0".encode("utf-16-le")  # a directory entry every .msg has
+_PID_TRANSPORT_MESSAGE_HEADERS = 0x007D
+_EMBEDDED = "__substg1.0_3701000D"  # PidTagAttachDataObject as a storage: an attached Outlook message
+_MAX_DEPTH = 20  # mails attached to mails
+
+
+def read_msg(data: bytes, *, name: str) -> Mail:
+    """Parse an Outlook message; InputError (starting with ``name``) if it is not one."""
+    try:
+        from oxmsg import Message  # lazy: only .msg files need it (start-up time)
+
+        message = Message.load(data)
+        chunks = list(_message_chunks(message, name, "", 0))
+        subject = message.subject
+    except InputError:
+        raise
+    except RecursionError:
+        raise InputError(f"{name}: not a readable Outlook message (attachments nested too deeply)") from None
+    except Exception as exc:  # a parser surprise on hostile input: still one clean line
+        raise InputError(f"{name}: not a readable Outlook message ({type(exc).__name__}: {exc})") from exc
+    return Mail(cut_subject(subject or ""), chunks)
+
+
+def _message_chunks(message: Message, name: str, prefix: str, depth: int) -> Iterator[TextChunk]:
+    if depth > _MAX_DEPTH:
+        raise InputError(f"{name}: not a readable Outlook message (attachments nested too deeply)")
+    where = f"{prefix}, " if prefix else ""
+
+    def source(label: str) -> Source:
+        return Source(file=name, sheet=f"{where}{label}")
+
+    raw = message.properties.str_prop_value(_PID_TRANSPORT_MESSAGE_HEADERS) or ""
+    headers = email.parser.HeaderParser(policy=email.policy.default).parsestr(raw)
+    for header in SCANNED_HEADERS:
+        for value in header_values(headers, header):
+            yield TextChunk(f"{header}: {value}", source(f"header {header}"))
+    if "From" not in headers and message.sender:  # a draft or a message saved without its headers
+        yield TextChunk(f"From: {message.sender}", source("header From"))
+    if message.body:
+        yield TextChunk(message.body, source("body (text/plain)"))
+    html = message.html_body
+    if html:
+        yield TextChunk(html_to_text(html), source("body (text/html)"))
+    for number, attachment in enumerate(message.attachments, 1):
+        yield from _attachment_chunks(attachment, name, f"{where}attachment {number}", depth)
+
+
+def _attachment_chunks(attachment: Attachment, name: str, label: str, depth: int) -> Iterator[TextChunk]:
+    embedded = _embedded_message(attachment)
+    if embedded is not None:
+        yield from _message_chunks(embedded, name, label, depth + 1)
+        return
+    filename = attachment.file_name or ""
+    source = Source(file=name, sheet=f"{label} ({filename})" if filename else label)
+    if filename:
+        yield TextChunk(filename, source)
+    data = attachment.file_bytes
+    if not data:
+        return
+    lower = filename.lower()
+    mime = (attachment.mime_type or "").lower()
+    if lower.endswith(".eml") or mime == "message/rfc822":
+        for chunk in read_mail(data, name=name).chunks:
+            yield TextChunk(chunk.text, Source(file=name, sheet=f"{label}, {chunk.source.sheet}"))
+    elif lower.endswith(".msg") and data.startswith(b"\xd0\xcf\x11\xe0"):
+        from oxmsg import Message  # lazy, as in read_msg
+
+        yield from _message_chunks(Message.load(data), name, label, depth + 1)
+    elif lower.endswith(TEXT_NAMES) or mime.startswith("text/"):
+        text = decode_text(data, None)
+        if text:
+            yield TextChunk(
+                html_to_text(text) if mime == "text/html" or lower.endswith((".html", ".htm")) else text, source
+            )
+
+
+def _embedded_message(attachment: Attachment) -> Message | None:
+    """An Outlook message attached as an object (attach method 5), or None.
+
+    python-oxmsg reads only top-level messages, whose property stream has a
+    32-byte header; an embedded one has 24. Eight bytes in front of its
+    property stream make it read like a top-level one.
+    """
+    from oxmsg import Message  # lazy, as in read_msg
+    from oxmsg.storage import Storage, Stream
+
+    # python-oxmsg has no public way to an embedded message; its storage is a Storage
+    # (typed as the narrower StorageT protocol).
+    storage = cast(Storage, attachment._storage)
+    inner = next((s for s in storage.storages if s.name == _EMBEDDED), None)
+    if inner is None:
+        return None
+    streams = tuple(
+        Stream(s.path, b"\0" * 8 + s.bytes_) if s.name == "__properties_version1.0" else s for s in inner.streams
+    )
+    return Message(Storage(path=inner.path, streams=streams, storages=inner.storages))
