@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import shutil
 import signal
 import sys
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -261,20 +263,136 @@ def terminal_safe(text: str) -> str:
     return reveal(text)
 
 
-def print_summary(results: list[LookupResult], out: Any) -> None:
-    """A table of what matters first: risky and scanned ones, then counts."""
+# The summary's fixed columns after the indicator: " type(7) status(11) risk(9) " and room for
+# the start of the threats, so a narrow terminal still shows them on the same line.
+_AFTER_INDICATOR = 1 + 8 + 12 + 10
+_THREATS_ROOM = 20
+_MIN_INDICATOR = 24
+# Not a terminal (a pipe, a file, a CI log): no width to fit, yet a line still fits an editor or
+# a log viewer. 100 characters shows every realistic domain, address and hash whole and a long URL
+# by its start and its end; the JSON/CSV exports have every value in full.
+_PIPED_INDICATOR = 100
+
+
+def _cell_width(piece: str) -> int:
+    """Terminal columns ``piece`` takes: wide (CJK) characters two, combining marks none."""
+    if piece.isascii():
+        return len(piece)
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in piece)
+
+
+def elide_middle(value: str, width: int, ellipsis: str = "…", *, keep_at: int | None = None) -> str:
+    """``value`` with hidden characters revealed (``reveal``), cut in the middle to at most
+    ``width`` columns: two long URLs that differ in their path still read differently by
+    their start (scheme, host) and their end (file name, query). ``keep_at`` (a character
+    index) also keeps a window around that place, between two ellipses: where two values that
+    would look alike differ. An escape (``\\u202e``) is kept whole or left out whole."""
+    pieces = [reveal(ch) for ch in value]  # one piece a character, its escape when hidden
+    widths = [_cell_width(p) for p in pieces]
+    if sum(widths) <= width:
+        return "".join(pieces)
+    gap = _cell_width(ellipsis)
+    n = len(pieces)
+    if keep_at is None:
+        room = max(0, width - gap)
+        head_room, mid_room, tail_room = room - room // 2, 0, room // 2  # the start gets the odd one
+        mid_from = 0
+    else:
+        room = max(0, width - 2 * gap)
+        head_room = tail_room = room // 3
+        mid_room = room - 2 * head_room
+        mid_from = max(0, keep_at - mid_room // 4)  # a little of what comes before the difference
+
+    def take(first: int, step: int, budget: int, stop: int) -> int:
+        """Walk from ``first`` by ``step`` while the pieces fit ``budget``; the index reached."""
+        at, used = first, 0
+        while at != stop and used + widths[at if step > 0 else at - 1] <= budget:
+            used += widths[at if step > 0 else at - 1]
+            at += step
+        return at
+
+    head_end = take(0, 1, head_room, n)
+    mid_from = max(mid_from, head_end)
+    mid_end = take(mid_from, 1, mid_room, n) if mid_room else mid_from
+    tail_from = take(n, -1, tail_room, mid_end)
+    kept = [(0, head_end), (mid_from, mid_end), (tail_from, n)]
+    out: list[str] = []
+    last = 0
+    for begin, stop in kept:
+        if begin >= stop:
+            continue
+        if begin > last:
+            out.append(ellipsis)
+        out.append("".join(pieces[begin:stop]))
+        last = stop
+    if last < n:
+        out.append(ellipsis)
+    return "".join(out)
+
+
+def _common_start(a: str, b: str) -> int:
+    """How many characters ``a`` and ``b`` share at their start."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _elided(values: list[str], width: int, ellipsis: str) -> list[str]:
+    """Each value elided to ``width``; distinct values that would still print alike (they differ
+    only in the part left out) also keep a window where each one first differs from the others."""
+    shown = [elide_middle(v, width, ellipsis) for v in values]
+    alike: dict[str, set[str]] = {}
+    for value, text in zip(values, shown, strict=True):
+        alike.setdefault(text, set()).add(value)
+    for i, (value, text) in enumerate(zip(values, shown, strict=True)):
+        others = alike[text] - {value}
+        if others:
+            differs_at = max(_common_start(value, other) for other in others)
+            shown[i] = elide_middle(value, width, ellipsis, keep_at=differs_at)
+    return shown
+
+
+def _indicator_room(out: Any) -> int:
+    """The most columns the indicator column may take on ``out``."""
+    isatty = getattr(out, "isatty", None)
+    if isatty is None or not isatty():
+        return _PIPED_INDICATOR
+    columns = shutil.get_terminal_size().columns  # $COLUMNS first, then the terminal itself
+    return max(_MIN_INDICATOR, columns - _AFTER_INDICATOR - _THREATS_ROOM)
+
+
+def _ellipsis_for(out: Any) -> str:
+    encoding = getattr(out, "encoding", None) or "utf-8"
+    try:
+        "…".encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return "..."
+    return "…"
+
+
+def print_summary(results: list[LookupResult], out: Any, *, indicator_width: int | None = None) -> None:
+    """A table of what matters first: risky and scanned ones, then counts. Indicators longer
+    than the column (``indicator_width``, else what the terminal leaves, else 100 when ``out``
+    is not a terminal) are cut in the middle (``elide_middle``); the columns stay aligned."""
     order = {risk: risk.severity for risk in Risk}
     ranked = sorted(
         results,
         key=lambda r: (-(order[r.risk] if r.risk else -1), r.status != Status.FOUND, r.indicator),
     )
-    out.write(f"{'indicator':<48} {'type':<7} {'status':<11} {'risk':<9} threats\n")
-    for result in ranked:
+    room = indicator_width if indicator_width is not None else _indicator_room(out)
+    ellipsis = _ellipsis_for(out)
+    shown = _elided([r.indicator for r in ranked], room, ellipsis)
+    column = max([len("indicator"), *(_cell_width(s) for s in shown)])
+    out.write(f"{'indicator':<{column}} {'type':<7} {'status':<11} {'risk':<9} threats\n")
+    for result, indicator in zip(ranked, shown):
         threats = ", ".join(t.name for t in result.intel.threats[:3]) if result.intel else (result.error or "")
         threats = terminal_safe(threats)
-        indicator = terminal_safe(result.indicator if len(result.indicator) <= 47 else result.indicator[:44] + "...")
         risk = str(result.risk) if result.risk else "-"
-        out.write(f"{indicator:<48} {result.type!s:<7} {result.status!s:<11} {risk:<9} {threats}\n")
+        pad = " " * (column - _cell_width(indicator))
+        out.write(f"{indicator}{pad} {result.type!s:<7} {result.status!s:<11} {risk:<9} {threats}\n")
     counts: dict[str, int] = {}
     for result in results:
         counts[str(result.status)] = counts.get(str(result.status), 0) + 1

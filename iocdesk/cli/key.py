@@ -60,7 +60,14 @@ def _set(args: argparse.Namespace) -> int:
 def _status(args: argparse.Namespace) -> int:
     status = keyring_status()
     info = get_key()
-    print(f"keyring backend: {status.backend}" + ("" if status.usable else f" (not usable: {status.problem})"))
+    # in words ("macOS Keychain"), not keyring's class names ("fail Keyring")
+    words = status.words or status.backend
+    if status.usable:
+        print(f"keyring: {words}")
+    elif words == "no usable keyring":
+        print(f"keyring: {words} ({status.problem})")
+    else:
+        print(f"keyring: {words}, not usable: {status.problem}")
     if info.key:
         print(f"API key: {mask(info.key)} from the {info.source}")
         return EXIT_OK

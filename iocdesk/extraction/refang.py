@@ -327,9 +327,35 @@ def _defang_host(host: str) -> str:
     return host.replace(".", "[.]")
 
 
+# Where a URL's host (with its user and port) ends: the path, query or fragment starts.
+_AUTHORITY_END = re.compile(r"[/?#]")
+
+
+# A URL inside a URL's path or query (a redirector's "?url=http://..."): defanged in turn, or a
+# chat or mail client would make it a link.
+_NESTED_SCHEME = re.compile(r"\b(https?|ftps?)://", re.IGNORECASE)
+
+
+def _defang_url_rest(rest: str) -> str:
+    """The part after the scheme: the host's dots defanged, the path, query and fragment as
+    they are (``/.well-known/``, ``stage2.dll`` are names, not hosts, and stay readable),
+    except a URL nested in them."""
+    end = _AUTHORITY_END.search(rest)
+    cut = len(rest) if end is None else end.start()
+    host, tail = _defang_host(rest[:cut]), rest[cut:]
+    nested = _NESTED_SCHEME.search(tail)
+    if nested is None:
+        return host + tail
+    scheme = nested.group(1)
+    inner = _defang_url_rest(tail[nested.end() :])
+    return f"{host}{tail[: nested.start()]}{_SCHEME_DEFANG.get(scheme.lower(), scheme)}[://]{inner}"
+
+
 def defang(value: str, kind: IndicatorType | str) -> str:
     """Make an indicator safe to paste into reports, chat and e-mail: not clickable,
-    not resolvable, and reversible with :func:`refang`."""
+    not resolvable, and reversible with :func:`refang`. The scheme (``hxxps[://]``), the
+    host's and an address's dots and an e-mail's ``@`` are defanged; a URL's path, query
+    and fragment are left as written."""
     kind = IndicatorType(kind)
     if kind in (IndicatorType.DOMAIN, IndicatorType.IPV4, IndicatorType.IPV4_CIDR):
         return _defang_host(value)
@@ -343,7 +369,7 @@ def defang(value: str, kind: IndicatorType | str) -> str:
             value = value.replace("&", "&amp;")
         scheme = _URL_SCHEME.match(value)
         if scheme is None:  # schemeless ("evil.com/a"), even with a "://" further on in the path
-            return value.replace(".", "[.]")
+            return _defang_url_rest(value)
         rest = value[scheme.end() :]
-        return f"{_SCHEME_DEFANG.get(scheme.group(1).lower(), scheme.group(1))}[://]{rest.replace('.', '[.]')}"
+        return f"{_SCHEME_DEFANG.get(scheme.group(1).lower(), scheme.group(1))}[://]{_defang_url_rest(rest)}"
     return value

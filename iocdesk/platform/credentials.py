@@ -61,16 +61,48 @@ class KeyringStatus:
     backend: str  # e.g. "SecretService Keyring", "macOS Keyring", "fail Keyring"
     usable: bool
     problem: str | None = None
+    words: str = ""  # the backend for people: "Secret Service (GNOME Keyring/KWallet)" (describe_backend)
+
+
+# keyring's backends by module and class, in words an analyst recognises. keyring's own names
+# ("fail Keyring", "SecretService Keyring") name Python classes, not the thing on the desktop.
+_BACKEND_WORDS = {
+    ("keyring.backends.fail", "Keyring"): "no usable keyring",
+    ("keyring.backends.null", "Keyring"): "no keyring (turned off: keyring's null backend)",
+    ("keyring.backends.SecretService", "Keyring"): "Secret Service (GNOME Keyring/KWallet)",
+    ("keyring.backends.libsecret", "Keyring"): "Secret Service through libsecret (GNOME Keyring/KWallet)",
+    ("keyring.backends.kwallet", "DBusKeyring"): "KWallet",
+    ("keyring.backends.kwallet", "DBusKeyringKWallet4"): "KWallet 4",
+    ("keyring.backends.macOS", "Keyring"): "macOS Keychain",
+    ("keyring.backends.Windows", "WinVaultKeyring"): "Windows Credential Locker",
+    ("keyrings.alt.file", "EncryptedKeyring"): "encrypted file (keyrings.alt)",
+    ("keyrings.alt.file", "PlaintextKeyring"): "plain-text file (keyrings.alt)",
+}
+
+
+def describe_backend(backend: object) -> str:
+    """A keyring backend in words ("macOS Keychain"); an unknown one by keyring's own name."""
+    cls = type(backend)
+    words = _BACKEND_WORDS.get((cls.__module__, cls.__name__))
+    if words is not None:
+        return words
+    chained = getattr(backend, "backends", None)  # keyring's ChainerBackend: the first one is written to
+    if isinstance(chained, (list, tuple)) and chained:
+        return describe_backend(chained[0])
+    if cls.__module__.startswith(_FILE_BACKEND_MODULES):
+        return f"a file (keyrings.alt {cls.__name__})"
+    return str(getattr(backend, "name", cls.__name__))
 
 
 def keyring_status() -> KeyringStatus:
     backend = keyring.get_keyring()
     name = getattr(backend, "name", type(backend).__name__)
+    words = describe_backend(backend)
     if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 1) <= 0:
-        return KeyringStatus(name, False, "no keyring backend is available on this system")
+        return KeyringStatus(name, False, "no keyring backend is available on this system", words)
     if _keeps_a_file(backend):
-        return KeyringStatus(name, False, FILE_BACKEND_PROBLEM)
-    return KeyringStatus(name, True)
+        return KeyringStatus(name, False, FILE_BACKEND_PROBLEM, words)
+    return KeyringStatus(name, True, words=words)
 
 
 def _keeps_a_file(backend: object) -> bool:
@@ -103,7 +135,7 @@ def keyring_reason(exc: BaseException, *secrets: str | None) -> str:
 def _keyring_error(action: str, exc: Exception, secret: str | None = None) -> KeyringUnavailable:
     global _last_problem
     where = "from" if action == "read" else "in"
-    message = f"could not {action} the API key {where} the OS keyring ({keyring_status().backend}): "
+    message = f"could not {action} the API key {where} the OS keyring ({keyring_status().words}): "
     message += keyring_reason(exc, secret)
     with _lock:
         _last_problem = message
@@ -132,7 +164,7 @@ def _find_key() -> KeyInfo:
     if stored:
         return KeyInfo(stored, "keyring")
     status = keyring_status()  # e.g. a file backend: it reads fine, but nothing may be stored there
-    return KeyInfo(None, "none", None if status.usable else f"the OS keyring ({status.backend}): {status.problem}")
+    return KeyInfo(None, "none", None if status.usable else f"the OS keyring ({status.words}): {status.problem}")
 
 
 def store_key(key: str) -> str:

@@ -67,7 +67,7 @@ def test_defang_then_refang_round_trips_and_is_flagged(item):
 
 
 def test_defanged_values_are_not_clickable_or_resolvable():
-    assert defang("http://evil.com/a.php", "url") == "hxxp[://]evil[.]com/a[.]php"
+    assert defang("http://evil.com/a.php", "url") == "hxxp[://]evil[.]com/a.php"
     assert defang("evil.com", "domain") == "evil[.]com"
     assert defang("1.2.3.4", "ipv4") == "1[.]2[.]3[.]4"
     assert defang("a.b@evil.com", "email") == "a.b[@]evil[.]com"

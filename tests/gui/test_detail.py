@@ -209,10 +209,10 @@ def test_copy_defanged_and_refanged(pane, qtbot):
     copied = []
     pane.copyRequested.connect(copied.append)
     qtbot.mouseClick(child(pane, QPushButton, "copyDefangedButton"), Qt.MouseButton.LeftButton)
-    assert clipboard.text() == "hxxps[://]evil[.]example/login[.]php"
+    assert clipboard.text() == "hxxps[://]evil[.]example/login.php"
     qtbot.mouseClick(child(pane, QPushButton, "copyRefangedButton"), Qt.MouseButton.LeftButton)
     assert clipboard.text() == "https://evil.example/login.php"
-    assert copied == ["hxxps[://]evil[.]example/login[.]php", "https://evil.example/login.php"]
+    assert copied == ["hxxps[://]evil[.]example/login.php", "https://evil.example/login.php"]
     # the defanged copy is the default button
     assert child(pane, QPushButton, "copyDefangedButton").isDefault()
 

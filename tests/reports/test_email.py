@@ -52,7 +52,7 @@ def _report() -> Report:
 
 NOTABLE_DEFANGED = [
     "evil[.]example[.]com",
-    "hxxp[://]bad[.]example[.]net/x[.]php?a=1",
+    "hxxp[://]bad[.]example[.]net/x.php?a=1",
     "203[.]0[.]113[.]7",
     "2001[:]db8[:][:]1",
     "phish[@]mail[.]example[.]com",

@@ -257,7 +257,7 @@ def test_defang_option(tmp_path):
     wb = openpyxl.load_workbook(write_workbook(_report(), tmp_path / "d.xlsx", defang=True, details=True))
     indicators = [r[0] for r in _rows(wb["Results"])[1:]]
     assert "evil[.]example[.]com" in indicators and "198[.]51[.]100[.]7" in indicators
-    assert "hxxps[://]cdn[.]example[.]net/a[.]php" in indicators and "2001[:]db8[:][:]1" in indicators
+    assert "hxxps[://]cdn[.]example[.]net/a.php" in indicators and "2001[:]db8[:][:]1" in indicators
     assert not any(i == "evil.example.com" for i in indicators)
     assert {r[0] for r in _rows(wb["Details"])[1:]} >= {"evil[.]example[.]com"}
     assert {r[0]: r[1] for r in _rows(wb["Summary"]) if r[0]}["Indicators defanged"] == "yes"
