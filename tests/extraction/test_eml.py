@@ -16,6 +16,7 @@ import pytest
 
 from iocdesk.extraction.extract import IndicatorCollector
 from iocdesk.extraction.importers import InputError, iter_chunks, iter_stream_chunks, read_mail
+from iocdesk.extraction.importers._msg import read_msg
 from tests.helpers.outlook_msg import Attached, OutlookMessage
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "importers"
@@ -209,3 +210,15 @@ def test_bad_msg_files_raise_one_clear_input_error(tmp_path):
     with iter_chunks(eml_named_msg) as stream:
         assert stream.format == "eml"
         list(stream)
+
+
+def test_a_mail_or_msg_over_the_time_budget_is_refused():
+    ticks = iter(range(1000))
+
+    def clock() -> float:  # a fake clock: one second a call
+        return float(next(ticks))
+
+    with pytest.raises(InputError, match=r"^slow\.eml: reading the message took longer than 3 s"):
+        read_mail(PHISH.read_bytes(), name="slow.eml", clock=clock, budget=3)
+    with pytest.raises(InputError, match=r"^slow\.msg: reading the message took longer than 3 s"):
+        read_msg(outlook_phish().to_bytes(), name="slow.msg", clock=clock, budget=3)

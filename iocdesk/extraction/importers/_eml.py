@@ -32,7 +32,8 @@ import codecs
 import email
 import email.policy
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from email.message import Message
 from html.parser import HTMLParser
 
@@ -53,6 +54,8 @@ SCANNED_HEADERS = (
 # One of these makes data an e-mail; "Note: see 1.2.3.4" on a first line is not a mail header.
 MAIL_HEADERS = ("From", "To", "Subject", "Date", "Received", "Message-ID", "MIME-Version", "Return-Path", "Sender")
 _MAX_DEPTH = 50  # parts inside parts; a MIME bomb nests thousands
+MAX_PARTS = 100_000  # headers and parts read from one mail
+TIME_BUDGET = 120.0  # seconds for the whole mail, as for a PDF (importers/_pdf.py)
 _TEXT_TYPES = frozenset({"application/json", "application/x-ndjson", "application/csv", "application/xml"})
 TEXT_NAMES = (".txt", ".csv", ".tsv", ".log", ".json", ".jsonl", ".ndjson", ".xml", ".html", ".htm", ".md")
 # Attributes whose value is an address the mail points at (kept as text: they may be IOCs).
@@ -125,8 +128,14 @@ def looks_like_mail(text: str) -> bool:
     return any(header.lower() in names for header in MAIL_HEADERS)
 
 
-def read_mail(data: bytes, *, name: str) -> Mail:
-    """Parse a raw message; InputError (starting with ``name``) if it is not one or cannot be walked."""
+def read_mail(
+    data: bytes, *, name: str, clock: Callable[[], float] = time.monotonic, budget: float = TIME_BUDGET
+) -> Mail:
+    """Parse a raw message; InputError (starting with ``name``) if it is not one or cannot be walked.
+
+    Limits: ``MAX_PARTS`` headers and parts, ``budget`` seconds (checked after each part).
+    """
+    started = clock()
     if not data.strip():
         raise InputError(f"{name}: the file is empty")
     try:
@@ -134,7 +143,7 @@ def read_mail(data: bytes, *, name: str) -> Mail:
         if not any(header in message for header in MAIL_HEADERS):
             raise InputError(f"{name}: not an e-mail message (no From, To, Subject or Date header)")
         subject = header_values(message, "Subject")
-        chunks = list(_message_chunks(message, name, "", 0))
+        chunks = within_limits(_message_chunks(message, name, "", 0), name, started, clock, budget)
     except InputError:
         raise
     except RecursionError:
@@ -142,6 +151,20 @@ def read_mail(data: bytes, *, name: str) -> Mail:
     except Exception as exc:  # a parser surprise on hostile input: still one clean line
         raise InputError(f"{name}: not a readable e-mail message ({type(exc).__name__}: {exc})") from exc
     return Mail(cut_subject(subject[0] if subject else ""), chunks)
+
+
+def within_limits(
+    chunks: Iterable[TextChunk], name: str, started: float, clock: Callable[[], float], budget: float
+) -> list[TextChunk]:
+    """``chunks`` as a list; InputError past ``MAX_PARTS`` of them or ``budget`` seconds after ``started``."""
+    kept: list[TextChunk] = []
+    for chunk in chunks:
+        kept.append(chunk)
+        if len(kept) > MAX_PARTS:
+            raise InputError(f"{name}: the message has more than {MAX_PARTS:,} parts and headers")
+        if clock() - started > budget:
+            raise InputError(f"{name}: reading the message took longer than {budget:.0f} s")
+    return kept
 
 
 def _message_chunks(message: Message, name: str, prefix: str, depth: int) -> Iterator[TextChunk]:

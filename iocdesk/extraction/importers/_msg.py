@@ -16,19 +16,22 @@ from __future__ import annotations
 
 import email.parser
 import email.policy
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, cast
 
 from iocdesk.extraction.importers._common import InputError
 from iocdesk.extraction.importers._eml import (
     SCANNED_HEADERS,
     TEXT_NAMES,
+    TIME_BUDGET,
     Mail,
     cut_subject,
     decode_text,
     header_values,
     html_to_text,
     read_mail,
+    within_limits,
 )
 from iocdesk.indicators.types import Source, TextChunk
 
@@ -42,13 +45,19 @@ _EMBEDDED = "__substg1.0_3701000D"  # PidTagAttachDataObject as a storage: an at
 _MAX_DEPTH = 20  # mails attached to mails
 
 
-def read_msg(data: bytes, *, name: str) -> Mail:
-    """Parse an Outlook message; InputError (starting with ``name``) if it is not one."""
+def read_msg(
+    data: bytes, *, name: str, clock: Callable[[], float] = time.monotonic, budget: float = TIME_BUDGET
+) -> Mail:
+    """Parse an Outlook message; InputError (starting with ``name``) if it is not one.
+
+    The same limits as an .eml (``_eml.MAX_PARTS``, ``budget`` seconds).
+    """
+    started = clock()
     try:
         from oxmsg import Message  # lazy: only .msg files need it (start-up time)
 
         message = Message.load(data)
-        chunks = list(_message_chunks(message, name, "", 0))
+        chunks = within_limits(_message_chunks(message, name, "", 0), name, started, clock, budget)
         subject = message.subject
     except InputError:
         raise
