@@ -94,7 +94,10 @@ def files(tmp_path_factory) -> dict[str, Path]:
 # Bad file -> the exact one-line reason after "<path>: ".
 REFUSALS = {
     "empty.txt": "the file is empty",
-    "tool.bin": "looks like a binary file (ELF executable); iocdesk reads text, CSV, TSV, XLSX and JSON",
+    "tool.bin": (
+        "looks like a binary file (ELF executable); "
+        "iocdesk reads text, CSV, TSV, XLSX, JSON, e-mail (.eml, .msg), PDF and Word (.docx)"
+    ),
     "truncated.xlsx": "not a valid Excel workbook (corrupt or truncated)",
     "corrupt.xlsx": "sheet 'IOCs' is corrupt or truncated",
     "huge.log": "the file is too large (1,073,741,825 bytes; the limit is 1,073,741,824 bytes)",

@@ -127,9 +127,11 @@ from iocdesk.extraction.importers._common import (
     too_large,
 )
 from iocdesk.extraction.importers._detect import OLE_MAGIC, ZIP_MAGIC, sniff_binary, strong_magic, text_encoding
+from iocdesk.extraction.importers._docx import docx_chunks, is_docx
 from iocdesk.extraction.importers._eml import Mail, html_to_text, looks_like_mail, read_mail
 from iocdesk.extraction.importers._json import Warnings, json_chunks, jsonl_chunks, looks_like_jsonl, walk
 from iocdesk.extraction.importers._msg import OLE_MSG_MARK, read_msg
+from iocdesk.extraction.importers._pdf import PDF_MAGIC, pdf_chunks
 from iocdesk.extraction.importers._table import CSV_FIELD_LIMIT, csv_chunks, sniff_delimiter
 from iocdesk.extraction.importers._text import (
     ByteReader,
@@ -303,9 +305,15 @@ def _dispatch(
         and looks_like_mail(first[:SNIFF_CHARS].decode("latin-1"))
     ):
         return _mail_stream(first + b"".join(reader.blocks()), name, own, warnings)
+    if first.startswith(PDF_MAGIC) or PDF_MAGIC in first[:1024]:  # the header may follow a little junk
+        if not seekable:
+            raise InputError(f"{name}: a PDF cannot be read from a pipe; pass the file path")
+        return ChunkStream(name, "pdf", pdf_chunks(fh, name), fh=own, warnings=warnings)
     if first.startswith(ZIP_MAGIC):
         if not seekable:
             raise InputError(f"{name}: a workbook or ZIP archive cannot be read from a pipe; pass the file path")
+        if is_docx(fh):
+            return ChunkStream(name, "docx", docx_chunks(fh, name, max_bytes), fh=own, warnings=warnings)
         check_zip(fh, name, extension, max_bytes)
         return ChunkStream(name, "xlsx", xlsx_chunks(fh, name), fh=own, warnings=warnings)
     if first.startswith(OLE_MAGIC):

@@ -7,7 +7,7 @@ CHUNK_CHARS = 1 << 20  # text chunks are about this many characters
 READ_BLOCK = 1 << 20  # bytes read from a file at a time
 SNIFF_CHARS = 64 * 1024  # decoded characters used to sniff CSV dialects
 MAX_WARNINGS = 20  # individual warnings kept per file; the rest are counted
-SUPPORTED = "iocdesk reads text, CSV, TSV, XLSX and JSON"
+SUPPORTED = "iocdesk reads text, CSV, TSV, XLSX, JSON, e-mail (.eml, .msg), PDF and Word (.docx)"
 
 
 class InputError(Exception):
