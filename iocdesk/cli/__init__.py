@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
 from iocdesk import __version__
-from iocdesk.cli import analyze, cache, extract, history, key, mail, sandbox, serve, webhook
 from iocdesk.cli.common import EXIT_INTERRUPTED, EXIT_USAGE
 from iocdesk.extraction.tlds import tld_list_version
 from iocdesk.platform.logs import setup_logging
@@ -28,7 +28,9 @@ def version_text() -> str:
     return f"iocdesk {__version__} (IANA TLD list {tld_list_version()}, Python {sys.version.split()[0]})"
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(commands: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The parser with the subcommands ``commands`` (all of them by default)."""
+    commands = commands or COMMANDS
     parser = _Parser(
         prog="iocdesk",
         description="Extract indicators of compromise and triage them on Pulsedive. "
@@ -52,13 +54,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep settings, cache, history and logs under DIR (portable use; also IOCDESK_BASEDIR)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for command in (extract, analyze, key, history, cache, serve, webhook, mail, sandbox):
-        command.add_parser(sub)
+    for command in commands:
+        importlib.import_module(f"iocdesk.cli.{command}").add_parser(sub)
     return parser
 
 
+# In the order `iocdesk --help` lists them.
+COMMANDS = ("extract", "analyze", "key", "history", "cache", "serve", "webhook", "mail", "sandbox")
+
+
+def _named_command(argv: Sequence[str]) -> str | None:
+    """The subcommand ``argv`` names, if it names one: only its module is then imported, so
+    ``iocdesk extract`` starts without the lookup engine, requests or the keyring."""
+    args = iter(argv)
+    for arg in args:
+        if arg == "--basedir":
+            next(args, None)  # its value
+        elif not arg.startswith("-"):
+            return arg if arg in COMMANDS else None
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    named = _named_command(argv)
+    args = build_parser((named,) if named else COMMANDS).parse_args(argv)
     if args.self_test:  # before logging: the self-test touches nothing of the user's
         from iocdesk.gui.selftest import run_self_test
 

@@ -231,3 +231,33 @@ def test_basedir_and_debug_log(tmp_path):
         env=env,
     )
     assert b"debug log" not in quiet.stderr and quiet.returncode == 0
+
+
+def test_a_named_command_imports_only_what_it_needs():
+    """`iocdesk extract` starts without the lookup engine, requests, asyncio or the keyring."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from iocdesk.cli import main; main(['--basedir', sys.argv[1], 'extract', sys.argv[2]]); "
+        "heavy = [m for m in ('requests', 'asyncio', 'keyring', 'iocdesk.lookup.engine', 'PySide6') if m in sys.modules]; "
+        "print('HEAVY', heavy)"
+    )
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        text = Path(tmp) / "a.txt"
+        text.write_text("beacon to evil-site.com\n", encoding="utf-8")
+        out = subprocess.run([sys.executable, "-c", code, tmp, str(text)], capture_output=True, text=True, timeout=60)
+    assert "evil-site.com" in out.stdout and "HEAVY []" in out.stdout, out.stdout + out.stderr
+
+
+def test_every_command_is_still_listed_and_parsed():
+    from iocdesk import cli
+
+    parser = cli.build_parser()
+    assert set(parser._subparsers._group_actions[0].choices) == set(cli.COMMANDS)
+    assert cli._named_command(["--basedir", "extract", "analyze", "x"]) == "analyze"  # --basedir's value skipped
+    assert cli._named_command(["--debug", "extract", "-"]) == "extract"
+    assert cli._named_command(["--demo"]) is None and cli._named_command(["nonsense"]) is None
