@@ -11,6 +11,7 @@ import heapq
 import html
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import methodcaller
 
@@ -92,8 +93,11 @@ _BRANCHES = r"""
     |(?P<bracket_colon>[\[\(\{][ \t]*:[ \t]*[\]\)\}])
     |(?P<loose_slashes>:[ \t]+//|:///+|://[ \t]+(?=[\w\[]))
     |(?P<backslash_scheme>:\\\\(?=[\w\[]))
-    |(?P<dot>[\[\(\{<][ \t]*(?:\.|,|dot|d0t)[ \t]*[\]\)\}>][ \t]*)
-    |(?P<at>[\[\(\{][ \t]*(?:@|at)[ \t]*[\]\)\}][ \t]*)
+    |(?P<dot>[\[\(\{<]{1,2}[ \t]*(?:\.|,|dot|d0t|punto|punkt|ponto|точка|点)[ \t]*[\]\)\}>]{1,2}[ \t]*)
+    |(?P<at>[\[\(\{]{1,2}[ \t]*(?:@|at|arroba)[ \t]*[\]\)\}]{1,2}[ \t]*)
+    |(?P<open_dot>\[\.(?=\w))
+    |(?P<bracket_scheme>\[(?:h[tx]{2}ps?|ftps?|fxps?)(?:\](?=:)|://\]))
+
     |(?P<hyphen>\[-\])
     |(?P<backslash_dot>\\\.)
     |(?P<wide_dot>[\u3002\uff0e\uff61](?=\w))
@@ -114,6 +118,22 @@ _SPACED = re.compile(
     )""",
     re.VERBOSE,
 )
+# Rare forms, each with its own pattern behind a substring test, so that common characters
+# ("_", "]", "^", "-") never wake a regex on text that holds none of these forms.
+# "evil-dot-com": a hyphenated "dot" before a common TLD that ends the name. Only those TLDs:
+# "polka-dot-bikini" and "polka-dot-shop.com" are names, not defangs.
+_HYPHEN_DOT = re.compile(
+    r"(?P<hyphen_dot>-dot-)(?=(?:com|net|org|info|biz|ru|su|cn|io|top|xyz|cc|co|me|pw|tk|ml|ga|cf|gq|us|uk|de|in|br"
+    r"|online|site|club|live|shop|app|dev)(?![\w.-]))",
+    re.IGNORECASE,
+)
+_RARE_FORMS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
+    (("-dot-", "-DOT-"), _HYPHEN_DOT),
+    (("^.",), re.compile(r"(?P<caret_dot>\^\.(?=\w))")),  # "evil^.com"
+    # "evil.]com": the literal first (a fast scan), then the letter or digit before it
+    ((".]",), re.compile(r"(?P<close_dot>\.\](?<=[A-Za-z0-9]\.\]))(?=\w)")),
+    (("_://", ":_"), re.compile(r"(?P<underscore_scheme>_+(?=://)|(?<=:)_+(?=//))")),  # "hxxp_://"
+)
 
 # Branch -> (replacement, counts as a defang). None: decided per match below.
 _FIXED: dict[str, tuple[str | None, bool]] = {
@@ -132,12 +152,18 @@ _FIXED: dict[str, tuple[str | None, bool]] = {
     "wide_dot": (".", True),
     "invisible": ("", True),
     "escaped_slash": ("/", False),
+    "bracket_scheme": (None, True),
+    "open_dot": (".", True),
+    "close_dot": (".", True),
+    "caret_dot": (".", True),
+    "underscore_scheme": ("", True),
+    "hyphen_dot": (".", True),
     "entity": (None, False),
 }
 # Forms whose spaces before them belong to the defang ("evil [.] com").
 _EATS_SPACES = frozenset({"dot", "at", "word_dot", "word_at", "spaced_at", "spaced_scheme"})
 # Forms that need a word (not punctuation) right before them.
-_NEEDS_WORD_BEFORE = frozenset({"word_dot", "word_at", "spaced_at", "wide_dot"})
+_NEEDS_WORD_BEFORE = frozenset({"word_dot", "word_at", "spaced_at", "wide_dot", "open_dot", "close_dot"})
 
 _START = methodcaller("start")
 _BRACKETS_AND_SPACES = str.maketrans("", "", "[](){} \t")
@@ -187,6 +213,12 @@ def _replacement(kind: str, raw: str, text: str, spaces_at: int, end: int) -> st
             return None
         if kind == "word_dot" and _prose_dot(text, spaces_at, end):
             return None
+    elif kind == "bracket_scheme":
+        return raw.translate(_BRACKETS_AND_SPACES)
+    elif kind == "underscore_scheme":
+        scheme_end = spaces_at - 1 if text[spaces_at - 1 : spaces_at] == ":" else spaces_at
+        if _SCHEME_WORD_BEFORE.search(text, max(0, scheme_end - 6), scheme_end) is None:
+            return None
     elif kind == "spaced_scheme" or kind == "backslash_scheme":
         if _SCHEME_WORD_BEFORE.search(text, max(0, spaces_at - 6), spaces_at) is None:
             return None
@@ -197,11 +229,20 @@ def _replacement(kind: str, raw: str, text: str, spaces_at: int, end: int) -> st
     return out
 
 
+def _rare_forms(text: str) -> Iterator[re.Match[str]]:
+    """Matches of the rare forms present in ``text``, in order."""
+    present = [pattern.finditer(text) for probes, pattern in _RARE_FORMS if any(p in text for p in probes)]
+    if len(present) == 1:
+        yield from present[0]
+    elif present:
+        yield from heapq.merge(*present, key=_START)
+
+
 def refang(text: str) -> Refanged:
     pieces: list[str] = []
     marks: list[int] = []
     size = last = 0  # size: characters written so far; last: input consumed so far
-    for m in heapq.merge(_SPACED.finditer(text), _DEFANGS.finditer(text), key=_START):
+    for m in heapq.merge(_SPACED.finditer(text), _DEFANGS.finditer(text), _rare_forms(text), key=_START):
         kind = m.lastgroup
         assert kind is not None
         start, end = m.span()
