@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import shutil
 import signal
 import sys
@@ -141,7 +142,7 @@ def open_session(args: argparse.Namespace) -> Iterator[LookupSession | None]:
             # the demo keeps the command's rate: its figures are what an account would see
             config.demo_url = sandbox.base_url
         try:
-            session = stack.enter_context(LookupSession.open(config))
+            session = stack.enter_context(LookupSession.open(config, purge_cache=True))
         except NoApiKey:
             error(f"no Pulsedive API key: store one with `iocdesk key set`, or set {ENV_VAR}")
             yield None
@@ -330,16 +331,6 @@ def elide_middle(value: str, width: int, ellipsis: str = "…", *, keep_at: int 
     return "".join(out)
 
 
-def _common_start(a: str, b: str) -> int:
-    """How many characters ``a`` and ``b`` share at their start."""
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
-
-
 def _elided(values: list[str], width: int, ellipsis: str) -> list[str]:
     """Each value elided to ``width``; distinct values that would still print alike (they differ
     only in the part left out) also keep a window where each one first differs from the others."""
@@ -350,7 +341,7 @@ def _elided(values: list[str], width: int, ellipsis: str) -> list[str]:
     for i, (value, text) in enumerate(zip(values, shown, strict=True)):
         others = alike[text] - {value}
         if others:
-            differs_at = max(_common_start(value, other) for other in others)
+            differs_at = max(len(os.path.commonprefix([value, other])) for other in others)  # noqa: RUF071 - characters, not paths
             shown[i] = elide_middle(value, width, ellipsis, keep_at=differs_at)
     return shown
 

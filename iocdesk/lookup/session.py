@@ -87,7 +87,8 @@ class LookupSession:
     It closes what it opened; a ``history`` or ``cache`` passed in is borrowed (the window
     keeps one history for its History dialog) and used as it is. With ``optional_stores`` a history or cache that cannot be
     opened is logged and left out (the window: a run works without them); otherwise the
-    error propagates (the CLI says it and stops).
+    error propagates (the CLI says it and stops). ``purge_cache`` drops expired answers first
+    (the CLI, once per command; not on the window's thread before every run).
     """
 
     def __init__(
@@ -98,6 +99,7 @@ class LookupSession:
         history: History | None = None,
         cache: LookupCache | None = None,
         optional_stores: bool = False,
+        purge_cache: bool = False,
     ) -> None:
         self.config = config
         self.options = config.engine
@@ -119,7 +121,8 @@ class LookupSession:
                 self.cache = LookupCache(ttl=config.cache_ttl_hours * 3600)
                 self._owned.append(self.cache)
                 self.cache.set_scope(self.account, self.client.base_url)
-                self.cache.purge_expired()
+                if purge_cache:  # a command's one-off chore; the window opens a session per run
+                    self.cache.purge_expired()
         except Exception:
             if not optional_stores:
                 self.close()

@@ -16,12 +16,12 @@ Nothing here does I/O; the client (``client.py``) fetches, these functions read.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from iocdesk.indicators.results import Feed, Intel, Risk, RiskFactor, Threat
+from iocdesk.indicators.untrusted import replace_surrogates
 
 WEB_BASE = "https://pulsedive.com"
 
@@ -323,13 +323,6 @@ def _top(obj: object, what: str) -> dict[str, Any]:
     return obj
 
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _clean(text: str) -> str:
-    return text if text.isascii() else _LONE_SURROGATE.sub("\ufffd", text)
-
-
 def _replace_lone_surrogates(document: dict[str, Any]) -> None:
     """Replace, in place, lone surrogates in keys and strings with U+FFFD.
 
@@ -346,16 +339,16 @@ def _replace_lone_surrogates(document: dict[str, Any]) -> None:
             continue
         seen.add(id(node))
         if isinstance(node, dict):
-            if any(isinstance(k, str) and _clean(k) is not k for k in node):
+            if any(isinstance(k, str) and replace_surrogates(k) is not k for k in node):
                 items = list(node.items())
                 node.clear()
-                node.update((_clean(k) if isinstance(k, str) else k, v) for k, v in items)
+                node.update((replace_surrogates(k) if isinstance(k, str) else k, v) for k, v in items)
             pairs: Iterable[tuple[Any, object]] = node.items()
         else:
             pairs = enumerate(node)
         for key, value in pairs:
             if isinstance(value, str):
-                cleaned = _clean(value)
+                cleaned = replace_surrogates(value)
                 if cleaned is not value:
                     node[key] = cleaned
             elif isinstance(value, (dict, list)):

@@ -120,8 +120,7 @@ class ExportActions(QObject):
         plan = ExportPlan.of({Format(kind): path})
         step = (await self._run(plan, report))[0]
         if not step.ok:
-            error = getattr(step.error, "strerror", None) or step.error
-            self.failed.emit(self.tr("Could not write {path}: {error}").format(path=path, error=error))
+            self._write_failed(step)
             return
         self.message.emit(self.tr("Exported %n results to {path}.", "", len(report.results)).format(path=path))
 
@@ -144,8 +143,7 @@ class ExportActions(QObject):
         )
         failures = [step for step in await self._run(plan, report) if not step.ok]
         if failures:
-            error = getattr(failures[0].error, "strerror", None) or failures[0].error
-            self.failed.emit(self.tr("Could not write {path}: {error}").format(path=failures[0].target, error=error))
+            self._write_failed(failures[0])
             return
         self.message.emit(self.tr("E-mail draft written to {path}; opening it in the mail client.").format(path=draft))
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(draft)))
@@ -177,6 +175,10 @@ class ExportActions(QObject):
             self.failed.emit(self.tr("Could not post to {name}: {error}").format(name=name, error=error))
             return
         self.message.emit(self.tr("Summary posted to {name}.").format(name=name))
+
+    def _write_failed(self, step: StepOutcome) -> None:
+        error = getattr(step.error, "strerror", None) or step.error  # "Permission denied", not [Errno 13]
+        self.failed.emit(self.tr("Could not write {path}: {error}").format(path=step.target, error=error))
 
     # -- running a plan ----------------------------------------------------------------------
     async def _run(self, plan: ExportPlan, report: Report) -> list[StepOutcome]:
