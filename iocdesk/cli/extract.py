@@ -14,11 +14,11 @@ from iocdesk.cli.common import EXIT_OK, EXIT_USAGE, error, parse_types, read_inp
 from iocdesk.extraction.extract import IndicatorCollector
 from iocdesk.extraction.refang import defang
 from iocdesk.indicators.display import reveal
-from iocdesk.indicators.types import Indicator
+from iocdesk.indicators.types import MAX_SOURCES_KEPT, Indicator
 from iocdesk.reports.safety import spreadsheet_safe
 
 _FORMATS = ("text", "json", "jsonl", "csv")
-_CSV_FIELDS = ("type", "value", "display", "defanged", "count", "scope", "lookup", "host", "sources")
+_CSV_FIELDS = ("type", "value", "display", "defanged", "count", "scope", "lookup", "host", "derived_from", "sources")
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -44,7 +44,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         action="store_true",
         help='batch mode: read JSON lines {"id": ..., "text": ...} on stdin, write {"id": ..., "iocs": [...]} per line',
     )
-    ex.add_argument("--hosts", action="store_true", help="also report the host of every URL and e-mail address")
+    ex.add_argument(
+        "--hosts",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="report the host of every URL and e-mail address as an indicator of its own, with the values it was "
+        "found in (derived_from); --no-hosts leaves them out (default: on)",
+    )
     ex.add_argument("--public-only", action="store_true", help="leave out private, reserved and internal addresses")
     ex.add_argument("--defang", action="store_true", help="print values defanged (text and csv formats)")
     ex.set_defaults(handler=run)
@@ -113,12 +119,28 @@ def _write(indicators: Iterable[Indicator], args: argparse.Namespace, out: TextI
             row = i.to_dict()
             row["value"] = _shown(i, args)
             row["sources"] = "; ".join(str(s) for s in i.sources)
+            row["derived_from"] = "; ".join(i.derived_from)
             writer.writerow({k: spreadsheet_safe(row.get(k, "")) for k in _CSV_FIELDS})
     else:
         for i in indicators:
             notes = [] if i.scope == "public" else [str(i.scope)]
             if i.defanged:
                 notes.append("defanged")
+            if i.derived_only:
+                notes.append("host of " + _derived_note(i))
             suffix = f"\t({', '.join(notes)})" if notes else ""
             # Text goes to a terminal: a URL path may hold bidi overrides or C1 escapes (U+009B).
             out.write(f"{i.type}\t{reveal(_shown(i, args))}{suffix}\n")
+
+
+def _derived_note(indicator: Indicator) -> str:
+    """ "1 URL", "2 URLs and 1 e-mail address": what a host found only inside others came from."""
+    emails = sum("@" in value and "/" not in value for value in indicator.derived_from)
+    urls = len(indicator.derived_from) - emails
+    parts = []
+    if urls:
+        parts.append(f"{urls} URL" + ("s" if urls > 1 else ""))
+    if emails:
+        parts.append(f"{emails} e-mail address" + ("es" if emails > 1 else ""))
+    more = "+" if len(indicator.derived_from) >= MAX_SOURCES_KEPT else ""
+    return " and ".join(parts) + more

@@ -803,7 +803,7 @@ def _decoded(encoded: str) -> str:
 
 def _host_hit(hit: _Hit) -> _Hit | None:
     """The host of a URL or e-mail as an indicator of its own (``hosts=True``)."""
-    if hit.host is None:
+    if hit.host is None or hit.type not in (T.URL, T.EMAIL):
         return None
     ip4 = parse_ipv4(hit.host)
     if ip4 is not None:
@@ -838,9 +838,14 @@ def _pieces(text: str) -> Iterator[str]:
 
 
 class IndicatorCollector:
-    """De-duplicates indicators across many chunks, in first-seen order, with counts and sources."""
+    """De-duplicates indicators across many chunks, in first-seen order, with counts and sources.
 
-    def __init__(self, types: Iterable[IndicatorType | str] | None = None, *, hosts: bool = False) -> None:
+    With ``hosts`` (the default) the host of every URL and e-mail address is an indicator of its
+    own, right after the first URL or address it was found in: a URL Pulsedive has never seen
+    can sit on a domain it knows as high risk, and only a lookup of that domain tells.
+    """
+
+    def __init__(self, types: Iterable[IndicatorType | str] | None = None, *, hosts: bool = True) -> None:
         self._types = None if types is None else frozenset(IndicatorType(t) for t in types)
         self._hosts = hosts
         self._found: dict[tuple[IndicatorType, str], Indicator] = {}
@@ -852,28 +857,33 @@ class IndicatorCollector:
             for piece in _pieces(text):
                 for hit in _Scanner(piece).scan():
                     self._add(hit, source, new)
-                    if self._hosts:
-                        extra = _host_hit(hit)
-                        if extra is not None:
-                            self._add(extra, source, new)
+                    if self._hosts and hit.host is not None:
+                        host = _host_hit(hit)
+                        if host is not None:
+                            self._add(host, source, new, parent=hit.value)
         return new
 
     def add_chunks(self, chunks: Iterable[TextChunk]) -> None:
         for chunk in chunks:
             self.add_text(chunk.text, chunk.source)
 
-    def _add(self, hit: _Hit, source: Source | None, new: list[Indicator]) -> None:
+    def _add(self, hit: _Hit, source: Source | None, new: list[Indicator], parent: str | None = None) -> None:
+        """Count ``hit``; ``parent`` is the URL or e-mail address a host hit was found in."""
         if self._types is not None and hit.type not in self._types:
             return
         key = (hit.type, hit.value)
         found = self._found.get(key)
         if found is None:
             found = Indicator(hit.type, hit.value, hit.display, hit.defanged, 1, hit.scope, hit.host)
+            found.standalone = parent is None
             self._found[key] = found
             new.append(found)
         else:
             found.count += 1
             found.defanged = found.defanged or hit.defanged
+            found.standalone = found.standalone or parent is None
+        if parent is not None and len(found.derived_from) < MAX_SOURCES_KEPT and parent not in found.derived_from:
+            found.derived_from.append(parent)
         if source is not None and len(found.sources) < MAX_SOURCES_KEPT and source not in found.sources:
             found.sources.append(source)
 
@@ -884,11 +894,11 @@ class IndicatorCollector:
         return len(self._found)
 
 
-def extract(text: str, types: Iterable[IndicatorType | str] | None = None, *, hosts: bool = False) -> list[Indicator]:
+def extract(text: str, types: Iterable[IndicatorType | str] | None = None, *, hosts: bool = True) -> list[Indicator]:
     """All indicators in ``text``, de-duplicated in first-seen order.
 
     ``types`` limits the result to those types (names or ``IndicatorType``);
-    ``hosts=True`` also reports the host of every URL and e-mail address.
+    ``hosts=False`` leaves out the hosts of URLs and e-mail addresses (see ``IndicatorCollector``).
     """
     collector = IndicatorCollector(types, hosts=hosts)
     collector.add_text(text)

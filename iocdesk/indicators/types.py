@@ -87,7 +87,11 @@ class Indicator:
     ``value`` is canonical (refanged, lower-cased host, IDNA A-labels,
     compressed IPv6, lower-case hashes, upper-case CVE); ``display`` is what an
     analyst reads (Unicode host names). ``host`` is the host of a URL or the
-    domain of an e-mail address, so callers can look it up too.
+    domain of an e-mail address. A host is also an indicator of its own: its
+    ``derived_from`` lists the URLs and addresses it was found in, and
+    ``standalone`` says whether it was also seen on its own (a host only found
+    inside a URL is looked up when that URL gets no verdict, see
+    ``iocdesk.lookup.engine.HostPolicy``).
     """
 
     type: IndicatorType
@@ -98,6 +102,13 @@ class Indicator:
     scope: Scope = Scope.PUBLIC
     host: str | None = None
     sources: list[Source] = field(default_factory=list)
+    derived_from: list[str] = field(default_factory=list)  # canonical values, at most MAX_SOURCES_KEPT
+    standalone: bool = True
+
+    @property
+    def derived_only(self) -> bool:
+        """A host found only inside URLs or e-mail addresses, never on its own."""
+        return bool(self.derived_from) and not self.standalone
 
     @property
     def lookup_by_default(self) -> bool:
@@ -119,6 +130,9 @@ class Indicator:
         }
         if self.host is not None:
             data["host"] = self.host
+        if self.derived_from:
+            data["derived_from"] = list(self.derived_from)
+            data["standalone"] = self.standalone
         if self.sources and any(s != Source() for s in self.sources):
             data["sources"] = [
                 {
