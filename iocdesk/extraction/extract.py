@@ -26,7 +26,7 @@ from functools import lru_cache
 from operator import attrgetter
 from urllib.parse import unquote
 
-from iocdesk.extraction.hosts import Host, domain_scope, ipv4_info, ipv6_info, parse_domain, parse_ipv4
+from iocdesk.extraction.hosts import Host, ipv4_info, ipv6_info, parse_domain, parse_ipv4
 from iocdesk.extraction.refang import Refanged, refang
 from iocdesk.extraction.tlds import FILE_EXTENSION_TLDS, FILE_INNER_EXTENSIONS
 from iocdesk.indicators.types import MAX_SOURCES_KEPT, Indicator, IndicatorType, Scope, Source, TextChunk
@@ -154,7 +154,8 @@ class _Hit:
     display: str
     defanged: bool
     scope: Scope = Scope.PUBLIC
-    host: str | None = None
+    host: str | None = None  # of a URL or e-mail address: canonical
+    host_display: str | None = None  # as the analyst reads it (Unicode)
 
 
 def _is_word_char(char: str) -> bool:
@@ -478,6 +479,7 @@ class _Scanner:
                 self._defanged(start, end),
                 host.scope,
                 host.host_value.strip("[]"),
+                host.host_display.strip("[]"),
             )
         )
 
@@ -516,6 +518,7 @@ class _Scanner:
                     self._defanged(start, end),
                     host.scope,
                     host.value,
+                    host.display,
                 )
             )
         return claimed
@@ -750,6 +753,7 @@ class _Scanner:
                 self._defanged(start, end),
                 scope,
                 host_value,
+                host_display,
             )
         )
         return end
@@ -803,18 +807,14 @@ def _decoded(encoded: str) -> str:
 
 def _host_hit(hit: _Hit) -> _Hit | None:
     """The host of a URL or e-mail as an indicator of its own (``hosts=True``)."""
-    if hit.host is None or hit.type not in (T.URL, T.EMAIL):
+    host = hit.host
+    if host is None or hit.type not in (T.URL, T.EMAIL):
         return None
-    ip4 = parse_ipv4(hit.host)
-    if ip4 is not None:
-        return _Hit(hit.pos, T.IPV4, hit.host, hit.host, hit.defanged, hit.scope)
-    if ":" in hit.host:
-        return _Hit(hit.pos, T.IPV6, hit.host, hit.host, hit.defanged, hit.scope)
-    display = hit.display.split("@")[-1] if hit.type is T.EMAIL else hit.host
-    host = parse_domain(hit.host)
-    if host is not None:
-        display = host.display
-    return _Hit(hit.pos, T.DOMAIN, hit.host, display, hit.defanged, domain_scope(hit.host))
+    if parse_ipv4(host) is not None:
+        return _Hit(hit.pos, T.IPV4, host, host, hit.defanged, hit.scope)
+    if ":" in host:
+        return _Hit(hit.pos, T.IPV6, host, host, hit.defanged, hit.scope)
+    return _Hit(hit.pos, T.DOMAIN, host, hit.host_display or host, hit.defanged, hit.scope)
 
 
 _PIECE_CHARS = 1 << 20

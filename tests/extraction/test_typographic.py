@@ -35,7 +35,9 @@ def test_the_url_ends_before_typographic_punctuation(text):
 
 
 def test_letters_of_other_scripts_in_a_path_stay():
-    assert [i.value for i in extract("https://evil-site.com/パス/файл", hosts=False)] == ["https://evil-site.com/パス/файл"]
+    assert [i.value for i in extract("https://evil-site.com/パス/файл", hosts=False)] == [
+        "https://evil-site.com/パス/файл"
+    ]
 
 
 def test_a_scheme_glued_to_an_ascii_word_is_still_cut_as_before():
