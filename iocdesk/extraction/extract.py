@@ -108,6 +108,13 @@ _IPV6 = re.compile(r"[0-9A-Fa-f:]++(?:\.[0-9]{1,3}){0,3}")
 _IPV6_BAD_BEFORE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:.")
 _ZONE = re.compile(r"%[\w.-]{1,32}")
 _HASH = re.compile(r"[0-9A-Fa-f]{32,128}+")
+# Hashes and CVE ids are found in a one-byte copy of the text (see _Scanner.narrow), where
+# bytes.find and a literal skip ahead at memory speed: a pattern that starts with a set of
+# characters, as these do, is tried at every hex digit (a quarter of English text) or "c".
+_HEX_DIGITS = frozenset(b"0123456789abcdefABCDEF")
+_HEX_MASK = bytes(0x78 if i in _HEX_DIGITS else 0x20 for i in range(256))  # hex digit -> "x", else " "
+_SHORTEST_HASH = b"x" * 32
+_CVE_LOWER = re.compile(b"cve")
 _HASH_TYPES = {32: T.MD5, 40: T.SHA1, 64: T.SHA256, 128: T.SHA512}
 _CVE = re.compile(r"[Cc][Vv][Ee][-_\u2010\u2011\u2013 ]?(\d{4})[-_\u2010\u2011\u2013](\d{4,7})(?!\d)")
 _ASN = re.compile(r"AS(?:[Nn][ :#]?)?(\d{1,10})(?!\w)(?!\.\d)")
@@ -361,6 +368,7 @@ class _Scanner:
         self.refanged: Refanged = refang(text)
         self.text = self.refanged.text
         self.hits: list[_Hit] = []
+        self._narrow: bytes | None = None
 
     def scan(self) -> list[_Hit]:
         claimed = self._scan_urls()
@@ -759,26 +767,44 @@ class _Scanner:
         return end
 
     # -- hashes, CVE ids, AS numbers --------------------------------------------------
+    @property
+    def narrow(self) -> bytes:
+        """The text with one byte a character (Latin-1; "?" for any other character): an offset
+        in it is an offset in the text, for the ASCII searches that only need ASCII."""
+        if self._narrow is None:
+            self._narrow = self.text.encode("latin-1", "replace")
+        return self._narrow
+
     def _scan_hashes(self) -> None:
         text = self.text
-        for m in _HASH.finditer(text):
-            value = m.group()
-            kind = _HASH_TYPES.get(len(value))
-            start, end = m.span()
-            if kind is None or (start and _is_word_char(text[start - 1]) and text[start - 1] != "-"):
-                continue
-            if end < len(text) and (text[end].isalnum() or text[end] == "_"):
-                continue
-            low = value.lower()
-            if low.isdigit():
-                continue  # a long number, or the all-zero placeholder logs print for "no hash"
-            if _NOT_FILE_HASH_BEFORE.search(text, max(0, start - 24), start):
-                continue
-            self.hits.append(_Hit(m.start(), kind, low, low, False))
+        hexes = self.narrow.translate(_HEX_MASK)
+        run_end = 0
+        while (run := hexes.find(_SHORTEST_HASH, run_end)) >= 0:
+            run_end = hexes.find(b" ", run + len(_SHORTEST_HASH))
+            if run_end < 0:
+                run_end = len(hexes)
+            # what _HASH.finditer(text) finds in this run of hex digits (there is none outside)
+            for m in _HASH.finditer(text, run, run_end):
+                value = m.group()
+                kind = _HASH_TYPES.get(len(value))
+                start, end = m.span()
+                if kind is None or (start and _is_word_char(text[start - 1]) and text[start - 1] != "-"):
+                    continue
+                if end < len(text) and (text[end].isalnum() or text[end] == "_"):
+                    continue
+                low = value.lower()
+                if low.isdigit():
+                    continue  # a long number, or the all-zero placeholder logs print for "no hash"
+                if _NOT_FILE_HASH_BEFORE.search(text, max(0, start - 24), start):
+                    continue
+                self.hits.append(_Hit(m.start(), kind, low, low, False))
 
     def _scan_cves(self) -> None:
         text = self.text
-        for m in _CVE.finditer(text):
+        for cve in _CVE_LOWER.finditer(self.narrow.lower()):
+            m = _CVE.match(text, cve.start())  # no "cve" inside a match: the same as finditer
+            if m is None:
+                continue
             if m.start() and _is_word_char(text[m.start() - 1]):
                 continue
             year = int(m.group(1))
