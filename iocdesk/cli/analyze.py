@@ -28,8 +28,8 @@ from iocdesk.cli.common import (
 from iocdesk.cli.exports import add_export_arguments, export_plan, write_exports
 from iocdesk.extraction.extract import IndicatorCollector
 from iocdesk.indicators.display import reveal
-from iocdesk.indicators.results import LookupResult, Risk, Status
-from iocdesk.lookup.engine import EngineOptions, LookupEngine, Progress, ScanPolicy, StopCause
+from iocdesk.indicators.results import LookupResult, Status
+from iocdesk.lookup.engine import EngineOptions, HostPolicy, LookupEngine, Progress, ScanPolicy, StopCause
 from iocdesk.lookup.limiter import RateLimits
 from iocdesk.lookup.session import Connection, LookupSession, NoApiKey, SessionConfig
 from iocdesk.platform.credentials import ENV_VAR
@@ -74,6 +74,13 @@ def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--submit", action="store_true", help="store scan results in Pulsedive's public database (default: not stored)"
     )
+    parser.add_argument(
+        "--hosts",
+        choices=[p.value for p in HostPolicy],
+        default="auto",
+        help="look up the host of a URL or e-mail address (found only inside it): auto (default) when the URL or "
+        "address gets no verdict (not found, unsupported, error), all: always, off: never (hosts are then not listed)",
+    )
     parser.add_argument("--concurrency", type=positive_int, default=4, metavar="N", help="parallel requests (4)")
     parser.add_argument(
         "--rate",
@@ -115,6 +122,7 @@ def engine_options(args: argparse.Namespace) -> EngineOptions:
         limits=RateLimits(per_second=args.rate, per_day=args.per_day, per_month=args.per_month),
         concurrency=args.concurrency,
         scan=ScanPolicy(args.scan),
+        hosts=HostPolicy(args.hosts),
         submit=args.submit,
         include_private=args.include_private,
         use_cache=not args.no_cache,
@@ -151,7 +159,7 @@ def open_session(args: argparse.Namespace) -> Iterator[LookupSession | None]:
 
 
 def run(args: argparse.Namespace) -> int:
-    collector = IndicatorCollector()
+    collector = IndicatorCollector(hosts=args.hosts != HostPolicy.OFF)
     sources, readable = read_inputs(args.paths, collector)
     if not readable:
         return EXIT_USAGE
@@ -166,6 +174,7 @@ def run(args: argparse.Namespace) -> int:
             "include_private": args.include_private,
             "submit": args.submit,
             "cache": not args.no_cache,
+            "hosts": args.hosts,
         }
         run_id = session.start_run(sources or ["<stdin>"], indicators, options=options)
         return execute(session, args, indicators, run_id)
@@ -364,14 +373,25 @@ def _ellipsis_for(out: Any) -> str:
     return "…"
 
 
+def _threats_note(result: LookupResult) -> str:
+    """The threats column: its own threats (or error), and its host's verdict when that is worse:
+    the risk column shows the worse one, this says where it comes from."""
+    own = ", ".join(t.name for t in result.intel.threats[:3]) if result.intel else (result.error or "")
+    host = result.host_result
+    if host is None or result.verdict_risk is result.risk:
+        return own
+    threats = ", ".join(t.name for t in host.intel.threats[:3]) if host.intel else ""
+    note = f"host {host.indicator}: {host.risk}" + (f" ({threats})" if threats else "")
+    return f"{note}; {own}" if own else note
+
+
 def print_summary(results: list[LookupResult], out: Any, *, indicator_width: int | None = None) -> None:
     """A table of what matters first: risky and scanned ones, then counts. Indicators longer
     than the column (``indicator_width``, else what the terminal leaves, else 100 when ``out``
     is not a terminal) are cut in the middle (``elide_middle``); the columns stay aligned."""
-    order = {risk: risk.severity for risk in Risk}
     ranked = sorted(
         results,
-        key=lambda r: (-(order[r.risk] if r.risk else -1), r.status != Status.FOUND, r.indicator),
+        key=lambda r: (-(r.verdict_risk.severity if r.verdict_risk else -1), r.status != Status.FOUND, r.indicator),
     )
     room = indicator_width if indicator_width is not None else _indicator_room(out)
     ellipsis = _ellipsis_for(out)
@@ -379,9 +399,8 @@ def print_summary(results: list[LookupResult], out: Any, *, indicator_width: int
     column = max([len("indicator"), *(_cell_width(s) for s in shown)])
     out.write(f"{'indicator':<{column}} {'type':<7} {'status':<11} {'risk':<9} threats\n")
     for result, indicator in zip(ranked, shown):
-        threats = ", ".join(t.name for t in result.intel.threats[:3]) if result.intel else (result.error or "")
-        threats = terminal_safe(threats)
-        risk = str(result.risk) if result.risk else "-"
+        threats = terminal_safe(_threats_note(result))
+        risk = str(result.verdict_risk) if result.verdict_risk else "-"
         pad = " " * (column - _cell_width(indicator))
         out.write(f"{indicator}{pad} {result.type!s:<7} {result.status!s:<11} {risk:<9} {threats}\n")
     counts: dict[str, int] = {}

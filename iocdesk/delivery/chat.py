@@ -169,7 +169,12 @@ def _top(report: Report) -> tuple[list[LookupResult], int]:
 
 
 def _risk_word(result: LookupResult) -> str:
-    return str(result.risk) if result.risk else str(result.status)
+    """Its risk (or status), and its host's when that is worse ("not_found · host evil[.]com high")."""
+    own = str(result.risk) if result.risk else str(result.status)
+    host = result.host_result
+    if host is None or host.risk is None or result.verdict_risk is result.risk:
+        return own
+    return f"{own} · host {_ioc(host)} {host.risk}"
 
 
 def _counts_text(report: Report) -> str:

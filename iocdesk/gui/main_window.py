@@ -44,7 +44,7 @@ from iocdesk.gui.widgets.detail import DetailPane
 from iocdesk.gui.widgets.filter_bar import FilterBar
 from iocdesk.gui.widgets.paste_box import PasteBox
 from iocdesk.gui.widgets.summary_strip import SummaryStrip
-from iocdesk.indicators.results import Status
+from iocdesk.indicators.results import LookupResult, Status
 from iocdesk.indicators.types import Indicator
 from iocdesk.lookup.engine import LookupEngine, ScanPolicy
 from iocdesk.lookup.session import LookupSession, NoApiKey
@@ -250,6 +250,8 @@ class MainWindow(QMainWindow):
         self.controller.stateChanged.connect(self._state_changed)
         self.detail.openRequested.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
         self.detail.linksRequested.connect(self._load_links)
+        self.detail.hostRequested.connect(self.select_result)
+        self.controller.resultsReady.connect(lambda _rows: self.detail.refresh_host())
 
     # -- input (read off the GUI thread by InputActions) ----------------------------------------
     def _show_indicators(self, found: list[Indicator]) -> None:
@@ -463,6 +465,19 @@ class MainWindow(QMainWindow):
         self.pause_button.setText(self.tr("Resume") if state == "paused" else self.tr("Pause"))
         self.cancel_button.setEnabled(state in ("running", "paused"))
 
+    def select_result(self, result: LookupResult) -> None:
+        """Select ``result``'s row (a URL's host, from the detail pane), clearing filters that hide it."""
+        row = self.results.row_of(result)
+        if row is None:
+            return
+        index = self.filter.mapFromSource(self.results.index(row, 0))
+        if not index.isValid():
+            self.filter_bar.clear()
+            index = self.filter.mapFromSource(self.results.index(row, 0))
+        if index.isValid():
+            self.result_view.setCurrentIndex(index)
+            self.result_view.scrollTo(index)
+
     def _show_selected(self, current, _previous) -> None:
         source = self.filter.mapToSource(current)
         self.detail.show_result(self.results.result_at(source.row()) if source.isValid() else None)
@@ -562,7 +577,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if state := self.settings.splitter_state("main"):
             self.splitter.restoreState(state)
-        if header := self.settings.header_state("results"):
+        # "results-v2": the Host column (issue 13) moved the columns after it; an older saved
+        # layout would give its widths to the wrong columns.
+        if header := self.settings.header_state("results-v2"):
             self.result_view.horizontalHeader().restoreState(header)
 
     # -- the alert inbox ----------------------------------------------------------------------
@@ -604,7 +621,7 @@ class MainWindow(QMainWindow):
             return
         self.settings.window_geometry = self.saveGeometry()
         self.settings.set_splitter_state("main", self.splitter.saveState())
-        self.settings.set_header_state("results", self.result_view.horizontalHeader().saveState())
+        self.settings.set_header_state("results-v2", self.result_view.horizontalHeader().saveState())
         self.settings.sync()
         self.tasks.cancel_all()
         if self._session is not None:

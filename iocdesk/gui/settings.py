@@ -18,17 +18,18 @@ from typing import Any, Literal
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from iocdesk.lookup.engine import EngineOptions, ScanPolicy
+from iocdesk.lookup.engine import EngineOptions, HostPolicy, ScanPolicy
 from iocdesk.lookup.limiter import RateLimits
 from iocdesk.lookup.session import Connection, SessionConfig
 from iocdesk.pulsedive.client import DEFAULT_BASE_URL, is_http_url
 from iocdesk.reports.report import DEFAULT_SUBJECT
 
-__all__ = ["MAX_RECENT_FILES", "PATH_FAMILIES", "SCAN_POLICIES", "THEMES", "AppSettings"]
+__all__ = ["HOST_POLICIES", "MAX_RECENT_FILES", "PATH_FAMILIES", "SCAN_POLICIES", "THEMES", "AppSettings"]
 
 THEMES = ("system", "light", "dark")
 PATH_FAMILIES = ("legacy", "current")
 SCAN_POLICIES = tuple(str(p) for p in ScanPolicy)  # off, passive, active
+HOST_POLICIES = tuple(str(p) for p in HostPolicy)  # auto, all, off
 MAX_RECENT_FILES = 10
 MAX_CONCURRENCY = 16
 
@@ -94,6 +95,7 @@ class AppSettings:
     _MONTH = "limits/per_month"
     _CONCURRENCY = "limits/concurrency"
     _SCAN = "lookup/scan_policy"
+    _HOSTS = "lookup/host_policy"
     _SUBMIT = "lookup/submit"
     _PRIVATE = "lookup/include_private"
     _TTL = "cache/ttl_hours"
@@ -207,6 +209,15 @@ class AppSettings:
     @scan_policy.setter
     def scan_policy(self, value: str | ScanPolicy) -> None:
         self._s.setValue(self._SCAN, str(ScanPolicy(str(value).lower())))
+
+    @property
+    def host_policy(self) -> str:
+        """ "auto" (look a URL's or address's host up when it gets no verdict), "all" or "off"."""
+        return self._get_choice(self._HOSTS, HOST_POLICIES, "auto")
+
+    @host_policy.setter
+    def host_policy(self, value: str | HostPolicy) -> None:
+        self._s.setValue(self._HOSTS, str(HostPolicy(str(value).lower())))
 
     @property
     def submit(self) -> bool:
@@ -399,6 +410,7 @@ class AppSettings:
             limits=self.rate_limits(),
             concurrency=self.concurrency,
             scan=ScanPolicy(self.scan_policy),
+            hosts=HostPolicy(self.host_policy),
             submit=self.submit,
             include_private=self.include_private,
             use_cache=self.use_cache,

@@ -152,10 +152,26 @@ class LookupResult:
     from_cache: bool = False
     attempts: int = 0
     source: str | None = None  # where it was first seen ("report.xlsx, Sheet1, row 4, column B")
+    # A host found only inside URLs or e-mail addresses of the run (looked up per HostPolicy).
+    derived_only: bool = False
+    # Links within one run, set by ``iocdesk.indicators.host_links.link_hosts``: the result of
+    # a URL's or address's host, and for a host the URLs and addresses it was found in.
+    host_result: LookupResult | None = field(default=None, repr=False, compare=False)
+    derived_from: list[str] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def risk(self) -> Risk | None:
         return self.intel.risk if self.intel else None
+
+    @property
+    def verdict_risk(self) -> Risk | None:
+        """The worse of its own risk and its host's: a URL Pulsedive has never seen on a
+        high-risk domain reads as high, never as clean."""
+        own = self.risk
+        host = self.host_result.risk if self.host_result is not None else None
+        if host is None or (own is not None and own.severity >= host.severity):
+            return own
+        return host
 
     @property
     def done(self) -> bool:
@@ -163,11 +179,12 @@ class LookupResult:
 
 
 def summarize(results: list[LookupResult]) -> dict[str, dict[str, int]]:
-    """Counts by status, risk and type, for summaries, progress and reports."""
+    """Counts by status, risk (the worse of a result's own and its host's) and type."""
     by_risk: Counter[str] = Counter()
     for result in results:
-        if result.risk is not None:
-            by_risk[str(result.risk)] += 1
+        risk = result.verdict_risk  # a URL counts with its host's risk when that is worse
+        if risk is not None:
+            by_risk[str(risk)] += 1
     return {
         "status": dict(Counter(str(r.status) for r in results)),
         "risk": dict(by_risk),

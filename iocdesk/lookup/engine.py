@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
+from iocdesk.indicators.host_links import link_hosts
 from iocdesk.indicators.results import CACHEABLE_STATUSES, PULSEDIVE_TYPES, LookupResult, Status
 from iocdesk.indicators.types import Indicator, Scope
 from iocdesk.lookup.limiter import QuotaExhausted, RateLimiter, RateLimits
@@ -34,6 +35,14 @@ from iocdesk.pulsedive.client import ApiResult, Outcome, PulsediveClient
 from iocdesk.pulsedive.parse import parse_indicator, parse_scan_poll, parse_scan_submit
 
 log = logging.getLogger(__name__)
+
+
+class HostPolicy(StrEnum):
+    """When the host of a URL or e-mail address (found only inside it) is looked up."""
+
+    AUTO = "auto"  # when the URL or address it came from gets no verdict (not found, unsupported, error)
+    ALL = "all"
+    OFF = "off"
 
 
 class ScanPolicy(StrEnum):
@@ -47,6 +56,7 @@ class EngineOptions:
     limits: RateLimits = field(default_factory=RateLimits)
     concurrency: int = 4
     scan: ScanPolicy = ScanPolicy.OFF
+    hosts: HostPolicy = HostPolicy.AUTO
     submit: bool = False  # store scan results in Pulsedive's public database
     include_private: bool = False  # look up private/reserved/internal addresses too
     use_cache: bool = True
@@ -124,6 +134,8 @@ _CANCEL_GRACE = 0.5  # seconds an in-flight answer may still arrive after a canc
 _RETRYABLE = frozenset({Outcome.SERVER_ERROR, Outcome.TIMEOUT, Outcome.NETWORK_ERROR, Outcome.MALFORMED})
 _NO_ANSWER = frozenset({Outcome.TIMEOUT, Outcome.NETWORK_ERROR})
 _LOOKUP_TYPES = frozenset(PULSEDIVE_TYPES)
+# A URL or address that ends like this says nothing about its host: under HostPolicy.AUTO the host is looked up.
+_NO_VERDICT = frozenset({Status.NOT_FOUND, Status.UNSUPPORTED, Status.ERROR})
 
 
 class LookupEngine:
@@ -161,6 +173,13 @@ class LookupEngine:
         self._stop_reason: str | None = None  # key rejected, quota exhausted
         self._stop_cause: StopCause | None = None
         self.results: list[LookupResult] = []
+        self._queue: asyncio.Queue[int] = asyncio.Queue()
+        # HostPolicy.AUTO: a host waiting for the URLs and addresses it came from (index -> theirs
+        # not yet final), and each of those to its host's index.
+        self._waiting: dict[int, set[int]] = {}
+        self._host_of: dict[int, int] = {}
+        self._in_flight = 0
+        self._changed = asyncio.Event()  # set (and replaced) when a worker may find new work or leave
         self._done = 0
         self._unanswered = 0  # requests in a row without an HTTP answer
         self._finished_at: deque[float] = deque(maxlen=50)
@@ -178,6 +197,7 @@ class LookupEngine:
     def cancel(self) -> None:
         self._cancelled.set()
         self._running.set()  # wake paused workers so they can leave
+        self._notify()
 
     @property
     def paused(self) -> bool:
@@ -210,17 +230,21 @@ class LookupEngine:
             if key not in seen:
                 seen.add(key)
                 self.results.append(self._initial(item))
-        queue: asyncio.Queue[int] = asyncio.Queue()
+        link_hosts(self.results)
+        self._queue = asyncio.Queue()
+        self._plan_hosts()
+        waiting = set(self._waiting)
         for index, result in enumerate(self.results):
             if result.done:
                 self._finish(index, result, cache=False)
-            else:
-                queue.put_nowait(index)
+            elif index not in waiting:
+                self._queue.put_nowait(index)
         self._emit_progress()
-        workers = max(1, min(self.options.concurrency, queue.qsize()))
+        lookups = sum(not r.done for r in self.results)
+        workers = max(1, min(self.options.concurrency, lookups))
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pulsedive")
         try:
-            await asyncio.gather(*(self._worker(queue) for _ in range(workers)))
+            await asyncio.gather(*(self._worker() for _ in range(workers)))
         finally:
             # Requests still in flight after a cancel finish in the background (they have timeouts).
             self._executor.shutdown(wait=False, cancel_futures=True)
@@ -235,7 +259,7 @@ class LookupEngine:
     def _initial(self, item: Indicator | LookupResult) -> LookupResult:
         if isinstance(item, LookupResult):
             return item  # resumed from history: done ones stay as they are
-        result = LookupResult(item.value, item.type, defanged=item.defanged)
+        result = LookupResult(item.value, item.type, defanged=item.defanged, derived_only=item.derived_only)
         if item.sources:
             result.source = str(item.sources[0])
         if item.type not in _LOOKUP_TYPES:
@@ -244,9 +268,48 @@ class LookupEngine:
         elif item.scope is not Scope.PUBLIC and not self.options.include_private:
             result.status = Status.SKIPPED
             result.error = f"{item.scope} address: not looked up (policy)"
+        elif item.derived_only and self.options.hosts is HostPolicy.OFF:
+            result.status = Status.SKIPPED
+            result.error = "host of a URL or e-mail address: not looked up (host lookups are off)"
         elif self._cache is not None:
             self._from_cache(result)
         return result
+
+    def _plan_hosts(self) -> None:
+        """Under HostPolicy.AUTO, hold back each host found only inside URLs and addresses
+        until one of them ends without a verdict (it is looked up then) or all of them end
+        with one (it is skipped). A host whose URLs are not in this run is looked up."""
+        self._waiting, self._host_of = {}, {}
+        if self.options.hosts is not HostPolicy.AUTO:
+            return
+        index_of = {id(result): index for index, result in enumerate(self.results)}
+        for index, result in enumerate(self.results):
+            host = result.host_result
+            if host is None or host.done or not host.derived_only:
+                continue
+            host_index = index_of[id(host)]
+            self._waiting.setdefault(host_index, set()).add(index)
+            self._host_of[index] = host_index
+
+    def _settle_host(self, index: int, result: LookupResult) -> None:
+        """``result`` (a URL or address) is final: look its waiting host up, or skip it."""
+        host_index = self._host_of.pop(index, None)
+        if host_index is None or host_index not in self._waiting:
+            return
+        if self._cancelled.is_set() or self._stop_reason:
+            return  # the host stays pending, for a resume
+        parents = self._waiting[host_index]
+        parents.discard(index)
+        if result.status in _NO_VERDICT:
+            del self._waiting[host_index]
+            self._queue.put_nowait(host_index)
+            self._notify()
+        elif not parents:
+            del self._waiting[host_index]
+            host = self.results[host_index]
+            host.status = Status.SKIPPED
+            host.error = "not looked up: every URL or e-mail address it was found in has a Pulsedive verdict"
+            self._finish(host_index, host, cache=False)
 
     def _from_cache(self, result: LookupResult) -> None:
         try:
@@ -261,13 +324,10 @@ class LookupEngine:
         result.scan = getattr(cached, "scan", None)
         result.from_cache = True
 
-    async def _worker(self, queue: asyncio.Queue[int]) -> None:
-        while not queue.empty():
-            await self._running.wait()
-            if self._cancelled.is_set() or self._stop_reason:
-                return
-            index = queue.get_nowait()
+    async def _worker(self) -> None:
+        while (index := await self._next()) is not None:
             result = self.results[index]
+            self._in_flight += 1
             try:
                 await self._look_up(result)
             except (KeyRejected, QuotaExhausted, Unreachable) as exc:
@@ -275,21 +335,41 @@ class LookupEngine:
                 self._stop(str(exc), cause)
                 result.status, result.error = Status.ERROR, self._stop_reason
                 self._finish(index, result, cache=False, record=False)
-                continue
             except _Stopped:  # another worker stopped the run first: its reason stands
                 result.status, result.error = Status.ERROR, self._stop_reason
                 self._finish(index, result, cache=False, record=False)
-                continue
             except _Cancelled:
                 result.status, result.error = Status.SKIPPED, "cancelled while it was being looked up"
                 self._finish(index, result, cache=False, record=False)
-                continue
-            self._finish(index, result, cache=True)
+            else:
+                self._finish(index, result, cache=True)  # before the finally: it may queue the item's host
+            finally:
+                self._in_flight -= 1
+                self._notify()
+
+    async def _next(self) -> int | None:
+        """The next item to look up, or None when the run is over for this worker: cancelled,
+        stopped, or nothing queued and nothing in flight that could still release a host."""
+        while True:
+            await self._running.wait()
+            if self._cancelled.is_set() or self._stop_reason:
+                return None
+            if not self._queue.empty():
+                return self._queue.get_nowait()
+            if self._in_flight == 0:
+                return None
+            await self._changed.wait()
+
+    def _notify(self) -> None:
+        """Wake the workers waiting in ``_next``."""
+        self._changed.set()
+        self._changed = asyncio.Event()
 
     def _stop(self, reason: str, cause: StopCause) -> None:
         if self._stop_reason is None:
             self._stop_reason, self._stop_cause = reason, cause
             log.warning("run stopped: %s", reason)
+            self._notify()
 
     # -- one indicator --------------------------------------------------------------------
     async def _look_up(self, result: LookupResult) -> None:
@@ -440,6 +520,8 @@ class LookupEngine:
         if self.listener is not None:
             self.listener.result(index, result)
         self._emit_progress()
+        if self._host_of:
+            self._settle_host(index, result)
 
     def progress(self) -> Progress:
         total = len(self.results)

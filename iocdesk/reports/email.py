@@ -87,8 +87,27 @@ def _row(result: LookupResult) -> dict[str, str]:
         "Status": _safe(result.status) + (f" ({_safe(result.scan)} scan)" if result.scan else ""),
         "Threats": _names(t.name for t in intel.threats) if intel else "",
         "Risk factors": _names(r.description for r in intel.riskfactors) if intel else "",
+        "Host": _host_note(result),
         "Pulsedive page": _page(result),
     }
+
+
+def _host_note(result: LookupResult) -> str:
+    """ "evil[.]com: high" for a URL or address whose host the run looked up (or "not found"...)."""
+    host = result.host_result
+    if host is None:
+        return ""
+    verdict = str(host.risk) if host.risk else str(host.status).replace("_", " ")
+    return f"{ioc_text(host)}: {_safe(verdict)}"
+
+
+def _verdict(result: LookupResult) -> str:
+    """Its risk (or status), and its host's risk when that is worse: never "not found" alone
+    for a URL on a high-risk domain."""
+    own = _safe(result.risk or result.status)
+    if result.host_result is not None and result.verdict_risk is not result.risk:
+        return f"{own}; host {_host_note(result)}"
+    return own
 
 
 # --- Summary pieces ------------------------------------------------------------------------
@@ -181,7 +200,7 @@ def _text_body(report: Report, rows: list[dict[str, str]], more: int, *, attache
         for row in rows:
             lines.append("")
             lines.append(f"* {row['Indicator']}  [{row['Type']}]  risk: {row['Risk'] or '-'}  status: {row['Status']}")
-            for key in ("Threats", "Risk factors", "Pulsedive page"):
+            for key in ("Host", "Threats", "Risk factors", "Pulsedive page"):
                 if row[key]:
                     lines.append(f"  {key}: {row[key]}")
         note = _more_note(more, attached)
@@ -245,7 +264,7 @@ def write_draft(message: EmailMessage, path: str | Path) -> Path:
 # --- mailto: and chat ------------------------------------------------------------------------
 def _top_lines(report: Report, count: int) -> tuple[list[str], int]:
     notable = report.notable()
-    lines = [f"- {ioc_text(r)} ({_safe(r.risk or r.status)})" for r in notable[:count]]
+    lines = [f"- {ioc_text(r)} ({_verdict(r)})" for r in notable[:count]]
     return lines, len(notable) - len(lines)
 
 

@@ -49,14 +49,16 @@ class Report:
         return summarize(self.results)
 
     def risk_counts(self) -> list[tuple[Risk, int]]:
-        """(risk, count) for the risks present, most severe first."""
-        counts = Counter(r.risk for r in self.results if r.risk is not None)
+        """(risk, count) for the risks present, most severe first; each result counts with the
+        worse of its own risk and its host's (``LookupResult.verdict_risk``)."""
+        counts = Counter(r.verdict_risk for r in self.results if r.verdict_risk is not None)
         return [(risk, counts[risk]) for risk in RISK_ORDER if counts[risk]]
 
     def notable(self) -> list[LookupResult]:
-        """The results that matter: critical, high, medium, and scans; most severe first."""
-        chosen = [r for r in self.results if (r.risk in NOTABLE_RISKS) or r.status is Status.SCANNED]
-        return sorted(chosen, key=lambda r: (-(r.risk.severity if r.risk else -1), r.indicator))
+        """The results that matter: critical, high, medium (their own or their host's), and scans;
+        most severe first."""
+        chosen = [r for r in self.results if (r.verdict_risk in NOTABLE_RISKS) or r.status is Status.SCANNED]
+        return sorted(chosen, key=lambda r: (-(r.verdict_risk.severity if r.verdict_risk else -1), r.indicator))
 
     def headline(self) -> str:
         """ "3 high, 5 medium of 40 IOCs" (or "nothing notable in 40 IOCs")."""

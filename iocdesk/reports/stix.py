@@ -18,7 +18,8 @@ What goes in:
   ``intrusion-set`` (apt), ``threat-actor`` (group, crime, terrorism) or
   ``infrastructure`` (everything else: phishing, spam, proxy, abuse...), with a
   ``relationship`` "indicator indicates threat";
-* risk factors, feeds and threats in the indicator's ``description``; the
+* risk factors, feeds and threats in the indicator's ``description``, with the
+  verdict of a URL's host, and for a host the URLs and addresses it was found in; the
   Pulsedive page (built from the iid only, never from a URL in the data) as an
   ``external_reference``.
 
@@ -160,6 +161,16 @@ def _description(result: LookupResult) -> str:
             shown = items[:_MAX_DESCRIPTION_ITEMS]
             more = f" and {len(items) - len(shown)} more" if len(items) > len(shown) else ""
             lines.append(f"{label}: " + "; ".join(shown) + more)
+    # The host's verdict next to a URL's or address's own, and for a host where it was found
+    # (the URLs themselves are left out of the bundle when Pulsedive had no verdict on them).
+    host = result.host_result
+    if host is not None:
+        verdict = f"risk {host.risk}" if host.risk else str(host.status).replace("_", " ")
+        lines.append(f"Host {host.indicator}: {verdict}")
+    if result.derived_from:
+        shown = result.derived_from[:_MAX_DESCRIPTION_ITEMS]
+        more = f" and {len(result.derived_from) - len(shown)} more" if len(result.derived_from) > len(shown) else ""
+        lines.append("Host of: " + "; ".join(shown) + more)
     return "\n".join(lines)
 
 

@@ -22,11 +22,17 @@ RESULT_FIELDS = (
     "indicator", "type", "status", "risk", "risk_recommended", "iid", "threats", "feeds",
     "riskfactors", "country", "asn", "org", "first_seen", "last_seen", "url", "error",
     "defanged", "source", "scan", "from_cache",
+    "host", "host_status", "host_risk", "host_threats", "verdict_risk", "derived_from",
 )  # fmt: skip
 
 
 def result_record(result: LookupResult) -> dict[str, Any]:
+    """One result's fields. ``host*`` describe the host of a URL or e-mail address (its own result
+    in the run); ``verdict_risk`` is the worse of ``risk`` and ``host_risk``; ``derived_from``
+    lists, for a host, the URLs and addresses of the run it was found in."""
     intel = result.intel
+    host = result.host_result
+    host_intel = host.intel if host is not None else None
     return {
         "indicator": result.indicator,
         "type": str(result.type),
@@ -48,6 +54,12 @@ def result_record(result: LookupResult) -> dict[str, Any]:
         "source": result.source,
         "scan": result.scan,
         "from_cache": result.from_cache,
+        "host": host.indicator if host is not None else None,
+        "host_status": str(host.status) if host is not None else None,
+        "host_risk": str(host.risk) if host is not None and host.risk else None,
+        "host_threats": [t.name for t in host_intel.threats] if host_intel else [],
+        "verdict_risk": str(result.verdict_risk) if result.verdict_risk else None,
+        "derived_from": list(result.derived_from),
     }
 
 

@@ -64,15 +64,20 @@ EXCEL_MAX_CHARS = 32_767  # characters per cell
 EXCEL_MAX_LINKS = 65_530  # hyperlinks per sheet
 TOP_N = 10
 
+# "Host" and "Host risk": the host of a URL or e-mail address and its verdict, next to the URL's own
+# (a URL Pulsedive has never seen on a high-risk domain must not read as clean); "Found in": for a
+# host, the URLs and addresses it came from.
 RESULTS_HEADER = (
-    "Indicator", "Type", "Status", "Risk", "Risk factors", "Threats", "Feeds", "Country", "ASN",
-    "Org", "First seen", "Last seen", "Defanged in input", "Source", "Error", "Pulsedive",
+    "Indicator", "Type", "Status", "Risk", "Host", "Host risk", "Risk factors", "Threats", "Feeds",
+    "Country", "ASN", "Org", "First seen", "Last seen", "Defanged in input", "Source", "Found in", "Error",
+    "Pulsedive",
 )  # fmt: skip
 DETAILS_HEADER = ("Indicator", "Group", "Property", "Value")
 _RISK_COLUMN = RESULTS_HEADER.index("Risk")
+_HOST_RISK_COLUMN = RESULTS_HEADER.index("Host risk")
 _LINK_COLUMN = RESULTS_HEADER.index("Pulsedive")
 # Width caps per column (characters); the actual width follows the first rows' content.
-_RESULTS_WIDTHS = (48, 10, 12, 10, 50, 36, 36, 9, 12, 30, 20, 20, 10, 24, 36, 12)
+_RESULTS_WIDTHS = (48, 10, 12, 10, 36, 10, 50, 36, 36, 9, 12, 30, 20, 20, 10, 24, 48, 36, 12)
 _DETAILS_WIDTHS = (48, 16, 24, 60)
 _WIDTH_SAMPLE = 500
 
@@ -199,17 +204,39 @@ def _plain_result(result: LookupResult, defang: bool) -> list[str]:
             _opt(intel.added),
             _opt(intel.seen),
         ]
+    host = result.host_result
     return [
         _indicator(result, defang),
         str(result.type),
         str(result.status),
         str(result.risk) if result.risk else "",
+        _indicator(host, defang) if host is not None else "",
+        _host_verdict(host),
         *intel_part,
         "yes" if result.defanged else "no",
         _join(source) if isinstance(source, list | tuple) else _opt(source),
+        _join(_parent(v, defang) for v in result.derived_from),
         _opt(result.error),
         str(pulsedive_iid(result)) if link else "",
     ]
+
+
+def _host_verdict(host: LookupResult | None) -> str:
+    """The host's risk, or how its lookup ended when it has none ("not found", "skipped")."""
+    if host is None:
+        return ""
+    return str(host.risk) if host.risk else str(host.status).replace("_", " ")
+
+
+def _parent(value: str, defang: bool) -> str:
+    """A URL or address a host was found in, defanged like the indicators when asked."""
+    if not defang:
+        return value
+    kind = "email" if "@" in value and "/" not in value else "url"
+    try:
+        return defang_value(value, kind)
+    except ValueError:
+        return value
 
 
 def _result_rows(results: Sequence[LookupResult], *, defang: bool) -> Iterator[Callable[[Any, int], list[Any]]]:
@@ -232,6 +259,9 @@ def _result_row(ws: Any, n: int, result: LookupResult, defang: bool, risk_protos
     risk = result.risk
     if risk is not None:
         row[_RISK_COLUMN] = _styled(ws, str(risk), risk_protos[risk])
+    host_risk = result.host_result.risk if result.host_result is not None else None
+    if host_risk is not None:
+        row[_HOST_RISK_COLUMN] = _styled(ws, str(host_risk), risk_protos[host_risk])
     link = pulsedive_link(result)
     if link is not None:
         if n <= EXCEL_MAX_LINKS:
@@ -389,13 +419,13 @@ def _write_summary(wb: Workbook, report: Report, *, defang: bool) -> None:
     put("API URL", _safe_api_url(report.api_url))
     put("Indicators defanged", "yes" if defang else "no")
 
-    section("By risk", ("Risk", "IOCs"))
+    section("By risk (an IOC's own or its host's, whichever is worse)", ("Risk", "IOCs"))
     risk_counts = report.risk_counts()
     first_risk_row = row + 1
     for risk, count in risk_counts:
         put(str(risk), count)
     last_risk_row = row
-    no_intel = sum(1 for r in results if r.risk is None)
+    no_intel = sum(1 for r in results if r.verdict_risk is None)
     if no_intel:
         put("(no risk: not found, error...)", no_intel)
 

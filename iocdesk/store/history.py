@@ -31,6 +31,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from iocdesk.indicators.host_links import link_hosts
 from iocdesk.indicators.results import LookupResult, Status
 from iocdesk.indicators.types import IndicatorType
 from iocdesk.store._db import (
@@ -83,6 +84,7 @@ class PlannedItem:
     value: str
     defanged: bool = False
     scope: str | None = None
+    derived: bool = False  # a host found only inside URLs or e-mail addresses
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +141,13 @@ def _schema_v1(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS = (_schema_v1,)
+def _schema_v2(conn: sqlite3.Connection) -> None:
+    # A host found only inside the run's URLs and e-mail addresses (HostPolicy.AUTO decides on it
+    # when the run is resumed, as it did when it started).
+    run_script(conn, ["ALTER TABLE items ADD COLUMN derived INTEGER NOT NULL DEFAULT 0"])
+
+
+MIGRATIONS = (_schema_v1, _schema_v2)
 
 _RECORD_SQL = """
 INSERT INTO items (run_id, pos, type, value, defanged, status, risk, intel, error, scan, from_cache, attempts)
@@ -203,9 +211,10 @@ class History:
                 "SELECT coalesce(max(pos), -1) + 1 FROM items WHERE run_id = ?", (run_id,)
             ).fetchone()
             conn.executemany(
-                "INSERT OR IGNORE INTO items (run_id, pos, type, value, defanged, scope) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO items (run_id, pos, type, value, defanged, scope, derived)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (run_id, start + n, str(i.type), text(i.value), int(i.defanged), i.scope)
+                    (run_id, start + n, str(i.type), text(i.value), int(i.defanged), i.scope, int(i.derived))
                     for n, i in enumerate(items)
                 ],
             )
@@ -307,12 +316,12 @@ class History:
         with self._db.lock:
             meta = self._meta(run_id)
             rows = self._db.conn.execute(
-                "SELECT type, value, status, risk, intel, error, defanged, scan, from_cache, attempts"
+                "SELECT type, value, status, risk, intel, error, defanged, scan, from_cache, attempts, derived"
                 " FROM items WHERE run_id = ? ORDER BY pos",
                 (run_id,),
             ).fetchall()
         results = []
-        for type_, value, status, risk, intel, error, defanged, scan, from_cache, attempts in rows:
+        for type_, value, status, risk, intel, error, defanged, scan, from_cache, attempts, derived in rows:
             raw = load_json(intel)
             results.append(
                 LookupResult(
@@ -325,8 +334,10 @@ class History:
                     scan=scan,
                     from_cache=bool(from_cache),
                     attempts=attempts,
+                    derived_only=bool(derived),
                 )
             )
+        link_hosts(results)  # each URL's and address's host, as the run linked them
         return meta, results
 
     def pending_items(self, run_id: int, *, also: Iterable[Status | str] = ()) -> list[PlannedItem]:
@@ -411,7 +422,11 @@ def _as_planned(item: object) -> PlannedItem:
         value = duck.indicator
     scope = getattr(duck, "scope", None)
     return PlannedItem(
-        IndicatorType(duck.type), value, bool(getattr(duck, "defanged", False)), None if scope is None else str(scope)
+        IndicatorType(duck.type),
+        value,
+        bool(getattr(duck, "defanged", False)),
+        None if scope is None else str(scope),
+        bool(getattr(duck, "derived_only", False)),
     )
 
 

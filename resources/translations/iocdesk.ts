@@ -73,6 +73,18 @@ Select a result to see what Pulsedive knows about it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Host</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show &amp;host</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select the host&apos;s result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&amp;Open in Pulsedive</source>
         <translation type="unfinished"></translation>
     </message>
@@ -282,6 +294,24 @@ Select a result to see what Pulsedive knows about it.</source>
     <message>
         <source>Loading linked indicators…</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Host {host}: {verdict}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>worse than its own verdict</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Host of: {values}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>and %n more</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
     </message>
     <message>
         <source>Risk: {risk}</source>
@@ -958,6 +988,10 @@ Select a result to see what Pulsedive knows about it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>host: per host policy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>look up</source>
         <translation type="unfinished"></translation>
     </message>
@@ -979,6 +1013,10 @@ Select a result to see what Pulsedive knows about it.</source>
     </message>
     <message>
         <source>host: {host}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>host of:</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
@@ -1391,6 +1429,10 @@ Scan {n} indicator(s) actively?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Host</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Risk factors</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1478,6 +1520,18 @@ Scan {n} indicator(s) actively?</source>
     </message>
     <message>
         <source>The indicator was live (not defanged) in the input</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>host: {host}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The host&apos;s verdict is worse than this indicator&apos;s own.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Found inside:</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1726,6 +1780,30 @@ Scan {n} indicator(s) actively?</source>
     </message>
     <message>
         <source>Look up private, reserved and internal addresses too (sends them to Pulsedive)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Look up the hosts of URLs and e-mail addresses</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>When the URL or address gets no verdict (recommended)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Always (one more request per host)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A URL Pulsedive has never seen can sit on a domain it knows as high risk: its host is looked up once per run, cached and counted in the quota like any lookup.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hosts of URLs and e-mail addresses:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

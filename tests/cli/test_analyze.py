@@ -72,7 +72,7 @@ def test_demo_run_writes_the_documented_json(tmp_path, home):
         assert result["status"] in {"found", "not_found", "scanned", "unsupported", "skipped", "error"}
     statuses = {r["indicator"]: r["status"] for r in document["results"]}
     assert statuses["44d88612fea8a8f36de82e1278abb02f"] == "unsupported"
-    assert "of 3 indicators" in res.stdout.decode()
+    assert "of 4 indicators" in res.stdout.decode()  # the URL's host too: the URL got no verdict
     assert (tmp_path / "out.csv").read_bytes().startswith(b"\xef\xbb\xbf")
 
 

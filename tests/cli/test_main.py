@@ -68,13 +68,19 @@ def test_extract_stdin_json_contract():
     got = [(d["type"], d["value"], d["defanged"], d["count"]) for d in data]
     assert got == [
         ("url", "https://cdn-update.top/inv.exe", True, 1),
+        ("domain", "cdn-update.top", True, 2),  # the URL's host, also written on its own later
         ("ipv4", "185.220.101.4", True, 1),
         ("email", "billing@secure-pay.biz", True, 1),
+        ("domain", "secure-pay.biz", True, 1),  # the address's domain: only inside it
         ("ipv4", "10.20.30.40", False, 1),
         ("sha256", "275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f", False, 1),
         ("cve", "CVE-2023-23397", False, 1),
-        ("domain", "cdn-update.top", True, 1),
     ]
+    hosts = {d["value"]: (d["derived_from"], d["standalone"]) for d in data if "derived_from" in d}
+    assert hosts == {
+        "cdn-update.top": (["https://cdn-update.top/inv.exe"], True),
+        "secure-pay.biz": (["billing@secure-pay.biz"], False),
+    }
     private = next(d for d in data if d["value"] == "10.20.30.40")
     assert private["scope"] == "private" and private["lookup"] is False
 
@@ -85,8 +91,9 @@ def test_extract_text_format_and_filters(tmp_path):
     res = run("extract", str(report), "--types", "ipv4,domain", "--public-only", "--defang")
     assert res.returncode == 0, res.stderr
     assert res.stdout.decode().splitlines() == [
-        "ipv4\t185[.]220[.]101[.]4\t(defanged)",
         "domain\tcdn-update[.]top\t(defanged)",
+        "ipv4\t185[.]220[.]101[.]4\t(defanged)",
+        "domain\tsecure-pay[.]biz\t(defanged, host of 1 e-mail address)",
     ]
 
 
@@ -163,7 +170,10 @@ def test_stdin_encodings():
     utf16 = "\ufeffhxxp://bücher[.]de/x\r\n".encode("utf-16-le")
     res = run("extract", "-f", "json", stdin=b"\xff\xfe" + utf16[2:])
     data = json.loads(res.stdout)
-    assert [(d["value"], d["display"]) for d in data] == [("http://xn--bcher-kva.de/x", "http://bücher.de/x")]
+    assert [(d["value"], d["display"]) for d in data] == [
+        ("http://xn--bcher-kva.de/x", "http://bücher.de/x"),
+        ("xn--bcher-kva.de", "bücher.de"),
+    ]
     res = run("extract", stdin="caf\xe9 evil.com".encode("cp1252"))
     assert res.stdout.decode() == "domain\tevil.com\n"
 

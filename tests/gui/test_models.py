@@ -78,13 +78,14 @@ def cell(model, row, col, role=DISPLAY):
 
 def test_rows_columns_headers_and_display(qapp):
     model = model_with(sample())
-    assert model.rowCount() == 6 and model.columnCount() == len(ResultColumn) == 11
+    assert model.rowCount() == 6 and model.columnCount() == len(ResultColumn) == 12
     assert model.headerData(C.RISK, Qt.Orientation.Horizontal) == "Risk"
     assert [cell(model, 0, c) for c in C] == [
         "evil.example",
         "domain",
         "found",
         "high",
+        "",  # no host: a domain found on its own
         "x (high)",
         "Emotet (malware); Qakbot (malware)",
         "URLhaus (Abuse.ch)",

@@ -107,7 +107,12 @@ REFUSALS = {
 
 READABLE = {
     # a HYPERLINK() formula's target is read (issue 13); no other formula text ("cached" of CONCAT)
-    "formulas.xlsx": {("domain", "evil.top"), ("domain", "cached.top"), ("url", "http://formula-text.top/x")},
+    "formulas.xlsx": {
+        ("domain", "evil.top"),
+        ("domain", "cached.top"),
+        ("url", "http://formula-text.top/x"),
+        ("domain", "formula-text.top"),  # the URL's host, an indicator of its own
+    },
     "mixed.csv": {("domain", "xn--bcher-kva.de"), ("domain", "xn--caf-dma.fr"), ("domain", "xn--mnchen-3ya.de")},
     "powershell.txt": {("ipv4", "198.51.7.21"), ("domain", "cdn.evil.top")},
     "one.txt": {("ipv4", "8.8.8.8")},
@@ -157,7 +162,11 @@ def test_cli_text_output_shows_hidden_characters_instead_of_obeying_them(tmp_pat
     spoof = tmp_path / "spoof.txt"  # U+202E turns "exe.txt" into "txt.exe"; U+009B starts a terminal escape
     spoof.write_text("see http://evil.com/a\u202eexe.txt and http://x.com/\x9b31mred\n", encoding="utf-8")
     out, err = _cli(["extract", str(spoof)], tmp_path).communicate(timeout=60)
-    assert (out, err) == ("url\thttp://evil.com/a\\u202eexe.txt\nurl\thttp://x.com/\\x9b31mred\n", "")
+    assert err == ""
+    assert out == (
+        "url\thttp://evil.com/a\\u202eexe.txt\ndomain\tevil.com\t(host of 1 URL)\n"
+        "url\thttp://x.com/\\x9b31mred\ndomain\tx.com\t(host of 1 URL)\n"
+    )
 
 
 def _unreadable(path: Path) -> tuple[str, ...]:
@@ -211,7 +220,7 @@ class Heartbeat:
 
 
 PASTED = "beacon to 8.8.8.8 and hxxp://evil[.]top/x"
-PASTED_FOUND = [("ipv4", "8.8.8.8"), ("url", "http://evil.top/x")]
+PASTED_FOUND = [("ipv4", "8.8.8.8"), ("url", "http://evil.top/x"), ("domain", "evil.top")]
 
 
 def _shown(win: MainWindow) -> list[tuple[str, str]]:

@@ -163,7 +163,7 @@ def test_limits_and_bad_bodies(live):
     status, body = post(
         live.hook.url, b"Phishing report\nclicked hxxp://nothing-here[.]top/x", content_type="text/plain"
     )
-    assert status == 202 and body["name"] == "Phishing report" and body["indicators"] == 1
+    assert status == 202 and body["name"] == "Phishing report" and body["indicators"] == 2  # the URL and its host
 
 
 def test_concurrent_alerts_are_all_taken_and_each_ioc_looked_up_once(live):

@@ -206,7 +206,7 @@ def test_frozen_header_autofilter_and_widths(book):
     _, wb = book
     ws = wb["Results"]
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == f"A1:P{1 + len(_results())}"
+    assert ws.auto_filter.ref == f"A1:S{1 + len(_results())}"
     assert wb["Details"].freeze_panes == "A2"
     assert wb["Details"].auto_filter.ref.startswith("A1:D")
     widths = {k: d.width for k, d in ws.column_dimensions.items()}
@@ -367,7 +367,7 @@ def test_results_beyond_the_row_limit_continue_on_new_sheets(tmp_path):
         ws = wb[title]
         rows = _rows(ws)
         assert tuple(rows[0]) == RESULTS_HEADER and len(rows) == 1 + n
-        assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:P{n + 1}"
+        assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:S{n + 1}"
         assert all(r[COL["Pulsedive"]] for r in rows[1:])
         seen += [r[0] for r in rows[1:]]
     assert seen == [r.indicator for r in results]
@@ -380,7 +380,7 @@ def test_empty_report(tmp_path):
     wb = openpyxl.load_workbook(write_workbook(_report([]), tmp_path / "e.xlsx", details=True))
     assert wb.sheetnames == ["Summary", "Results", "Details"]
     assert _rows(wb["Results"]) == [list(RESULTS_HEADER)]
-    assert wb["Results"].auto_filter.ref == "A1:P1"
+    assert wb["Results"].auto_filter.ref == "A1:S1"
 
 
 def test_a_few_thousand_rows_quickly(tmp_path):
@@ -408,7 +408,7 @@ def test_links_past_the_per_sheet_cap_are_plain_text(tmp_path, monkeypatch):
     first = [r[COL["Pulsedive"]] for r in wb["Results"].iter_rows(min_row=2)]
     assert [bool(c.hyperlink) for c in first] == [True, True, False, False]
     assert first[2].value == "https://pulsedive.com/indicator/?iid=3" and first[2].data_type == "s"
-    assert wb["Results (2)"]["P2"].hyperlink.target == "https://pulsedive.com/indicator/?iid=5"  # cap is per sheet
+    assert wb["Results (2)"]["S2"].hyperlink.target == "https://pulsedive.com/indicator/?iid=5"  # cap is per sheet
 
 
 def test_export_bench_runs(tmp_path):

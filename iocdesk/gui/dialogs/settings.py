@@ -250,6 +250,19 @@ class SettingsDialog(QDialog):
         )
         self.include_private.setObjectName("includePrivateCheck")
         pform.addRow(self.include_private)
+        self.host_policy = QComboBox()
+        self.host_policy.setObjectName("hostPolicyCombo")
+        self.host_policy.setAccessibleName(self.tr("Look up the hosts of URLs and e-mail addresses"))
+        self.host_policy.addItem(self.tr("When the URL or address gets no verdict (recommended)"), "auto")
+        self.host_policy.addItem(self.tr("Always (one more request per host)"), "all")
+        self.host_policy.addItem(self.tr("Never"), "off")
+        self.host_policy.setToolTip(
+            self.tr(
+                "A URL Pulsedive has never seen can sit on a domain it knows as high risk: its host is "
+                "looked up once per run, cached and counted in the quota like any lookup."
+            )
+        )
+        pform.addRow(self.tr("Hosts of URLs and e-mail addresses:"), self.host_policy)
         self.scan_policy.currentIndexChanged.connect(self._on_scan_policy)
         layout.addWidget(policy)
         layout.addStretch(1)
@@ -376,6 +389,7 @@ class SettingsDialog(QDialog):
         self.scan_policy.setCurrentIndex(max(0, self.scan_policy.findData(s.scan_policy)))
         self.submit.setChecked(s.submit)
         self.include_private.setChecked(s.include_private)
+        self.host_policy.setCurrentIndex(max(0, self.host_policy.findData(s.host_policy)))
         self.use_cache.setChecked(s.use_cache)
         self.cache_ttl.setValue(s.cache_ttl_hours)
         self.base_url.setText("" if s.api_base_url == DEFAULT_BASE_URL else s.api_base_url)
@@ -417,6 +431,7 @@ class SettingsDialog(QDialog):
         s.scan_policy = self.scan_policy.currentData()
         s.submit = self.submit.isChecked() and self.scan_policy.currentData() != "off"
         s.include_private = self.include_private.isChecked()
+        s.host_policy = self.host_policy.currentData()
         s.use_cache = self.use_cache.isChecked()
         s.cache_ttl_hours = self.cache_ttl.value()
         s.api_base_url = self.base_url.text().strip() or DEFAULT_BASE_URL

@@ -49,6 +49,9 @@ def lookup_note(indicator: Indicator) -> str:
         return QCoreApplication.translate("IndicatorsModel", "skipped ({reason})").format(reason=reason)
     if indicator.type not in PULSEDIVE_TYPES:
         return QCoreApplication.translate("IndicatorsModel", "not on Pulsedive")
+    if indicator.derived_only:
+        # HostPolicy (Settings > Lookups) decides: by default when its URL or address gets no verdict
+        return QCoreApplication.translate("IndicatorsModel", "host: per host policy")
     return QCoreApplication.translate("IndicatorsModel", "look up")
 
 
@@ -163,6 +166,9 @@ class IndicatorsModel(RowTableModel):
                 lines.append(self.tr("canonical: {value}").format(value=item.value))
             if item.host and item.host != item.value:
                 lines.append(self.tr("host: {host}").format(host=item.host))
+            if item.derived_from:
+                lines.append(self.tr("host of:"))
+                lines += item.derived_from[:10]
             return tooltip_html(lines)
         if col is IndicatorColumn.SOURCE:
             more = len(item.sources) - 10

@@ -41,13 +41,14 @@ class ResultColumn(IntEnum):
     TYPE = 1
     STATUS = 2
     RISK = 3
-    RISK_FACTORS = 4
-    THREATS = 5
-    FEEDS = 6
-    COUNTRY = 7
-    ASN_ORG = 8
-    LAST_SEEN = 9
-    DEFANGED = 10
+    HOST = 4  # a URL's or address's host and its verdict; for a host, where it was found
+    RISK_FACTORS = 5
+    THREATS = 6
+    FEEDS = 7
+    COUNTRY = 8
+    ASN_ORG = 9
+    LAST_SEEN = 10
+    DEFANGED = 11
 
 
 # Column titles in English; headerData() translates them.
@@ -56,6 +57,7 @@ RESULT_HEADERS = {
     ResultColumn.TYPE: QT_TRANSLATE_NOOP("ResultsModel", "Type"),
     ResultColumn.STATUS: QT_TRANSLATE_NOOP("ResultsModel", "Status"),
     ResultColumn.RISK: QT_TRANSLATE_NOOP("ResultsModel", "Risk"),
+    ResultColumn.HOST: QT_TRANSLATE_NOOP("ResultsModel", "Host"),
     ResultColumn.RISK_FACTORS: QT_TRANSLATE_NOOP("ResultsModel", "Risk factors"),
     ResultColumn.THREATS: QT_TRANSLATE_NOOP("ResultsModel", "Threats"),
     ResultColumn.FEEDS: QT_TRANSLATE_NOOP("ResultsModel", "Feeds"),
@@ -83,6 +85,17 @@ def _lists(r: LookupResult) -> tuple[list[str], list[str], list[str]]:
     threats = [t.name + (f" ({t.category})" if t.category else "") for t in intel.threats]
     feeds = [f.name + (f" ({f.organization})" if f.organization else "") for f in intel.feeds]
     return factors, threats, feeds
+
+
+def _host_text(r: LookupResult) -> str:
+    """ "evil.com · high" for a URL or address whose host is in the run; "host of 3" for a host."""
+    host = r.host_result
+    if host is not None:
+        verdict = str(host.risk) if host.risk is not None else status_label(host.status)
+        return f"{host.indicator} · {verdict}"
+    if r.derived_from:
+        return QCoreApplication.translate("ResultsModel", "host of %n", "", len(r.derived_from))
+    return ""
 
 
 def _asn_org(r: LookupResult) -> str:
@@ -119,6 +132,8 @@ class ResultsModel(RowTableModel):
         self._sorted: tuple[int, Qt.SortOrder] | None = None
         self._haystacks: dict[int, str] = {}
         self._defang = defang_display
+        # id(host result) -> positions (in set_results order) of the URLs and addresses showing its verdict
+        self._shown_by: dict[int, list[int]] = {}
 
     # -- API ---------------------------------------------------------------------------------
     def set_results(self, results: Iterable[LookupResult]) -> None:
@@ -127,13 +142,20 @@ class ResultsModel(RowTableModel):
         self._results = list(self._given)
         self._row_of = {id(r): row for row, r in enumerate(self._results)}
         self._haystacks.clear()
+        self._shown_by = {}
+        for position, result in enumerate(self._given):
+            if result.host_result is not None:
+                self._shown_by.setdefault(id(result.host_result), []).append(position)
         self.endResetModel()
 
     def update_rows(self, indices: Iterable[int]) -> None:
         """Repaint the results at these positions of the list given to ``set_results``
         (the engine's order), wherever sorting has put them: one dataChanged per run of rows."""
         given = self._given
-        rows = sorted({self._row_of[id(given[i])] for i in indices if 0 <= i < len(given)})
+        positions = {i for i in indices if 0 <= i < len(given)}
+        for i in list(positions):  # a host's answer changes the rows of its URLs and addresses too
+            positions.update(self._shown_by.get(id(given[i]), ()))
+        rows = sorted({self._row_of[id(given[i])] for i in positions})
         if not rows:
             return
         for row in rows:
@@ -150,6 +172,10 @@ class ResultsModel(RowTableModel):
 
     def result_at(self, row: int) -> LookupResult:
         return self._results[row]
+
+    def row_of(self, result: LookupResult) -> int | None:
+        """The current row of ``result``, or None when it is not in the model."""
+        return self._row_of.get(id(result))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort the rows in Python: one key per row, comparisons in C. (Sorting in the proxy
@@ -218,11 +244,14 @@ class ResultsModel(RowTableModel):
             return self._tooltip(r, col)
         if role == ResultRole:
             return r
-        if col is ResultColumn.RISK and r.risk is not None:
+        risk = r.risk if col is ResultColumn.RISK else None
+        if col is ResultColumn.HOST and r.host_result is not None:
+            risk = r.host_result.risk
+        if risk is not None:
             if role == _Role.DecorationRole:
-                return risk_icon(r.risk)
+                return risk_icon(risk)
             if role == RiskColorRole:
-                return risk_color(r.risk)
+                return risk_color(risk)
         return None
 
     def _indicator_text(self, r: LookupResult) -> str:
@@ -237,6 +266,8 @@ class ResultsModel(RowTableModel):
             return _status_text(r)
         if col is ResultColumn.RISK:
             return str(r.risk) if r.risk is not None else ""
+        if col is ResultColumn.HOST:
+            return safe_text(_host_text(r))
         if col in (ResultColumn.RISK_FACTORS, ResultColumn.THREATS, ResultColumn.FEEDS):
             items = _lists(r)[col - ResultColumn.RISK_FACTORS]
             return safe_text("; ".join(items))
@@ -251,6 +282,9 @@ class ResultsModel(RowTableModel):
     def _sort_key(self, r: LookupResult, col: ResultColumn) -> int | str:
         if col is ResultColumn.RISK:
             return r.risk.severity if r.risk is not None else -1
+        if col is ResultColumn.HOST:
+            host_risk = r.host_result.risk if r.host_result is not None else None
+            return host_risk.severity if host_risk is not None else -1
         if col is ResultColumn.STATUS:
             return _STATUS_ORDER.get(r.status, len(_STATUS_ORDER))
         if col in (ResultColumn.RISK_FACTORS, ResultColumn.THREATS, ResultColumn.FEEDS):
@@ -284,6 +318,8 @@ class ResultsModel(RowTableModel):
             if intel.retired:
                 lines.append(self.tr("retired: {reason}").format(reason=intel.retired))
             return tooltip_html(lines)
+        if col is ResultColumn.HOST:
+            return self._host_tooltip(r)
         if col in (ResultColumn.RISK_FACTORS, ResultColumn.THREATS, ResultColumn.FEEDS):
             return tooltip_html(_lists(r)[col - ResultColumn.RISK_FACTORS])
         if col is ResultColumn.COUNTRY:
@@ -303,12 +339,27 @@ class ResultsModel(RowTableModel):
             return self.tr("The indicator was live (not defanged) in the input")
         return ""
 
+    def _host_tooltip(self, r: LookupResult) -> str:
+        host = r.host_result
+        if host is not None:
+            lines = [self.tr("host: {host}").format(host=host.indicator), _status_text(host)]
+            if host.risk is not None:
+                lines.append(self.tr("risk: {risk}").format(risk=host.risk))
+            lines += _lists(host)[1][:5]
+            if r.verdict_risk is not r.risk:
+                lines.append(self.tr("The host's verdict is worse than this indicator's own."))
+            return tooltip_html(lines)
+        if r.derived_from:
+            return tooltip_html([self.tr("Found inside:"), *r.derived_from[:10]])
+        return ""
+
 
 class ResultsFilter(QSortFilterProxyModel):
     """Filters ResultsModel rows by risk, type, status and free text; sorts by SortRole.
 
-    ``None`` for a set means "no filter on that criterion". Results without a
-    risk pass a risk filter only when it contains ``None``.
+    ``None`` for a set means "no filter on that criterion". A result passes a risk filter
+    with the worse of its own risk and its host's; results without either pass only when
+    it contains ``None``.
     """
 
     def __init__(self, parent=None) -> None:
@@ -357,7 +408,7 @@ class ResultsFilter(QSortFilterProxyModel):
             return False
         if self._statuses is not None and r.status not in self._statuses:
             return False
-        if self._risks is not None and r.risk not in self._risks:
+        if self._risks is not None and r.verdict_risk not in self._risks:  # a URL on a high-risk host is high
             return False
         return not self._text or self._text in model.haystack(source_row)
 

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
-from PySide6.QtGui import QFontDatabase, QGuiApplication, QPalette
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -117,6 +117,12 @@ def status_text(status: Status) -> str:
 # -- widgets helpers -----------------------------------------------------------------------
 
 
+def _blank() -> QPixmap:
+    pixmap = QPixmap(18, 18)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    return pixmap
+
+
 def _label(object_name: str, text: str = "", *, wrap: bool = True) -> QLabel:
     """A QLabel that can only ever show plain text."""
     label = QLabel()
@@ -182,11 +188,13 @@ class DetailPane(QWidget):
       ``openRequested(str)``: open this https://pulsedive.com/ URL (QDesktopServices).
       ``copyRequested(str)``: this text was put on the clipboard (for a status message).
       ``linksRequested(int)``: fetch the linked indicators of this iid, then call ``show_links``.
+      ``hostRequested(LookupResult)``: select the result of the shown URL's or address's host.
     """
 
     openRequested = Signal(str)
     copyRequested = Signal(str)
     linksRequested = Signal(int)
+    hostRequested = Signal(object)  # the LookupResult of the shown result's host
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -242,6 +250,23 @@ class DetailPane(QWidget):
         risk_row.addWidget(self._risk)
         risk_row.addWidget(self._risk_extra, 1)
         layout.addLayout(risk_row)
+
+        # The host's verdict next to a URL's or address's own ("URL not found, its domain high"),
+        # or for a host the URLs and addresses it was found in.
+        host_row = QHBoxLayout()
+        self._host_icon = QLabel()
+        self._host_icon.setObjectName("detailHostIcon")
+        self._host_icon.setFixedSize(QSize(20, 20))
+        self._host = _label("detailHost")
+        self._host.setAccessibleName(self.tr("Host"))
+        self._show_host = QPushButton(self.tr("Show &host"))
+        self._show_host.setObjectName("showHostButton")
+        self._show_host.setAccessibleName(self.tr("Select the host's result"))
+        self._show_host.clicked.connect(self._request_host)
+        host_row.addWidget(self._host_icon)
+        host_row.addWidget(self._host, 1)
+        host_row.addWidget(self._show_host)
+        layout.addLayout(host_row)
 
         buttons = QHBoxLayout()
         self._open = QPushButton(self.tr("&Open in Pulsedive"))
@@ -384,6 +409,7 @@ class DetailPane(QWidget):
             for button in (self._open, self._copy_defanged, self._copy_refanged, self._load_links):
                 button.setEnabled(False)
             self._clear_intel()
+            self._show_host_line(None)
             return
         self._stack.setCurrentIndex(1)
         intel = result.intel
@@ -405,6 +431,7 @@ class DetailPane(QWidget):
         self._message.setVisible(bool(result.error))
         self._copy_defanged.setEnabled(True)
         self._copy_refanged.setEnabled(True)
+        self._show_host_line(result)
 
         if intel is None:
             self._clear_intel()
@@ -503,6 +530,45 @@ class DetailPane(QWidget):
     def _copy(self, text: str) -> None:
         QGuiApplication.clipboard().setText(text)
         self.copyRequested.emit(text)
+
+    def refresh_host(self) -> None:
+        """The shown result's host has an answer now: show it."""
+        self._show_host_line(self._result)
+
+    def _show_host_line(self, result: LookupResult | None) -> None:
+        host = result.host_result if result is not None else None
+        self._show_host.setVisible(host is not None)
+        if host is not None:
+            if host.risk is not None:
+                verdict = risk_text(host.risk)
+            else:
+                verdict = status_text(host.status)
+            threats = ", ".join(t.name for t in host.intel.threats[:3]) if host.intel else ""
+            text = self.tr("Host {host}: {verdict}").format(host=host.indicator, verdict=verdict)
+            if threats:
+                text += f" ({threats})"
+            if host.risk is not None and result is not None and result.verdict_risk is not result.risk:
+                text += " · " + self.tr("worse than its own verdict")
+            self._host.setText(safe_text(text))
+            self._host_icon.setPixmap(risk_icon(host.risk, 18).pixmap(18, 18) if host.risk else _blank())
+            self._host.setVisible(True)
+            return
+        self._host_icon.clear()
+        parents = result.derived_from if result is not None else []
+        if parents:
+            shown = ", ".join(parents[:3])
+            more = len(parents) - 3
+            text = self.tr("Host of: {values}").format(values=shown)
+            if more > 0:
+                text += " " + self.tr("and %n more", "", more)
+            self._host.setText(safe_text(text))
+        else:
+            self._host.setText("")
+        self._host.setVisible(bool(parents))
+
+    def _request_host(self) -> None:
+        if self._result is not None and self._result.host_result is not None:
+            self.hostRequested.emit(self._result.host_result)
 
     def _set_risk(self, risk: Risk | None) -> None:
         self._risk.setText(self.tr("Risk: {risk}").format(risk=risk_text(risk)))
