@@ -36,6 +36,8 @@ def demo_sample_text(server: Any) -> str:
     ips = dataset.known_values("ip")[:4]
     urls = dataset.known_values("url")[:2]
     unknown = dataset.unknown_values()[:2]
+    # A link Pulsedive has never seen on a domain it rates high: the demo shows the host's verdict.
+    risky = next((r.indicator for r in dataset.records("domain") if r.risk == "high"), domains[0])
 
     def defang(value: str) -> str:
         return value.replace(".", "[.]").replace("http", "hxxp", 1)
@@ -50,5 +52,6 @@ def demo_sample_text(server: Any) -> str:
             f"Lateral movement from 10.20.30.40 to {ips[1]} and {ips[2]}; DNS lookups for {domains[2]}.",
             f"Other reports list {defang(domains[3])}, {ips[3]}, {urls[1]} and the unseen {unknown[0]} / {unknown[1]}.",
             "SHA256 275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f, CVE-2024-3094.",
+            f"The user clicked {defang('https://' + risky)}/invoice/view?id=a81f2c in a mail from billing@{risky}.",
         ]
     )

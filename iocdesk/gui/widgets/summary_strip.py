@@ -64,7 +64,9 @@ class SummaryStrip(QWidget):
     def update_counts(self, results: Iterable[LookupResult]) -> None:
         results = list(results)
         self._total = len(results)
-        risks = Counter(r.risk for r in results if r.risk is not None)
+        # the worse of a result's own risk and its host's: a URL Pulsedive does not know on a
+        # high-risk domain counts as high (the chips filter the same way, see ResultsFilter)
+        risks = Counter(r.verdict_risk for r in results if r.verdict_risk is not None)
         self._risk_counts = {risk: risks.get(risk, 0) for risk in RISK_ORDER}
         statuses = Counter(r.status for r in results)
         self._status_counts = {s: statuses[s] for s in STATUS_LABELS if statuses.get(s)}
