@@ -32,7 +32,7 @@ from iocdesk.extraction.extract import IndicatorCollector
 from iocdesk.inbox.alert import Alert, AlertStatus, at_least, worst_risk
 from iocdesk.indicators.results import LookupResult, Risk
 from iocdesk.indicators.types import Indicator
-from iocdesk.lookup.engine import EndState, EngineOptions, LookupEngine
+from iocdesk.lookup.engine import EndState, EngineOptions, HostPolicy, LookupEngine
 from iocdesk.lookup.session import LookupSession
 from iocdesk.pulsedive.client import PulsediveClient
 from iocdesk.reports.report import Report
@@ -154,6 +154,8 @@ class Inbox:
 
     def submit(self, name: str, indicators: list[Indicator], source: str) -> Alert:
         """Take an alert (any thread); returns it queued, duplicate or done (no IOCs). Raises InboxBusy."""
+        if self.options.engine.hosts is HostPolicy.OFF:  # as `iocdesk analyze --hosts off`: not listed at all
+            indicators = [i for i in indicators if not i.derived_only]
         alert = Alert(name=name, source=source, indicators=len(indicators))
         now = self._clock()
         wanted = frozenset((str(i.type), i.value) for i in indicators if i.lookup_by_default)
