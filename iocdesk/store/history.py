@@ -349,10 +349,11 @@ class History:
             self._meta(run_id)  # KeyError for an unknown run
             rows = self._db.conn.execute(
                 # {marks} is "?, ?, ...": the statuses go in as parameters
-                f"SELECT type, value, defanged, scope FROM items WHERE run_id = ? AND status IN ({marks}) ORDER BY pos",  # noqa: S608
+                f"SELECT type, value, defanged, scope, derived FROM items WHERE run_id = ? AND status IN ({marks})"  # noqa: S608
+                " ORDER BY pos",
                 (run_id, *statuses),
             ).fetchall()
-        return [PlannedItem(IndicatorType(t), v, bool(d), s) for t, v, d, s in rows]
+        return [PlannedItem(IndicatorType(t), v, bool(d), s, bool(h)) for t, v, d, s, h in rows]
 
     def close(self) -> None:
         """Runs this History still has running become ``interrupted``; then the file is closed."""

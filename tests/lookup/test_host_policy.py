@@ -129,3 +129,20 @@ def test_the_host_is_cached_like_any_lookup(sandbox, high_domain, tmp_path):
     assert [r.from_cache for r in second] == [True, True]
     assert second[0].verdict_risk is Risk.HIGH
     cache.close()
+
+
+def test_a_host_waiting_when_the_quota_runs_out_stays_pending_for_a_resume(make_sandbox, high_domain, tmp_path):
+    server = make_sandbox(seed=3, per_day=1)
+    history = History(tmp_path / "h.db")
+    run_id = history.start_run(RunMeta(sources=["t"], total=0))
+    items = extract(f"https://{high_domain}/quota-test")
+    history.add_items(run_id, items)
+    engine = engine_for(server, history=history, run_id=run_id)
+    results = asyncio.run(engine.run(items))
+    assert engine.stop_reason and results[0].status is Status.NOT_FOUND
+    assert results[1].status is Status.ERROR  # asked for after its URL, refused by the quota
+    pending = history.pending_items(run_id)
+    assert [(p.value, p.derived) for p in pending] == [(high_domain, True)]
+    _, saved = history.load_run(run_id)
+    assert saved[1].derived_only and saved[0].host_result is saved[1]
+    history.close()
