@@ -74,7 +74,11 @@ URL_SCHEMES = frozenset(
 _REVERSE_DNS_FIRST = frozenset({"com", "org", "net", "edu", "gov", "mil", "io"})
 
 _SCHEME_SEP = re.compile(r"://")
-_SCHEME_BEFORE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,15}\Z")
+# What ends at a place is matched in the reversed text from there (see _Scanner.before): one
+# anchored attempt, where a pattern ending in \Z searched for in a window before the place is
+# tried at every position of the window, each try running to the place. These patterns are
+# written backwards; tests/extraction/test_speed_equivalence.py holds them to the forward ones.
+_SCHEME_BEFORE = re.compile(r"[A-Za-z0-9+.-]{0,15}[A-Za-z]")  # [A-Za-z][A-Za-z0-9+.-]{0,15}
 # What may follow "://" or a host's "/": everything but white space, quotes,
 # angle brackets and characters that never appear unescaped in real URLs.
 # Typographic quotes, guillemets and the ellipsis (Word and Outlook put them after a URL), and
@@ -93,17 +97,16 @@ _GLUED_NEXT_URL = re.compile(r"[,;](?=[A-Za-z][A-Za-z0-9+.-]{0,15}://)")
 # in C, then look around it; a pattern that began with a look-behind would be
 # tried at every position of the text.
 _HOST_TOKEN = re.compile(r"[\w-]++(?:\.[\w-]++)++")
-# The one scanner that starts at a look-behind: dotted tokens are everywhere,
-# and one C-level pass (~50 MB/s) beats a Python step per dot.
+# A token's first dot (after a character of a label: not ".NET", "...", "(.com") and the rest of it.
+_DOTTED_TAIL = re.compile(r"\.(?<=[\w-]\.)[\w-]++(?:\.[\w-]++)*+")
 _HEX2 = re.compile(r"[0-9A-Fa-f]{2}")
-_DOT_IN_TOKEN = re.compile(r"\.(?=[\w-])")
 _LABEL_REVERSED = re.compile(r"[\w-]{0,65}")
 _EMAIL_AT = re.compile(r"@(?<=[A-Za-z0-9._%+-]@)(?=[\w-])")
-_LOCAL_BEFORE = re.compile(r"[A-Za-z0-9._%+-]{1,65}\Z")
+_LOCAL_BEFORE = re.compile(r"[A-Za-z0-9._%+-]{1,65}")  # backwards: the local part before "@"
 _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
 # Any IPv6 address has "::" or seven colons: three close together rule out times ("10:38:32").
 _IPV6_HINT = re.compile(r"::|:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:")
-_IPV6_HEAD = re.compile(r"[0-9A-Fa-f:]{1,40}\Z")
+_IPV6_HEAD = re.compile(r"[0-9A-Fa-f:]{1,40}")  # backwards: hex digits and colons before a hint
 _IPV6 = re.compile(r"[0-9A-Fa-f:]++(?:\.[0-9]{1,3}){0,3}")
 _IPV6_BAD_BEFORE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:.")
 _ZONE = re.compile(r"%[\w.-]{1,32}")
@@ -123,8 +126,9 @@ _PORT = re.compile(r":(\d{1,5})(?!\w)")
 _PREFIX = re.compile(r"/(\d{1,3})(?![\w/.])")
 _IP_RANGE = re.compile(r"(\d{1,3}(?:\.\d{1,3}){3})-(\d{1,3}(?:\.\d{1,3}){3})\Z")
 # "version 1.2.3.4", "Build: 1.2.3.4", "agent_version": "1.2.3.4", "v 1.2.3.4"
-_VERSION_BEFORE = re.compile(
-    r"(?<![a-z])(?:version|ver|v|build|release|rev|revision|firmware|fw|kernel|rv)\.?[\"' \t]{0,3}[:=#]?[\"' \t]{0,3}\Z",
+_VERSION_WORDS = ("version", "ver", "v", "build", "release", "rev", "revision", "firmware", "fw", "kernel", "rv")
+_VERSION_BEFORE = re.compile(  # backwards: (?<![a-z])(?:WORDS)\.?["' \t]{0,3}[:=#]?["' \t]{0,3}
+    r"[\"' \t]{0,3}[:=#]?[\"' \t]{0,3}\.?(?:%s)(?![a-z])" % "|".join(w[::-1] for w in _VERSION_WORDS),  # noqa: UP031
     re.IGNORECASE,
 )
 _GLUED_SCHEMES = ("https", "http", "ftp")
@@ -138,9 +142,11 @@ _ENCODED_URL = re.compile(r"([A-Za-z][A-Za-z0-9+.-]{1,15})%3[Aa]%2[Ff]%2[Ff]([^&
 _PROOFPOINT_V2 = re.compile(r"[?&]u=([^&]+)")
 _PROOFPOINT_ESCAPE = re.compile(r"-([0-9A-Fa-f]{2})")
 # Hashes named as something else than a file hash: not md5/sha IOCs to look up.
+# Backwards: (?:imp(?:ort)?[ _-]?hash|authentihash|pehash|ssdeep|tlsh|telfhash|vhash|ja3s?|ja4|jarm
+# |rich[ _-]?hash)[\W_]{0,6}
 _NOT_FILE_HASH_BEFORE = re.compile(
-    r"(?:imp(?:ort)?[ _-]?hash|authentihash|pehash|ssdeep|tlsh|telfhash|vhash|ja3s?|ja4|jarm|rich[ _-]?hash)"
-    r"[\W_]{0,6}\Z",
+    r"[\W_]{0,6}"
+    r"(?:hsah[ _-]?(?:tro)?pmi|hsahitnehtua|hsahep|peedss|hslt|hsahflet|hsahv|s?3aj|4aj|mraj|hsah[ _-]?hcir)",
     re.IGNORECASE,
 )
 # Around an item of a list (one indicator a line): a bullet or a number, quotes, a trailing comma.
@@ -369,6 +375,7 @@ class _Scanner:
         self.text = self.refanged.text
         self.hits: list[_Hit] = []
         self._narrow: bytes | None = None
+        self._reverse: str | None = None
 
     def scan(self) -> list[_Hit]:
         claimed = self._scan_urls()
@@ -385,6 +392,18 @@ class _Scanner:
     def _defanged(self, start: int, end: int) -> bool:
         return self.refanged.defanged_between(start, end)
 
+    @property
+    def reverse(self) -> str:
+        """The text read backwards, for the patterns that look back from a place."""
+        if self._reverse is None:
+            self._reverse = self.text[::-1]
+        return self._reverse
+
+    def before(self, backwards: re.Pattern[str], at: int) -> str | None:
+        """The text that ``backwards`` (a pattern written backwards) matches, ending at ``at``."""
+        m = backwards.match(self.reverse, len(self.text) - at)
+        return None if m is None else m.group()[::-1]
+
     # -- URLs with a scheme -------------------------------------------------------------
     def _scan_urls(self) -> list[tuple[int, int]]:
         text = self.text
@@ -398,11 +417,11 @@ class _Scanner:
                     continue
             else:
                 nested = 0
-            m = _SCHEME_BEFORE.search(text, max(0, i - 16), i)
-            if m is None:
+            written = self.before(_SCHEME_BEFORE, i)
+            if written is None:
                 continue
-            scheme = m.group().lower()
-            start = m.start()
+            scheme = written.lower()
+            start = i - len(written)
             if scheme not in URL_SCHEMES:
                 # glued to a word ("Visithttp://"): the scheme is the tail
                 tail = next((k for k in _GLUED_SCHEMES if scheme.endswith(k)), None)
@@ -434,18 +453,19 @@ class _Scanner:
             i = sep.start()
             if urls.covers(i) or (claimed and i < claimed[-1][1]):
                 continue
-            m = _SCHEME_BEFORE.search(text, max(0, i - 16), i)
-            if m is None or m.group().lower() not in URL_SCHEMES:
+            written = self.before(_SCHEME_BEFORE, i)
+            if written is None or written.lower() not in URL_SCHEMES:
                 continue
+            start = i - len(written)
             query = _URL_REST.match(text, sep.end())
             assert query is not None  # _URL_REST matches anywhere, if only ""
             encoded = query.group().split("&", 1)[0]
             end = sep.end() + len(encoded)
-            claimed.append((m.start(), end))
+            claimed.append((start, end))
             inner_m = _URL_REST.match(_decoded(encoded))
             assert inner_m is not None  # as above
             tail = _trim_url_tail(_cut_brackets(inner_m.group()), "")
-            self._add_url(m.start(), end, m.group().lower() + "://", tail)
+            self._add_url(start, end, written.lower() + "://", tail)
         return claimed
 
     def _add_wrapped_urls(self, start: int, end: int, rest: str) -> None:
@@ -499,10 +519,10 @@ class _Scanner:
             i = at.start()
             if urls.covers(i):
                 continue
-            local_m = _LOCAL_BEFORE.search(text, max(0, i - 65), i)
-            if local_m is None:
+            written = self.before(_LOCAL_BEFORE, i)
+            if written is None:
                 continue
-            local = local_m.group().lstrip(".")
+            local = written.lstrip(".")
             start = i - len(local)
             if len(local) > 64 or (start > 0 and text[start - 1] in _LOCAL_CHARS and text[start - 1] != "."):
                 continue
@@ -537,8 +557,8 @@ class _Scanner:
         claimed: list[tuple[int, int]] = []
         pos = 0
         while (hint := _IPV6_HINT.search(text, pos)) is not None:
-            head = _IPV6_HEAD.search(text, max(0, hint.start() - 40), hint.start())
-            start = head.start() if head else hint.start()
+            head = self.before(_IPV6_HEAD, hint.start())
+            start = hint.start() - len(head) if head else hint.start()
             m = _IPV6.match(text, start)
             # start is at the hint's ":" or at a hex/colon run that ends there
             assert m is not None
@@ -599,35 +619,33 @@ class _Scanner:
 
     # -- domains, IPv4, CIDR and scheme-less URLs ---------------------------------------
     def _scan_host_tokens(self, spans: _Spans) -> None:
-        # Dots inside tokens are found in C at hundreds of MB/s; each token's start
-        # is then found by matching forward in the reversed text. A pattern that
-        # starts with a look-behind would instead be tried at every position.
+        # A token's first dot and the rest of it are found in C (the search starts at
+        # the literal "."); its first label is then found by matching forward in the
+        # reversed text. A pattern that starts with a label would instead be tried at
+        # every letter.
         text = self.text
         size = len(text)
-        reverse = text[::-1]
+        reverse = self.reverse
         pos = 0  # where scanning resumes: past the last token, or past a URL found here
         for gap_start, gap_end in spans.gaps(size):  # between URLs and e-mails already reported
             pos = max(pos, gap_start)
-            while (dot := _DOT_IN_TOKEN.search(text, pos, gap_end)) is not None:
-                d = dot.start()
+            while (tail := _DOTTED_TAIL.search(text, pos, gap_end)) is not None:
+                d, end = tail.span()
                 label = _LABEL_REVERSED.match(reverse, size - d, min(size - gap_start, size - d + 65))
                 assert label is not None  # [\w-]{0,65} matches anywhere, if only ""
-                back = label.end()
-                start = d - (back - (size - d))
+                start = d - (label.end() - (size - d))
                 if start == d:
-                    pos = d + 1  # a dot after punctuation: ".NET", "...", "(.com"
+                    pos = d + 1  # the gap (after a URL or e-mail) starts at the dot
                     continue
                 if start > gap_start and start == d - 65:
                     start = d + 1  # the first label is longer than DNS allows: the rest may be a host
-                token = _HOST_TOKEN.match(text, start, gap_end)
-                if token is None:
-                    pos = d + 1
-                    continue
-                end = token.end()
+                    if text.find(".", start, end) < 0:
+                        pos = start
+                        continue
                 if start >= 1 and text[start - 1] == "/" and text[start - 2 : start - 1] != "/":
                     pos = end  # a path segment ("Chrome/110.0.0.0"); "//host" is protocol-relative
                     continue
-                pos = max(end, self._host_token(token.group(), start, end))
+                pos = max(end, self._host_token(text[start:end], start, end))
 
     def _host_token(self, token: str, start: int, end: int) -> int:
         """Classify one dotted token; return where scanning may resume."""
@@ -650,7 +668,7 @@ class _Scanner:
                 return end
         before = text[start - 1] if start else ""
         if token.replace(".", "").isdigit():
-            if token.count(".") == 3 and before != "." and not _VERSION_BEFORE.search(text, max(0, start - 20), start):
+            if token.count(".") == 3 and before != "." and self.before(_VERSION_BEFORE, start) is None:
                 return self._add_ipv4(start, end, token)
             return end
         if "-" in token and (rng := _IP_RANGE.match(token)):
@@ -795,7 +813,7 @@ class _Scanner:
                 low = value.lower()
                 if low.isdigit():
                     continue  # a long number, or the all-zero placeholder logs print for "no hash"
-                if _NOT_FILE_HASH_BEFORE.search(text, max(0, start - 24), start):
+                if self.before(_NOT_FILE_HASH_BEFORE, start) is not None:
                     continue
                 self.hits.append(_Hit(m.start(), kind, low, low, False))
 

@@ -8,6 +8,8 @@ characters that matter, so a form added to a table without its locator fails her
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -64,3 +66,49 @@ def _plain_cves(text: str) -> list[int]:
 def test_hashes_and_cves_are_found_as_by_finditer(text):
     assert _scanned(text, "_scan_hashes") == _scanned(text, "_scan_hashes", everywhere=True)
     assert [hit.pos for hit in _scanned(text, "_scan_cves")] == _plain_cves(text)
+
+
+# The patterns that look back from a place, as they were written forwards: (pattern ending in \Z,
+# the window before the place it was searched in, the backwards pattern that replaced it).
+_LOOKING_BACK = [
+    (r"[A-Za-z][A-Za-z0-9+.-]{0,15}\Z", 16, ex._SCHEME_BEFORE),
+    (r"[A-Za-z0-9._%+-]{1,65}\Z", 65, ex._LOCAL_BEFORE),
+    (r"[0-9A-Fa-f:]{1,40}\Z", 40, ex._IPV6_HEAD),
+    (
+        (
+            r"(?<![a-z])(?:version|ver|v|build|release|rev|revision|firmware|fw|kernel|rv)\.?[\"' \t]{0,3}[:=#]?"
+            r"[\"' \t]{0,3}\Z"
+        ),
+        20,
+        ex._VERSION_BEFORE,
+    ),
+    (
+        (
+            r"(?:imp(?:ort)?[ _-]?hash|authentihash|pehash|ssdeep|tlsh|telfhash|vhash|ja3s?|ja4|jarm|rich[ _-]?hash)"
+            r"[\W_]{0,6}\Z"
+        ),
+        24,
+        ex._NOT_FILE_HASH_BEFORE,
+    ),
+]
+_BEFORE_PIECES = st.sampled_from(
+    list("aAzZ09fF:.-_+%\"' \t=#\u00e9\u4e00")
+    + ["version", "Ver", "v", "build", "RELEASE", "rev", "revision", "firmware", "fw", "kernel", "rv"]
+    + ["imphash", "import hash", "import_hash", "authentihash", "pehash", "ssdeep", "tlsh", "telfhash", "vhash"]
+    + ["ja3", "JA3S", "ja4", "jarm", "rich hash", "richhash", "http", "hxxps", "fe80", "::", "user.name"]
+)
+
+
+@_SETTINGS
+@given(st.lists(_BEFORE_PIECES, max_size=40).map("".join), st.data())
+def test_looking_back_finds_what_the_forward_patterns_found(text, data):
+    at = data.draw(st.integers(0, len(text)))
+    scanner = ex._Scanner("")
+    scanner.text = text  # as refanged: the patterns run on the scanner's text
+    for forward, window, backwards in _LOOKING_BACK:
+        found = re.compile(forward, backwards.flags).search(text, max(0, at - window), at)
+        before = scanner.before(backwards, at)
+        if backwards in (ex._VERSION_BEFORE, ex._NOT_FILE_HASH_BEFORE):  # only asked whether there is one
+            assert (before is None) == (found is None), forward
+        else:
+            assert before == (found.group() if found else None), forward
