@@ -264,8 +264,9 @@ class DetailPane(QWidget):
         self._show_host.setAccessibleName(self.tr("Select the host's result"))
         self._show_host.clicked.connect(self._request_host)
         host_row.addWidget(self._host_icon)
-        host_row.addWidget(self._host, 1)
+        # the button before the words: they wrap in a narrow pane, the button stays in sight
         host_row.addWidget(self._show_host)
+        host_row.addWidget(self._host, 1)
         layout.addLayout(host_row)
 
         buttons = QHBoxLayout()
