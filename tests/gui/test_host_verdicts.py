@@ -33,7 +33,7 @@ def test_url_not_found_reads_high_through_its_host(make_window, qtbot, high_doma
     url_result = win.results.result_at(_row(win, url))
     assert url_result.status is Status.NOT_FOUND and url_result.risk is None
     host_cell = win.results.index(_row(win, url), ResultColumn.HOST)
-    assert win.results.data(host_cell) == f"{high_domain} · high"
+    assert win.results.data(host_cell) == f"high · {high_domain}"
     assert win.results.data(host_cell, Qt.ItemDataRole.DecorationRole) is not None  # the risk icon
     assert win.summary.risk_counts()[Risk.HIGH] == 3  # the URL, its domain and the sender's address
 

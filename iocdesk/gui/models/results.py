@@ -88,11 +88,12 @@ def _lists(r: LookupResult) -> tuple[list[str], list[str], list[str]]:
 
 
 def _host_text(r: LookupResult) -> str:
-    """ "evil.com · high" for a URL or address whose host is in the run; "host of 3" for a host."""
+    """ "high · evil.com" for a URL or address whose host is in the run (the verdict first: a narrow
+    column still shows it); "host of 3" for a host."""
     host = r.host_result
     if host is not None:
         verdict = str(host.risk) if host.risk is not None else status_label(host.status)
-        return f"{host.indicator} · {verdict}"
+        return f"{verdict} · {host.indicator}"
     if r.derived_from:
         return QCoreApplication.translate("ResultsModel", "host of %n", "", len(r.derived_from))
     return ""
