@@ -367,6 +367,35 @@ def _split_url(rest: str) -> tuple[str, str, str, str] | None:
     return userinfo, host, port, path
 
 
+_QUAD, _RANGE, _NAME = "quad", "range", "name"  # the shapes of a dotted token that can be something
+
+
+@lru_cache(maxsize=65536)
+def _token_shape(token: str) -> tuple[str, str, int] | None:
+    """What a dotted token can be by its text alone, cached: reports repeat "e.g", "10.0",
+    "T1059.001" and their hosts. None: nothing, wherever it stands. Else (its shape: _QUAD, a
+    dotted quad, _RANGE, two of them, _NAME, a host name; the token without the "-" and "_"
+    around it; where that starts in the token). What stands around it decides the rest."""
+    if len(token) > _MAX_TOKEN:
+        return None
+    offset = 0
+    if token[0] in "-_" or token[-1] in "-_":
+        stripped = token.lstrip("-")
+        if stripped.startswith("_") and parse_domain(stripped.rstrip("-_")) is None:
+            stripped = stripped.lstrip("_")  # Markdown emphasis, not a service label ("_sip._tcp")
+        offset = len(token) - len(stripped)
+        token = stripped.rstrip("-_")
+        if "." not in token:
+            return None
+    if token.replace(".", "").isdigit():
+        return (_QUAD, token, offset) if token.count(".") == 3 else None
+    if "-" in token and _IP_RANGE.match(token):
+        return _RANGE, token, offset
+    if token[token.rfind(".") + 1 :].isdigit() or parse_domain(token) is None:
+        return None
+    return _NAME, token, offset
+
+
 class _Scanner:
     """One chunk of text, refanged, scanned family by family."""
 
@@ -629,13 +658,19 @@ class _Scanner:
         pos = 0  # where scanning resumes: past the last token, or past a URL found here
         for gap_start, gap_end in spans.gaps(size):  # between URLs and e-mails already reported
             pos = max(pos, gap_start)
-            while (tail := _DOTTED_TAIL.search(text, pos, gap_end)) is not None:
+            tails = _DOTTED_TAIL.finditer(text, pos, gap_end)
+            while (tail := next(tails, None)) is not None:
                 d, end = tail.span()
+                if d < pos:  # in a URL found by the last token
+                    if end > pos:  # and it ends inside this tail: look again from there
+                        tails = _DOTTED_TAIL.finditer(text, pos, gap_end)
+                    continue
                 label = _LABEL_REVERSED.match(reverse, size - d, min(size - gap_start, size - d + 65))
                 assert label is not None  # [\w-]{0,65} matches anywhere, if only ""
                 start = d - (label.end() - (size - d))
-                if start == d:
-                    pos = d + 1  # the gap (after a URL or e-mail) starts at the dot
+                if start == d:  # the gap (after a URL or e-mail) starts at the dot
+                    pos = d + 1
+                    tails = _DOTTED_TAIL.finditer(text, pos, gap_end)
                     continue
                 if start > gap_start and start == d - 65:
                     start = d + 1  # the first label is longer than DNS allows: the rest may be a host
@@ -657,28 +692,26 @@ class _Scanner:
             token = token[2:]
             if "." not in token:
                 return end
-        if token[0] in "-_" or token[-1] in "-_":
-            stripped = token.lstrip("-")
-            if stripped.startswith("_") and parse_domain(stripped.rstrip("-_")) is None:
-                stripped = stripped.lstrip("_")  # Markdown emphasis, not a service label ("_sip._tcp")
-            start += len(token) - len(stripped)
-            token = stripped.rstrip("-_")
-            end = start + len(token)
-            if "." not in token:
-                return end
+        shape = _token_shape(token)
+        if shape is None:
+            return end
+        kind, trimmed, offset = shape
+        start += offset
+        end = start + len(trimmed)
         before = text[start - 1] if start else ""
-        if token.replace(".", "").isdigit():
-            if token.count(".") == 3 and before != "." and self.before(_VERSION_BEFORE, start) is None:
-                return self._add_ipv4(start, end, token)
+        if kind == _QUAD:
+            if before != "." and self.before(_VERSION_BEFORE, start) is None:
+                return self._add_ipv4(start, end, trimmed)
             return end
-        if "-" in token and (rng := _IP_RANGE.match(token)):
-            for part, offset in ((rng.group(1), 0), (rng.group(2), rng.start(2))):
-                self._add_ipv4(start + offset, start + offset + len(part), part)
+        if kind == _RANGE:  # "10.0.0.1-10.0.0.9"
+            rng = _IP_RANGE.match(trimmed)
+            assert rng is not None  # as _token_shape found
+            for part, at in ((rng.group(1), 0), (rng.group(2), rng.start(2))):
+                self._add_ipv4(start + at, start + at + len(part), part)
             return end
-        tld = token[token.rfind(".") + 1 :]
-        if tld.isdigit() or before == "@":
+        if before == "@":
             return end  # "@evil.com" without a valid local part is a handle, not a host
-        return self._add_domain(start, end, token, token.split("."), before)
+        return self._add_domain(start, end, trimmed, before)
 
     # The _add_* methods return where scanning may resume: past a URL they found.
     def _add_ipv4(self, start: int, end: int, token: str) -> int:
@@ -706,7 +739,7 @@ class _Scanner:
         self.hits.append(_Hit(start, T.IPV4, ip, ip, defanged, scope))
         return end
 
-    def _add_domain(self, start: int, end: int, token: str, labels: list[str], before: str) -> int:
+    def _add_domain(self, start: int, end: int, token: str, before: str) -> int:
         host: Host | None = parse_domain(token)
         if host is None:
             return end
@@ -718,7 +751,7 @@ class _Scanner:
             if url_end:
                 return url_end
         defanged = self._defanged(start, end)
-        if not defanged and self._looks_like_code_or_file(token, labels, end) and not self._in_list(start, end):
+        if not defanged and self._looks_like_code_or_file(token, end) and not self._in_list(start, end):
             return end
         self.hits.append(_Hit(start, T.DOMAIN, host.value, host.display, defanged, host.scope))
         return end
@@ -741,7 +774,8 @@ class _Scanner:
         following = text[line_end + 1 : len(text) if following_end < 0 else following_end].strip()
         return any(line and _LIST_ITEM.fullmatch(line) for line in (previous, following))
 
-    def _looks_like_code_or_file(self, token: str, labels: list[str], end: int) -> bool:
+    def _looks_like_code_or_file(self, token: str, end: int) -> bool:
+        labels = token.split(".")
         tld = labels[-1]
         if len(tld) > 1 and tld[0].isupper() and tld[1:].islower():
             return True  # "System.Net", "Hello.World", "sentence.The": Title-case is prose or code
