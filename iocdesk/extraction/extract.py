@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import gc
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -246,8 +246,7 @@ def _trim_url_tail(url: str, opener: str) -> str:
     """Cut a raw URL match where the URL really ends in prose, HTML, Markdown or CSV."""
     if opener == "'":
         url = url.split("'", 1)[0]
-    glued = _GLUED_NEXT_URL.search(url)
-    if glued:
+    if ("," in url or ";" in url) and (glued := _GLUED_NEXT_URL.search(url)):
         url = url[: glued.start()]
     if "," in url:
         url = _cut_at_field_comma(url, opener)
@@ -274,6 +273,8 @@ def _trim_url_tail(url: str, opener: str) -> str:
 
 def _cut_brackets(rest: str) -> str:
     """Square brackets end a URL (Markdown ``[text](url)``), except an IPv6 literal host."""
+    if "[" not in rest and "]" not in rest:
+        return rest
     start = 0
     if rest.startswith("["):
         close = rest.find("]")
@@ -419,7 +420,10 @@ class _Scanner:
         return self.hits
 
     def _defanged(self, start: int, end: int) -> bool:
-        return self.refanged.defanged_between(start, end)
+        """Refanged.defanged_between, without its call (once a hit)."""
+        marks = self.refanged.marks
+        i = bisect_left(marks, start)
+        return i < len(marks) and marks[i] < end
 
     @property
     def reverse(self) -> str:
@@ -602,11 +606,11 @@ class _Scanner:
                 relabelled = _IPV6.match(text, start)
                 assert relabelled is not None  # start is at a hex digit or ":"
                 cand = relabelled.group()
-            if spans.covers(start):
-                continue
             if cand.endswith(":") and not cand.endswith("::"):
                 cand = cand[:-1]
             if "::" not in cand and cand.count(":") != 7 and not (cand.count(":") == 6 and "." in cand):
+                continue  # a time ("2026:13:55:36"), a MAC address
+            if spans.covers(start):
                 continue
             end = start + len(cand)
             if end < len(text) and (text[end].isalnum() or text[end] == "_"):

@@ -178,9 +178,10 @@ _HYPHEN_DOT = re.compile(
 )
 _RARE_FORMS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     (("-dot-", "-DOT-"), _HYPHEN_DOT),
-    (("^.",), re.compile(r"(?P<caret_dot>\^\.(?=\w))")),  # "evil^.com"
+    # No test needed where the pattern starts with its literal: the search is as fast as the test.
+    ((), re.compile(r"(?P<caret_dot>\^\.(?=\w))")),  # "evil^.com"
     # "evil.]com": the literal first (a fast scan), then the letter or digit before it
-    ((".]",), re.compile(r"(?P<close_dot>\.\](?<=[A-Za-z0-9]\.\]))(?=\w)")),
+    ((), re.compile(r"(?P<close_dot>\.\](?<=[A-Za-z0-9]\.\]))(?=\w)")),
     (("_://", ":_"), re.compile(r"(?P<underscore_scheme>_+(?=://)|(?<=:)_+(?=//))")),  # "hxxp_://"
 )
 
@@ -280,7 +281,9 @@ def _replacement(kind: str, raw: str, text: str, spaces_at: int, end: int) -> st
 
 def _rare_forms(text: str) -> Iterator[re.Match[str]]:
     """Matches of the rare forms present in ``text``, in order."""
-    present = [pattern.finditer(text) for probes, pattern in _RARE_FORMS if any(p in text for p in probes)]
+    present = [
+        pattern.finditer(text) for probes, pattern in _RARE_FORMS if not probes or any(p in text for p in probes)
+    ]
     if len(present) == 1:
         yield from present[0]
     elif present:
@@ -312,6 +315,8 @@ def _defangs(text: str) -> Iterator[re.Match[str]]:
 
 def _spelled_out(text: str) -> Iterator[re.Match[str]]:
     """``_SPACED.finditer(text)``, searched for by the literal after the space."""
+    if " " not in text and "\t" not in text:
+        return iter(())  # a value or a URL's path (refang_value, _settled in extract)
     places = [m.start() - 1 for locator in _SPACED_LOCATORS for m in locator.finditer(text)]
     places.sort()
     return _matches_at(text, _SPACED, places)
