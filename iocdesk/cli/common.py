@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from iocdesk.extraction.extract import IndicatorCollector
-from iocdesk.extraction.importers import InputError, iter_chunks, iter_stream_chunks
-from iocdesk.indicators.types import IndicatorType
+# The extraction modules are imported in the functions that use them: every command, and
+# `iocdesk --version`, imports this module, and most of them extract nothing.
+if TYPE_CHECKING:
+    from iocdesk.extraction.extract import IndicatorCollector
+    from iocdesk.indicators.types import IndicatorType
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -25,6 +28,8 @@ def warn(message: str) -> None:
 
 
 def parse_types(value: str) -> list[IndicatorType]:
+    from iocdesk.indicators.types import IndicatorType
+
     types = []
     for name in value.replace(" ", ",").split(","):
         if not name:
@@ -57,6 +62,8 @@ def read_inputs(paths: list[str], collector: IndicatorCollector) -> tuple[list[s
     Returns the names read and whether every input was readable; the readable
     ones are read in full either way.
     """
+    from iocdesk.extraction.importers import InputError, iter_chunks, iter_stream_chunks
+
     names: list[str] = []
     ok = True
     for path in paths or ["-"]:

@@ -8,7 +8,6 @@ handler carries the redaction filter, and the record factory redacts too
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import sys
 from pathlib import Path
 
@@ -34,9 +33,7 @@ def setup_logging(*, debug: bool = False, console: bool = False) -> Path | None:
     path: Path | None = None
     try:
         path = log_dir() / LOG_FILE
-        file_handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=_MAX_BYTES, backupCount=_BACKUPS, encoding="utf-8"
-        )
+        file_handler: logging.Handler = _RotatingFile(path)
     except OSError as exc:
         file_handler = logging.StreamHandler(sys.stderr)
         sys.stderr.write(f"iocdesk: warning: cannot write the log file ({exc.strerror or exc}); logging to stderr\n")
@@ -53,3 +50,44 @@ def setup_logging(*, debug: bool = False, console: bool = False) -> Path | None:
     root.setLevel(level)
     install_log_redaction()
     return path
+
+
+class _RotatingFile(logging.Handler):
+    """The rotating log file: created here, written by a RotatingFileHandler made at the first record.
+
+    ``logging.handlers`` (which imports socket, pickle and queue) is imported only then: most
+    ``iocdesk extract`` runs log nothing, and that import was a noticeable part of their start-up.
+    An unwritable log file still raises OSError here, at start-up, as RotatingFileHandler did.
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        with open(path, "a", encoding="utf-8"):
+            pass
+        self.path = path
+        self._file: logging.Handler | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._file is None:
+            try:
+                import logging.handlers
+
+                self._file = logging.handlers.RotatingFileHandler(
+                    self.path, maxBytes=_MAX_BYTES, backupCount=_BACKUPS, encoding="utf-8"
+                )
+            except Exception:  # noqa: BLE001 - the logging contract: report, never raise from emit
+                self.handleError(record)
+                return
+            self._file.setFormatter(self.formatter)
+        self._file.emit(record)
+
+    def flush(self) -> None:
+        if self._file is not None:
+            self._file.flush()
+
+    def close(self) -> None:
+        try:
+            if self._file is not None:
+                self._file.close()
+        finally:
+            super().close()

@@ -115,24 +115,31 @@ import io
 import os
 import stat
 from collections.abc import Iterator
-from typing import BinaryIO, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from iocdesk.extraction.importers._common import (
     CHUNK_CHARS,
+    CSV_FIELD_LIMIT,
     DEFAULT_MAX_BYTES,
     READ_BLOCK,
     SNIFF_CHARS,
     InputError,
+    Warnings,
     one_line,
     too_large,
 )
-from iocdesk.extraction.importers._detect import OLE_MAGIC, ZIP_MAGIC, sniff_binary, strong_magic, text_encoding
-from iocdesk.extraction.importers._docx import docx_chunks, is_docx
-from iocdesk.extraction.importers._eml import Mail, html_to_text, looks_like_mail, read_mail
-from iocdesk.extraction.importers._json import Warnings, json_chunks, jsonl_chunks, looks_like_jsonl, walk
-from iocdesk.extraction.importers._msg import OLE_MSG_MARK, read_msg
-from iocdesk.extraction.importers._pdf import PDF_MAGIC, pdf_chunks
-from iocdesk.extraction.importers._table import CSV_FIELD_LIMIT, csv_chunks, sniff_delimiter
+from iocdesk.extraction.importers._detect import (
+    OLE_MAGIC,
+    OLE_MSG_MARK,
+    PDF_MAGIC,
+    XLSX_EXTENSIONS,
+    ZIP_MAGIC,
+    looks_like_mail,
+    sniff_binary,
+    sniff_delimiter,
+    strong_magic,
+    text_encoding,
+)
 from iocdesk.extraction.importers._text import (
     ByteReader,
     TextDecoder,
@@ -142,8 +149,24 @@ from iocdesk.extraction.importers._text import (
     iter_text_chunks,
     stream_text_chunks,
 )
-from iocdesk.extraction.importers._xlsx import XLSX_EXTENSIONS, check_zip, ole_error, xlsx_chunks
 from iocdesk.indicators.types import Source, TextChunk
+
+# The readers of e-mail, Outlook, PDF, Word, Excel, JSON and CSV files (and the libraries behind
+# them: email, python-oxmsg, pypdf, python-docx, openpyxl, zipfile) are imported where a file
+# of that kind is read, not here: `iocdesk extract notes.txt` must start fast, and
+# tests/cli/test_startup.py checks what it imports. _detect decides the format without them.
+if TYPE_CHECKING:
+    from iocdesk.extraction.importers._eml import Mail, html_to_text, read_mail
+
+
+def __getattr__(name: str) -> Any:
+    """``Mail``, ``html_to_text`` and ``read_mail``, imported from ``._eml`` at first use."""
+    if name in ("Mail", "html_to_text", "read_mail"):
+        from iocdesk.extraction.importers import _eml
+
+        return getattr(_eml, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CHUNK_CHARS",
@@ -308,10 +331,15 @@ def _dispatch(
     if first.startswith(PDF_MAGIC) or PDF_MAGIC in first[:1024]:  # the header may follow a little junk
         if not seekable:
             raise InputError(f"{name}: a PDF cannot be read from a pipe; pass the file path")
+        from iocdesk.extraction.importers._pdf import pdf_chunks
+
         return ChunkStream(name, "pdf", pdf_chunks(fh, name), fh=own, warnings=warnings)
     if first.startswith(ZIP_MAGIC):
         if not seekable:
             raise InputError(f"{name}: a workbook or ZIP archive cannot be read from a pipe; pass the file path")
+        from iocdesk.extraction.importers._docx import docx_chunks, is_docx
+        from iocdesk.extraction.importers._xlsx import check_zip, xlsx_chunks
+
         if is_docx(fh):
             return ChunkStream(name, "docx", docx_chunks(fh, name, max_bytes), fh=own, warnings=warnings)
         check_zip(fh, name, extension, max_bytes)
@@ -319,6 +347,8 @@ def _dispatch(
     if first.startswith(OLE_MAGIC):
         if extension == ".msg" or OLE_MSG_MARK in first:
             return _mail_stream(first + b"".join(reader.blocks()), name, own, warnings, outlook=True)
+        from iocdesk.extraction.importers._xlsx import ole_error
+
         raise ole_error(reader, first, name, extension, seekable)
     if extension == ".msg":
         raise InputError(f"{name}: not an Outlook message (.msg); save the mail again from Outlook, or as .eml")
@@ -343,8 +373,12 @@ def _dispatch(
         return iter_lines(blocks, name, CSV_FIELD_LIMIT)
 
     if extension in (".jsonl", ".ndjson"):
+        from iocdesk.extraction.importers._json import jsonl_chunks
+
         return ChunkStream(name, "jsonl", jsonl_chunks(lines(), name, warnings), fh=own, warnings=warnings)
     if extension == ".json":
+        from iocdesk.extraction.importers._json import json_chunks, jsonl_chunks, looks_like_jsonl
+
         if looks_like_jsonl(first_text, whole=whole, objects_only=False):
             return ChunkStream(name, "jsonl", jsonl_chunks(lines(), name, warnings), fh=own, warnings=warnings)
         return ChunkStream(name, "json", json_chunks(blocks, name, warnings), fh=own, warnings=warnings)
@@ -354,18 +388,24 @@ def _dispatch(
             first_text[:SNIFF_CHARS], whole=whole and len(first_text) <= SNIFF_CHARS, default=default
         )
         assert delimiter is not None
+        from iocdesk.extraction.importers._table import csv_chunks
+
         return ChunkStream(name, "csv", csv_chunks(lines(), file=name, delimiter=delimiter), fh=own, warnings=warnings)
 
-    if looks_like_jsonl(first_text, whole=whole, objects_only=True):
-        return ChunkStream(name, "jsonl", jsonl_chunks(lines(), name, warnings), fh=own, warnings=warnings)
-    if whole and first_text.lstrip()[:1] in ("{", "["):  # a whole JSON document in the first block
-        document = _small_json(first_text)
+    if first_text.lstrip()[:1] in ("{", "["):  # JSON Lines, or a whole JSON document in the first block
+        from iocdesk.extraction.importers._json import jsonl_chunks, looks_like_jsonl, walk
+
+        if looks_like_jsonl(first_text, whole=whole, objects_only=True):
+            return ChunkStream(name, "jsonl", jsonl_chunks(lines(), name, warnings), fh=own, warnings=warnings)
+        document = _small_json(first_text) if whole else None
         if document is not None:
             return ChunkStream(name, "json", walk(document, name, None), fh=own, warnings=warnings)
     if extension not in _PROSE:
         sample = first_text[:SNIFF_CHARS]
         delimiter = sniff_delimiter(sample, whole=whole and len(first_text) <= SNIFF_CHARS, default=None)
         if delimiter is not None:
+            from iocdesk.extraction.importers._table import csv_chunks
+
             return ChunkStream(
                 name, "csv", csv_chunks(lines(), file=name, delimiter=delimiter), fh=own, warnings=warnings
             )
@@ -376,7 +416,14 @@ def _mail_stream(
     data: bytes, name: str, own: BinaryIO | None, warnings: Warnings, *, outlook: bool = False
 ) -> ChunkStream:
     """A whole message, parsed in memory (ByteReader has already enforced the size limit)."""
-    mail = read_msg(data, name=name) if outlook else read_mail(data, name=name)
+    if outlook:
+        from iocdesk.extraction.importers._msg import read_msg
+
+        mail = read_msg(data, name=name)
+    else:
+        from iocdesk.extraction.importers._eml import read_mail
+
+        mail = read_mail(data, name=name)
     stream = ChunkStream(name, "msg" if outlook else "eml", iter(mail.chunks), fh=own, warnings=warnings)
     stream.title = mail.subject
     return stream

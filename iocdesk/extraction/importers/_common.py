@@ -6,6 +6,7 @@ DEFAULT_MAX_BYTES = 1 << 30  # 1 GiB
 CHUNK_CHARS = 1 << 20  # text chunks are about this many characters
 READ_BLOCK = 1 << 20  # bytes read from a file at a time
 SNIFF_CHARS = 64 * 1024  # decoded characters used to sniff CSV dialects
+CSV_FIELD_LIMIT = 64 * (1 << 20)  # characters in a field (and a line); csv's default of 128 KiB is too small
 MAX_WARNINGS = 20  # individual warnings kept per file; the rest are counted
 SUPPORTED = "iocdesk reads text, CSV, TSV, XLSX, JSON, e-mail (.eml, .msg), PDF and Word (.docx)"
 
@@ -23,6 +24,26 @@ class InputError(Exception):
     @property
     def message(self) -> str:
         return str(self.args[0])
+
+
+class Warnings:
+    """Collects per-file warnings, keeping the first MAX_WARNINGS and counting the rest."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+        self.dropped = 0
+        self._finished = False
+
+    def add(self, message: str) -> None:
+        if len(self.messages) < MAX_WARNINGS:
+            self.messages.append(message)
+        else:
+            self.dropped += 1
+
+    def finish(self) -> None:
+        if not self._finished and self.dropped:
+            self.messages.append(f"… and {self.dropped} more like these")
+        self._finished = True
 
 
 def one_line(text: str, limit: int = 300) -> str:

@@ -1,17 +1,32 @@
-"""Content sniffing: binary formats, byte-order marks, text encodings (internal)."""
+"""Content sniffing: binary formats, byte-order marks, text encodings, mail headers, CSV dialects (internal).
+
+What the importers need to decide a file's format lives here (JSON aside: _json looks at text
+that starts with ``{`` or ``[``), so that deciding it imports none of the readers (e-mail, PDF,
+Word, Excel, tables): a text file pays for none of them.
+"""
 
 from __future__ import annotations
 
 import codecs
+import csv
+import io
+import re
 
 from iocdesk.extraction.importers._common import SUPPORTED, InputError
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLE_MSG_MARK = "__properties_version1.0".encode("utf-16-le")  # a directory entry every Outlook .msg has
+PDF_MAGIC = b"%PDF-"
+XLSX_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm"})
+# One of these makes data an e-mail; "Note: see 1.2.3.4" on a first line is not a mail header.
+MAIL_HEADERS = ("From", "To", "Subject", "Date", "Received", "Message-ID", "MIME-Version", "Return-Path", "Sender")
+DELIMITERS = (",", "\t", ";", "|")  # tried by sniff_delimiter
+_HEADER_LINE = re.compile(r"[!-9;-~]+:[ \t]?.*|[ \t]+\S.*")  # "Name: value" or a folded continuation
 
 # Prefixes that are binary whatever follows (checked before any text rule).
 _STRONG_MAGIC: tuple[tuple[int, bytes, str], ...] = (
-    (0, b"%PDF-", "PDF document"),
+    (0, PDF_MAGIC, "PDF document"),
     (0, b"\x7fELF", "ELF executable"),
     (0, b"\x89PNG\r\n\x1a\n", "PNG image"),
     (0, b"\xff\xd8\xff", "JPEG image"),
@@ -136,3 +151,63 @@ def text_encoding(head: bytes, name: str) -> tuple[str, int]:
         if text and _control_count_text(text) > CONTROL_RATIO * len(text):
             raise binary_error(name, "control characters where UTF-16 text was expected")
     return encoding, bom
+
+
+def looks_like_mail(text: str) -> bool:
+    """True if ``text`` starts with an RFC 822 header block naming a mail header.
+
+    At least two header lines before the first blank line, all of them header
+    syntax, and one of them From/To/Subject/Received...: a note that starts
+    with "Note: see 1.2.3.4" is not a mail.
+    """
+    head = text.lstrip("\ufeff").replace("\r\n", "\n").split("\n\n", 1)[0]
+    lines = head.split("\n")[:200]
+    if len(lines) < 2 or not lines[0] or lines[0][0] in " \t":
+        return False
+    if not all(_HEADER_LINE.fullmatch(line) for line in lines):
+        return False
+    names = {line.split(":", 1)[0].lower() for line in lines if line[0] not in " \t"}
+    return any(header.lower() in names for header in MAIL_HEADERS)
+
+
+def _consistent_width(sample: str, delimiter: str, min_rows: int, share: float) -> int:
+    """Fields per record if ``share`` of the sample's records agree on it (>= 2), else 0."""
+    try:
+        records = list(csv.reader(io.StringIO(sample), delimiter=delimiter, strict=False))[:200]
+    except csv.Error:
+        return 0
+    widths = [len(r) for r in records if any(f.strip() for f in r)]
+    if len(widths) < min_rows:
+        return 0
+    width = max(set(widths), key=widths.count)
+    return width if width >= 2 and widths.count(width) >= share * len(widths) else 0
+
+
+def sniff_delimiter(sample: str, *, whole: bool, default: str | None) -> str | None:
+    """The field delimiter of a CSV/TSV sample, or None if it does not look delimited.
+
+    Candidates (``csv.Sniffer``'s guess, the extension's delimiter, then
+    ``, TAB ; |``) must split the sample's records into the same number of
+    fields; the one giving most fields wins (``01.05.2024;1,5;x`` is
+    semicolon-separated). ``default`` (``.csv``: comma, ``.tsv``: tab) is
+    used when none is consistent; without it (``.txt``, unknown extensions)
+    the sample must have at least 2 non-empty records (3 if the file is
+    longer), every one with the same number (>= 2) of fields.
+    """
+    if not whole and "\n" in sample:
+        sample = sample[: sample.rindex("\n") + 1]  # drop the partial last line
+    candidates: list[str] = []
+    try:
+        candidates.append(csv.Sniffer().sniff(sample[:16384], delimiters="".join(DELIMITERS)).delimiter)
+    except csv.Error:
+        pass
+    if default:
+        candidates.append(default)
+    candidates.extend(DELIMITERS)
+    min_rows, share = (1, 0.9) if default else (2 if whole else 3, 1.0)
+    best, best_width = default, 0
+    for delimiter in dict.fromkeys(candidates):
+        width = _consistent_width(sample, delimiter, min_rows, share)
+        if width > best_width:
+            best, best_width = delimiter, width
+    return best

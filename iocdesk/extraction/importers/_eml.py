@@ -31,13 +31,13 @@ from __future__ import annotations
 import codecs
 import email
 import email.policy
-import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from email.message import Message
 from html.parser import HTMLParser
 
 from iocdesk.extraction.importers._common import InputError
+from iocdesk.extraction.importers._detect import MAIL_HEADERS
 from iocdesk.extraction.importers._text import decode_bytes
 from iocdesk.indicators.types import Source, TextChunk
 
@@ -51,8 +51,6 @@ SCANNED_HEADERS = (
     "X-Originating-IP",
     "Authentication-Results",
 )
-# One of these makes data an e-mail; "Note: see 1.2.3.4" on a first line is not a mail header.
-MAIL_HEADERS = ("From", "To", "Subject", "Date", "Received", "Message-ID", "MIME-Version", "Return-Path", "Sender")
 _MAX_DEPTH = 50  # parts inside parts; a MIME bomb nests thousands
 MAX_PARTS = 100_000  # headers and parts read from one mail
 TIME_BUDGET = 120.0  # seconds for the whole mail, as for a PDF (importers/_pdf.py)
@@ -100,7 +98,6 @@ _BLOCK_TAGS = frozenset(
         "ul",
     ]
 )
-_HEADER_LINE = re.compile(r"[!-9;-~]+:[ \t]?.*|[ \t]+\S.*")  # "Name: value" or a folded continuation
 
 
 class Mail:
@@ -109,23 +106,6 @@ class Mail:
     def __init__(self, subject: str, chunks: list[TextChunk]) -> None:
         self.subject = subject
         self.chunks = chunks
-
-
-def looks_like_mail(text: str) -> bool:
-    """True if ``text`` starts with an RFC 822 header block naming a mail header.
-
-    At least two header lines before the first blank line, all of them header
-    syntax, and one of them From/To/Subject/Received...: a note that starts
-    with "Note: see 1.2.3.4" is not a mail.
-    """
-    head = text.lstrip("\ufeff").replace("\r\n", "\n").split("\n\n", 1)[0]
-    lines = head.split("\n")[:200]
-    if len(lines) < 2 or not lines[0] or lines[0][0] in " \t":
-        return False
-    if not all(_HEADER_LINE.fullmatch(line) for line in lines):
-        return False
-    names = {line.split(":", 1)[0].lower() for line in lines if line[0] not in " \t"}
-    return any(header.lower() in names for header in MAIL_HEADERS)
 
 
 def read_mail(

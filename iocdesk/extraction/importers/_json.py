@@ -6,33 +6,13 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 
-from iocdesk.extraction.importers._common import CHUNK_CHARS, MAX_WARNINGS, InputError
+from iocdesk.extraction.importers._common import CHUNK_CHARS, InputError, Warnings
 from iocdesk.extraction.importers._text import iter_text_chunks
 from iocdesk.indicators.types import Source, TextChunk
 from iocdesk.indicators.untrusted import HugeNumber, loads_json, replace_surrogates
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _JSONL_SNIFF_LINES = 20
-
-
-class Warnings:
-    """Collects per-file warnings, keeping the first MAX_WARNINGS and counting the rest."""
-
-    def __init__(self) -> None:
-        self.messages: list[str] = []
-        self.dropped = 0
-        self._finished = False
-
-    def add(self, message: str) -> None:
-        if len(self.messages) < MAX_WARNINGS:
-            self.messages.append(message)
-        else:
-            self.dropped += 1
-
-    def finish(self) -> None:
-        if not self._finished and self.dropped:
-            self.messages.append(f"… and {self.dropped} more like these")
-        self._finished = True
 
 
 def _key(key: str) -> str:

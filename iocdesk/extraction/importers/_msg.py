@@ -39,7 +39,6 @@ if TYPE_CHECKING:
     from oxmsg import Message
     from oxmsg.attachment import Attachment
 
-OLE_MSG_MARK = "__properties_version1.0".encode("utf-16-le")  # a directory entry every .msg has
 _PID_TRANSPORT_MESSAGE_HEADERS = 0x007D
 _EMBEDDED = "__substg1.0_3701000D"  # PidTagAttachDataObject as a storage: an attached Outlook message
 _MAX_DEPTH = 20  # mails attached to mails

@@ -18,7 +18,6 @@ from iocdesk.indicators.types import Source, TextChunk
 
 log = logging.getLogger(__name__)
 
-PDF_MAGIC = b"%PDF-"
 MAX_PAGES = 5000
 TIME_BUDGET = 120.0  # seconds for the whole document
 

@@ -1,14 +1,13 @@
-"""Tables (CSV/TSV and worksheets): header rule, dialect sniffing (internal)."""
+"""Tables (CSV/TSV and worksheets): the header rule, one chunk per cell (internal; _detect sniffs the dialect)."""
 
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain
 
-from iocdesk.extraction.importers._common import CHUNK_CHARS, InputError, column_letter
+from iocdesk.extraction.importers._common import CHUNK_CHARS, CSV_FIELD_LIMIT, InputError, column_letter
 from iocdesk.extraction.importers._text import iter_text_chunks
 from iocdesk.indicators.types import Source, TextChunk
 
@@ -22,8 +21,6 @@ IOC_HEADERS = frozenset(
     }
 )  # fmt: skip
 HEADER_SCAN_ROWS = 10  # non-empty rows searched for an indicator header (title rows above it)
-CSV_FIELD_LIMIT = 64 * (1 << 20)  # characters; csv's default of 128 KiB is too small
-DELIMITERS = (",", "\t", ";", "|")
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _LABEL = re.compile(r"[^\W\d][\w .#/()&%:+-]{0,63}")
@@ -127,49 +124,6 @@ def table_chunks(
 
 def _is_label_or_ioc(value: object) -> bool:
     return is_ioc_header(value) or (_is_label(value) and not _blank(value))
-
-
-def _consistent_width(sample: str, delimiter: str, min_rows: int, share: float) -> int:
-    """Fields per record if ``share`` of the sample's records agree on it (>= 2), else 0."""
-    try:
-        records = list(csv.reader(io.StringIO(sample), delimiter=delimiter, strict=False))[:200]
-    except csv.Error:
-        return 0
-    widths = [len(r) for r in records if any(f.strip() for f in r)]
-    if len(widths) < min_rows:
-        return 0
-    width = max(set(widths), key=widths.count)
-    return width if width >= 2 and widths.count(width) >= share * len(widths) else 0
-
-
-def sniff_delimiter(sample: str, *, whole: bool, default: str | None) -> str | None:
-    """The field delimiter of a CSV/TSV sample, or None if it does not look delimited.
-
-    Candidates (``csv.Sniffer``'s guess, the extension's delimiter, then
-    ``, TAB ; |``) must split the sample's records into the same number of
-    fields; the one giving most fields wins (``01.05.2024;1,5;x`` is
-    semicolon-separated). ``default`` (``.csv``: comma, ``.tsv``: tab) is
-    used when none is consistent; without it (``.txt``, unknown extensions)
-    the sample must have at least 2 non-empty records (3 if the file is
-    longer), every one with the same number (>= 2) of fields.
-    """
-    if not whole and "\n" in sample:
-        sample = sample[: sample.rindex("\n") + 1]  # drop the partial last line
-    candidates: list[str] = []
-    try:
-        candidates.append(csv.Sniffer().sniff(sample[:16384], delimiters="".join(DELIMITERS)).delimiter)
-    except csv.Error:
-        pass
-    if default:
-        candidates.append(default)
-    candidates.extend(DELIMITERS)
-    min_rows, share = (1, 0.9) if default else (2 if whole else 3, 1.0)
-    best, best_width = default, 0
-    for delimiter in dict.fromkeys(candidates):
-        width = _consistent_width(sample, delimiter, min_rows, share)
-        if width > best_width:
-            best, best_width = delimiter, width
-    return best
 
 
 def csv_chunks(lines: Iterable[str], *, file: str, delimiter: str) -> Iterator[TextChunk]:

@@ -8,13 +8,12 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from iocdesk.extraction.importers._common import SUPPORTED, InputError, human_size
-from iocdesk.extraction.importers._detect import binary_error
+from iocdesk.extraction.importers._detect import XLSX_EXTENSIONS, binary_error
 from iocdesk.extraction.importers._table import table_chunks
 from iocdesk.extraction.importers._text import ByteReader
 from iocdesk.extraction.importers._xlsx_links import link_chunks
 from iocdesk.indicators.types import TextChunk
 
-XLSX_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm"})
 MIN_NUMBER_DIGITS = 6  # integral numbers with fewer digits are not read
 
 _SAVE_AS = "open it in Excel and save it as .xlsx or CSV"
