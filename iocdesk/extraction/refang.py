@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import methodcaller
 
+from iocdesk.extraction.tlds import is_known_tld
 from iocdesk.indicators.types import IndicatorType
 
 # Words that, around " dot ", mean prose rather than a spelled-out host name
@@ -153,6 +154,8 @@ _SPACED = re.compile(
     r"""[ \t](?:
     (?P<word_dot>[dD][oO][tT][ \t]+(?=\w))
     |(?P<word_at>AT[ \t]+(?=[a-z0-9]))
+    |(?P<word_at_lower>at[ \t]+(?=[a-z0-9]))
+    |(?P<foreign_dot>(?:punto|punkt|ponto|точка)[ \t]+(?=\w))
     |(?P<spaced_at>@[ \t]+(?=\w))
     |(?P<spaced_scheme>:[ \t]*//+[ \t]*)
     )""",
@@ -166,7 +169,12 @@ _SPACED_LOCATORS = (
     re.compile(r"AT(?<=[ \t]AT)(?=[ \t])"),
     re.compile(r"@(?<=[ \t]@)(?=[ \t])"),
     re.compile(r":(?<=[ \t]:)(?=[ \t]*/)"),
+    re.compile(r"p(?<=[ \t]p)(?=(?:unto|unkt|onto)[ \t])"),  # "evil punto com" (Spanish, German, Portuguese)
+    re.compile(r"т(?<=[ \t]т)(?=очка[ \t])"),  # "evil точка ru"
 )
+# " at " is everywhere in English: it is only looked at in a text that spells a dot out too,
+# for only "user at evil dot com" is taken (see _spelled_address).
+_LOWER_AT_LOCATOR = re.compile(r"a(?<=[ \t]a)(?=t[ \t])")
 # Rare forms, each with its own pattern behind a substring test, so that common characters
 # ("_", "]", "^", "-") never wake a regex on text that holds none of these forms.
 # "evil-dot-com": a hyphenated "dot" before a common TLD that ends the name. Only those TLDs:
@@ -198,6 +206,8 @@ _FIXED: dict[str, tuple[str | None, bool]] = {
     "backslash_dot": (".", True),
     "word_dot": (".", True),
     "word_at": ("@", True),
+    "word_at_lower": ("@", True),
+    "foreign_dot": (".", True),
     "spaced_at": ("@", True),
     "wide_dot": (".", True),
     "invisible": ("", True),
@@ -211,9 +221,13 @@ _FIXED: dict[str, tuple[str | None, bool]] = {
     "entity": (None, False),
 }
 # Forms whose spaces before them belong to the defang ("evil [.] com").
-_EATS_SPACES = frozenset({"dot", "at", "word_dot", "word_at", "spaced_at", "spaced_scheme"})
+_EATS_SPACES = frozenset(
+    {"dot", "at", "word_dot", "word_at", "word_at_lower", "foreign_dot", "spaced_at", "spaced_scheme"}
+)
 # Forms that need a word (not punctuation) right before them.
-_NEEDS_WORD_BEFORE = frozenset({"word_dot", "word_at", "spaced_at", "wide_dot", "open_dot", "close_dot"})
+_NEEDS_WORD_BEFORE = frozenset(
+    {"word_dot", "word_at", "word_at_lower", "foreign_dot", "spaced_at", "wide_dot", "open_dot", "close_dot"}
+)
 
 _START = methodcaller("start")
 _BRACKETS_AND_SPACES = str.maketrans("", "", "[](){} \t")
@@ -221,6 +235,32 @@ _WORD_BEFORE = re.compile(r"[\w-]{1,63}\Z")
 _WORD_AFTER = re.compile(r"[\w-]{1,63}")
 _DOT_JOINT_BEFORE = re.compile(r"[ \t]dot[ \t]+\Z", re.IGNORECASE)
 _DOT_JOINT_AFTER = re.compile(r"[ \t]+dot[ \t]", re.IGNORECASE)
+# "user at evil dot com": the local part, then a host name whose dots are spelled out ("dot",
+# "[dot]"); "payload at evil[.]zip" is prose about a defanged host.
+_LOCAL_BEFORE = re.compile(r"[\w.+-]{1,64}\Z")
+_SPELLED_HOST = re.compile(
+    r"[\w-]{1,63}(?:(?:[ \t]+dot[ \t]+|[ \t]*[\[({][ \t]*dot[ \t]*[\])}][ \t]*)[\w-]{1,63})+", re.IGNORECASE
+)
+# Words before " at " that make it English ("we met at home dot com", "available at ..."), on
+# top of the everyday words of _PROSE_WORDS.
+_AT_PROSE_WORDS = frozenset(
+    """i you he she we they him them who what where here there up down out off back only just even all
+    once least last first home school work office now then still today tonight meet met meeting look
+    looked looking looks arrive arrived arrives arriving stay stayed staying live lived lives works
+    worked working based hosted located available aimed aim point pointed stare stared laugh laughed
+    good bad better best great expert seen found shown started stop stopped begin began end ended
+    served registered listed published posted email mail e-mail contact contacted reach reached
+    write wrote call called ping message sign signed login log logged click clicked hit hits visit
+    visited download downloaded run ran runs running sent send sends open opened""".split()  # noqa: SIM905 - a word list reads best as words
+)
+# "el punto com", "un punto de vista", "der Punkt": articles and determiners before a foreign dot
+# word make it prose; so does a TLD that is also a word of these languages when more words follow.
+_FOREIGN_PROSE_WORDS = frozenset(
+    """el la lo los las un una unos unas uno del al este esta ese esa otro otra mi tu su o os as um uma
+    do da der die das dem den des ein eine einen einem einer kein keine jeder dieser am im zum zur""".split()  # noqa: SIM905 - a word list reads best as words
+)
+_WORDY_TLDS = frozenset("de es da do no in it at be me to us is on am as so or se la il et en un".split())  # noqa: SIM905
+_NEXT_WORD = re.compile(r"[ \t]+[^\W\d_]")
 _SCHEME_WORD_BEFORE = re.compile(r"(?<![A-Za-z])(?:h[a-z*_]{2}ps?|https?|ftps?|fxps?)\Z", re.IGNORECASE)
 
 
@@ -255,6 +295,33 @@ def _prose_dot(text: str, start: int, end: int) -> bool:
     return word_before in _PROSE_WORDS or (after.group().lower() in _PROSE_WORDS and word_before.isalpha())
 
 
+def _spelled_address(text: str, start: int, end: int) -> bool:
+    """Is the " at " at text[start:end] the "@" of an address ("user at evil dot com")? Only
+    when the host after it spells its dots out and the word before is no everyday one."""
+    before = _LOCAL_BEFORE.search(text, max(0, start - 64), start)
+    if before is None:
+        return False
+    word = before.group().lower()
+    if word in _PROSE_WORDS or word in _AT_PROSE_WORDS:
+        return False
+    return _SPELLED_HOST.match(text, end) is not None
+
+
+def _foreign_dot(text: str, start: int, end: int) -> bool:
+    """Is the " punto " (punkt, ponto, точка) at text[start:end] a dot ("evil punto com")? Only
+    before a known TLD that ends the name, after a word that is no everyday one."""
+    after = _WORD_AFTER.match(text, end)
+    if after is None or (after.end() < len(text) and text[after.end()].isalnum()):
+        return False
+    before = _WORD_BEFORE.search(text, max(0, start - 63), start)
+    if before is None or before.group().lower() in _PROSE_WORDS or before.group().lower() in _FOREIGN_PROSE_WORDS:
+        return False
+    tld = after.group().lower()
+    if tld in _WORDY_TLDS and _NEXT_WORD.match(text, after.end()):
+        return False  # "desde otro punto de vista": a sentence goes on
+    return is_known_tld(tld)
+
+
 def _replacement(kind: str, raw: str, text: str, spaces_at: int, end: int) -> str | None:
     """What ``raw`` (a ``kind`` match) becomes, or None when it is not a defang after all."""
     out, _ = _FIXED[kind]
@@ -262,6 +329,10 @@ def _replacement(kind: str, raw: str, text: str, spaces_at: int, end: int) -> st
         if not spaces_at or not (text[spaces_at - 1].isalnum() or text[spaces_at - 1] == "_"):
             return None
         if kind == "word_dot" and _prose_dot(text, spaces_at, end):
+            return None
+        if kind == "word_at_lower" and not _spelled_address(text, spaces_at, end):
+            return None
+        if kind == "foreign_dot" and not _foreign_dot(text, spaces_at, end):
             return None
     elif kind == "bracket_scheme":
         return raw.translate(_BRACKETS_AND_SPACES)
@@ -318,6 +389,8 @@ def _spelled_out(text: str) -> Iterator[re.Match[str]]:
     if " " not in text and "\t" not in text:
         return iter(())  # a value or a URL's path (refang_value, _settled in extract)
     places = [m.start() - 1 for locator in _SPACED_LOCATORS for m in locator.finditer(text)]
+    if " dot" in text or " DOT" in text or " Dot" in text or "[" in text or "(" in text:
+        places += [m.start() - 1 for m in _LOWER_AT_LOCATOR.finditer(text)]
     places.sort()
     return _matches_at(text, _SPACED, places)
 
