@@ -326,7 +326,9 @@ def log_text(size: int, sep: str = "\n") -> tuple[str, int]:
         records.append(record)
         total += len(record)
         i += 1
-    return "".join(records), 1 + sum(min(i, period) for period in _PERIODS.values())  # 1: 10.1.2.3
+    found = 1 + sum(min(i, period) for period in _PERIODS.values())  # 1: 10.1.2.3
+    hosts = min(i, _PERIODS["url"]) + 1  # each URL's host dl<n>.bad.ru, and corp-mail.com of the addresses
+    return "".join(records), found + hosts
 
 
 def _paste_by_keyboard(win: MainWindow, qtbot, text: str) -> float:
