@@ -14,9 +14,10 @@ undone here, for every place that reads files. What is scanned:
   people, not IOCs, and are not read;
 * text parts, and the ``href``/``src`` values of HTML parts: the link text of
   a phishing mail says one thing and the link goes elsewhere;
-* text-like attachments, attached mails (``message/rfc822``, recursively), and
-  the *file names* of all other attachments (``invoice.pdf.exe`` or a
-  hash-named file is an IOC too).
+* text-like attachments, attached mails (``message/rfc822``, recursively),
+  attached PDF, Word and Excel documents (``_attached.py``), and the *file
+  names* of all attachments (``invoice.pdf.exe`` or a hash-named file is an
+  IOC too).
 
 Sources name the header or part: ``"phish.eml, header From"``,
 ``"phish.eml, part 2 (text/html)"``, ``"phish.eml, part 3.1 (text/plain)"``
@@ -36,6 +37,7 @@ from collections.abc import Callable, Iterable, Iterator
 from email.message import Message
 from html.parser import HTMLParser
 
+from iocdesk.extraction.importers._attached import document_chunks, is_document
 from iocdesk.extraction.importers._common import InputError
 from iocdesk.extraction.importers._detect import MAIL_HEADERS
 from iocdesk.extraction.importers._text import decode_bytes
@@ -190,6 +192,10 @@ def _part_chunks(part: Message, name: str, number: str, depth: int) -> Iterator[
         text = _decode(part)
         if text:
             yield TextChunk(html_to_text(text) if content_type == "text/html" else text, source)
+    elif content_type.startswith(("application/", "binary/")):
+        payload = part.get_payload(decode=True)
+        if isinstance(payload, bytes) and is_document(payload):
+            yield from document_chunks(payload, name, f"part {number} ({filename or content_type})")
 
 
 def _is_text(part: Message, filename: str | None) -> bool:

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, cast
 
+from iocdesk.extraction.importers._attached import document_chunks, is_document
 from iocdesk.extraction.importers._common import InputError
 from iocdesk.extraction.importers._eml import (
     SCANNED_HEADERS,
@@ -118,6 +119,8 @@ def _attachment_chunks(attachment: Attachment, name: str, label: str, depth: int
             yield TextChunk(
                 html_to_text(text) if mime == "text/html" or lower.endswith((".html", ".htm")) else text, source
             )
+    elif is_document(data):
+        yield from document_chunks(data, name, f"{label} ({filename})" if filename else label)
 
 
 def _embedded_message(attachment: Attachment) -> Message | None:
