@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
+from typing import Any
 from urllib.parse import unquote
 
 from iocdesk.extraction.hosts import Host, ipv4_info, ipv6_info, parse_domain, parse_ipv4
@@ -372,11 +373,13 @@ _QUAD, _RANGE, _NAME = "quad", "range", "name"  # the shapes of a dotted token t
 
 
 @lru_cache(maxsize=65536)
-def _token_shape(token: str) -> tuple[str, str, int] | None:
+def _token_shape(token: str) -> tuple[str, str, int, Any] | None:
     """What a dotted token can be by its text alone, cached: reports repeat "e.g", "10.0",
     "T1059.001" and their hosts. None: nothing, wherever it stands. Else (its shape: _QUAD, a
     dotted quad, _RANGE, two of them, _NAME, a host name; the token without the "-" and "_"
-    around it; where that starts in the token). What stands around it decides the rest."""
+    around it; where that starts in the token; for _QUAD its ipv4_info, for _NAME its Host and
+    whether it reads as code or a file name, see _code_or_file_name). What stands around it
+    decides the rest."""
     if len(token) > _MAX_TOKEN:
         return None
     offset = 0
@@ -389,12 +392,33 @@ def _token_shape(token: str) -> tuple[str, str, int] | None:
         if "." not in token:
             return None
     if token.replace(".", "").isdigit():
-        return (_QUAD, token, offset) if token.count(".") == 3 else None
+        if token.count(".") != 3:
+            return None
+        info = ipv4_info(token)
+        return None if info is None else (_QUAD, token, offset, info)  # no address: nothing, wherever
     if "-" in token and _IP_RANGE.match(token):
-        return _RANGE, token, offset
-    if token[token.rfind(".") + 1 :].isdigit() or parse_domain(token) is None:
+        return _RANGE, token, offset, None
+    if token[token.rfind(".") + 1 :].isdigit():
         return None
-    return _NAME, token, offset
+    host = parse_domain(token)
+    if host is None:
+        return None
+    return _NAME, token, offset, (host, _code_or_file_name(token))
+
+
+def _code_or_file_name(token: str) -> bool:
+    """Whether a host name reads as code or a file name by its text alone (see
+    _Scanner._looks_like_code_or_file, which also looks at what follows it)."""
+    labels = token.split(".")
+    tld = labels[-1]
+    if len(tld) > 1 and tld[0].isupper() and tld[1:].islower():
+        return True  # "System.Net", "Hello.World", "sentence.The": Title-case is prose or code
+    if tld.isupper() and any(char.islower() for label in labels for char in label):
+        return True  # "System.IO", "Foo.NET": an upper-case TLD in mixed case is code
+    low_tld = tld.lower()
+    if low_tld in FILE_EXTENSION_TLDS and (len(labels) == 2 or labels[-2].lower() in FILE_INNER_EXTENSIONS):
+        return True
+    return len(labels) >= 3 and labels[0].lower() in _REVERSE_DNS_FIRST
 
 
 class _Scanner:
@@ -659,6 +683,7 @@ class _Scanner:
         text = self.text
         size = len(text)
         reverse = self.reverse
+        version_before = _VERSION_BEFORE.match
         pos = 0  # where scanning resumes: past the last token, or past a URL found here
         for gap_start, gap_end in spans.gaps(size):  # between URLs and e-mails already reported
             pos = max(pos, gap_start)
@@ -681,10 +706,35 @@ class _Scanner:
                     if text.find(".", start, end) < 0:
                         pos = start
                         continue
-                if start >= 1 and text[start - 1] == "/" and text[start - 2 : start - 1] != "/":
+                before = text[start - 1] if start else ""
+                if before == "/" and text[start - 2 : start - 1] != "/":
                     pos = end  # a path segment ("Chrome/110.0.0.0"); "//host" is protocol-relative
                     continue
-                pos = max(end, self._host_token(text[start:end], start, end))
+                token = text[start:end]
+                if before == "%" or len(token) > _MAX_TOKEN:
+                    pos = max(end, self._host_token(token, start, end))
+                    continue
+                # _host_token, inlined for the tokens without a percent-escape before them
+                shape = _token_shape(token)
+                if shape is None:
+                    pos = end
+                    continue
+                kind, trimmed, offset, parsed = shape
+                if offset:
+                    start += offset
+                    before = text[start - 1]
+                if kind is _QUAD:
+                    if before != "." and version_before(reverse, size - start) is None:
+                        pos = max(end, self._add_ipv4(start, start + len(trimmed), trimmed, parsed))
+                    else:
+                        pos = end
+                elif kind is _NAME:
+                    if before == "@":
+                        pos = end  # "@evil.com" without a valid local part is a handle, not a host
+                    else:
+                        pos = max(end, self._add_domain(start, start + len(trimmed), trimmed, before, parsed))
+                else:
+                    pos = max(end, self._host_token(token, start - offset, end))
 
     def _host_token(self, token: str, start: int, end: int) -> int:
         """Classify one dotted token; return where scanning may resume."""
@@ -699,13 +749,13 @@ class _Scanner:
         shape = _token_shape(token)
         if shape is None:
             return end
-        kind, trimmed, offset = shape
+        kind, trimmed, offset, parsed = shape
         start += offset
         end = start + len(trimmed)
         before = text[start - 1] if start else ""
         if kind == _QUAD:
             if before != "." and self.before(_VERSION_BEFORE, start) is None:
-                return self._add_ipv4(start, end, trimmed)
+                return self._add_ipv4(start, end, trimmed, parsed)
             return end
         if kind == _RANGE:  # "10.0.0.1-10.0.0.9"
             rng = _IP_RANGE.match(trimmed)
@@ -715,11 +765,13 @@ class _Scanner:
             return end
         if before == "@":
             return end  # "@evil.com" without a valid local part is a handle, not a host
-        return self._add_domain(start, end, trimmed, before)
+        return self._add_domain(start, end, trimmed, before, parsed)
 
     # The _add_* methods return where scanning may resume: past a URL they found.
-    def _add_ipv4(self, start: int, end: int, token: str) -> int:
-        info = ipv4_info(token)
+    def _add_ipv4(self, start: int, end: int, token: str, info: tuple[str, Scope] | None = None) -> int:
+        """``info``: ipv4_info(token) if known."""
+        if info is None:
+            info = ipv4_info(token)
         if info is None:
             return end
         ip, scope = info
@@ -743,10 +795,9 @@ class _Scanner:
         self.hits.append(_Hit(start, T.IPV4, ip, ip, defanged, scope))
         return end
 
-    def _add_domain(self, start: int, end: int, token: str, before: str) -> int:
-        host: Host | None = parse_domain(token)
-        if host is None:
-            return end
+    def _add_domain(self, start: int, end: int, token: str, before: str, parsed: tuple[Host, bool]) -> int:
+        """``parsed``: the token's Host and _code_or_file_name (see _token_shape)."""
+        host, code_or_file_name = parsed
         text = self.text
         if text[end : end + 1] in ("/", ":"):
             port = _PORT.match(text, end)
@@ -755,7 +806,7 @@ class _Scanner:
             if url_end:
                 return url_end
         defanged = self._defanged(start, end)
-        if not defanged and self._looks_like_code_or_file(token, end) and not self._in_list(start, end):
+        if not defanged and self._looks_like_code_or_file(code_or_file_name, end) and not self._in_list(start, end):
             return end
         self.hits.append(_Hit(start, T.DOMAIN, host.value, host.display, defanged, host.scope))
         return end
@@ -778,19 +829,9 @@ class _Scanner:
         following = text[line_end + 1 : len(text) if following_end < 0 else following_end].strip()
         return any(line and _LIST_ITEM.fullmatch(line) for line in (previous, following))
 
-    def _looks_like_code_or_file(self, token: str, end: int) -> bool:
-        labels = token.split(".")
-        tld = labels[-1]
-        if len(tld) > 1 and tld[0].isupper() and tld[1:].islower():
-            return True  # "System.Net", "Hello.World", "sentence.The": Title-case is prose or code
-        if tld.isupper() and any(char.islower() for label in labels for char in label):
-            return True  # "System.IO", "Foo.NET": an upper-case TLD in mixed case is code
-        low_tld = tld.lower()
-        if low_tld in FILE_EXTENSION_TLDS and (len(labels) == 2 or labels[-2].lower() in FILE_INNER_EXTENSIONS):
-            return True
-        if len(labels) >= 3 and labels[0].lower() in _REVERSE_DNS_FIRST:
-            return True
-        return end < len(self.text) and self.text[end] == "("  # a method call: "re.search("
+    def _looks_like_code_or_file(self, code_or_file_name: bool, end: int) -> bool:
+        """``code_or_file_name``: the token's _code_or_file_name."""
+        return code_or_file_name or (end < len(self.text) and self.text[end] == "(")  # a method call: "re.search("
 
     def _add_schemeless_url(
         self, start: int, path_at: int, host_value: str, host_display: str, scope: Scope, opener: str
@@ -887,16 +928,15 @@ def _decoded(encoded: str) -> str:
     return refang(unquote(encoded)).text
 
 
-def _host_hit(hit: _Hit) -> _Hit | None:
-    """The host of a URL or e-mail as an indicator of its own (``hosts=True``)."""
-    host = hit.host
-    if host is None or hit.type not in (T.URL, T.EMAIL):
-        return None
+_HAS_HOST = frozenset((T.URL, T.EMAIL))
+
+
+@lru_cache(maxsize=65536)
+def _host_type(host: str) -> IndicatorType:
+    """The type of the host of a URL or e-mail address as ``_host_hit`` finds it."""
     if parse_ipv4(host) is not None:
-        return _Hit(hit.pos, T.IPV4, host, host, hit.defanged, hit.scope)
-    if ":" in host:
-        return _Hit(hit.pos, T.IPV6, host, host, hit.defanged, hit.scope)
-    return _Hit(hit.pos, T.DOMAIN, host, hit.host_display or host, hit.defanged, hit.scope)
+        return T.IPV4
+    return T.IPV6 if ":" in host else T.DOMAIN
 
 
 _PIECE_CHARS = 1 << 20
@@ -937,35 +977,57 @@ class IndicatorCollector:
         new: list[Indicator] = []
         with _collector_paused():
             for piece in _pieces(text):
-                for hit in _Scanner(piece).scan():
-                    self._add(hit, source, new)
-                    if self._hosts and hit.host is not None:
-                        host = _host_hit(hit)
-                        if host is not None:
-                            self._add(host, source, new, parent=hit.value)
+                self._add_hits(_Scanner(piece).scan(), source, new)
         return new
 
     def add_chunks(self, chunks: Iterable[TextChunk]) -> None:
         for chunk in chunks:
             self.add_text(chunk.text, chunk.source)
 
-    def _add(self, hit: _Hit, source: Source | None, new: list[Indicator], parent: str | None = None) -> None:
-        """Count ``hit``; ``parent`` is the URL or e-mail address a host hit was found in."""
-        if self._types is not None and hit.type not in self._types:
-            return
-        key = (hit.type, hit.value)
+    def _add_hits(self, hits: list[_Hit], source: Source | None, new: list[Indicator]) -> None:
+        """Count ``hits`` and, with ``hosts``, the host of each URL and e-mail address right after
+        it (the work of ``_add`` for each, inlined: this runs once a hit)."""
+        types, found_by_key, hosts = self._types, self._found, self._hosts
+        for hit in hits:
+            kind = hit.type
+            if types is None or kind in types:
+                key = (kind, hit.value)
+                found = found_by_key.get(key)
+                if found is None:
+                    found = found_by_key[key] = Indicator(
+                        kind, hit.value, hit.display, hit.defanged, 1, hit.scope, hit.host
+                    )
+                    new.append(found)
+                else:
+                    found.count += 1
+                    if hit.defanged and not found.defanged:
+                        found.defanged = True
+                    if not found.standalone:
+                        found.standalone = True
+                if source is not None and len(found.sources) < MAX_SOURCES_KEPT and source not in found.sources:
+                    found.sources.append(source)
+            if hosts and hit.host is not None and kind in _HAS_HOST:
+                host = hit.host
+                host_kind = _host_type(host)
+                if types is None or host_kind in types:
+                    self._add_host(hit, host_kind, host, source, new)
+
+    def _add_host(self, hit: _Hit, kind: IndicatorType, host: str, source: Source | None, new: list[Indicator]) -> None:
+        """Count the host of ``hit`` (a URL or e-mail address), found in it: ``_add`` of ``_host_hit``."""
+        key = (kind, host)
         found = self._found.get(key)
         if found is None:
-            found = Indicator(hit.type, hit.value, hit.display, hit.defanged, 1, hit.scope, hit.host)
-            found.standalone = parent is None
-            self._found[key] = found
+            display = hit.host_display or host if kind is T.DOMAIN else host
+            found = self._found[key] = Indicator(kind, host, display, hit.defanged, 1, hit.scope, None)
+            found.standalone = False
             new.append(found)
         else:
             found.count += 1
-            found.defanged = found.defanged or hit.defanged
-            found.standalone = found.standalone or parent is None
-        if parent is not None and len(found.derived_from) < MAX_SOURCES_KEPT and parent not in found.derived_from:
-            found.derived_from.append(parent)
+            if hit.defanged and not found.defanged:
+                found.defanged = True
+        parents = found.derived_from
+        if len(parents) < MAX_SOURCES_KEPT and hit.value not in parents:
+            parents.append(hit.value)
         if source is not None and len(found.sources) < MAX_SOURCES_KEPT and source not in found.sources:
             found.sources.append(source)
 
