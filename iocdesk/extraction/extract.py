@@ -970,7 +970,10 @@ class IndicatorCollector:
     def __init__(self, types: Iterable[IndicatorType | str] | None = None, *, hosts: bool = True) -> None:
         self._types = None if types is None else frozenset(IndicatorType(t) for t in types)
         self._hosts = hosts
-        self._found: dict[tuple[IndicatorType, str], Indicator] = {}
+        # By type, then value: no (type, value) key to build a hit, nor to keep for each indicator
+        # (the collector that runs after a big scan walks every object kept since it was paused).
+        self._found: dict[IndicatorType, dict[str, Indicator]] = {kind: {} for kind in IndicatorType}
+        self._in_order: list[Indicator] = []
 
     def add_text(self, text: str, source: Source | None = None) -> list[Indicator]:
         """Scan ``text``; return the indicators first seen in it (already counted)."""
@@ -987,16 +990,17 @@ class IndicatorCollector:
     def _add_hits(self, hits: list[_Hit], source: Source | None, new: list[Indicator]) -> None:
         """Count ``hits`` and, with ``hosts``, the host of each URL and e-mail address right after
         it (the work of ``_add`` for each, inlined: this runs once a hit)."""
-        types, found_by_key, hosts = self._types, self._found, self._hosts
+        types, found_by_type, in_order, hosts = self._types, self._found, self._in_order, self._hosts
         for hit in hits:
             kind = hit.type
             if types is None or kind in types:
-                key = (kind, hit.value)
-                found = found_by_key.get(key)
+                found_by_value = found_by_type[kind]
+                found = found_by_value.get(hit.value)
                 if found is None:
-                    found = found_by_key[key] = Indicator(
+                    found = found_by_value[hit.value] = Indicator(
                         kind, hit.value, hit.display, hit.defanged, 1, hit.scope, hit.host
                     )
+                    in_order.append(found)
                     new.append(found)
                 else:
                     found.count += 1
@@ -1014,12 +1018,13 @@ class IndicatorCollector:
 
     def _add_host(self, hit: _Hit, kind: IndicatorType, host: str, source: Source | None, new: list[Indicator]) -> None:
         """Count the host of ``hit`` (a URL or e-mail address), found in it: ``_add`` of ``_host_hit``."""
-        key = (kind, host)
-        found = self._found.get(key)
+        found_by_value = self._found[kind]
+        found = found_by_value.get(host)
         if found is None:
             display = hit.host_display or host if kind is T.DOMAIN else host
-            found = self._found[key] = Indicator(kind, host, display, hit.defanged, 1, hit.scope, None)
+            found = found_by_value[host] = Indicator(kind, host, display, hit.defanged, 1, hit.scope, None)
             found.standalone = False
+            self._in_order.append(found)
             new.append(found)
         else:
             found.count += 1
@@ -1032,10 +1037,10 @@ class IndicatorCollector:
             found.sources.append(source)
 
     def results(self) -> list[Indicator]:
-        return list(self._found.values())
+        return list(self._in_order)
 
     def __len__(self) -> int:
-        return len(self._found)
+        return len(self._in_order)
 
 
 def extract(text: str, types: Iterable[IndicatorType | str] | None = None, *, hosts: bool = True) -> list[Indicator]:
