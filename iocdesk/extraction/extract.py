@@ -318,7 +318,17 @@ _REFANGABLE = re.compile("[\\[\\(\\{<:\\\\&\u3002\uff0e\uff61\u200b\u200c\u200d\
 _SETTLE_PASSES = 16  # one per level of nesting ("&amp;amp;lt;", "((.))"); a bound keeps time linear
 
 
+# Reports repeat their URLs: what a URL's text alone makes of it is cached, for URLs up to this long
+# (a bound on the caches' memory).
+_CACHED_URL_CHARS = 2048
+
+
 def _settled(path: str) -> str:
+    """``_settle(path)``, cached for the common lengths."""
+    return _settled_cached(path) if len(path) <= _CACHED_URL_CHARS else _settle(path)
+
+
+def _settle(path: str) -> str:
     """``path`` refanged until refang changes nothing more, cut at white space that brought.
 
     The text was refanged once, but "[://]//" became ":////", which refang reads
@@ -338,6 +348,50 @@ def _settled(path: str) -> str:
     kept = _URL_REST.match(path)
     assert kept is not None  # _URL_REST matches anywhere, if only ""
     return kept.group()
+
+
+_settled_cached = lru_cache(maxsize=8192)(_settle)
+
+
+def _url_tail(raw: str, opener: str) -> str:
+    """A URL's raw match cut where it ends (brackets, prose, CSV: see _trim_url_tail)."""
+    if len(raw) <= _CACHED_URL_CHARS:
+        return _url_tail_cached(raw, opener)
+    return _trim_url_tail(_cut_brackets(raw), opener)
+
+
+@lru_cache(maxsize=8192)
+def _url_tail_cached(raw: str, opener: str) -> str:
+    return _trim_url_tail(_cut_brackets(raw), opener)
+
+
+def _url_fields(prefix: str, rest: str) -> tuple[str, str, Scope, str, str] | None:
+    """A URL's value, display, scope, host value and host display from "scheme://" and the rest,
+    or None when it is none (a bad port or host)."""
+    if len(rest) <= _CACHED_URL_CHARS:
+        return _url_fields_cached(prefix, rest)
+    return _url_fields_of(prefix, rest)
+
+
+def _url_fields_of(prefix: str, rest: str) -> tuple[str, str, Scope, str, str] | None:
+    parts = _split_url(rest)
+    if parts is None:
+        return None
+    userinfo, host_raw, port, path = parts
+    path = _settled(path)
+    host = _parse_host(host_raw)
+    if host is None:
+        return None
+    return (
+        f"{prefix}{userinfo}{host.host_value}{port}{path}",
+        f"{prefix}{userinfo}{host.host_display}{port}{path}",
+        host.scope,
+        host.host_value.strip("[]"),
+        host.host_display.strip("[]"),
+    )
+
+
+_url_fields_cached = lru_cache(maxsize=8192)(_url_fields_of)
 
 
 def _split_url(rest: str) -> tuple[str, str, str, str] | None:
@@ -491,7 +545,7 @@ class _Scanner:
             opener = text[start - 1] if start else ""
             raw_m = _URL_REST.match(text, i + 3)
             assert raw_m is not None  # _URL_REST matches anywhere, if only ""
-            rest = _trim_url_tail(_cut_brackets(raw_m.group()), opener)
+            rest = _url_tail(raw_m.group(), opener)
             end = i + 3 + len(rest)
             outer_end = max(outer_end, end)
             claimed.append((start, end))
@@ -521,7 +575,7 @@ class _Scanner:
             claimed.append((start, end))
             inner_m = _URL_REST.match(_decoded(encoded))
             assert inner_m is not None  # as above
-            tail = _trim_url_tail(_cut_brackets(inner_m.group()), "")
+            tail = _url_tail(inner_m.group(), "")
             self._add_url(start, end, written.lower() + "://", tail)
         return claimed
 
@@ -541,32 +595,15 @@ class _Scanner:
             if sep and scheme in URL_SCHEMES:
                 tail_m = _URL_REST.match(tail)
                 assert tail_m is not None  # _URL_REST matches anywhere, if only ""
-                tail = _trim_url_tail(_cut_brackets(tail_m.group()), "")
+                tail = _url_tail(tail_m.group(), "")
                 self._add_url(start, end, scheme + "://", tail)
 
     def _add_url(self, start: int, end: int, prefix: str, rest: str) -> None:
-        parts = _split_url(rest)
-        if parts is None:
+        fields = _url_fields(prefix, rest)
+        if fields is None:
             return
-        userinfo, host_raw, port, path = parts
-        path = _settled(path)
-        host = _parse_host(host_raw)
-        if host is None:
-            return
-        value = f"{prefix}{userinfo}{host.host_value}{port}{path}"
-        display = f"{prefix}{userinfo}{host.host_display}{port}{path}"
-        self.hits.append(
-            _Hit(
-                start,
-                T.URL,
-                value,
-                display,
-                self._defanged(start, end),
-                host.scope,
-                host.host_value.strip("[]"),
-                host.host_display.strip("[]"),
-            )
-        )
+        value, display, scope, host, host_display = fields
+        self.hits.append(_Hit(start, T.URL, value, display, self._defanged(start, end), scope, host, host_display))
 
     # -- e-mail addresses ---------------------------------------------------------------
     def _scan_emails(self, urls: _Spans) -> list[tuple[int, int]]:
@@ -842,7 +879,7 @@ class _Scanner:
             return 0
         raw_m = _URL_REST.match(text, path_at)
         assert raw_m is not None  # _URL_REST matches anywhere, if only ""
-        path = _trim_url_tail(_cut_brackets(raw_m.group()), opener)
+        path = _url_tail(raw_m.group(), opener)
         if len(path) <= 1:
             return 0
         end = path_at + len(path)
