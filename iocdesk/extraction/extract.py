@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 from iocdesk.extraction.hosts import Host, ipv4_info, ipv6_info, parse_domain, parse_ipv4
@@ -160,8 +160,7 @@ _MAX_TOKEN = 300  # longer dotted tokens can hold no valid host name
 _MAX_NESTED_URLS = 8  # "://" inside a URL (redirectors); more is an attack on our time
 
 
-@dataclass(slots=True)
-class _Hit:
+class _Hit(NamedTuple):
     pos: int
     type: IndicatorType
     value: str
@@ -170,6 +169,11 @@ class _Hit:
     scope: Scope = Scope.PUBLIC
     host: str | None = None  # of a URL or e-mail address: canonical
     host_display: str | None = None  # as the analyst reads it (Unicode)
+
+
+# A _Hit from all its fields, without the Python-level __new__ of a NamedTuple: the hot paths
+# (a hit each of tens of thousands) build them so.
+_new_hit = tuple.__new__
 
 
 def _is_word_char(char: str) -> bool:
@@ -603,7 +607,9 @@ class _Scanner:
         if fields is None:
             return
         value, display, scope, host, host_display = fields
-        self.hits.append(_Hit(start, T.URL, value, display, self._defanged(start, end), scope, host, host_display))
+        self.hits.append(
+            _new_hit(_Hit, (start, T.URL, value, display, self._defanged(start, end), scope, host, host_display))
+        )
 
     # -- e-mail addresses ---------------------------------------------------------------
     def _scan_emails(self, urls: _Spans) -> list[tuple[int, int]]:
@@ -651,8 +657,10 @@ class _Scanner:
         claimed: list[tuple[int, int]] = []
         pos = 0
         while (hint := _IPV6_HINT.search(text, pos)) is not None:
-            head = self.before(_IPV6_HEAD, hint.start())
-            start = hint.start() - len(head) if head else hint.start()
+            start = hint.start()
+            head = _IPV6_HEAD.match(self.reverse, len(text) - start)  # backwards, see before()
+            if head is not None:
+                start -= head.end() - head.start()
             m = _IPV6.match(text, start)
             # start is at the hint's ":" or at a hex/colon run that ends there
             assert m is not None
@@ -717,61 +725,70 @@ class _Scanner:
         # the literal "."); its first label is then found by matching forward in the
         # reversed text. A pattern that starts with a label would instead be tried at
         # every letter.
-        text = self.text
-        size = len(text)
-        reverse = self.reverse
-        version_before = _VERSION_BEFORE.match
+        size = len(self.text)
         pos = 0  # where scanning resumes: past the last token, or past a URL found here
         for gap_start, gap_end in spans.gaps(size):  # between URLs and e-mails already reported
             pos = max(pos, gap_start)
-            tails = _DOTTED_TAIL.finditer(text, pos, gap_end)
-            while (tail := next(tails, None)) is not None:
-                d, end = tail.span()
-                if d < pos:  # in a URL found by the last token
-                    if end > pos:  # and it ends inside this tail: look again from there
-                        tails = _DOTTED_TAIL.finditer(text, pos, gap_end)
+            search_from = pos
+            while search_from >= 0:  # -1: the gap is done; else search its tokens again from there
+                tails, search_from = _DOTTED_TAIL.finditer(self.text, search_from, gap_end), -1
+                pos = self._host_tokens_in(tails, pos, gap_start, size)
+                if pos < 0:
+                    pos = search_from = -pos
+
+    def _host_tokens_in(self, tails: Iterator[re.Match[str]], pos: int, gap_start: int, size: int) -> int:
+        """Classify the tokens whose tails are ``tails``, in the gap that starts at ``gap_start``;
+        return where scanning may resume, or minus where the tails must be searched for again."""
+        text = self.text
+        reverse = self.reverse
+        version_before = _VERSION_BEFORE.match
+        label_reversed = _LABEL_REVERSED.match
+        for tail in tails:
+            d, end = tail.span()
+            if d < pos:  # in a URL found by the last token
+                if end > pos:  # and it ends inside this tail: look again from there
+                    return -pos
+                continue
+            label = label_reversed(reverse, size - d, min(size - gap_start, size - d + 65))
+            assert label is not None  # [\w-]{0,65} matches anywhere, if only ""
+            start = size - label.end()
+            if start == d:  # the gap (after a URL or e-mail) starts at the dot
+                return -(d + 1)
+            if start > gap_start and start == d - 65:
+                start = d + 1  # the first label is longer than DNS allows: the rest may be a host
+                if text.find(".", start, end) < 0:
+                    pos = start
                     continue
-                label = _LABEL_REVERSED.match(reverse, size - d, min(size - gap_start, size - d + 65))
-                assert label is not None  # [\w-]{0,65} matches anywhere, if only ""
-                start = d - (label.end() - (size - d))
-                if start == d:  # the gap (after a URL or e-mail) starts at the dot
-                    pos = d + 1
-                    tails = _DOTTED_TAIL.finditer(text, pos, gap_end)
-                    continue
-                if start > gap_start and start == d - 65:
-                    start = d + 1  # the first label is longer than DNS allows: the rest may be a host
-                    if text.find(".", start, end) < 0:
-                        pos = start
-                        continue
-                before = text[start - 1] if start else ""
-                if before == "/" and text[start - 2 : start - 1] != "/":
-                    pos = end  # a path segment ("Chrome/110.0.0.0"); "//host" is protocol-relative
-                    continue
-                token = text[start:end]
-                if before == "%" or len(token) > _MAX_TOKEN:
-                    pos = max(end, self._host_token(token, start, end))
-                    continue
-                # _host_token, inlined for the tokens without a percent-escape before them
-                shape = _token_shape(token)
-                if shape is None:
-                    pos = end
-                    continue
-                kind, trimmed, offset, parsed = shape
-                if offset:
-                    start += offset
-                    before = text[start - 1]
-                if kind is _QUAD:
-                    if before != "." and version_before(reverse, size - start) is None:
-                        pos = max(end, self._add_ipv4(start, start + len(trimmed), trimmed, parsed))
-                    else:
-                        pos = end
-                elif kind is _NAME:
-                    if before == "@":
-                        pos = end  # "@evil.com" without a valid local part is a handle, not a host
-                    else:
-                        pos = max(end, self._add_domain(start, start + len(trimmed), trimmed, before, parsed))
+            before = text[start - 1] if start else ""
+            if before == "/" and text[start - 2 : start - 1] != "/":
+                pos = end  # a path segment ("Chrome/110.0.0.0"); "//host" is protocol-relative
+                continue
+            token = text[start:end]
+            if before == "%" or len(token) > _MAX_TOKEN:
+                pos = max(end, self._host_token(token, start, end))
+                continue
+            # _host_token, inlined for the tokens without a percent-escape before them
+            shape = _token_shape(token)
+            if shape is None:
+                pos = end
+                continue
+            kind, trimmed, offset, parsed = shape
+            if offset:
+                start += offset
+                before = text[start - 1]
+            if kind is _QUAD:
+                if before != "." and version_before(reverse, size - start) is None:
+                    pos = max(end, self._add_ipv4(start, start + len(trimmed), trimmed, parsed))
                 else:
-                    pos = max(end, self._host_token(token, start - offset, end))
+                    pos = end
+            elif kind is _NAME:
+                if before == "@":
+                    pos = end  # "@evil.com" without a valid local part is a handle, not a host
+                else:
+                    pos = max(end, self._add_domain(start, start + len(trimmed), trimmed, before, parsed))
+            else:
+                pos = max(end, self._host_token(token, start - offset, end))
+        return pos
 
     def _host_token(self, token: str, start: int, end: int) -> int:
         """Classify one dotted token; return where scanning may resume."""
@@ -829,7 +846,7 @@ class _Scanner:
             url_end = self._add_schemeless_url(start, path_at, ip, ip, scope, text[start - 1 : start])
             if url_end:
                 return url_end
-        self.hits.append(_Hit(start, T.IPV4, ip, ip, defanged, scope))
+        self.hits.append(_new_hit(_Hit, (start, T.IPV4, ip, ip, defanged, scope, None, None)))
         return end
 
     def _add_domain(self, start: int, end: int, token: str, before: str, parsed: tuple[Host, bool]) -> int:
@@ -845,7 +862,7 @@ class _Scanner:
         defanged = self._defanged(start, end)
         if not defanged and self._looks_like_code_or_file(code_or_file_name, end) and not self._in_list(start, end):
             return end
-        self.hits.append(_Hit(start, T.DOMAIN, host.value, host.display, defanged, host.scope))
+        self.hits.append(_new_hit(_Hit, (start, T.DOMAIN, host.value, host.display, defanged, host.scope, None, None)))
         return end
 
     def _in_list(self, start: int, end: int) -> bool:
@@ -929,9 +946,9 @@ class _Scanner:
                 low = value.lower()
                 if low.isdigit():
                     continue  # a long number, or the all-zero placeholder logs print for "no hash"
-                if self.before(_NOT_FILE_HASH_BEFORE, start) is not None:
+                if _NOT_FILE_HASH_BEFORE.match(self.reverse, len(text) - start) is not None:  # see before()
                     continue
-                self.hits.append(_Hit(m.start(), kind, low, low, False))
+                self.hits.append(_new_hit(_Hit, (m.start(), kind, low, low, False, Scope.PUBLIC, None, None)))
 
     def _scan_cves(self) -> None:
         text = self.text
@@ -945,7 +962,7 @@ class _Scanner:
             if not 1999 <= year <= 2100:
                 continue
             value = f"CVE-{m.group(1)}-{m.group(2)}"
-            self.hits.append(_Hit(m.start(), T.CVE, value, value, False))
+            self.hits.append(_new_hit(_Hit, (m.start(), T.CVE, value, value, False, Scope.PUBLIC, None, None)))
 
     def _scan_asns(self) -> None:
         text = self.text
