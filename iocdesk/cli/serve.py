@@ -27,6 +27,7 @@ from iocdesk.inbox.service import ALERT_SUBJECT, AlertPlan, Inbox, InboxOptions,
 from iocdesk.indicators.display import reveal
 from iocdesk.indicators.results import Risk
 from iocdesk.platform.credentials import KeyringUnavailable
+from iocdesk.platform.safe_files import UnsafePathError, check_dir
 
 if TYPE_CHECKING:
     from iocdesk.inbox.folder import FolderAlert
@@ -104,7 +105,11 @@ def run(args: argparse.Namespace) -> int:
         if session is None:
             return EXIT_KEY
         options = InboxOptions(max_per_minute=args.max_per_minute, rules=rules)
-        plan = _plan_into(Path(args.out), formats) if args.out else None
+        try:
+            plan = _plan_into(Path(args.out), formats) if args.out else None
+        except UnsafePathError as exc:  # a link, or another user's folder: names there are predictable
+            error(str(exc))
+            return EXIT_USAGE
         client = session.client
         inbox = Inbox.from_session(session, options, listener=Printer(lambda: client.quota), export_plan=plan)
         return asyncio.run(_serve(inbox, token, args.port, folder))
@@ -135,6 +140,8 @@ async def _serve(inbox: Inbox, token: str | None, port: int, folder: Path | None
             except OSError as exc:  # gone or replaced since the argument was checked
                 error(f"{folder}: {exc.strerror or exc}")
                 return EXIT_FAILED
+            if watcher.notice:
+                _say(f"warning: {watcher.notice}")
             tasks.append(asyncio.ensure_future(watcher.run(stop)))
             _say(f"watching {folder} (processed files move to done/, unreadable ones to failed/)")
         _say("ready; Ctrl+C stops")
@@ -188,8 +195,9 @@ def alert_line(alert: Alert) -> str:
 
 
 def _plan_into(out: Path, formats: list[Format]) -> AlertPlan:
-    """Each alert's exports in ``out``, named after its id."""
+    """Each alert's exports in ``out``, named after its id: new files only, in a real folder of this user."""
     out.mkdir(parents=True, exist_ok=True)
+    check_dir(out, what="the --out folder")
     return lambda alert: ExportPlan.into_folder(out, alert.id, formats, subject=ALERT_SUBJECT)
 
 

@@ -6,6 +6,12 @@ the window from the menu item chosen; ``carry_out`` writes and posts for all
 of them in the same order with the same rules: the workbook before the
 draft that attaches it, every step tried even when one fails, one outcome
 per step for the face to word.
+
+Every file goes through ``platform.safe_files`` (issue 14): never written
+through a link; a plan's ``target`` says whether an existing file may be
+replaced (``CHOSEN``: a path the analyst gave, their own regular file) or not
+(``OUTPUT``: ``serve --out`` and inbox rules, whose names are predictable, in
+a folder that must be a real folder of this user).
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from iocdesk.delivery import chat
+from iocdesk.platform.safe_files import Target
 from iocdesk.reports import tabular
 from iocdesk.reports.report import DEFAULT_SUBJECT, Report
 
@@ -74,6 +81,7 @@ class ExportPlan:
     xlsx_details: bool = False
     xlsx_defang: bool = False
     attach_workbook: bool = True  # the draft carries the workbook (written to a temp file when none is planned)
+    target: Target = Target.CHOSEN  # OUTPUT: the inbox's own files, never replacing anything
 
     @classmethod
     def of(cls, files: Mapping[Format, str | Path | None] | None = None, **options: Any) -> ExportPlan:
@@ -82,7 +90,8 @@ class ExportPlan:
 
     @classmethod
     def into_folder(cls, folder: Path, stem: str, formats: Iterable[Format], **options: Any) -> ExportPlan:
-        """``folder/<stem>.<format>`` for each format (``serve --out``: one set per alert)."""
+        """``folder/<stem>.<format>`` for each format (``serve --out``: one set per alert; new files only)."""
+        options.setdefault("target", Target.OUTPUT)
         return cls.of({f: folder / f"{stem}{f.suffix}" for f in formats}, **options)
 
     def path(self, kind: Format) -> Path | None:
@@ -119,10 +128,16 @@ def carry_out(plan: ExportPlan, report: Report) -> list[StepOutcome]:
         else:
             outcomes.append(StepOutcome(what, target))
 
+    written: dict[Format, Path] = {}  # the draft attaches the workbook only if this run wrote it
+
+    def write(kind: Format, path: Path) -> None:
+        _WRITERS[kind](plan, report, path, written)
+        written[kind] = path
+
     for kind in Format:  # a fixed order: the workbook is written before the draft that attaches it
         path = plan.path(kind)
         if path is not None:
-            attempt(kind.what, str(path), functools.partial(_WRITERS[kind], plan, report, path))
+            attempt(kind.what, str(path), functools.partial(write, kind, path))
     for name in plan.chats:
         attempt(f"message to webhook {name!r}", name, functools.partial(post_to_chat, name, report, plan.subject))
     return outcomes
@@ -137,46 +152,50 @@ def post_to_chat(name: str, report: Report, template: str = DEFAULT_SUBJECT) -> 
 
 
 # -- writers -----------------------------------------------------------------------------------
-def _json(plan: ExportPlan, report: Report, path: Path) -> None:
+Written = dict[Format, Path]
+
+
+def _json(plan: ExportPlan, report: Report, path: Path, written: Written) -> None:
     run = {"id": report.run_id, "created": report.created, "scan": report.scan, "api_url": report.api_url}
-    tabular.write_json(path, tabular.results_document(report.results, run))
+    tabular.write_json(path, tabular.results_document(report.results, run), target=plan.target)
 
 
-def _csv(plan: ExportPlan, report: Report, path: Path) -> None:
-    tabular.write_csv(path, report.results)
+def _csv(plan: ExportPlan, report: Report, path: Path, written: Written) -> None:
+    tabular.write_csv(path, report.results, target=plan.target)
 
 
-def _xlsx(plan: ExportPlan, report: Report, path: Path) -> Path:
+def _xlsx(plan: ExportPlan, report: Report, path: Path, written: Written, target: Target | None = None) -> Path:
     from iocdesk.reports.xlsx import write_workbook  # openpyxl: loaded when a workbook is asked for
 
-    return write_workbook(report, path, defang=plan.xlsx_defang, details=plan.xlsx_details)
+    return write_workbook(
+        report, path, defang=plan.xlsx_defang, details=plan.xlsx_details, target=target or plan.target
+    )
 
 
-def _stix(plan: ExportPlan, report: Report, path: Path) -> None:
+def _stix(plan: ExportPlan, report: Report, path: Path, written: Written) -> None:
     from iocdesk.reports.stix import write_bundle
 
-    write_bundle(report, path)
+    write_bundle(report, path, target=plan.target)
 
 
-def _eml(plan: ExportPlan, report: Report, path: Path) -> None:
+def _eml(plan: ExportPlan, report: Report, path: Path, written: Written) -> None:
     from iocdesk.reports.email import build_draft, write_draft
 
     recipients = list(plan.mail_to)
     if not plan.attach_workbook:
-        write_draft(build_draft(report, recipients=recipients, subject_template=plan.subject), path)
+        write_draft(build_draft(report, recipients=recipients, subject_template=plan.subject), path, target=plan.target)
         return
     with tempfile.TemporaryDirectory(prefix="iocdesk-") as tmp:
-        planned = plan.path(Format.XLSX)
-        workbook = (
-            planned
-            if planned is not None and planned.is_file()
-            else _xlsx(plan, report, Path(tmp) / "iocdesk-results.xlsx")
+        # Only a workbook this plan just wrote: whatever else is at its path (a link planted after
+        # a refused write, someone's file) is never attached.
+        workbook = written.get(Format.XLSX) or _xlsx(
+            plan, report, Path(tmp) / "iocdesk-results.xlsx", written, target=Target.OUTPUT
         )
         message = build_draft(report, recipients=recipients, subject_template=plan.subject, attachment=workbook)
-        write_draft(message, path)
+        write_draft(message, path, target=plan.target)
 
 
-_WRITERS: dict[Format, Callable[[ExportPlan, Report, Path], object]] = {
+_WRITERS: dict[Format, Callable[[ExportPlan, Report, Path, Written], object]] = {
     Format.JSON: _json,
     Format.CSV: _csv,
     Format.XLSX: _xlsx,

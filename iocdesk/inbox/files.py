@@ -1,4 +1,4 @@
-"""One file of the watched folder: is it an alert, what it says, and moving it safely.
+"""One file of the watched folder: is it an alert, what it says, and a free name for it.
 
 Tables, JSON and text go through the same importers as ``iocdesk analyze``
 (so a CSV is read cell by cell, JSON value by value, with the same limits and
@@ -13,11 +13,13 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import BinaryIO
 
 from iocdesk.extraction.extract import IndicatorCollector
-from iocdesk.extraction.importers import DEFAULT_MAX_BYTES, iter_chunks
+from iocdesk.extraction.importers import DEFAULT_MAX_BYTES, InputError, iter_stream_chunks, too_large
 from iocdesk.inbox.alert import MAX_BODY, read_json
 from iocdesk.indicators.types import Indicator
+from iocdesk.platform.safe_files import UnsafePathError, open_checked
 
 SUPPORTED = frozenset({".txt", ".log", ".csv", ".tsv", ".xlsx", ".json", ".jsonl", ".ndjson", ".eml", ".msg"})
 # Still being written by an editor, Office or a browser: never taken, whatever the extension.
@@ -47,26 +49,51 @@ def shown_name(name: str) -> str:
     return "".join(c if c.isprintable() else "?" for c in raw.decode("utf-8", "replace"))
 
 
-def read_alert_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, list[Indicator]]:
-    """``(alert name, indicators)`` of one file; InputError (one clear line) when it cannot be read."""
+def read_alert_file(
+    path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, expected: os.stat_result | None = None
+) -> tuple[str, list[Indicator]]:
+    """``(alert name, indicators)`` of one file; InputError (one clear line) when it cannot be read.
+
+    ``expected`` is the ``lstat`` the caller checked (else it is taken now): the
+    file is opened without following a link and read only if it is still that
+    regular file (issue 14: a file swapped for a link to a private file between
+    the check and the read). UnsafePathError (an OSError) when it is not.
+    """
     name = shown_name(path.name)
-    collector = IndicatorCollector()
-    with iter_chunks(path, max_bytes=max_bytes, name=name) as stream:
-        collector.add_chunks(stream)
-        title = stream.title  # a mail's Subject
-        if stream.format in ("json", "jsonl"):
-            title = _json_name(path)
+    try:
+        checked = expected if expected is not None else os.lstat(path)
+        fh = open_checked(path, checked)
+    except UnsafePathError:
+        raise
+    except FileNotFoundError as exc:
+        raise InputError(f"{name}: no such file") from exc
+    except PermissionError as exc:
+        raise InputError(f"{name}: permission denied") from exc
+    except OSError as exc:
+        raise InputError(f"{name}: cannot open ({exc.strerror or exc})") from exc
+    with fh:
+        # The checks iter_chunks makes on a path, made here on the file held open.
+        if checked.st_size == 0:
+            raise InputError(f"{name}: the file is empty")
+        if checked.st_size > max_bytes:
+            raise too_large(name, checked.st_size, max_bytes)
+        collector = IndicatorCollector()
+        with iter_stream_chunks(fh, max_bytes=max_bytes, name=name) as stream:
+            collector.add_chunks(stream)
+            title = stream.title  # a mail's Subject
+            if stream.format in ("json", "jsonl"):
+                fh.seek(0)
+                title = _json_name(fh)
     return title or name, collector.results()
 
 
-def _json_name(path: Path) -> str:
+def _json_name(fh: BinaryIO) -> str:
     """The name field of a JSON alert (or of the first record of JSON Lines), "" if none.
 
     Only the first MAX_BODY bytes are looked at: a bigger document is an
     export, not one alert, and is named after the file.
     """
-    with path.open("rb") as fh:
-        head = fh.read(MAX_BODY + 1)
+    head = fh.read(MAX_BODY + 1)
     text = head.decode("utf-8-sig", errors="replace")
     first_line = text.split("\n", 1)[0]
     for candidate in (text, first_line) if len(head) <= MAX_BODY else (first_line,):
@@ -86,18 +113,9 @@ def free_name(directory: Path, name: str, *, reason: bool = False) -> Path:
     n = 1
     while True:
         target = directory / (name if n == 1 else f"{stem} ({n}){ext}")
-        if not target.exists() and not (reason and target.with_name(target.name + ".reason.txt").exists()):
+        # lexists: a dangling link planted under the name takes it too (it is never written through)
+        if not os.path.lexists(target) and not (
+            reason and os.path.lexists(target.with_name(target.name + ".reason.txt"))
+        ):
             return target
         n += 1
-
-
-def move_no_replace(source: Path, target: Path) -> None:
-    """Move without ever overwriting: POSIX rename replaces silently, a hard link does not."""
-    try:
-        os.link(source, target)
-    except OSError:  # taken, gone, or no hard links here (FAT, some shares): check, then rename
-        if target.exists():
-            raise FileExistsError(target) from None
-        os.replace(source, target)
-        return
-    os.unlink(source)

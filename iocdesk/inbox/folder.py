@@ -7,6 +7,12 @@ The folder itself is the queue, so nothing is lost when the app is closed: a
 file is moved only after the inbox accepted it, and files waiting at start are
 picked up by the first scan.
 
+Other users may write the folder (issue 14): nothing in it is followed. done/
+and failed/ must be real folders of this user (a link or another user's folder
+is refused, at start and at every move); a move or a reason file never
+replaces a name that exists; a file is read only if it is still the regular
+file that was checked. A folder others can write is said once (``notice``).
+
 Polling, not OS notifications: it works the same on every platform and on
 network shares, and a scan of a quiet folder is one directory listing. A file
 is taken only once its size and mtime stopped changing for ``settle`` seconds,
@@ -16,6 +22,7 @@ because a SIEM or a browser may still be writing it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import stat
@@ -28,8 +35,17 @@ from pathlib import Path
 from typing import Any, Literal
 
 from iocdesk.extraction.importers import InputError
-from iocdesk.inbox.files import free_name, is_alert_name, move_no_replace, read_alert_file, shown_name
+from iocdesk.inbox.files import free_name, is_alert_name, read_alert_file, shown_name
 from iocdesk.indicators.types import Indicator
+from iocdesk.platform.safe_files import (
+    Target,
+    UnsafePathError,
+    check_dir,
+    make_dir,
+    move_no_replace,
+    writable_by_others,
+    write_file,
+)
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +93,16 @@ class FolderWatcher:
             raise NotADirectoryError(f"the watched folder is not a folder: {folder}")
         if poll_interval <= 0 or settle < 0:
             raise ValueError("poll_interval must be > 0 and settle >= 0")
+        for where in (DONE, FAILED):  # planted before we start: refuse now, with the reason
+            if os.path.lexists(folder / where):
+                check_dir(folder / where, what=f"the {where}/ folder", require_dir=False)
+        self.notice: str | None = None  # a warning for the face to show with its status
+        if writable_by_others(folder):
+            self.notice = (
+                f"other users can write to the watched folder {folder}: any of them can drop alerts "
+                "(done/ and failed/ are checked and never followed); make it writable only by you and the tools that feed it"
+            )
+            log.warning("watched folder: %s", self.notice)
         self.folder = folder
         self.submit = submit
         self.poll_interval = poll_interval
@@ -165,8 +191,23 @@ class FolderWatcher:
         key = self._seen[name][:2]
         if self._accepted.get(name) == key:  # already accepted: only the move is left to do
             return self._move(path, DONE, key)
+        try:  # no alert accepted while its file cannot go to done/ (created by the first move)
+            if os.path.lexists(self.folder / DONE):
+                check_dir(self.folder / DONE, what=f"the {DONE}/ folder", require_dir=False)
+        except OSError as exc:
+            self._set_stuck(name, key)
+            log.error("watched folder: %r left in place: %s", name, exc)
+            return None
+        checked = entry.stat(follow_symlinks=False)  # what _ready checked (cached by scandir)
+        if not checked.st_ino:  # Windows' scandir leaves the inode out: take it now, as checked
+            checked = os.lstat(path)
+            if not stat.S_ISREG(checked.st_mode) or (checked.st_size, checked.st_mtime_ns) != key:
+                return None  # changed since the listing: the next pass sees it again
         try:
-            title, indicators = read_alert_file(path)
+            title, indicators = read_alert_file(path, expected=checked)
+        except UnsafePathError as exc:  # swapped since the check: never read; a later pass looks again
+            log.warning("watched folder: %s", exc)
+            return None
         except InputError as exc:
             if not path.exists():
                 return None  # another process took it between listing and reading
@@ -193,33 +234,47 @@ class FolderWatcher:
 
     def _fail(self, path: Path, reason: str, key: tuple[int, int]) -> Path | None:
         log.warning("watched folder: %s", reason)
-        moved = self._move(path, FAILED, key, reason=True)
-        if isinstance(moved, Path):
-            stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-            reason_file = moved.with_name(moved.name + ".reason.txt")
-            reason_file.write_text(f"{reason} (at {stamp})\n", encoding="utf-8")
-        return moved
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        return self._move(path, FAILED, key, reason=f"{reason} (at {stamp})\n")
 
-    def _move(self, path: Path, where: str, key: tuple[int, int], *, reason: bool = False) -> Path | None:
+    def _move(self, path: Path, where: str, key: tuple[int, int], *, reason: str | None = None) -> Path | None:
+        """Move ``path`` into ``where`` (with its reason file first, for failed/); never over a name."""
         target_dir = self.folder / where
         try:
-            target_dir.mkdir(exist_ok=True)
+            make_dir(target_dir, what=f"the {where}/ folder")
             while True:
-                target = free_name(target_dir, path.name, reason=reason)
+                target = free_name(target_dir, path.name, reason=reason is not None)
+                note = target.with_name(target.name + ".reason.txt")
+                if reason is not None:
+                    try:  # a new file, never through a link planted under the name
+                        write_file(note, reason.encode("utf-8"), target=Target.OUTPUT)
+                    except FileExistsError:  # taken since free_name looked: the next suffix
+                        continue
                 try:
                     move_no_replace(path, target)
                     break
-                except FileExistsError:  # taken since free_name looked: try the next suffix
+                except FileExistsError:
+                    self._forget(note, reason)
                     continue
+                except BaseException:
+                    self._forget(note, reason)
+                    raise
         except FileNotFoundError:
             return None
-        except OSError as exc:  # locked (Windows), read-only share...: do not retry every poll
+        except OSError as exc:  # locked (Windows), read-only share, a planted link...: do not retry every poll
             self._set_stuck(path.name, key)
             log.error("watched folder: cannot move %r to %s/: %s", path.name, where, exc)
             return None
         for table in (self._accepted, self._seen, self._stuck):
             table.pop(path.name, None)
         return target
+
+    @staticmethod
+    def _forget(note: Path, reason: str | None) -> None:
+        """Remove the reason file written for a move that did not happen."""
+        if reason is not None:
+            with contextlib.suppress(OSError):
+                note.unlink()
 
     def _set_stuck(self, name: str, key: tuple[int, int]) -> None:
         self._stuck[name] = (key, self._clock() + self.retry_stuck)

@@ -34,6 +34,7 @@ from iocdesk.indicators.results import LookupResult, Risk
 from iocdesk.indicators.types import Indicator
 from iocdesk.lookup.engine import EndState, EngineOptions, HostPolicy, LookupEngine
 from iocdesk.lookup.session import LookupSession
+from iocdesk.platform.safe_files import Target, check_dir
 from iocdesk.pulsedive.client import PulsediveClient
 from iocdesk.reports.report import Report
 from iocdesk.store import History, LookupCache, RunMeta
@@ -74,6 +75,10 @@ class Rule:
         if kind.strip() == "draft":
             if not Path(target).expanduser().is_dir():
                 raise ValueError(f"rule {text.strip()!r}: {target} is not a folder")
+            try:  # drafts are named after predictable alert ids: a real folder of this user only
+                check_dir(Path(target).expanduser(), what="the draft folder")
+            except OSError as exc:
+                raise ValueError(f"rule {text.strip()!r}: {exc}") from None
             return cls(match=pattern, min_risk=min_risk, draft_dir=str(Path(target).expanduser()))
         return cls(match=pattern, min_risk=min_risk, chat=target)
 
@@ -82,7 +87,11 @@ class Rule:
         files = {Format.EML: Path(self.draft_dir) / f"iocdesk-{alert.id}.eml"} if self.draft_dir else {}
         # the draft is the alert's summary; the workbook is one click away in the window
         return ExportPlan.of(
-            files, chats=(self.chat,) if self.chat else (), subject=ALERT_SUBJECT, attach_workbook=False
+            files,
+            chats=(self.chat,) if self.chat else (),
+            subject=ALERT_SUBJECT,
+            attach_workbook=False,
+            target=Target.OUTPUT,  # a new file: never one planted under the predictable name
         )
 
     def applies(self, alert: Alert) -> bool:

@@ -27,6 +27,7 @@ from urllib.parse import quote
 from iocdesk.extraction.refang import defang
 from iocdesk.indicators.display import reveal
 from iocdesk.indicators.results import LookupResult
+from iocdesk.platform.safe_files import Target, write_file
 from iocdesk.reports.report import DEFAULT_SUBJECT, Report, pulsedive_link
 from iocdesk.reports.safety import unclickable
 
@@ -252,12 +253,15 @@ def _html_body(report: Report, rows: list[dict[str, str]], more: int, *, attache
     return "\n".join(out) + "\n"
 
 
-def write_draft(message: EmailMessage, path: str | Path) -> Path:
-    """Write ``message`` as an .eml file (CRLF line ends, as mail clients expect); returns the path."""
+def write_draft(message: EmailMessage, path: str | Path, *, target: Target = Target.CHOSEN) -> Path:
+    """Write ``message`` as an .eml file (CRLF line ends, as mail clients expect); returns the path.
+
+    ``target``: whether an existing file may be replaced (``platform.safe_files``; never through a link).
+    """
     path = Path(path)
     if path.suffix.lower() != ".eml":
         path = path.with_name(path.name + ".eml")
-    path.write_bytes(message.as_bytes(policy=email.policy.SMTP))
+    write_file(path, message.as_bytes(policy=email.policy.SMTP), target=target)
     return path
 
 

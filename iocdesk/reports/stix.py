@@ -41,7 +41,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,6 +49,7 @@ from typing import Any
 from iocdesk.indicators.results import LookupResult, Risk, Status
 from iocdesk.indicators.types import IndicatorType
 from iocdesk.indicators.untrusted import replace_surrogates
+from iocdesk.platform.safe_files import Target, write_file
 from iocdesk.reports.report import Report
 
 __all__ = ["NAMESPACE", "build_bundle", "escape_pattern_value", "pattern_for", "write_bundle"]
@@ -275,23 +275,16 @@ def build_bundle(report: Report, *, identity_name: str = "iocdesk") -> dict[str,
     }
 
 
-def write_bundle(report: Report, path: str | os.PathLike[str], *, identity_name: str = "iocdesk") -> Path:
-    """Write the bundle as UTF-8 JSON (atomically: a temp file renamed over ``path``); returns the path."""
-    target = Path(path)
+def write_bundle(
+    report: Report, path: str | os.PathLike[str], *, identity_name: str = "iocdesk", target: Target = Target.CHOSEN
+) -> Path:
+    """Write the bundle as UTF-8 JSON, mode 0600 (``platform.safe_files``: a chosen path is replaced
+    atomically, an inbox output never replaces anything, no write follows a link); returns the path."""
+    target_path = Path(path)
     # A lone surrogate in a value (half a character) is written as U+FFFD: neither UTF-8 nor a
     # strict JSON reader takes it, not even as the escape \udXXX (see tabular.py).
     text = replace_surrogates(
         json.dumps(build_bundle(report, identity_name=identity_name), indent=2, ensure_ascii=False)
     )
-    fd, tmp = tempfile.mkstemp(prefix=".iocdesk-", suffix=".json.tmp", dir=target.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text + "\n")
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return target
+    write_file(target_path, (text + "\n").encode("utf-8"), target=target, mode=0o600)
+    return target_path

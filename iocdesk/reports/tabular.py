@@ -8,6 +8,7 @@ a BOM (so Excel opens it right) and formula-safe.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from typing import Any
 
 from iocdesk.indicators.results import LookupResult, summarize
 from iocdesk.indicators.untrusted import replace_surrogates
+from iocdesk.platform.safe_files import Target, open_for_write, write_file
 from iocdesk.reports.safety import spreadsheet_safe
 
 RESULT_FIELDS = (
@@ -79,14 +81,18 @@ def results_document(results: list[LookupResult], run: Mapping[str, Any] | None 
 _UNENCODABLE = "backslashreplace"
 
 
-def write_json(path: str | Path, document: Mapping[str, Any]) -> None:
+# ``target``: a path the analyst chose may replace their own file; an inbox output never replaces
+# anything. Neither is ever written through a link (``platform.safe_files``).
+def write_json(path: str | Path, document: Mapping[str, Any], *, target: Target = Target.CHOSEN) -> None:
     text = replace_surrogates(json.dumps(document, ensure_ascii=False, indent=2))
-    with open(path, "w", encoding="utf-8") as out:
-        out.write(text + "\n")
+    write_file(path, (text + "\n").encode("utf-8"), target=target)
 
 
-def write_csv(path: str | Path, results: Iterable[LookupResult]) -> None:
-    with open(path, "w", encoding="utf-8-sig", errors=_UNENCODABLE, newline="") as out:
+def write_csv(path: str | Path, results: Iterable[LookupResult], *, target: Target = Target.CHOSEN) -> None:
+    with (
+        open_for_write(path, target=target) as raw,
+        io.TextIOWrapper(raw, encoding="utf-8-sig", errors=_UNENCODABLE, newline="") as out,
+    ):
         writer = csv.writer(out)
         writer.writerow(RESULT_FIELDS)
         for result in results:

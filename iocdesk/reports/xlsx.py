@@ -56,6 +56,7 @@ from iocdesk.extraction.refang import defang as defang_value
 from iocdesk.indicators.display import reveal
 from iocdesk.indicators.results import LookupResult, Risk
 from iocdesk.indicators.risk_style import RISK_STYLES
+from iocdesk.platform.safe_files import Target, open_for_write
 from iocdesk.reports.report import Report, pulsedive_iid, pulsedive_link
 from iocdesk.reports.safety import FORMULA_PREFIXES
 
@@ -117,29 +118,35 @@ def write_workbook(
     defang: bool = False,
     details: bool = False,
     max_rows: int = EXCEL_MAX_ROWS,
+    target: Target = Target.CHOSEN,
 ) -> Path:
     """Write ``report`` to ``path`` (an .xlsx) and return the path.
 
     ``defang`` writes indicators defanged (``example[.]com``); ``details`` adds
     the Details sheet. ``max_rows`` is the row limit per sheet (header
     included) after which results continue on a new sheet; Excel's by default.
+    ``target``: whether an existing file may be replaced (``platform.safe_files``;
+    never through a link).
     """
     if max_rows < 2:
         raise ValueError("max_rows must leave room for a header and a row")
     path = Path(path)
-    wb = Workbook(write_only=True)
-    _write_summary(wb, report, defang=defang)
-    results = report.results
-    _write_split(
-        wb, "Results", RESULTS_HEADER, _result_rows(results, defang=defang), max_rows=max_rows,
-        widths=_widths(RESULTS_HEADER, _RESULTS_WIDTHS, (_plain_result(r, defang) for r in results[:_WIDTH_SAMPLE])),
-    )  # fmt: skip
-    if details:
+    # The file first: a refused name (a link, a file it may not replace) costs no workbook, and no
+    # half-built write-only sheet is left to the garbage collector.
+    with open_for_write(path, target=target) as out:
+        wb = Workbook(write_only=True)
+        _write_summary(wb, report, defang=defang)
+        results = report.results
         _write_split(
-            wb, "Details", DETAILS_HEADER, _detail_rows(results, defang=defang), max_rows=max_rows,
-            widths=_widths(DETAILS_HEADER, _DETAILS_WIDTHS, _sample(_detail_values(results, defang), _WIDTH_SAMPLE)),
+            wb, "Results", RESULTS_HEADER, _result_rows(results, defang=defang), max_rows=max_rows,
+            widths=_widths(RESULTS_HEADER, _RESULTS_WIDTHS, (_plain_result(r, defang) for r in results[:_WIDTH_SAMPLE])),
         )  # fmt: skip
-    wb.save(path)
+        if details:
+            _write_split(
+                wb, "Details", DETAILS_HEADER, _detail_rows(results, defang=defang), max_rows=max_rows,
+                widths=_widths(DETAILS_HEADER, _DETAILS_WIDTHS, _sample(_detail_values(results, defang), _WIDTH_SAMPLE)),
+            )  # fmt: skip
+        wb.save(out)
     return path
 
 
