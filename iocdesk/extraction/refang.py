@@ -346,8 +346,33 @@ def _replacement(kind: str, raw: str, text: str, spaces_at: int, end: int) -> st
     elif kind in ("colon", "bracket_colon"):
         return raw.translate(_BRACKETS_AND_SPACES)
     elif kind == "entity":
-        return html.unescape(raw).replace("\xa0", " ")
+        return _entity(raw)
     return out
+
+
+def _entity(raw: str) -> str:
+    """What an HTML entity (an "entity" match) stands for."""
+    return html.unescape(raw).replace("\xa0", " ")
+
+
+# The forms that _replacement always replaces with their fixed text, whatever stands around them.
+_PLAIN: dict[str, str] = {
+    kind: out
+    for kind, (out, _) in _FIXED.items()
+    if out is not None
+    and kind not in _NEEDS_WORD_BEFORE
+    and kind
+    not in (
+        "bracket_scheme",
+        "underscore_scheme",
+        "spaced_scheme",
+        "backslash_scheme",
+        "colon",
+        "bracket_colon",
+        "entity",
+    )
+}
+_ENTITIES: dict[str, str] = {}  # an entity as written -> its replacement (_replacement), cached
 
 
 def _rare_forms(text: str) -> Iterator[re.Match[str]]:
@@ -411,9 +436,19 @@ def refang(text: str) -> Refanged:
         if kind in _EATS_SPACES:
             while spaces_at > last and text[spaces_at - 1] in " \t":
                 spaces_at -= 1
-        out = _replacement(kind, m.group(), text, spaces_at, end)
+        out = _PLAIN.get(kind)  # what _replacement gives, without its call
         if out is None:
-            continue
+            if kind == "entity":
+                raw = m.group()
+                out = _ENTITIES.get(raw)
+                if out is None:
+                    if len(_ENTITIES) >= 4096:
+                        _ENTITIES.clear()  # a bound: "&#12345;" has many spellings
+                    out = _ENTITIES[raw] = _entity(raw)
+            else:
+                out = _replacement(kind, m.group(), text, spaces_at, end)
+                if out is None:
+                    continue
         pieces.append(text[last:spaces_at])
         size += spaces_at - last
         if _FIXED[kind][1]:
