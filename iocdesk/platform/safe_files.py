@@ -56,6 +56,7 @@ _BINARY = getattr(os, "O_BINARY", 0)  # Windows opens in text mode (CRLF) withou
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_PATH = getattr(os, "O_PATH", os.O_RDONLY)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a FIFO swapped in must not block the reader
 _REPARSE = getattr(stat, "FILE_ATTRIBUTE_REPARSE_POINT", 0x400)
 
@@ -147,7 +148,8 @@ class _Folder:
                 check_dir(path, what="output folder")
             return
         # OUTPUT: the last component must not be a link; CHOSEN: the analyst's path, links and all.
-        flags = os.O_RDONLY | _DIRECTORY | _CLOEXEC | (_NOFOLLOW if target is Target.OUTPUT else 0)
+        # O_PATH (Linux): a handle for *at calls that needs no read permission on the folder.
+        flags = _PATH | _DIRECTORY | _CLOEXEC | (_NOFOLLOW if target is Target.OUTPUT else 0)
         try:
             self.fd = os.open(path, flags)
         except OSError as exc:
@@ -286,7 +288,10 @@ def move_no_replace(source: str | os.PathLike[str], target: str | os.PathLike[st
     try:
         dest, fd = folder.at(name)
         try:
-            os.link(source, dest, dst_dir_fd=fd.get("dir_fd"), follow_symlinks=False)
+            if WINDOWS:
+                os.link(source, dest)
+            else:  # into the folder held open; a link at source is linked itself, not its target
+                os.link(source, dest, dst_dir_fd=fd.get("dir_fd"), follow_symlinks=False)
         except FileExistsError:
             raise
         except OSError:  # gone, or no hard links here: check, then rename

@@ -277,3 +277,47 @@ def test_a_file_swapped_after_the_check_is_not_read(shared, private, attacker, r
     if replacement == "link":  # the link itself is never moved or read, on any later pass
         watcher.scan_once()
         assert {i.value for a in submitted for i in a.indicators}.isdisjoint({"secret-host.example.org"})
+
+
+# -- serve: the folders it is given ----------------------------------------------------------------
+
+
+def _serve(args: list[str], tmp_path: Path, *, until_ready: bool = False) -> tuple[int, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PULSEDIVE_API_KEY", "IOCDESK_INBOX_TOKEN")}
+    env.update(IOCDESK_BASEDIR=str(tmp_path / "base"), PYTHONIOENCODING="utf-8")
+    cmd = [sys.executable, "-m", "iocdesk", "serve", "--demo", "--no-webhook", *args]
+    if not until_ready:
+        res = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=60)
+        return res.returncode, res.stderr
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True)
+    assert proc.stderr is not None
+    banner = ""
+    try:
+        while "ready" not in banner:
+            line = proc.stderr.readline()
+            if not line:
+                break
+            banner += line
+    finally:
+        proc.send_signal(2)  # SIGINT: serve stops cleanly
+        rest = proc.communicate(timeout=30)[1]
+    return proc.returncode, banner + rest
+
+
+def test_serve_refuses_linked_out_draft_and_done_folders(shared, private, tmp_path):
+    (shared / "out").symlink_to(private)
+    code, err = _serve(["--folder", str(tmp_path), "--out", str(shared / "out")], tmp_path)
+    assert code == 2 and "--out folder" in err and "is a link" in err
+    code, err = _serve(["--folder", str(tmp_path), "--rule", f"*=draft:{shared / 'out'}"], tmp_path)
+    assert code == 2 and "draft folder" in err and "is a link" in err
+    watched = tmp_path / "watched"
+    watched.mkdir()
+    (watched / "done").symlink_to(private)
+    code, err = _serve(["--folder", str(watched)], tmp_path)
+    assert code == 1 and "done/ folder" in err and "is a link" in err
+    untouched(private)
+
+
+def test_serve_warns_about_a_folder_others_can_write(shared, tmp_path):
+    code, err = _serve(["--folder", str(shared)], tmp_path, until_ready=True)
+    assert code == 0 and "warning: other users can write to the watched folder" in err
