@@ -234,6 +234,21 @@ def test_no_token_or_missing_folder_fail_plainly(world, qtbot, qloop):
     assert not world.controller.running
 
 
+def test_a_linked_done_folder_is_refused_with_its_reason(world, tmp_path, qtbot, qloop):
+    (tmp_path / "elsewhere").mkdir()
+    (world.folder / "done").symlink_to(tmp_path / "elsewhere")
+    world.controller.start(world.session, options=world.options, webhook_port=None, token=None, folder=world.folder)
+    assert len(world.failures) == 1 and "done/" in world.failures[0] and "link" in world.failures[0]
+    assert not world.controller.running
+
+
+def test_a_folder_others_can_write_is_watched_with_a_warning(world, qtbot, qloop):
+    world.folder.chmod(0o777)
+    world.controller.start(world.session, options=world.options, webhook_port=None, token=None, folder=world.folder)
+    assert world.controller.running
+    assert len(world.failures) == 1 and "other users can write" in world.failures[0]
+
+
 def test_the_bridge_delivers_alerts_from_other_threads_in_the_gui_thread(qtbot, qapp):
     bridge = InboxBridge()
     seen: list[tuple[str, bool]] = []

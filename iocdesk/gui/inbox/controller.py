@@ -227,12 +227,20 @@ class InboxController(QObject):
 
     def _watcher(self, inbox: Inbox, folder: Path):
         from iocdesk.inbox.folder import FolderAlert, FolderWatcher
+        from iocdesk.platform.safe_files import UnsafePathError
 
         def submit(a: FolderAlert) -> None:  # the watcher wants no result; inbox.submit() returns the Alert
             inbox.submit(a.name, a.indicators, a.source)
 
         try:
-            return FolderWatcher(folder, submit, poll_interval=self._poll_interval, settle=self._settle)
+            watcher = FolderWatcher(folder, submit, poll_interval=self._poll_interval, settle=self._settle)
+        except UnsafePathError as exc:  # done/ or failed/ is a link or another user's: it says which
+            self.failed.emit(
+                self.tr("The inbox cannot watch {folder}: {reason}").format(
+                    folder=reveal(folder, limit=300), reason=reveal(str(exc), limit=400)
+                )
+            )
+            return None
         except OSError:  # missing, or not a folder
             self.failed.emit(
                 self.tr("The inbox cannot watch {folder}: it does not exist or is not a folder.").format(
@@ -240,6 +248,9 @@ class InboxController(QObject):
                 )
             )
             return None
+        if watcher.notice:  # other users can write the folder: the analyst should know
+            self.failed.emit(reveal(watcher.notice, limit=400))
+        return watcher
 
     async def stop(self) -> None:
         """Stop the webhook and the watcher, and the inbox after the alert in progress (about a
