@@ -646,6 +646,10 @@ Select a result to see what Pulsedive knows about it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>The inbox cannot watch {folder}: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>The inbox cannot watch {folder}: it does not exist or is not a folder.</source>
         <translation type="unfinished"></translation>
     </message>
