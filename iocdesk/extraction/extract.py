@@ -485,6 +485,7 @@ class _Scanner:
     def __init__(self, text: str) -> None:
         self.refanged: Refanged = refang(text)
         self.text = self.refanged.text
+        self.marks = self.refanged.marks
         self.hits: list[_Hit] = []
         self._narrow: bytes | None = None
         self._reverse: str | None = None
@@ -503,7 +504,7 @@ class _Scanner:
 
     def _defanged(self, start: int, end: int) -> bool:
         """Refanged.defanged_between, without its call (once a hit)."""
-        marks = self.refanged.marks
+        marks = self.marks
         i = bisect_left(marks, start)
         return i < len(marks) and marks[i] < end
 
@@ -765,7 +766,9 @@ class _Scanner:
                 continue
             token = text[start:end]
             if before == "%" or len(token) > _MAX_TOKEN:
-                pos = max(end, self._host_token(token, start, end))
+                pos = self._host_token(token, start, end)
+                if pos < end:
+                    pos = end
                 continue
             # _host_token, inlined for the tokens without a percent-escape before them
             shape = _token_shape(token)
@@ -778,16 +781,22 @@ class _Scanner:
                 before = text[start - 1]
             if kind is _QUAD:
                 if before != "." and version_before(reverse, size - start) is None:
-                    pos = max(end, self._add_ipv4(start, start + len(trimmed), trimmed, parsed))
+                    pos = self._add_ipv4(start, start + len(trimmed), trimmed, parsed)
+                    if pos < end:
+                        pos = end
                 else:
                     pos = end
             elif kind is _NAME:
                 if before == "@":
                     pos = end  # "@evil.com" without a valid local part is a handle, not a host
                 else:
-                    pos = max(end, self._add_domain(start, start + len(trimmed), trimmed, before, parsed))
+                    pos = self._add_domain(start, start + len(trimmed), trimmed, before, parsed)
+                    if pos < end:
+                        pos = end
             else:
-                pos = max(end, self._host_token(token, start - offset, end))
+                pos = self._host_token(token, start - offset, end)
+                if pos < end:
+                    pos = end
         return pos
 
     def _host_token(self, token: str, start: int, end: int) -> int:
@@ -830,7 +839,9 @@ class _Scanner:
             return end
         ip, scope = info
         text = self.text
-        defanged = self._defanged(start, end)
+        marks = self.marks  # self._defanged(start, end), without its call
+        i = bisect_left(marks, start)
+        defanged = i < len(marks) and marks[i] < end
         after = text[end : end + 1]
         if after == "/":
             prefix = _PREFIX.match(text, end)
@@ -859,7 +870,9 @@ class _Scanner:
             url_end = self._add_schemeless_url(start, path_at, host.value, host.display, host.scope, before)
             if url_end:
                 return url_end
-        defanged = self._defanged(start, end)
+        marks = self.marks  # self._defanged(start, end), without its call
+        i = bisect_left(marks, start)
+        defanged = i < len(marks) and marks[i] < end
         if not defanged and self._looks_like_code_or_file(code_or_file_name, end) and not self._in_list(start, end):
             return end
         self.hits.append(_new_hit(_Hit, (start, T.DOMAIN, host.value, host.display, defanged, host.scope, None, None)))
