@@ -68,6 +68,11 @@ class Alert:
     error: str | None = None
     notified: bool = False
 
+    def __post_init__(self) -> None:
+        # A name or a file name may hold lone surrogates (a JSON escape, a non-UTF-8 file name
+        # read with surrogateescape): as U+FFFD, so history, logs and HTTP answers take them.
+        self.name, self.source = replace_surrogates(self.name), replace_surrogates(self.source)
+
 
 def read_body(body: bytes, content_type: str = "") -> tuple[str, str]:
     """``(name, text)`` of an alert body; raises AlertError (413 too large, 400 unreadable)."""

@@ -32,6 +32,7 @@ from iocdesk.extraction.extract import IndicatorCollector
 from iocdesk.inbox.alert import Alert, AlertStatus, at_least, worst_risk
 from iocdesk.indicators.results import LookupResult, Risk
 from iocdesk.indicators.types import Indicator
+from iocdesk.indicators.untrusted import replace_surrogates
 from iocdesk.lookup.engine import EndState, EngineOptions, HostPolicy, LookupEngine
 from iocdesk.lookup.session import LookupSession
 from iocdesk.platform.safe_files import Target, check_dir
@@ -138,6 +139,7 @@ class Inbox:
         self._listener, self._export_plan = listener, export_plan
         self._clock = clock
         self._lock = threading.Lock()
+        self._submit_lock = threading.Lock()
         self._accepted: deque[float] = deque()  # submission times in the last minute
         self._recent: deque[tuple[float, frozenset[tuple[str, str]], str]] = deque()  # (time, IOC set, alert id)
         self._waiting: deque[tuple[Alert, list[Indicator]]] = deque()
@@ -162,40 +164,45 @@ class Inbox:
         return self.submit(name, collector.results(), source)
 
     def submit(self, name: str, indicators: list[Indicator], source: str) -> Alert:
-        """Take an alert (any thread); returns it queued, duplicate or done (no IOCs). Raises InboxBusy."""
+        """Take an alert (any thread); returns it queued, duplicate or done (no IOCs). Raises InboxBusy,
+        or whatever writing the planned run to history raised: then nothing of the alert is kept."""
         if self.options.engine.hosts is HostPolicy.OFF:  # as `iocdesk analyze --hosts off`: not listed at all
             indicators = [i for i in indicators if not i.derived_only]
-        alert = Alert(name=name, source=source, indicators=len(indicators))
-        now = self._clock()
+        alert = Alert(name=name, source=source, indicators=len(indicators))  # text fields made UTF-8 safe
         wanted = frozenset((str(i.type), i.value) for i in indicators if i.lookup_by_default)
-        with self._lock:
-            while self._accepted and now - self._accepted[0] > 60:
-                self._accepted.popleft()
-            if len(self._accepted) >= self.options.max_per_minute:
-                wait = int(60 - (now - self._accepted[0])) + 1
-                raise InboxBusy(f"more than {self.options.max_per_minute} alerts in a minute", wait)
-            if len(self._waiting) >= self.options.max_queued:
-                raise InboxBusy(f"{self.options.max_queued} alerts are waiting", 30)
-            self._accepted.append(now)
-            while self._recent and now - self._recent[0][0] > self.options.duplicate_window:
-                self._recent.popleft()
-            earlier = next((aid for _, iocs, aid in self._recent if wanted and iocs == wanted), None)
+        # One submission at a time from the duplicate check to its record: the check and the
+        # record cannot interleave, and _lock (serve, find) is never held across a history write.
+        with self._submit_lock:
+            now = self._clock()
+            with self._lock:
+                while self._accepted and now - self._accepted[0] > 60:
+                    self._accepted.popleft()
+                if len(self._accepted) >= self.options.max_per_minute:
+                    wait = int(60 - (now - self._accepted[0])) + 1
+                    raise InboxBusy(f"more than {self.options.max_per_minute} alerts in a minute", wait)
+                if len(self._waiting) >= self.options.max_queued:
+                    raise InboxBusy(f"{self.options.max_queued} alerts are waiting", 30)
+                self._accepted.append(now)  # a failing alert still spends the budget: no free retries
+                while self._recent and now - self._recent[0][0] > self.options.duplicate_window:
+                    self._recent.popleft()
+                earlier = next((aid for _, iocs, aid in self._recent if wanted and iocs == wanted), None)
             if earlier is not None:
                 alert.status, alert.duplicate_of = AlertStatus.DUPLICATE, earlier
             elif not wanted:
                 alert.status = AlertStatus.DONE  # nothing Pulsedive could look up
-            else:
-                self._recent.append((now, wanted, alert.id))
-            self.alerts.append(alert)
-            if len(self.alerts) > _KEPT_ALERTS:  # a noisy SIEM must not grow a long session without bound
-                del self.alerts[: len(self.alerts) - _KEPT_ALERTS]
-        if alert.status is AlertStatus.QUEUED:
-            alert.run_id = self._plan(alert, indicators)
+            else:  # in history first: an alert that was never planned must not make later ones duplicates
+                alert.run_id = self._plan(alert, indicators)
             with self._lock:
-                self._waiting.append((alert, indicators))
+                if alert.status is AlertStatus.QUEUED:
+                    self._recent.append((now, wanted, alert.id))
+                    self._waiting.append((alert, indicators))
+                self.alerts.append(alert)
+                if len(self.alerts) > _KEPT_ALERTS:  # a noisy SIEM must not grow a long session without bound
+                    del self.alerts[: len(self.alerts) - _KEPT_ALERTS]
+        if alert.status is AlertStatus.QUEUED:
             self._wake_up()
         self._changed(alert)
-        log.info("alert %s from %s: %d IOCs, %s", alert.id, source, len(indicators), alert.status)
+        log.info("alert %s from %s: %d IOCs, %s", alert.id, alert.source, len(indicators), alert.status)
         return alert
 
     def _plan(self, alert: Alert, indicators: list[Indicator]) -> int:
@@ -260,7 +267,8 @@ class Inbox:
             alert.status = AlertStatus.DONE
         else:  # stopped (key, quota, network) or cancelled by stop(): the rest is pending in history
             alert.status = AlertStatus.FAILED
-            alert.error = self.engine.stop_reason or "the inbox stopped before the alert was looked up in full"
+            reason = replace_surrogates(self.engine.stop_reason or "")
+            alert.error = reason or "the inbox stopped before the alert was looked up in full"
         self._changed(alert)
         if state is EndState.FINISHED:
             await self._act(alert, results)

@@ -129,6 +129,11 @@ def _handler(hook: WebhookServer) -> type[BaseHTTPRequestHandler]:
                 return self._answer(exc.status, {"error": exc.reason})
             except InboxBusy as exc:
                 return self._answer(429, {"error": str(exc)}, {"Retry-After": str(exc.retry_after)})
+            except Exception as exc:  # history refused it: an answer, not a dropped connection
+                log.exception("webhook: the alert could not be recorded")
+                # the type only: the exception's text may quote the alert (attacker text)
+                reason = f"the alert could not be recorded ({type(exc).__name__}); nothing was queued"
+                return self._answer(500, {"error": reason})
             self._answer(202, _brief(alert))
 
         def do_GET(self) -> None:
