@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import itertools
 import json
 import logging
 import socket
@@ -37,6 +38,9 @@ log = logging.getLogger(__name__)
 PATH = "/alert"
 _READ_TIMEOUT = 10.0  # seconds a client may take to send its request (no slowloris)
 _DRAIN_LIMIT = 16 << 20  # bytes of an oversized body read and dropped so the client sees the 413
+# Request lines come from anyone who can connect: C0/C1 controls and backslashes escaped as
+# http.server does (an ESC sequence would retitle the terminal or rewrite log lines).
+_CONTROL = str.maketrans({c: f"\\x{c:02x}" for c in itertools.chain(range(0x20), range(0x7F, 0xA0))} | {0x5C: "\\\\"})
 
 
 class WebhookServer:
@@ -176,7 +180,7 @@ def _handler(hook: WebhookServer) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(body)
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server API
-            log.debug("webhook %s: %s", self.address_string(), format % args)
+            log.debug("webhook %s: %s", self.address_string(), (format % args).translate(_CONTROL))
 
     return Handler
 

@@ -10,6 +10,7 @@ keep-alive sockets are shut down, and handler threads are joined with a deadline
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import re
 import signal
 import socket
@@ -30,6 +31,9 @@ from iocdesk.pulsedive.sandbox.values import lookup_key
 
 MAX_BODY = 1 << 20
 _KEY_IN_QUERY = re.compile(r"((?:^|[?&])key=)[^&]*")
+# Paths come from anyone who can connect: C0/C1 controls and backslashes escaped as http.server
+# does before they reach the terminal (an ESC sequence would retitle it or rewrite lines).
+_CONTROL = str.maketrans({c: f"\\x{c:02x}" for c in itertools.chain(range(0x20), range(0x7F, 0xA0))} | {0x5C: "\\\\"})
 # socketserver's request and client address types; for this TCP server a
 # request is always the accepted socket and an address (host, port[, ...]).
 _Request = socket.socket | tuple[bytes, socket.socket]
@@ -106,8 +110,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         if self.server.api.config.log_requests:
-            path = _KEY_IN_QUERY.sub(r"\1***", self.path)  # never log the key
-            sys.stderr.write(f"{time.strftime('%H:%M:%S')} {self.command} {path} {code}\n")
+            path = _KEY_IN_QUERY.sub(r"\1***", self.path).translate(_CONTROL)  # never log the key
+            sys.stderr.write(f"{time.strftime('%H:%M:%S')} {str(self.command).translate(_CONTROL)} {path} {code}\n")
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server API
         pass

@@ -1,0 +1,69 @@
+"""Issue 14, items 10, 12 and 6: the inbox webhook and the sandbox under hostile requests.
+
+- 10: with ``--debug``, a request line carrying raw control characters (an ESC
+  sequence that retitles the terminal, a carriage return that overwrites the
+  line) reached the terminal and the log as sent. Now escaped as http.server does.
+
+Each test sends a handful of raw requests over loopback with socket timeouts:
+seconds, a few kilobytes.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import socket
+
+import pytest
+
+from iocdesk.inbox.alert import Alert
+from iocdesk.inbox.webhook import WebhookServer
+from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
+
+TOKEN = "hardening-token-7c1e2a9b4d"
+HOSTILE = "/alert\x1b]0;pwned\x07\x1b[2K\x9bok"  # no whitespace: a path http.server takes whole
+_RAW_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _never(name: str, text: str, source: str) -> Alert:
+    raise AssertionError("nothing may be submitted")
+
+
+def raw(port: int, data: bytes, *, timeout: float = 10.0) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as conn:
+        conn.sendall(data)
+        chunks = []
+        while True:
+            try:
+                chunk = conn.recv(65536)
+            except (ConnectionResetError, TimeoutError):
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def test_webhook_debug_log_escapes_control_characters(caplog):
+    caplog.set_level(logging.DEBUG, logger="iocdesk.inbox.webhook")
+    with WebhookServer(_never, TOKEN) as hook:
+        lines = (f"GET {HOSTILE} HTTP/1.1", f"POST {HOSTILE} HTTP/1.1", f"\x1b[31mBOGUS{HOSTILE}", "GET /\r\x1b[2K x")
+        for line in lines:
+            raw(hook.port, line.encode("latin-1") + b"\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+    messages = [r.getMessage() for r in caplog.records if r.name == "iocdesk.inbox.webhook"]
+    assert messages, "the webhook logs its requests at debug level"
+    for message in messages:
+        assert not _RAW_CONTROL.search(message), repr(message)
+    assert any("\\x1b]0;pwned\\x07" in m for m in messages)
+
+
+@pytest.mark.parametrize("path", [HOSTILE, "/api/info.php?key=SECRETKEY1234\x1b[2J&indicator=x"])
+def test_sandbox_request_log_escapes_control_characters(capsys, path):
+    with SandboxServer(SandboxConfig(log_requests=True)) as server:
+        raw(server.port, f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode("latin-1"))
+    err = capsys.readouterr().err
+    lines = [line for line in err.split("\n") if line]
+    assert lines, "the sandbox logs its requests"
+    for line in lines:
+        assert not _RAW_CONTROL.search(line), repr(line)
+    assert "SECRETKEY1234" not in err
