@@ -1791,10 +1791,6 @@ Scan {n} indicator(s) actively?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>When the URL or address gets no verdict (recommended)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Always (one more request per host)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1803,11 +1799,15 @@ Scan {n} indicator(s) actively?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>A URL Pulsedive has never seen can sit on a domain it knows as high risk: its host is looked up once per run, cached and counted in the quota like any lookup.</source>
+        <source>When their URL or address has no verdict (default)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Hosts of URLs and e-mail addresses:</source>
+        <source>The hosts of URLs and e-mail addresses. A URL Pulsedive has never seen can sit on a domain it knows as high risk: its host is looked up once per run, cached and counted in the quota like any lookup.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Look up hosts:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -253,16 +253,17 @@ class SettingsDialog(QDialog):
         self.host_policy = QComboBox()
         self.host_policy.setObjectName("hostPolicyCombo")
         self.host_policy.setAccessibleName(self.tr("Look up the hosts of URLs and e-mail addresses"))
-        self.host_policy.addItem(self.tr("When the URL or address gets no verdict (recommended)"), "auto")
+        self.host_policy.addItem(self.tr("When their URL or address has no verdict (default)"), "auto")
         self.host_policy.addItem(self.tr("Always (one more request per host)"), "all")
         self.host_policy.addItem(self.tr("Never"), "off")
         self.host_policy.setToolTip(
             self.tr(
-                "A URL Pulsedive has never seen can sit on a domain it knows as high risk: its host is "
-                "looked up once per run, cached and counted in the quota like any lookup."
+                "The hosts of URLs and e-mail addresses. A URL Pulsedive has never seen can sit on a domain "
+                "it knows as high risk: its host is looked up once per run, cached and counted in the quota "
+                "like any lookup."
             )
         )
-        pform.addRow(self.tr("Hosts of URLs and e-mail addresses:"), self.host_policy)
+        pform.addRow(self.tr("Look up hosts:"), self.host_policy)
         self.scan_policy.currentIndexChanged.connect(self._on_scan_policy)
         layout.addWidget(policy)
         layout.addStretch(1)
