@@ -10,8 +10,9 @@ Answers at once; the lookups happen in the background (``Inbox.serve``).
   the inbox is busy.
 - ``GET /alert/<id>`` (same token): the alert's status, worst risk and counts.
 
-Only loopback addresses are served: a SIEM on another host forwards through
-an SSH tunnel or a local agent. A web page cannot use the endpoint from the
+Only loopback addresses are served, and only under a loopback ``Host``
+(127.0.0.1, [::1], localhost; anything else is 421, against DNS rebinding): a SIEM
+on another host forwards through an SSH tunnel or a local agent. A web page cannot use the endpoint from the
 analyst's browser: it cannot send the Authorization header cross-origin (no
 CORS preflight is ever answered) and does not know the token. The token is
 compared in constant time and never logged.
@@ -24,6 +25,7 @@ import ipaddress
 import itertools
 import json
 import logging
+import re
 import socket
 import threading
 from collections.abc import Callable
@@ -37,6 +39,10 @@ log = logging.getLogger(__name__)
 
 PATH = "/alert"
 _READ_TIMEOUT = 10.0  # seconds a client may take to send its request (no slowloris)
+# DNS rebinding: a page on evil.example whose name later resolves to 127.0.0.1 reaches the
+# webhook from the analyst's browser with "Host: evil.example". Only loopback names are served
+# (any port: an SSH tunnel's local port may differ); no Host at all is an HTTP/1.0 client.
+_LOOPBACK_HOST = re.compile(r"(?:127\.0\.0\.1|\[::1\]|localhost)(?::[0-9]{1,5})?", re.IGNORECASE)
 _DRAIN_LIMIT = 16 << 20  # bytes of an oversized body read and dropped so the client sees the 413
 # Request lines come from anyone who can connect: C0/C1 controls and backslashes escaped as
 # http.server does (an ESC sequence would retitle the terminal or rewrite log lines).
@@ -112,6 +118,8 @@ def _handler(hook: WebhookServer) -> type[BaseHTTPRequestHandler]:
         timeout = _READ_TIMEOUT
 
         def do_POST(self) -> None:
+            if not self._host_allowed():
+                return None
             if self.path.split("?", 1)[0].rstrip("/") not in (PATH, PATH + "s"):
                 return self._answer(404, {"error": f"not found: POST {PATH}"})
             if not hook.authorised(self.headers.get("Authorization")):
@@ -141,6 +149,8 @@ def _handler(hook: WebhookServer) -> type[BaseHTTPRequestHandler]:
             self._answer(202, _brief(alert))
 
         def do_GET(self) -> None:
+            if not self._host_allowed():
+                return None
             path = self.path.split("?", 1)[0]
             if not path.startswith(PATH + "/"):
                 return self._answer(404, {"error": f"not found: GET {PATH}/<id>"})
@@ -150,6 +160,14 @@ def _handler(hook: WebhookServer) -> type[BaseHTTPRequestHandler]:
             if alert is None:
                 return self._answer(404, {"error": "no such alert"})
             self._answer(200, _brief(alert))
+
+        def _host_allowed(self) -> bool:
+            """A loopback Host (or none); else 421 before the token or the body is looked at."""
+            hosts = self.headers.get_all("Host") or []
+            if len(hosts) <= 1 and all(_LOOPBACK_HOST.fullmatch(h.strip()) for h in hosts):
+                return True
+            self._answer(421, {"error": "the inbox answers only to the Host 127.0.0.1, [::1] or localhost"})
+            return False
 
         def _drain(self, length: int) -> None:
             """Read and drop a body too large to take, up to a bound: a client still sending

@@ -52,6 +52,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 WINDOWS = sys.platform == "win32"
+# The one permission policy for exports (results, workbooks, drafts, STIX bundles): they hold a
+# run's indicators and the sources they came from, so only their owner reads them, whatever the
+# umask. Other files (an inbox reason note) follow the umask as open() does.
+EXPORT_MODE = 0o600
 _BINARY = getattr(os, "O_BINARY", 0)  # Windows opens in text mode (CRLF) without it
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _DIRECTORY = getattr(os, "O_DIRECTORY", 0)

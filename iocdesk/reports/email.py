@@ -27,9 +27,9 @@ from urllib.parse import quote
 from iocdesk.extraction.refang import defang
 from iocdesk.indicators.display import reveal
 from iocdesk.indicators.results import LookupResult
-from iocdesk.platform.safe_files import Target, write_file
+from iocdesk.platform.safe_files import EXPORT_MODE, Target, write_file
 from iocdesk.reports.report import DEFAULT_SUBJECT, Report, pulsedive_link
-from iocdesk.reports.safety import unclickable
+from iocdesk.reports.safety import no_live_links, unclickable
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 MAX_ROWS = 200  # notable results listed in the draft; the workbook has them all
@@ -77,6 +77,12 @@ def _names(values: Iterable[str]) -> str:
 def _one_line(text: str) -> str:
     """A header value: no CR/LF (header injection) or other line breaks, hidden characters shown."""
     return reveal(" ".join(_LINE_BREAKS.sub(" ", text).split()))
+
+
+def _subject(report: Report, template: str) -> str:
+    """The Subject: one line, hidden characters shown, its URLs defanged and schemes broken (the
+    alert title is attacker text; a client links ``http://...`` or ``javascript:`` there too)."""
+    return no_live_links(_one_line(report.subject(template)))
 
 
 def _row(result: LookupResult) -> dict[str, str]:
@@ -148,7 +154,7 @@ def build_draft(
     attachment cannot be read.
     """
     message = EmailMessage()
-    message["Subject"] = _one_line(report.subject(subject_template))
+    message["Subject"] = _subject(report, subject_template)
     if sender:
         message["From"] = _address(sender)
     addresses = [_address(a) for a in recipients or () if a and a.strip()]
@@ -261,7 +267,7 @@ def write_draft(message: EmailMessage, path: str | Path, *, target: Target = Tar
     path = Path(path)
     if path.suffix.lower() != ".eml":
         path = path.with_name(path.name + ".eml")
-    write_file(path, message.as_bytes(policy=email.policy.SMTP), target=target)
+    write_file(path, message.as_bytes(policy=email.policy.SMTP), target=target, mode=EXPORT_MODE)
     return path
 
 
@@ -280,7 +286,7 @@ def mailto_url(
     A mailto: link cannot carry the workbook: the body says to attach it.
     """
     to = ",".join(quote(_address(a), safe="@") for a in recipients or () if a and a.strip())
-    subject = _one_line(report.subject(subject_template))[:200]
+    subject = _subject(report, subject_template)[:200]
     head = f"mailto:{to}?subject={quote(subject, safe='')}&body="
     top, more = _top_lines(report, MAILTO_TOP)
     intro = [report.headline(), f"By risk: {_risk_line(report)}", ""]

@@ -56,6 +56,12 @@ def unclickable(text: str) -> str:
     ``ev\\u200bil.com`` shows ``u200bil.com``, a host too. Idempotent: defanged indicators
     stay as they are.
     """
+    return _DOTTED.sub(_bracket_host, no_live_links(text))
+
+
+def no_live_links(text: str) -> str:
+    """``text`` with its URLs defanged and other schemes broken (``javascript[:]``); bare host
+    names and addresses stay as written. For a line that must still read as written (an e-mail
+    Subject), where ``unclickable`` would be too much."""
     text = _URL_IN_TEXT.sub(lambda m: defang(m.group(), "url"), text)
-    text = _SCHEME_IN_TEXT.sub(_break_scheme, text)
-    return _DOTTED.sub(_bracket_host, text)
+    return _SCHEME_IN_TEXT.sub(_break_scheme, text)

@@ -3,6 +3,9 @@
 - 10: with ``--debug``, a request line carrying raw control characters (an ESC
   sequence that retitles the terminal, a carriage return that overwrites the
   line) reached the terminal and the log as sent. Now escaped as http.server does.
+- 12: no Host check, so a DNS-rebinding page reached the webhook (the token still
+  stopped it). Now only loopback names are served: anything else is 421, before
+  the token is even looked at.
 
 Each test sends a handful of raw requests over loopback with socket timeouts:
 seconds, a few kilobytes.
@@ -67,3 +70,43 @@ def test_sandbox_request_log_escapes_control_characters(capsys, path):
     for line in lines:
         assert not _RAW_CONTROL.search(line), repr(line)
     assert "SECRETKEY1234" not in err
+
+
+def _request(port: int, host: str | None, *, method: str = "GET", path: str = "/alert/none") -> bytes:
+    head = f"{method} {path} HTTP/1.1\r\n"
+    if host is not None:
+        head += f"Host: {host}\r\n"
+    head += f"Authorization: Bearer {TOKEN}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    return raw(port, head.encode("latin-1"))
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "evil.example.com",
+        "evil.example.com:{port}",
+        "127.0.0.1.nip.io:{port}",
+        "localhost.evil.com",
+        "10.0.0.1:{port}",
+        "[::2]:{port}",
+        "",
+        "127.0.0.1:{port}@evil.com",
+        "localhost:x",
+    ],
+)
+def test_webhook_refuses_a_foreign_host_header(host):
+    with WebhookServer(_never, TOKEN) as hook:
+        for method in ("GET", "POST"):
+            reply = _request(hook.port, host.format(port=hook.port), method=method)
+            status, _, body = reply.partition(b"\r\n")
+            assert b" 421 " in status, reply[:200]
+            assert b"application/json" in body and b"Host" in body.split(b"\r\n\r\n", 1)[1]
+
+
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1", "127.0.0.1:{port}", "localhost", "LocalHost:{port}", "[::1]", "[::1]:{port}", None]
+)
+def test_webhook_accepts_loopback_host_headers(host):
+    with WebhookServer(_never, TOKEN, lookup=lambda _id: None) as hook:
+        reply = _request(hook.port, None if host is None else host.format(port=hook.port))
+    assert reply.split(b"\r\n", 1)[0].endswith(b"404 Not Found"), reply[:200]  # past the Host check
