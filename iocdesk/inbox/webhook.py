@@ -21,6 +21,7 @@ compared in constant time and never logged.
 from __future__ import annotations
 
 import hmac
+import http.client
 import ipaddress
 import itertools
 import json
@@ -28,9 +29,10 @@ import logging
 import re
 import socket
 import threading
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, BinaryIO
 
 from iocdesk.inbox.alert import MAX_BODY, Alert, AlertError, read_body
 from iocdesk.inbox.service import InboxBusy
@@ -38,7 +40,14 @@ from iocdesk.inbox.service import InboxBusy
 log = logging.getLogger(__name__)
 
 PATH = "/alert"
-_READ_TIMEOUT = 10.0  # seconds a client may take to send its request (no slowloris)
+_READ_TIMEOUT = 10.0  # seconds a read of the body may wait for the next bytes
+# Slowloris (issue 14): a header line every 5 s reset the per-read timeout, so 1,000 idle
+# connections held ~245 threads for 80 s, and 62 heads of 65 KB took 370 MB. Now a request head
+# (the wait for it on a kept-alive connection included) has a total deadline and a size cap, and
+# connections beyond _MAX_CONNECTIONS are answered 503 at once, without a thread.
+_HEAD_DEADLINE = 10.0  # seconds from the connection (or the previous answer) to the end of the head
+_MAX_HEAD = 32 << 10  # bytes of request line and headers; a SIEM sends well under 2 KB
+_MAX_CONNECTIONS = 64  # served at once; a SIEM posts one alert at a time
 # DNS rebinding: a page on evil.example whose name later resolves to 127.0.0.1 reaches the
 # webhook from the analyst's browser with "Host: evil.example". Only loopback names are served
 # (any port: an SSH tunnel's local port may differ); no Host at all is an HTTP/1.0 client.
@@ -103,12 +112,78 @@ class WebhookServer:
         return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), self._token)
 
 
+class _HeadTooLarge(http.client.HTTPException):
+    """A request head over _MAX_HEAD: http.server answers 431 for a header line, we for the request line."""
+
+
+class _HeadReader:
+    """The handler's ``rfile``: ``readline`` (the request head) within a total deadline and size;
+    ``read`` (the body) as before, with the per-read timeout."""
+
+    def __init__(self, raw: BinaryIO, connection: socket.socket) -> None:
+        self._raw, self._connection = raw, connection
+        self._deadline, self._left = 0.0, _MAX_HEAD
+
+    def start_head(self) -> None:
+        self._deadline, self._left = time.monotonic() + _HEAD_DEADLINE, _MAX_HEAD
+
+    def readline(self, limit: int = -1) -> bytes:
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("the request head took too long")
+        self._connection.settimeout(min(remaining, _READ_TIMEOUT))
+        cap = self._left + 1 if limit < 0 else min(limit, self._left + 1)
+        line = self._raw.readline(cap)
+        self._left -= len(line)
+        if self._left < 0:
+            raise _HeadTooLarge(f"the request head is larger than {_MAX_HEAD:,} bytes")
+        return line
+
+    def read(self, size: int = -1) -> bytes:
+        self._connection.settimeout(_READ_TIMEOUT)
+        return self._raw.read(size)
+
+    def close(self) -> None:
+        self._raw.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._raw.closed
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
         self.address_family = socket.AF_INET6 if ipaddress.ip_address(address[0]).version == 6 else socket.AF_INET
+        self._slots = threading.BoundedSemaphore(_MAX_CONNECTIONS)
         super().__init__(address, handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):  # full: answered and closed here, no thread
+            body = json.dumps({"error": "too many connections to the inbox; try again shortly"}).encode()
+            head = (
+                "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\nRetry-After: 5\r\nConnection: close\r\n\r\n"
+            )
+            try:
+                request.settimeout(1.0)
+                request.sendall(head.encode() + body)
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
 
 def _handler(hook: WebhookServer) -> type[BaseHTTPRequestHandler]:
@@ -116,6 +191,20 @@ def _handler(hook: WebhookServer) -> type[BaseHTTPRequestHandler]:
         server_version = "iocdesk-inbox"
         sys_version = ""
         timeout = _READ_TIMEOUT
+        rfile: Any  # a _HeadReader once set up
+
+        def setup(self) -> None:
+            super().setup()
+            self.rfile = _HeadReader(self.rfile, self.connection)
+
+        def handle_one_request(self) -> None:
+            self.rfile.start_head()  # each request's head, the wait for it included, has its deadline
+            try:
+                super().handle_one_request()
+            except _HeadTooLarge:  # in the request line (a header line is answered 431 by http.server)
+                self.close_connection = True
+                self.requestline, self.request_version, self.command = "", "HTTP/1.0", ""
+                self._answer(431, {"error": f"the request head is larger than {_MAX_HEAD:,} bytes"})
 
         def do_POST(self) -> None:
             if not self._host_allowed():

@@ -6,6 +6,10 @@
 - 12: no Host check, so a DNS-rebinding page reached the webhook (the token still
   stopped it). Now only loopback names are served: anything else is 421, before
   the token is even looked at.
+- 6: slowloris. 1,000 idle connections each sending a header line every 5 s held
+  ~245 threads for 80 s; 62 connections with 65 KB headers took memory from 86 to
+  457 MB. Now the head has a total deadline, a size cap, and connections a cap
+  (the tests shrink the deadline and the cap to keep to seconds).
 
 Each test sends a handful of raw requests over loopback with socket timeouts:
 seconds, a few kilobytes.
@@ -16,9 +20,11 @@ from __future__ import annotations
 import logging
 import re
 import socket
+import time
 
 import pytest
 
+from iocdesk.inbox import webhook
 from iocdesk.inbox.alert import Alert
 from iocdesk.inbox.webhook import WebhookServer
 from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
@@ -110,3 +116,66 @@ def test_webhook_accepts_loopback_host_headers(host):
     with WebhookServer(_never, TOKEN, lookup=lambda _id: None) as hook:
         reply = _request(hook.port, None if host is None else host.format(port=hook.port))
     assert reply.split(b"\r\n", 1)[0].endswith(b"404 Not Found"), reply[:200]  # past the Host check
+
+
+# -- item 6: slowloris ------------------------------------------------------------------------
+# Before: a header line every few seconds reset the 10 s read timeout (one thread held per
+# connection, indefinitely); 100 header lines of 64 KB each were read; connections were unbounded.
+
+
+def test_the_request_head_has_a_total_deadline(monkeypatch):
+    monkeypatch.setattr(webhook, "_HEAD_DEADLINE", 1.0)
+    with WebhookServer(_never, TOKEN) as hook, socket.create_connection(("127.0.0.1", hook.port), timeout=5) as conn:
+        started = time.monotonic()
+        conn.sendall(b"POST /alert HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        closed_after = None
+        for i in range(16):  # a header line every 0.25 s: each alone is well within any read timeout
+            time.sleep(0.25)
+            try:
+                conn.sendall(f"X-Slow-{i}: 1\r\n".encode())
+                conn.setblocking(False)
+                try:
+                    if conn.recv(1) == b"":
+                        closed_after = time.monotonic() - started
+                        break
+                except BlockingIOError:
+                    pass
+                finally:
+                    conn.setblocking(True)
+            except (BrokenPipeError, ConnectionResetError):
+                closed_after = time.monotonic() - started
+                break
+    assert closed_after is not None and closed_after < 2.5, closed_after
+
+
+def test_the_request_head_size_is_capped():
+    with WebhookServer(_never, TOKEN) as hook:
+        headers = "".join(f"X-Pad-{i}: {'a' * 2000}\r\n" for i in range(60))  # 120 kB, 60 lines
+        reply = raw(hook.port, f"GET /alert/x HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}\r\n".encode())
+    assert reply.split(b"\r\n", 1)[0].split(b" ")[1] == b"431", reply[:200]
+    with WebhookServer(_never, TOKEN) as hook:
+        reply = raw(hook.port, b"GET /" + b"a" * 40000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    assert reply == b"" or reply.split(b" ")[1] in (b"414", b"431"), reply[:200]
+
+
+def test_concurrent_connections_are_capped(monkeypatch):
+    monkeypatch.setattr(webhook, "_MAX_CONNECTIONS", 4)
+    with WebhookServer(_never, TOKEN, lookup=lambda _id: None) as hook:
+        idle = [socket.create_connection(("127.0.0.1", hook.port), timeout=5) for _ in range(4)]
+        try:
+            for conn in idle:
+                conn.sendall(b"GET /alert/x HTTP/1.1\r\n")  # and then nothing
+            time.sleep(0.2)
+            reply = _request(hook.port, "127.0.0.1")
+            assert reply.split(b"\r\n", 1)[0].split(b" ")[1] == b"503", reply[:200]
+            assert b"Retry-After" in reply and b'"error"' in reply
+        finally:
+            for conn in idle:
+                conn.close()
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:  # the slots come back once the idle ones are gone
+            reply = _request(hook.port, "127.0.0.1")
+            if b" 404 " in reply.split(b"\r\n", 1)[0]:
+                break
+            time.sleep(0.1)
+        assert b" 404 " in reply.split(b"\r\n", 1)[0], reply[:200]
