@@ -49,7 +49,7 @@ from typing import Any
 from iocdesk.indicators.results import LookupResult, Risk, Status
 from iocdesk.indicators.types import IndicatorType
 from iocdesk.indicators.untrusted import replace_surrogates
-from iocdesk.platform.safe_files import Target, write_file
+from iocdesk.platform.safe_files import EXPORT_MODE, Target, write_file
 from iocdesk.reports.report import Report
 
 __all__ = ["NAMESPACE", "build_bundle", "escape_pattern_value", "pattern_for", "write_bundle"]
@@ -286,5 +286,5 @@ def write_bundle(
     text = replace_surrogates(
         json.dumps(build_bundle(report, identity_name=identity_name), indent=2, ensure_ascii=False)
     )
-    write_file(target_path, (text + "\n").encode("utf-8"), target=target, mode=0o600)
+    write_file(target_path, (text + "\n").encode("utf-8"), target=target, mode=EXPORT_MODE)
     return target_path

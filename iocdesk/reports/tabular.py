@@ -17,7 +17,7 @@ from typing import Any
 
 from iocdesk.indicators.results import LookupResult, summarize
 from iocdesk.indicators.untrusted import replace_surrogates
-from iocdesk.platform.safe_files import Target, open_for_write, write_file
+from iocdesk.platform.safe_files import EXPORT_MODE, Target, open_for_write, write_file
 from iocdesk.reports.safety import spreadsheet_safe
 
 RESULT_FIELDS = (
@@ -85,12 +85,12 @@ _UNENCODABLE = "backslashreplace"
 # anything. Neither is ever written through a link (``platform.safe_files``).
 def write_json(path: str | Path, document: Mapping[str, Any], *, target: Target = Target.CHOSEN) -> None:
     text = replace_surrogates(json.dumps(document, ensure_ascii=False, indent=2))
-    write_file(path, (text + "\n").encode("utf-8"), target=target)
+    write_file(path, (text + "\n").encode("utf-8"), target=target, mode=EXPORT_MODE)
 
 
 def write_csv(path: str | Path, results: Iterable[LookupResult], *, target: Target = Target.CHOSEN) -> None:
     with (
-        open_for_write(path, target=target) as raw,
+        open_for_write(path, target=target, mode=EXPORT_MODE) as raw,
         io.TextIOWrapper(raw, encoding="utf-8-sig", errors=_UNENCODABLE, newline="") as out,
     ):
         writer = csv.writer(out)

@@ -56,7 +56,7 @@ from iocdesk.extraction.refang import defang as defang_value
 from iocdesk.indicators.display import reveal
 from iocdesk.indicators.results import LookupResult, Risk
 from iocdesk.indicators.risk_style import RISK_STYLES
-from iocdesk.platform.safe_files import Target, open_for_write
+from iocdesk.platform.safe_files import EXPORT_MODE, Target, open_for_write
 from iocdesk.reports.report import Report, pulsedive_iid, pulsedive_link
 from iocdesk.reports.safety import FORMULA_PREFIXES
 
@@ -133,7 +133,7 @@ def write_workbook(
     path = Path(path)
     # The file first: a refused name (a link, a file it may not replace) costs no workbook, and no
     # half-built write-only sheet is left to the garbage collector.
-    with open_for_write(path, target=target) as out:
+    with open_for_write(path, target=target, mode=EXPORT_MODE) as out:
         wb = Workbook(write_only=True)
         _write_summary(wb, report, defang=defang)
         results = report.results

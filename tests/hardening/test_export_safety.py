@@ -79,10 +79,6 @@ def test_drafts_and_stix_bundles_are_written_with_the_export_mode(tmp_path, targ
 
 
 @POSIX
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 14 item 12, left: reports/tabular.py and xlsx.py do not pass mode=EXPORT_MODE yet (follow the umask)",
-)
 @pytest.mark.parametrize("fmt", [Format.JSON, Format.CSV, Format.XLSX])
 def test_results_and_workbooks_are_written_with_the_export_mode(tmp_path, fmt):
     assert set(_modes(tmp_path, [fmt], Target.OUTPUT).values()) == {EXPORT_MODE}
