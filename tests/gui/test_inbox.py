@@ -162,7 +162,9 @@ def test_webhook_and_folder_alerts_are_looked_up_shown_and_notified_once(world, 
     # the curl example names the URL, never the token
     qtbot.mouseClick(world.panel.curl_button, Qt.MouseButton.LeftButton)
     copied = QGuiApplication.clipboard().text()
-    assert url in copied and "Bearer <token>" in copied and TOKEN not in copied
+    assert url in copied and "'<token>'" in copied and TOKEN not in copied
+    curl = copied[copied.index("curl ") :]  # the header reaches curl on stdin, not on its command line
+    assert "-H @-" in curl and "Authorization" not in curl
     assert world.failures == []
 
 

@@ -38,11 +38,15 @@ TOKEN_PLACEHOLDER = "<token>"
 
 
 def curl_example(url: str) -> str:
-    """A POST of a small JSON alert to ``url``, with the token left for the analyst to paste."""
+    """A POST of a small JSON alert to ``url``, with the token left for the analyst to paste.
+
+    The header goes to curl on its standard input (``-H @-``), written by the shell's built-in
+    printf: on curl's command line the token would be readable by every local user
+    (``/proc/<pid>/cmdline``)."""
     body = json.dumps({"title": "test alert", "events": [{"dst": "example.com"}]})
     return (
-        f"curl --noproxy '*' -X POST '{url}' "
-        f"-H 'Authorization: Bearer {TOKEN_PLACEHOLDER}' "
+        f"printf 'Authorization: Bearer %s\\n' '{TOKEN_PLACEHOLDER}' | "
+        f"curl --noproxy '*' -X POST '{url}' -H @- "
         f"-H 'Content-Type: application/json' "
         f"-d '{body}'"
     )
