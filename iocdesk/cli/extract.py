@@ -14,7 +14,8 @@ from iocdesk.cli.common import EXIT_OK, EXIT_USAGE, error, parse_types, read_inp
 from iocdesk.extraction.extract import IndicatorCollector
 from iocdesk.extraction.refang import defang
 from iocdesk.indicators.display import reveal
-from iocdesk.indicators.types import MAX_SOURCES_KEPT, Indicator
+from iocdesk.indicators.host_links import parent_type
+from iocdesk.indicators.types import MAX_SOURCES_KEPT, Indicator, IndicatorType
 from iocdesk.reports.safety import spreadsheet_safe
 
 _FORMATS = ("text", "json", "jsonl", "csv")
@@ -135,7 +136,7 @@ def _write(indicators: Iterable[Indicator], args: argparse.Namespace, out: TextI
 
 def _derived_note(indicator: Indicator) -> str:
     """ "1 URL", "2 URLs and 1 e-mail address": what a host found only inside others came from."""
-    emails = sum("@" in value and "/" not in value for value in indicator.derived_from)
+    emails = sum(parent_type(value) is IndicatorType.EMAIL for value in indicator.derived_from)
     urls = len(indicator.derived_from) - emails
     parts = []
     if urls:

@@ -40,6 +40,17 @@ def host_of(type: IndicatorType | str, value: str) -> str | None:
     return host.lower() or None
 
 
+def parent_type(value: str) -> IndicatorType:
+    """Whether a value a host was found in (``derived_from``) is an e-mail address or a URL."""
+    return IndicatorType.EMAIL if "@" in value and "/" not in value else IndicatorType.URL
+
+
+def verdict_text(result: LookupResult) -> str:
+    """Its risk, or how its lookup ended when it has none ("not found", "skipped"): what the
+    exports write beside a URL for its host."""
+    return str(result.risk) if result.risk else str(result.status).replace("_", " ")
+
+
 def link_hosts(results: Sequence[LookupResult]) -> None:
     """Point each URL and address at its host's result (when the run has it), and list on
     each host the URLs and addresses it was found in. Links made before are replaced."""

@@ -26,6 +26,7 @@ from urllib.parse import quote
 
 from iocdesk.extraction.refang import defang
 from iocdesk.indicators.display import reveal
+from iocdesk.indicators.host_links import verdict_text
 from iocdesk.indicators.results import LookupResult
 from iocdesk.platform.safe_files import EXPORT_MODE, Target, write_file
 from iocdesk.reports.report import DEFAULT_SUBJECT, Report, pulsedive_link
@@ -104,8 +105,7 @@ def _host_note(result: LookupResult) -> str:
     host = result.host_result
     if host is None:
         return ""
-    verdict = str(host.risk) if host.risk else str(host.status).replace("_", " ")
-    return f"{ioc_text(host)}: {_safe(verdict)}"
+    return f"{ioc_text(host)}: {_safe(verdict_text(host))}"
 
 
 def _verdict(result: LookupResult) -> str:

@@ -46,6 +46,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from iocdesk.indicators.host_links import verdict_text
 from iocdesk.indicators.results import LookupResult, Risk, Status
 from iocdesk.indicators.types import IndicatorType
 from iocdesk.indicators.untrusted import replace_surrogates
@@ -165,8 +166,7 @@ def _description(result: LookupResult) -> str:
     # (the URLs themselves are left out of the bundle when Pulsedive had no verdict on them).
     host = result.host_result
     if host is not None:
-        verdict = f"risk {host.risk}" if host.risk else str(host.status).replace("_", " ")
-        lines.append(f"Host {host.indicator}: {verdict}")
+        lines.append(f"Host {host.indicator}: {'risk ' if host.risk else ''}{verdict_text(host)}")
     if result.derived_from:
         shown = result.derived_from[:_MAX_DESCRIPTION_ITEMS]
         more = f" and {len(result.derived_from) - len(shown)} more" if len(result.derived_from) > len(shown) else ""

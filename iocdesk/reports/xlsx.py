@@ -54,6 +54,7 @@ from openpyxl.utils import get_column_letter
 
 from iocdesk.extraction.refang import defang as defang_value
 from iocdesk.indicators.display import reveal
+from iocdesk.indicators.host_links import parent_type, verdict_text
 from iocdesk.indicators.results import LookupResult, Risk
 from iocdesk.indicators.risk_style import RISK_STYLES
 from iocdesk.platform.safe_files import EXPORT_MODE, Target, open_for_write
@@ -218,7 +219,7 @@ def _plain_result(result: LookupResult, defang: bool) -> list[str]:
         str(result.status),
         str(result.risk) if result.risk else "",
         _indicator(host, defang) if host is not None else "",
-        _host_verdict(host),
+        verdict_text(host) if host is not None else "",
         *intel_part,
         "yes" if result.defanged else "no",
         _join(source) if isinstance(source, list | tuple) else _opt(source),
@@ -228,18 +229,11 @@ def _plain_result(result: LookupResult, defang: bool) -> list[str]:
     ]
 
 
-def _host_verdict(host: LookupResult | None) -> str:
-    """The host's risk, or how its lookup ended when it has none ("not found", "skipped")."""
-    if host is None:
-        return ""
-    return str(host.risk) if host.risk else str(host.status).replace("_", " ")
-
-
 def _parent(value: str, defang: bool) -> str:
     """A URL or address a host was found in, defanged like the indicators when asked."""
     if not defang:
         return value
-    kind = "email" if "@" in value and "/" not in value else "url"
+    kind = parent_type(value)
     try:
         return defang_value(value, kind)
     except ValueError:
