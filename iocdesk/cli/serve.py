@@ -23,6 +23,7 @@ from iocdesk.cli.analyze import add_engine_arguments, open_session
 from iocdesk.cli.common import EXIT_FAILED, EXIT_KEY, EXIT_OK, EXIT_USAGE, error, positive_int
 from iocdesk.delivery.plan import ExportPlan, Format, parse_formats
 from iocdesk.inbox.alert import Alert, AlertStatus
+from iocdesk.inbox.folder import DEFAULT_SETTLE, MAX_SETTLE
 from iocdesk.inbox.service import ALERT_SUBJECT, AlertPlan, Inbox, InboxOptions, Rule
 from iocdesk.indicators.display import reveal
 from iocdesk.indicators.results import Risk
@@ -49,6 +50,14 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     sp.add_argument("--no-webhook", action="store_true", help="no webhook (only the watched folder)")
     sp.add_argument("--folder", metavar="DIR", help="watch DIR for alert files (txt, csv, xlsx, json, eml)")
+    sp.add_argument(
+        "--settle",
+        type=_settle_seconds,
+        default=DEFAULT_SETTLE,
+        metavar="SECONDS",
+        help=f"read a dropped file once its size and time have not changed for SECONDS ({DEFAULT_SETTLE:g}); "
+        "writers should write under a .tmp or .part name and rename it in when complete",
+    )
     sp.add_argument("--out", metavar="DIR", help="write each alert's exports into DIR as <alert id>.<format>")
     sp.add_argument(
         "--formats", default="json", metavar="LIST", help=f"exports for --out, of {','.join(FORMATS)} (json)"
@@ -69,7 +78,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         type=positive_int,
         default=30,
         metavar="N",
-        help="alerts accepted per minute; the webhook answers 429 beyond (30)",
+        help="alerts accepted per minute from each source (the webhook, the folder); "
+        "the webhook answers 429 beyond (30)",
     )
     sp.add_argument("--show-token", action="store_true", help="print the webhook's bearer token and exit")
     sp.add_argument("--new-token", action="store_true", help="generate a new bearer token, print it and exit")
@@ -112,10 +122,17 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         client = session.client
         inbox = Inbox.from_session(session, options, listener=Printer(lambda: client.quota), export_plan=plan)
-        return asyncio.run(_serve(inbox, token, args.port, folder))
+        return asyncio.run(_serve(inbox, token, args.port, folder, args.settle))
 
 
-async def _serve(inbox: Inbox, token: str | None, port: int, folder: Path | None) -> int:
+def _settle_seconds(value: str) -> float:
+    number = float(value)
+    if not 0 <= number <= MAX_SETTLE:
+        raise argparse.ArgumentTypeError(f"must be between 0 and {MAX_SETTLE:g} seconds")
+    return number
+
+
+async def _serve(inbox: Inbox, token: str | None, port: int, folder: Path | None, settle: float) -> int:
     from iocdesk.inbox.webhook import WebhookServer
 
     stop = asyncio.Event()
@@ -136,14 +153,17 @@ async def _serve(inbox: Inbox, token: str | None, port: int, folder: Path | None
             from iocdesk.inbox.folder import FolderWatcher
 
             try:
-                watcher = FolderWatcher(folder, functools.partial(_submit_file, inbox))
+                watcher = FolderWatcher(folder, functools.partial(_submit_file, inbox), settle=settle)
             except OSError as exc:  # gone or replaced since the argument was checked
                 error(f"{folder}: {exc.strerror or exc}")
                 return EXIT_FAILED
             if watcher.notice:
                 _say(f"warning: {watcher.notice}")
             tasks.append(asyncio.ensure_future(watcher.run(stop)))
-            _say(f"watching {folder} (processed files move to done/, unreadable ones to failed/)")
+            _say(
+                f"watching {folder} (a file is read once unchanged for {settle:g} s; "
+                "processed files move to done/, unreadable ones to failed/)"
+            )
         _say("ready; Ctrl+C stops")
         await stop.wait()
         inbox.stop()

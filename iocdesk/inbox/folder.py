@@ -15,8 +15,11 @@ file that was checked. A folder others can write is said once (``notice``).
 
 Polling, not OS notifications: it works the same on every platform and on
 network shares, and a scan of a quiet folder is one directory listing. A file
-is taken only once its size and mtime stopped changing for ``settle`` seconds,
-because a SIEM or a browser may still be writing it.
+is taken only once its size and mtime stopped changing for ``settle`` seconds
+(DEFAULT_SETTLE), because a SIEM or a browser may still be writing it; one that
+changes while it is read stays and settles again. The safe convention for a
+writer is write-then-rename: names starting with "." or "~$" or ending .tmp,
+.part, .crdownload or .swp are never taken, and a rename is atomic.
 """
 
 from __future__ import annotations
@@ -50,6 +53,11 @@ from iocdesk.platform.safe_files import (
 log = logging.getLogger(__name__)
 
 DONE, FAILED = "done", "failed"
+# Seconds a file's size and mtime must stay unchanged before it is read. A SIEM writing over a
+# share or a browser saving a download may pause for a second or two; writers that can should
+# write under a temporary name (.tmp, .part, a leading dot) and rename it in when complete.
+DEFAULT_SETTLE = 5.0
+MAX_SETTLE = 3600.0
 
 
 @dataclass(slots=True)
@@ -82,7 +90,7 @@ class FolderWatcher:
         submit: Callable[[FolderAlert], None],
         *,
         poll_interval: float = 1.0,
-        settle: float = 1.0,
+        settle: float = DEFAULT_SETTLE,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
@@ -91,8 +99,8 @@ class FolderWatcher:
             raise FileNotFoundError(f"the watched folder does not exist: {folder}")
         if not folder.is_dir():
             raise NotADirectoryError(f"the watched folder is not a folder: {folder}")
-        if poll_interval <= 0 or settle < 0:
-            raise ValueError("poll_interval must be > 0 and settle >= 0")
+        if poll_interval <= 0 or not 0 <= settle <= MAX_SETTLE:
+            raise ValueError(f"poll_interval must be > 0 and settle between 0 and {MAX_SETTLE:.0f} s")
         for where in (DONE, FAILED):  # planted before we start: refuse now, with the reason
             if os.path.lexists(folder / where):
                 check_dir(folder / where, what=f"the {where}/ folder", require_dir=False)
@@ -217,6 +225,8 @@ class FolderWatcher:
                 return None
             log.exception("watched folder: unexpected error reading %r", name)
             return self._fail(path, f"{shown_name(name)}: unexpected error: {type(exc).__name__}", key)
+        if self._changed_while_read(path, name, key):
+            return None
         alert = FolderAlert(title, f"folder: {shown_name(name)}", indicators, free_name(self.folder / DONE, name))
         try:
             self.submit(alert)
@@ -231,6 +241,22 @@ class FolderWatcher:
         if isinstance(moved, Path):
             alert.path = moved
         return moved
+
+    def _changed_while_read(self, path: Path, name: str, key: tuple[int, int]) -> bool:
+        """True when the file grew or was rewritten while it was read: the writer had only paused.
+
+        It stays in place and settles again; moving it to done/ now would leave the rest
+        of it unread (issue 14). A file that vanished is another process's now.
+        """
+        try:
+            now = os.lstat(path)
+        except OSError:
+            return True
+        if stat.S_ISREG(now.st_mode) and (now.st_size, now.st_mtime_ns) == key:
+            return False
+        log.info("watched folder: %r changed while it was read; taken again once it settles", name)
+        self._seen[name] = (now.st_size, now.st_mtime_ns, self._clock())
+        return True
 
     def _fail(self, path: Path, reason: str, key: tuple[int, int]) -> Path | None:
         log.warning("watched folder: %s", reason)

@@ -8,7 +8,9 @@ before it returns, so an alert that was accepted is never lost: if the app
 closes first, the run is in history, interrupted, ready to resume.
 
 A noisy SIEM cannot burn the Pulsedive quota: submissions are limited per
-minute (``InboxBusy`` beyond, the webhook's 429), an alert with the same IOCs
+minute and per source (``InboxBusy`` beyond, the webhook's 429; the folder and
+the webhook each have their own allowance and are looked up in turn, see
+``inbox.queues``), an alert with the same IOCs
 as one within ``duplicate_window`` is marked duplicate and not looked up, and
 every lookup goes through the cache (24 h) like any run.
 """
@@ -30,6 +32,7 @@ from typing import Any, Protocol
 from iocdesk.delivery.plan import ExportPlan, Format, carry_out
 from iocdesk.extraction.extract import IndicatorCollector
 from iocdesk.inbox.alert import Alert, AlertStatus, at_least, worst_risk
+from iocdesk.inbox.queues import SourceQueues
 from iocdesk.indicators.results import LookupResult, Risk
 from iocdesk.indicators.types import Indicator
 from iocdesk.indicators.untrusted import replace_surrogates
@@ -44,14 +47,6 @@ log = logging.getLogger(__name__)
 
 ALERT_SUBJECT = "[iocdesk] {title}: {headline}"  # drafts and chat posts name the alert
 _KEPT_ALERTS = 5000  # in memory; every alert that was looked up is a run in history anyway
-
-
-class InboxBusy(Exception):
-    """Too many alerts: try again later (the webhook answers 429 with Retry-After)."""
-
-    def __init__(self, reason: str, retry_after: int) -> None:
-        super().__init__(reason)
-        self.retry_after = retry_after
 
 
 @dataclass(slots=True)
@@ -104,8 +99,8 @@ class Rule:
 @dataclass(slots=True)
 class InboxOptions:
     engine: EngineOptions = field(default_factory=EngineOptions)
-    max_per_minute: int = 30  # alerts accepted per minute, duplicates included
-    max_queued: int = 200
+    max_per_minute: int = 30  # alerts accepted per minute from each source (webhook, folder), duplicates included
+    max_queued: int = 200  # alerts waiting from each source
     duplicate_window: float = 600.0  # seconds
     notify_min_risk: Risk = Risk.HIGH
     rules: list[Rule] = field(default_factory=list)
@@ -140,9 +135,11 @@ class Inbox:
         self._clock = clock
         self._lock = threading.Lock()
         self._submit_lock = threading.Lock()
-        self._accepted: deque[float] = deque()  # submission times in the last minute
         self._recent: deque[tuple[float, frozenset[tuple[str, str]], str]] = deque()  # (time, IOC set, alert id)
-        self._waiting: deque[tuple[Alert, list[Indicator]]] = deque()
+        # per source: its own allowance and queue, taken in turn (a flooded folder cannot starve the webhook)
+        self._waiting: SourceQueues[tuple[Alert, list[Indicator]]] = SourceQueues(
+            self.options.max_per_minute, self.options.max_queued
+        )
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
         self._stop: asyncio.Event | None = None
@@ -175,14 +172,7 @@ class Inbox:
         with self._submit_lock:
             now = self._clock()
             with self._lock:
-                while self._accepted and now - self._accepted[0] > 60:
-                    self._accepted.popleft()
-                if len(self._accepted) >= self.options.max_per_minute:
-                    wait = int(60 - (now - self._accepted[0])) + 1
-                    raise InboxBusy(f"more than {self.options.max_per_minute} alerts in a minute", wait)
-                if len(self._waiting) >= self.options.max_queued:
-                    raise InboxBusy(f"{self.options.max_queued} alerts are waiting", 30)
-                self._accepted.append(now)  # a failing alert still spends the budget: no free retries
+                self._waiting.admit(source, now)  # InboxBusy when this source is over its allowance
                 while self._recent and now - self._recent[0][0] > self.options.duplicate_window:
                     self._recent.popleft()
                 earlier = next((aid for _, iocs, aid in self._recent if wanted and iocs == wanted), None)
@@ -195,7 +185,7 @@ class Inbox:
             with self._lock:
                 if alert.status is AlertStatus.QUEUED:
                     self._recent.append((now, wanted, alert.id))
-                    self._waiting.append((alert, indicators))
+                    self._waiting.put(source, (alert, indicators))
                 self.alerts.append(alert)
                 if len(self.alerts) > _KEPT_ALERTS:  # a noisy SIEM must not grow a long session without bound
                     del self.alerts[: len(self.alerts) - _KEPT_ALERTS]
@@ -228,7 +218,7 @@ class Inbox:
         self._wake, self._stop = asyncio.Event(), asyncio.Event()
         while not self._stop.is_set():
             with self._lock:
-                item = self._waiting.popleft() if self._waiting else None
+                item = self._waiting.take()
             if item is None:
                 self._wake.clear()
                 waiters = {asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(self._stop.wait())}

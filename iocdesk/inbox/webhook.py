@@ -35,7 +35,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, BinaryIO
 
 from iocdesk.inbox.alert import MAX_BODY, Alert, AlertError, read_body
-from iocdesk.inbox.service import InboxBusy
+from iocdesk.inbox.queues import InboxBusy
 
 log = logging.getLogger(__name__)
 

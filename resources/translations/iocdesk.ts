@@ -884,6 +884,22 @@ Select a result to see what Pulsedive knows about it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source> s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seconds a dropped file must stay unchanged before it is read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A file is read once its size and time have not changed for this long. Tools that can should write under a .tmp or .part name and rename the file when it is complete.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wait until unchanged for:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Notify from risk</source>
         <translation type="unfinished"></translation>
     </message>
@@ -892,7 +908,11 @@ Select a result to see what Pulsedive knows about it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Alerts accepted per minute</source>
+        <source>Alerts accepted per minute from each source</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Counted separately for the webhook and the watched folder: a flooded folder cannot starve the SIEM</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

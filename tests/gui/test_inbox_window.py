@@ -40,6 +40,7 @@ def test_window_turns_the_inbox_on_from_settings_and_off_on_close(
     inbox = InboxSettings(ini)
     inbox.webhook_enabled, inbox.port = True, unused_port
     inbox.folder_enabled, inbox.folder = True, str(drop)
+    inbox.settle = 1  # the window's watcher takes the setting (5 s by default)
     with demo_service() as demo:
         win = make_window(demo=demo, settings=ini, basedir="base")
         dock = win.inbox_dock
@@ -107,6 +108,8 @@ def test_settings_inbox_tab_round_trip_rules_and_token(qtbot, qloop, tmp_path, i
     qtbot.addWidget(dialog)
     tab = dialog.inbox_tab
     assert not tab.webhook.isChecked() and tab.port.value() == 8765 and not tab.folder_on.isChecked()
+    assert tab.settle.value() == 5
+    tab.settle.setValue(12)
     tab.webhook.setChecked(True)
     tab.port.setValue(9911)
     tab.rules.setPlainText("EDR:*=chat:soc\nnot a rule")
@@ -119,6 +122,7 @@ def test_settings_inbox_tab_round_trip_rules_and_token(qtbot, qloop, tmp_path, i
     tab.rules.setPlainText(f"EDR:*=chat:soc\n*=draft:{tmp_path}")
     assert dialog.apply()
     saved = InboxSettings(ini)
+    assert saved.settle == 12
     assert saved.webhook_enabled and saved.port == 9911 and saved.rules == ["EDR:*=chat:soc", f"*=draft:{tmp_path}"]
     assert [r.chat or r.draft_dir for r in saved.options(settings.engine_options()).rules] == ["soc", str(tmp_path)]
     tab.copy_token_to_clipboard()

@@ -12,7 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from iocdesk.inbox.alert import MAX_BODY, AlertError, AlertStatus, read_body
-from iocdesk.inbox.service import Inbox, InboxBusy, InboxOptions, Rule
+from iocdesk.inbox.queues import InboxBusy
+from iocdesk.inbox.service import Inbox, InboxOptions, Rule
 from iocdesk.inbox.webhook import WebhookServer
 from iocdesk.indicators.results import Risk
 from iocdesk.lookup.engine import EngineOptions

@@ -31,6 +31,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QStyle, QSystemTrayIcon
 
 from iocdesk.inbox.alert import Alert
+from iocdesk.inbox.folder import DEFAULT_SETTLE
 from iocdesk.inbox.service import Inbox, InboxOptions
 from iocdesk.indicators.display import reveal
 from iocdesk.indicators.results import Risk
@@ -110,12 +111,13 @@ class InboxController(QObject):
         *,
         notifier: Notifier | None = None,
         poll_interval: float = 1.0,
-        settle: float = 1.0,
+        settle: float | None = None,
     ) -> None:
         super().__init__(parent)
         self.bridge = InboxBridge(self)
         self.notifier = notifier if notifier is not None else Notifier(self)
-        self._poll_interval, self._settle = poll_interval, settle
+        self._poll_interval = poll_interval
+        self._settle = settle  # None: start()'s, from the settings (a test sets a short one here)
         self._inbox: Inbox | None = None
         self._hook = None  # WebhookServer
         self._folder: Path | None = None
@@ -173,6 +175,7 @@ class InboxController(QObject):
         webhook_port: int | None,
         token: str | None,
         folder: Path | None,
+        settle: float = DEFAULT_SETTLE,
     ) -> None:
         """Start on the running (qasync) loop. A problem (port in use, no folder) emits ``failed``
         once and leaves the inbox off; calling it while on is a programming error."""
@@ -187,7 +190,7 @@ class InboxController(QObject):
         inbox = Inbox.from_session(session, options, listener=self.bridge)
         hook = watcher = None
         if folder is not None:  # first: a watcher holds nothing yet, a webhook holds its port
-            watcher = self._watcher(inbox, Path(folder))
+            watcher = self._watcher(inbox, Path(folder), settle if self._settle is None else self._settle)
             if watcher is None:
                 return
         if webhook_port is not None:
@@ -225,7 +228,7 @@ class InboxController(QObject):
             self.failed.emit(message.format(port=port, reason=reveal(exc.strerror or exc, limit=200)))
         return None
 
-    def _watcher(self, inbox: Inbox, folder: Path):
+    def _watcher(self, inbox: Inbox, folder: Path, settle: float):
         from iocdesk.inbox.folder import FolderAlert, FolderWatcher
         from iocdesk.platform.safe_files import UnsafePathError
 
@@ -233,7 +236,7 @@ class InboxController(QObject):
             inbox.submit(a.name, a.indicators, a.source)
 
         try:
-            watcher = FolderWatcher(folder, submit, poll_interval=self._poll_interval, settle=self._settle)
+            watcher = FolderWatcher(folder, submit, poll_interval=self._poll_interval, settle=settle)
         except UnsafePathError as exc:  # done/ or failed/ is a link or another user's: it says which
             self.failed.emit(
                 self.tr("The inbox cannot watch {folder}: {reason}").format(

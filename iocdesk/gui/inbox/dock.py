@@ -124,6 +124,7 @@ class InboxDock(QDockWidget):
             webhook_port=s.port if s.webhook_enabled else None,
             token=token,
             folder=s.folder_path(),
+            settle=s.settle,
         )
         if not self.controller.running:  # it said why (failed)
             session.close()

@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 
 from iocdesk.gui.settings import json_strings, to_bool, to_int
+from iocdesk.inbox.folder import DEFAULT_SETTLE, MAX_SETTLE
 from iocdesk.inbox.service import InboxOptions, Rule
 from iocdesk.indicators.results import Risk
 from iocdesk.lookup.engine import EngineOptions
@@ -28,6 +29,7 @@ class InboxSettings:
     _RULE_RISK = "inbox/rule_min_risk"
     _RULES = "inbox/rules"
     _PER_MINUTE = "inbox/max_per_minute"
+    _SETTLE = "inbox/settle_seconds"
 
     def __init__(self, settings: QSettings) -> None:
         self._s = settings
@@ -117,6 +119,15 @@ class InboxSettings:
     @max_per_minute.setter
     def max_per_minute(self, value: int) -> None:
         self._s.setValue(self._PER_MINUTE, max(1, int(value)))
+
+    @property
+    def settle(self) -> int:
+        """Seconds a dropped file must stay unchanged before it is read (``serve --settle``)."""
+        return self._int(self._SETTLE, int(DEFAULT_SETTLE), 0, int(MAX_SETTLE))
+
+    @settle.setter
+    def settle(self, value: int) -> None:
+        self._s.setValue(self._SETTLE, min(max(0, int(value)), int(MAX_SETTLE)))
 
     @property
     def active(self) -> bool:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from iocdesk.gui.inbox.settings import NOTIFY_RISKS, InboxSettings
+from iocdesk.inbox.folder import MAX_SETTLE
 from iocdesk.platform.credentials import KeyringUnavailable
 
 
@@ -61,11 +62,27 @@ class InboxSettingsTab(QWidget):
         folder_row.addWidget(self.folder, 1)
         folder_row.addWidget(browse)
         form.addRow(self.tr("Folder:"), folder_row)
+        self.settle = QSpinBox(objectName="inboxSettleSpin")
+        self.settle.setRange(0, int(MAX_SETTLE))
+        self.settle.setSuffix(self.tr(" s"))
+        self.settle.setAccessibleName(self.tr("Seconds a dropped file must stay unchanged before it is read"))
+        self.settle.setToolTip(
+            self.tr(
+                "A file is read once its size and time have not changed for this long. Tools that can "
+                "should write under a .tmp or .part name and rename the file when it is complete."
+            )
+        )
+        form.addRow(self.tr("Wait until unchanged for:"), self.settle)
         self.notify = self._risk_combo("inboxNotifyCombo", self.tr("Notify from risk"))
         form.addRow(self.tr("Notify from risk:"), self.notify)
         self.per_minute = QSpinBox(objectName="inboxPerMinuteSpin")
         self.per_minute.setRange(1, 10_000)
-        self.per_minute.setAccessibleName(self.tr("Alerts accepted per minute"))
+        self.per_minute.setAccessibleName(self.tr("Alerts accepted per minute from each source"))
+        self.per_minute.setToolTip(
+            self.tr(
+                "Counted separately for the webhook and the watched folder: a flooded folder cannot starve the SIEM"
+            )
+        )
         form.addRow(self.tr("Alerts per minute:"), self.per_minute)
         self.rules = QPlainTextEdit(objectName="inboxRulesEdit")
         self.rules.setAccessibleName(self.tr("Auto-action rules"))
@@ -105,6 +122,7 @@ class InboxSettingsTab(QWidget):
         self.notify.setCurrentIndex(max(0, self.notify.findData(s.notify_min_risk)))
         self.rule_risk.setCurrentIndex(max(0, self.rule_risk.findData(s.rule_min_risk)))
         self.per_minute.setValue(s.max_per_minute)
+        self.settle.setValue(s.settle)
         self.rules.setPlainText("\n".join(s.rules))
 
     def apply(self, s: InboxSettings) -> str | None:
@@ -120,6 +138,7 @@ class InboxSettingsTab(QWidget):
         s.notify_min_risk = self.notify.currentData()
         s.rule_min_risk = self.rule_risk.currentData()
         s.max_per_minute = self.per_minute.value()
+        s.settle = self.settle.value()
         return None
 
     def _browse(self) -> None:
