@@ -28,6 +28,7 @@ import json
 import logging
 import re
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -153,6 +154,9 @@ class _HeadReader:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # The listen backlog: socketserver's 5 made a burst of SIEM connects time out before the
+    # server could answer (even with the 503 below); the kernel caps it at somaxconn anyway.
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
         self.address_family = socket.AF_INET6 if ipaddress.ip_address(address[0]).version == 6 else socket.AF_INET
@@ -178,6 +182,14 @@ class _Server(ThreadingHTTPServer):
         except BaseException:
             self._slots.release()
             raise
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """socketserver prints a traceback to stderr; a client that hung up early is one debug line."""
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            log.debug("webhook: connection ended early: %s", type(error).__name__)
+        else:
+            log.exception("webhook: unexpected error while answering a request")
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         try:
@@ -249,6 +261,14 @@ def _handler(hook: WebhookServer) -> type[BaseHTTPRequestHandler]:
             if alert is None:
                 return self._answer(404, {"error": "no such alert"})
             self._answer(200, _brief(alert))
+
+        def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+            """http.server's own refusals (400 bad request line, 414, 431, 501, 505) as JSON, as ours are."""
+            reason = message or self.responses.get(code, ("error",))[0]
+            self.close_connection = True
+            if self.request_version == "HTTP/0.9":  # an unparsable line: still a status line and headers
+                self.request_version = "HTTP/1.0"
+            self._answer(code, {"error": reason.translate(_CONTROL)})
 
         def _host_allowed(self) -> bool:
             """A loopback Host (or none); else 421 before the token or the body is looked at."""

@@ -17,6 +17,7 @@ seconds, a few kilobytes.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import socket
@@ -153,9 +154,27 @@ def test_the_request_head_size_is_capped():
         headers = "".join(f"X-Pad-{i}: {'a' * 2000}\r\n" for i in range(60))  # 120 kB, 60 lines
         reply = raw(hook.port, f"GET /alert/x HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}\r\n".encode())
     assert reply.split(b"\r\n", 1)[0].split(b" ")[1] == b"431", reply[:200]
+    assert _json_error(reply)  # http.server's own refusal, answered as JSON like every other
     with WebhookServer(_never, TOKEN) as hook:
         reply = raw(hook.port, b"GET /" + b"a" * 40000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
     assert reply == b"" or reply.split(b" ")[1] in (b"414", b"431"), reply[:200]
+    assert reply == b"" or _json_error(reply)
+
+
+def test_a_malformed_request_line_is_answered_as_json():
+    with WebhookServer(_never, TOKEN) as hook:
+        reply = raw(hook.port, b"NONSENSE\x1b]0;pwned\x07\r\n\r\n")
+        assert reply.split(b" ")[1] == b"400" and _json_error(reply)
+        reply = raw(hook.port, b"BREW /alert HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        assert reply.split(b" ")[1] == b"501" and _json_error(reply)
+
+
+def _json_error(reply: bytes) -> str:
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert b"Content-Type: application/json" in head, head
+    error = json.loads(body)["error"]
+    assert isinstance(error, str) and error and "\x1b" not in error
+    return error
 
 
 def test_concurrent_connections_are_capped(monkeypatch):
@@ -179,3 +198,15 @@ def test_concurrent_connections_are_capped(monkeypatch):
                 break
             time.sleep(0.1)
         assert b" 404 " in reply.split(b"\r\n", 1)[0], reply[:200]
+
+
+def test_a_client_hanging_up_early_prints_no_traceback(capfd, caplog):
+    """socketserver printed a traceback to stderr for every client gone before its answer."""
+    with WebhookServer(_never, TOKEN) as hook:
+        for _ in range(5):
+            with socket.create_connection(("127.0.0.1", hook.port), timeout=5) as conn:
+                conn.sendall(b"POST /alert HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n\r\n")
+                conn.shutdown(socket.SHUT_RDWR)  # gone before the 401 is written
+        time.sleep(0.3)
+    assert "Traceback" not in capfd.readouterr().err
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
