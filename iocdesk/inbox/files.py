@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import os
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -25,7 +27,12 @@ SUPPORTED = frozenset({".txt", ".log", ".csv", ".tsv", ".xlsx", ".json", ".jsonl
 # Still being written by an editor, Office or a browser: never taken, whatever the extension.
 _TEMP_PREFIXES = (".", "~$")
 _TEMP_SUFFIXES = (".tmp", ".part", ".crdownload", ".swp")
-_NO_NAME = "\x00iocdesk-no-name\x00"  # read_json's fallback name when a document has no name field
+_NO_NAME = "\x00iocdesk-no-name\x00"
+# One file's share of the watched folder: the files behind it wait while it is read.
+FILE_BUDGET = 60.0  # seconds
+# An alert's indicators: a file past this is an export or a log dump, not one alert. Every one is
+# held in memory (about 1 KB each while extracting) and planned as a lookup.
+MAX_INDICATORS = 50_000  # read_json's fallback name when a document has no name field
 
 
 def is_alert_name(name: str) -> bool:
@@ -50,9 +57,21 @@ def shown_name(name: str) -> str:
 
 
 def read_alert_file(
-    path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, expected: os.stat_result | None = None
+    path: Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    expected: os.stat_result | None = None,
+    budget: float | None = None,
+    max_indicators: int | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> tuple[str, list[Indicator]]:
     """``(alert name, indicators)`` of one file; InputError (one clear line) when it cannot be read.
+
+    Each file has ``budget`` seconds (FILE_BUDGET) and ``max_indicators`` indicators
+    (MAX_INDICATORS), checked after every chunk
+    (a cell, a part, about 1 MiB of text): one huge or hostile file fails with the reason instead
+    of holding up every file behind it and the memory of what it found (issue 14). The importers
+    have their own limits inside a chunk (a workbook's cells, a mail's parts, a PDF's pages).
 
     ``expected`` is the ``lstat`` the caller checked (else it is taken now): the
     file is opened without following a link and read only if it is still that
@@ -77,9 +96,23 @@ def read_alert_file(
             raise InputError(f"{name}: the file is empty")
         if checked.st_size > max_bytes:
             raise too_large(name, checked.st_size, max_bytes)
+        budget = FILE_BUDGET if budget is None else budget
+        max_indicators = MAX_INDICATORS if max_indicators is None else max_indicators
         collector = IndicatorCollector()
+        started = clock()
         with iter_stream_chunks(fh, max_bytes=max_bytes, name=name) as stream:
-            collector.add_chunks(stream)
+            for chunk in stream:
+                collector.add_text(chunk.text, chunk.source)
+                if len(collector) > max_indicators:
+                    raise InputError(
+                        f"{name}: more than {max_indicators:,} indicators: too many for one alert; "
+                        "split the file, or read it with `iocdesk analyze`"
+                    )
+                if clock() - started > budget:
+                    raise InputError(
+                        f"{name}: reading it took longer than {budget:.0f} s, the watched folder's limit "
+                        "for one file; split the file, or read it with `iocdesk analyze`"
+                    )
             title = stream.title  # a mail's Subject
             if stream.format in ("json", "jsonl"):
                 fh.seek(0)

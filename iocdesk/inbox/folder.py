@@ -212,7 +212,7 @@ class FolderWatcher:
             if not stat.S_ISREG(checked.st_mode) or (checked.st_size, checked.st_mtime_ns) != key:
                 return None  # changed since the listing: the next pass sees it again
         try:
-            title, indicators = read_alert_file(path, expected=checked)
+            title, indicators = read_alert_file(path, expected=checked, clock=self._clock)
         except UnsafePathError as exc:  # swapped since the check: never read; a later pass looks again
             log.warning("watched folder: %s", exc)
             return None
