@@ -868,10 +868,6 @@ Select a result to see what Pulsedive knows about it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Watch a folder for alert files (txt, csv, xlsx, json, eml)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Watched folder</source>
         <translation type="unfinished"></translation>
     </message>
@@ -916,7 +912,11 @@ Select a result to see what Pulsedive knows about it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Alerts per minute:</source>
+        <source>Watch a folder for alert files (txt, csv, xlsx, json, eml, msg)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alerts per minute, each source:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -50,7 +50,7 @@ class InboxSettingsTab(QWidget):
             token_row.addWidget(button)
         token_row.addStretch(1)
         form.addRow(self.tr("Token:"), token_row)
-        self.folder_on = QCheckBox(self.tr("Watch a folder for alert files (txt, csv, xlsx, json, eml)"))
+        self.folder_on = QCheckBox(self.tr("Watch a folder for alert files (txt, csv, xlsx, json, eml, msg)"))
         self.folder_on.setObjectName("inboxFolderCheck")
         form.addRow(self.folder_on)
         folder_row = QHBoxLayout()
@@ -83,7 +83,7 @@ class InboxSettingsTab(QWidget):
                 "Counted separately for the webhook and the watched folder: a flooded folder cannot starve the SIEM"
             )
         )
-        form.addRow(self.tr("Alerts per minute:"), self.per_minute)
+        form.addRow(self.tr("Alerts per minute, each source:"), self.per_minute)
         self.rules = QPlainTextEdit(objectName="inboxRulesEdit")
         self.rules.setAccessibleName(self.tr("Auto-action rules"))
         self.rules.setPlaceholderText(self.tr("EDR:*=draft:/home/me/drafts\n*ransomware*=chat:soc"))
