@@ -18,7 +18,7 @@ import email.parser
 import email.policy
 import time
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, BinaryIO, cast
 
 from iocdesk.extraction.importers._attached import document_chunks, is_document
 from iocdesk.extraction.importers._common import InputError
@@ -27,11 +27,14 @@ from iocdesk.extraction.importers._eml import (
     TEXT_NAMES,
     TIME_BUDGET,
     Mail,
+    OpenMail,
     cut_subject,
     decode_text,
+    guarded,
     header_values,
     html_to_text,
-    read_mail,
+    in_blocks,
+    open_mail,
     within_limits,
 )
 from iocdesk.indicators.types import Source, TextChunk
@@ -48,24 +51,41 @@ _MAX_DEPTH = 20  # mails attached to mails
 def read_msg(
     data: bytes, *, name: str, clock: Callable[[], float] = time.monotonic, budget: float = TIME_BUDGET
 ) -> Mail:
-    """Parse an Outlook message; InputError (starting with ``name``) if it is not one.
+    """Parse an Outlook message and read all of it; InputError (starting with ``name``) if it is not one.
 
     The same limits as an .eml (``_eml.MAX_PARTS``, ``budget`` seconds).
+    """
+    mail = open_msg(data, name=name, clock=clock, budget=budget)
+    return Mail(mail.subject, list(mail.chunks))
+
+
+def open_msg(
+    source: bytes | BinaryIO,
+    *,
+    name: str,
+    clock: Callable[[], float] = time.monotonic,
+    budget: float = TIME_BUDGET,
+) -> OpenMail:
+    """Load an Outlook message from its bytes or a seekable file starting at offset 0; chunks come lazily.
+
+    python-oxmsg reads every stream of the file into memory at once, so the message is
+    held whole (about its size once more); given the file, it is not also held as bytes.
     """
     started = clock()
     try:
         from oxmsg import Message  # lazy: only .msg files need it (start-up time)
 
-        message = Message.load(data)
-        chunks = within_limits(_message_chunks(message, name, "", 0), name, started, clock, budget)
+        message = Message.load(source)
         subject = message.subject
-    except InputError:
-        raise
     except RecursionError:
         raise InputError(f"{name}: not a readable Outlook message (attachments nested too deeply)") from None
     except Exception as exc:  # a parser surprise on hostile input: still one clean line
         raise InputError(f"{name}: not a readable Outlook message ({type(exc).__name__}: {exc})") from exc
-    return Mail(cut_subject(subject or ""), chunks)
+    chunks = within_limits(_message_chunks(message, name, "", 0), name, clock() - started, clock, budget)
+    return OpenMail(
+        cut_subject(subject or ""),
+        guarded(chunks, name, "Outlook message", nested="attachments nested too deeply"),
+    )
 
 
 def _message_chunks(message: Message, name: str, prefix: str, depth: int) -> Iterator[TextChunk]:
@@ -107,7 +127,7 @@ def _attachment_chunks(attachment: Attachment, name: str, label: str, depth: int
     lower = filename.lower()
     mime = (attachment.mime_type or "").lower()
     if lower.endswith(".eml") or mime == "message/rfc822":
-        for chunk in read_mail(data, name=name).chunks:
+        for chunk in open_mail(in_blocks(data), name=name).chunks:
             yield TextChunk(chunk.text, Source(file=name, sheet=f"{label}, {chunk.source.sheet}"))
     elif lower.endswith(".msg") and data.startswith(b"\xd0\xcf\x11\xe0"):
         from oxmsg import Message  # lazy, as in read_msg
