@@ -31,7 +31,7 @@ from iocdesk.extraction.importers import InputError, _eml, iter_chunks, iter_str
 from iocdesk.extraction.importers._attached import is_document
 from iocdesk.inbox.folder import FolderAlert, FolderWatcher
 from tests.helpers.documents import pdf
-from tests.helpers.outlook_msg import OutlookMessage
+from tests.helpers.outlook_msg import Attached, OutlookMessage
 
 MIB = 1 << 20
 LIMIT = 64 * 1024  # the stand-in for MAX_MAIL_BYTES in most tests
@@ -188,6 +188,31 @@ def test_the_watched_folder_fails_a_mail_over_the_limit_and_reads_one_at_it(smal
     [alert] = alerts
     assert alert.name == "Reset your password"
     assert {"https://limit-pay.example.net/now", "203.0.113.61"} <= {i.value for i in alert.indicators}
+
+
+def test_a_msg_reads_alike_from_a_path_a_stream_and_a_pipe(tmp_path):
+    """A file or seekable stream goes to python-oxmsg as it is; a pipe as bytes: the same chunks."""
+    data = OutlookMessage(
+        subject="Payroll",
+        headers="Received: from relay.msg-ways.example.com ([203.0.113.80])\r\nFrom: hr@msg-ways.example.com\r\n",
+        body="update at https://msg-ways.example.net/login\r\n" + "padding\r\n" * 1000,
+        attachments=[Attached("fwd.eml", mail_of(600), "message/rfc822")],
+    ).to_bytes()
+    path = tmp_path / "p.msg"
+    path.write_bytes(data)
+    streams = [
+        iter_chunks(path, name="p.msg"),
+        iter_stream_chunks(io.BytesIO(data), name="p.msg"),
+        iter_stream_chunks(Pipe(data), name="p.msg"),
+    ]
+    read = []
+    for stream in streams:
+        assert (stream.format, stream.title) == ("msg", "Payroll")
+        with stream:
+            read.append([(str(c.source), c.text) for c in stream])
+    assert read[0] == read[1] == read[2]
+    assert ("p.msg, header Received", "Received: from relay.msg-ways.example.com ([203.0.113.80])") in read[0]
+    assert any(s == "p.msg, attachment 1, part 1 (text/plain)" and "limit-pay" in t for s, t in read[0])
 
 
 # --- the same chunks as parsing the whole message --------------------------------------------

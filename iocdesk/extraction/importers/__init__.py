@@ -99,17 +99,20 @@ Formats (by extension first, then by content)
   Delivered-To...) are not read: they are the analyst's own people. Source
   sheet = the header or part (``"phish.eml, header From"``,
   ``"phish.eml, part 2 (text/html)"``).
-  Memory: the whole message is parsed when the file is opened (so
+  Memory: the message is parsed when the file is opened (so
   ``ChunkStream.title`` is its Subject at once), fed to the parser a block at
-  a time; the parsed message is held until iteration ends, each part's text
-  made as it is read and dropped after. Peak memory is about 2-3x the file
-  (a 75 MB mail: 150-220 MB above the interpreter's, it was 600-660 MB), up
-  to 5x for hostile shapes (a body as one enormous line, 8-bit bodies). So
-  mail has its own limit, ``MAX_MAIL_BYTES`` = 100 MiB, whatever
-  ``max_bytes`` says (a smaller ``max_bytes`` still applies), for ``.eml``,
-  ``.msg`` and mail recognised by its content alike: a larger one is refused
-  with ``mail_too_large``'s message, before reading when the size is known
-  (a file), else once 100 MiB have been read (a pipe).
+  a time, and held until iteration ends; each part is decoded when its chunks
+  are read and dropped after, and an attachment read by name only is never
+  decoded. Peak memory is 2-3x the file above the interpreter's ~20 MB (a
+  75 MB mail with attachments or a quoted-printable HTML body: 170-245 MB,
+  it was 620-690 MB), up to 5x for a body sent as 8-bit text or as one
+  enormous line (390-400 MB). So mail has its own size limit,
+  ``MAX_MAIL_BYTES`` = 100 MiB (at most ~0.55 GB; the 1 GiB file limit
+  allowed ~9 GB), whatever ``max_bytes`` says (a smaller ``max_bytes`` still
+  applies), for ``.eml``, ``.msg`` and mail recognised by its content alike:
+  a larger one is refused with ``mail_too_large``'s message, on its size
+  before it is parsed (a file, a seekable stream), else once 100 MiB have
+  been read (a pipe). Figures: ``benchmarks/mail_memory.py``.
 * Outlook ``.msg`` (python-oxmsg; an OLE file with a ``.msg`` name, or small
   enough for its first block to show the ``.msg`` layout): the same as an
   e-mail: transport headers (or the sender), plain and HTML body, attached

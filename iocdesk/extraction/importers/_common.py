@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 DEFAULT_MAX_BYTES = 1 << 30  # 1 GiB
-# An e-mail (.eml, .msg) is parsed whole: about 2-3x its size in memory, up to 5x for hostile
-# shapes (one enormous line, 8-bit bodies). 100 MiB is above every mainstream service's default
-# (Exchange Online 35 MB, Gmail 25 MB sent and 50 MB received, most servers 25-50 MB); only an
-# Exchange Online tenant raised to its 150 MB maximum can deliver more. A mail then costs at most
-# about 0.5 GB, where the 1 GiB file limit allowed about 9 GB.
+# An e-mail (.eml, .msg) is parsed whole: 2-3x its size in memory, up to 5x for a body sent as
+# 8-bit text or as one enormous line (benchmarks/mail_memory.py). 100 MiB is above every mainstream
+# service's default (Exchange Online 35 MB, Gmail 25 MB sent and 50 MB received, most servers
+# 25-50 MB); only an Exchange Online tenant raised to its 150 MB maximum can deliver more. A mail
+# then costs at most ~0.55 GB, where the 1 GiB file limit allowed ~9 GB (a 75 MB mail took 661 MB).
 MAX_MAIL_BYTES = 100 << 20
 CHUNK_CHARS = 1 << 20  # text chunks are about this many characters
 READ_BLOCK = 1 << 20  # bytes read from a file at a time
