@@ -1,6 +1,6 @@
 """Peak memory and time of ``iocdesk extract`` on a large e-mail (issue 14, item 5).
 
-    .venv/bin/python -m benchmarks.mail_memory [--size-mb 75] [--kinds attachments,qp-html] [--json]
+    .venv/bin/python -m benchmarks.mail_memory [--size-mb 75] [--kinds attachments,qp-html,8bit,one-line] [--json]
 
 Each kind of mail is written to a temp folder, streamed to disk (the benchmark itself holds
 no copy), then read by ``iocdesk extract -f json`` in a fresh process whose peak resident set
@@ -19,7 +19,9 @@ a one-line mail (the interpreter and its imports: the base that any file costs).
 
 ``attachments`` and ``qp-html`` are the usual shapes; ``8bit`` and ``one-line`` the costliest.
 
-POSIX only (``os.wait4``).
+The command runs with this environment, so ``PYTHONPATH=/path/to/other/tree`` measures another
+version of iocdesk (e.g. ``git archive <rev> iocdesk | tar -x -C /tmp/old`` for the figures before
+a change). POSIX only (``os.wait4``).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import random
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -160,18 +163,22 @@ def measure(path: Path, *, timeout: float = 600) -> tuple[float, int, str]:
         proc = subprocess.Popen(
             [*_iocdesk(), "extract", "-f", "json", str(path)], stdout=subprocess.DEVNULL, stderr=err
         )
+        watchdog = threading.Timer(timeout, proc.kill)
+        watchdog.start()
         try:
             # wait4: this child's own rusage (RUSAGE_CHILDREN is the maximum over every child so far)
             _, status, usage = os.wait4(proc.pid, 0)
         except BaseException:
             proc.kill()
             raise
+        finally:
+            watchdog.cancel()
         proc.returncode = os.waitstatus_to_exitcode(status)
         seconds = time.perf_counter() - started
         err.seek(0)
         stderr = err.read().decode("utf-8", "replace")
-    if seconds > timeout:
-        raise TimeoutError(f"{path.name}: {seconds:.0f} s")
+    if seconds >= timeout:
+        raise TimeoutError(f"iocdesk extract {path.name}: killed after {timeout:.0f} s")
     if proc.returncode != 0:
         raise RuntimeError(f"iocdesk extract {path.name} exited {proc.returncode}: {stderr.strip()}")
     # ru_maxrss is KiB on Linux, bytes on macOS
@@ -207,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
                     "seconds": round(seconds, 2),
                     "peak_rss_mb": round(peak / MB, 1),
                     "base_rss_mb": round(base / MB, 1),
+                    "peak_x_size": round(peak / size, 2),
                     "peak_over_size": round((peak - base) / size, 2),
                     "stderr": stderr.strip(),
                 }
@@ -216,11 +224,11 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(rows, indent=2))
         return 0
     print(f"iocdesk extract on one mail; interpreter base {base / MB:.1f} MB peak RSS")
-    print(f"{'kind':<12} {'size MB':>8} {'time s':>7} {'peak RSS MB':>12} {'(peak-base)/size':>17}")
+    print(f"{'kind':<12} {'size MB':>8} {'time s':>7} {'peak RSS MB':>12} {'peak/size':>10} {'(peak-base)/size':>17}")
     for row in rows:
         print(
             f"{row['kind']:<12} {row['size_mb']:>8.1f} {row['seconds']:>7.2f} {row['peak_rss_mb']:>12.1f} "
-            f"{row['peak_over_size']:>17.2f}"
+            f"{row['peak_x_size']:>10.2f} {row['peak_over_size']:>17.2f}"
         )
         if row["stderr"]:
             print(f"  stderr: {row['stderr'][:300]}")
