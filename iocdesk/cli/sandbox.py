@@ -13,6 +13,7 @@ import sys
 
 from iocdesk.cli.common import positive_float
 from iocdesk.platform.redact import register_secret
+from iocdesk.pulsedive.sandbox.config import LIMITERS
 
 KEY_VARIABLE = "IOCDESK_SANDBOX_KEY"
 _FROM_ENV = "env"  # --require-key without a value
@@ -30,6 +31,14 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     sp.add_argument("--seed", type=int, default=1, help="dataset seed (default 1)")
     sp.add_argument("--latency", type=float, default=0.0, metavar="S", help="added latency per request in seconds")
     sp.add_argument("--per-second", type=positive_float, metavar="R", help="answer 429 beyond R requests per second")
+    sp.add_argument(
+        "--limiter",
+        choices=LIMITERS,
+        default="bucket",
+        help="how --per-second counts: 'bucket' (default) a token bucket holding R, refilled at R per second; "
+        "'rolling' at most R requests in any 1 s window; 'fixed' at most R in each clock second, "
+        "counted afresh when the second changes",
+    )
     sp.add_argument(
         "--require-key",
         nargs="?",
@@ -71,4 +80,11 @@ def run(args: argparse.Namespace) -> int:
         return 2
     from iocdesk.pulsedive.sandbox import main_sandbox
 
-    return main_sandbox(args.port, seed=args.seed, latency=args.latency, per_second=args.per_second, require_key=key)
+    return main_sandbox(
+        args.port,
+        seed=args.seed,
+        latency=args.latency,
+        per_second=args.per_second,
+        limiter=args.limiter,
+        require_key=key,
+    )

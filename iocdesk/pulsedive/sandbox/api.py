@@ -1,10 +1,13 @@
 """What the sandbox answers: the per-request pipeline and the endpoints.
 
-Pipeline, in order: count the request -> latency -> injected reset / timeout /
-500 -> API key (401) -> 429 burst -> quota (429; scan polls are not charged)
--> the endpoint -> maybe a malformed 200/404 body. A refused or faulted request
-costs no quota. Independent of HTTP: server.py turns a :class:`Reply` into bytes
-on a socket.
+Pipeline, in order: count the request (stats) -> draw its faults -> on arrival,
+unless the draw is a reset or a 500: API key (401) -> 429 burst -> quota (429, or
+charged now; scan polls are not charged) -> latency -> injected reset / timeout
+stall / 500 -> the 401/429 decided on arrival, or the endpoint -> maybe a
+malformed 200/404 body. The quota is charged on arrival, before the latency, as a
+server counting at the start of a request would (quota.py); a refused, reset or
+500 request costs no quota, a timeout (answered late) does. Independent of HTTP:
+server.py turns a :class:`Reply` into bytes on a socket.
 """
 
 from __future__ import annotations
@@ -49,6 +52,16 @@ APACHE_404 = (
     b'<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n<title>404 Not Found</title>\n'
     b"</head><body>\n<h1>Not Found</h1>\n<p>The requested URL was not found on this server.</p>\n</body></html>\n"
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Admission:
+    """What a request's arrival decided: refused (``"key"``, ``"burst"`` or a quota period) or not."""
+
+    refused: str | None
+    limit: float = 0.0  # of the refusing period (the 429 text)
+    headers: dict[str, str] = field(default_factory=dict)  # X-Requests-Remaining-*, as of arrival
+    error: str = ""  # the 401 text
 
 
 @dataclass
@@ -115,6 +128,10 @@ class Api:
         self, cfg: SandboxConfig, kind: str, method: str, endpoint: str, params: dict[str, str], target: Target | None
     ) -> Reply:
         decision = self.faults.decide(cfg)
+        # Admission on arrival, before the latency: the per-second window sees when requests
+        # arrive, not when their (jittered) latency ends. A reset or 500 is decided first and
+        # costs nothing, as before.
+        admission = None if decision.reset or decision.error else self._admit(cfg, kind, params)
         if decision.delay and self.stopping.wait(decision.delay):
             return Reply(0, abort=True, fault="stopped")
         if decision.reset:
@@ -124,10 +141,26 @@ class Api:
             self.stats.fault("timeout")
             if self.stopping.wait(cfg.timeout_seconds):  # stalls, then answers (late) as usual
                 return Reply(0, abort=True, fault="timeout")
-        reply = self._checked_answer(cfg, kind, method, endpoint, params, target, decision)
+        reply = self._checked_answer(cfg, kind, method, endpoint, params, target, decision, admission)
         if decision.timeout:
             reply.fault = "timeout"
         return reply
+
+    def _admit(self, cfg: SandboxConfig, kind: str, params: dict[str, str]) -> Admission:
+        """The key check, a burst and the quota, charged now (on arrival)."""
+        if cfg.require_key is not None:
+            key = params.get("key", "")
+            if not hmac.compare_digest(key.encode(), cfg.require_key.encode()):
+                return Admission("key", error=WRONG_KEY if key else MISSING_KEY)
+        charged = kind != "scan_poll"  # only submits count for scans (§6)
+        if charged and self.faults.burst(cfg):
+            _, _, headers = self.quota.charge(cfg, count=False)
+            return Admission("burst", cfg.per_second or 1, headers)
+        period, limit, headers = self.quota.charge(cfg, count=charged)
+        if period is not None:
+            assert limit is not None  # a period that refuses has a limit
+            return Admission(period, limit, headers)
+        return Admission(None, headers=headers)
 
     def _checked_answer(
         self,
@@ -138,25 +171,21 @@ class Api:
         params: dict[str, str],
         target: Target | None,
         decision: Decision,
+        admission: Admission | None,
     ) -> Reply:
-        if decision.error:
+        if decision.error or admission is None:  # _answer() admits all but resets (gone) and 500s
             self.stats.fault("error")
             return self._faulty(self.reply(500, {"error": SERVER_ERROR}, cfg, number=decision.number), "error")
-        if cfg.require_key is not None:
-            key = params.get("key", "")
-            if not hmac.compare_digest(key.encode(), cfg.require_key.encode()):
-                self.stats.unauthorized()
-                return self.reply(401, {"error": WRONG_KEY if key else MISSING_KEY}, cfg, number=decision.number)
-        charged = kind != "scan_poll"  # only submits count for scans (§6)
-        if charged and self.faults.burst(cfg):
+        headers = admission.headers
+        if admission.refused == "key":
+            self.stats.unauthorized()
+            return self.reply(401, {"error": admission.error}, cfg, number=decision.number)
+        if admission.refused == "burst":
             self.stats.fault("burst")
-            _, _, headers = self.quota.charge(cfg, count=False)
-            return self._faulty(self.too_many(cfg.per_second or 1, "second", headers, cfg, decision.number), "burst")
-        period, limit, headers = self.quota.charge(cfg, count=charged)
-        if period is not None:
-            assert limit is not None  # a period that refuses has a limit
-            self.stats.rate_limit(period)
-            return self.too_many(limit, period, headers, cfg, decision.number)
+            return self._faulty(self.too_many(admission.limit, "second", headers, cfg, decision.number), "burst")
+        if admission.refused is not None:
+            self.stats.rate_limit(admission.refused)
+            return self.too_many(admission.limit, admission.refused, headers, cfg, decision.number)
         status, body = self.route(kind, method, endpoint, params, cfg, target)
         reply = self.reply(status, body, cfg, headers, decision.number, pretty=_flag(params, "pretty"))
         if status in (200, 404) and decision.malformed:

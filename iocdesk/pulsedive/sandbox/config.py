@@ -15,6 +15,9 @@ from typing import Any
 _RATES = ("error_rate", "timeout_rate", "reset_rate", "malformed_rate")
 _NON_NEGATIVE = ("latency", "latency_jitter", "timeout_seconds")
 _OPTIONAL_POSITIVE = ("per_second", "per_day", "per_month", "rate_limit_bursts")
+# How the per-second quota counts (quota.py): a token bucket, a rolling 1 s window, or a
+# window per whole second. The real server's kind is unknown, so a client must cope with all.
+LIMITERS = ("bucket", "rolling", "fixed")
 
 
 @dataclass
@@ -27,6 +30,8 @@ class SandboxConfig:
     per_second: float | None = None
     per_day: int | None = None
     per_month: int | None = None
+    # how per_second counts: "bucket", "rolling" or "fixed" (see quota.py); a change restarts that count
+    limiter: str = "bucket"
     # when set, a request without this exact `key` gets 401
     require_key: str | None = None
     # fault injection, probability per request (0..1)
@@ -85,6 +90,8 @@ def _checked(name: str, value: Any) -> object:
         return float(value)
     if name in _OPTIONAL_POSITIVE and value is not None and value <= 0:
         raise ValueError(f"{name} must be positive or None, got {value!r}")
+    if name == "limiter" and value not in LIMITERS:
+        raise ValueError(f"limiter must be one of {', '.join(LIMITERS)}, got {value!r}")
     if name == "scan_polls_until_done" and int(value) < 0:
         raise ValueError(f"scan_polls_until_done must be >= 0, got {value!r}")
     if name == "links_page_size" and int(value) < 1:
