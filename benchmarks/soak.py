@@ -192,7 +192,6 @@ class Soak:
             max_attempts=self.profile.max_attempts,
             backoff_base=0.01,
             backoff_cap=0.05,
-            rate_limited_wait=0.02,
         )
         self.started = time.monotonic()
         return LookupEngine(

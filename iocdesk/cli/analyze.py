@@ -31,7 +31,7 @@ from iocdesk.indicators.display import reveal
 from iocdesk.indicators.results import LookupResult, Status
 from iocdesk.lookup.engine import EngineOptions, HostPolicy, LookupEngine, Progress, ScanPolicy, StopCause
 from iocdesk.lookup.limiter import RateLimits
-from iocdesk.lookup.session import Connection, LookupSession, NoApiKey, SessionConfig
+from iocdesk.lookup.session import DEMO_SANDBOX, Connection, LookupSession, NoApiKey, SessionConfig
 from iocdesk.platform.credentials import ENV_VAR
 from iocdesk.pulsedive.client import DEFAULT_BASE_URL
 from iocdesk.reports.report import Report
@@ -85,9 +85,10 @@ def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--rate",
         type=positive_float,
-        default=1.0,
+        default=None,
         metavar="R",
-        help="requests per second the account allows (1: a free account)",
+        help="at most R requests per second (default: none; the pace is learnt from Pulsedive's answers, "
+        "starting at a free account's 1/s)",
     )
     parser.add_argument("--per-day", type=positive_int, metavar="N", help="requests per day the account allows")
     parser.add_argument("--per-month", type=positive_int, metavar="N", help="requests per month the account allows")
@@ -146,8 +147,8 @@ def open_session(args: argparse.Namespace) -> Iterator[LookupSession | None]:
         if args.demo:
             from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
 
-            sandbox = stack.enter_context(SandboxServer(SandboxConfig(latency=0.05)))
-            # the demo keeps the command's rate: its figures are what an account would see
+            sandbox = stack.enter_context(SandboxServer(SandboxConfig(**DEMO_SANDBOX)))
+            # the demo's pace is learnt from the sandbox's answers, as an account's would be
             config.demo_url = sandbox.base_url
         try:
             session = stack.enter_context(LookupSession.open(config, purge_cache=True))
@@ -237,7 +238,7 @@ def _run_cancellable(engine: LookupEngine, items: list[Any]) -> bool:
 
 
 class ProgressBar:
-    """One line on a terminal: done/total, counts, rate, ETA, quota."""
+    """One line on a terminal: done/total, counts, ETA, quota, pace ("pace 25/s, learnt from Pulsedive")."""
 
     def __init__(self, stream: Any) -> None:
         self._stream = stream
@@ -254,7 +255,8 @@ class ProgressBar:
         quota = ""
         if progress.quota is not None and getattr(progress.quota, "day", None) is not None:
             quota = f" quota today {progress.quota.day}"
-        line = f"\r[{'#' * filled}{'.' * (width - filled)}] {progress.done}/{progress.total} {counts}{eta}{quota}"
+        pace = f" pace {progress.pace}" if progress.pace is not None else ""
+        line = f"\r[{'#' * filled}{'.' * (width - filled)}] {progress.done}/{progress.total} {counts}{eta}{quota}{pace}"
         if progress.paused:
             line += " (paused)"
         if line != self._last:

@@ -49,7 +49,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "--port", type=int, default=DEFAULT_PORT, help=f"webhook port on 127.0.0.1 ({DEFAULT_PORT}; 0: any free one)"
     )
     sp.add_argument("--no-webhook", action="store_true", help="no webhook (only the watched folder)")
-    sp.add_argument("--folder", metavar="DIR", help="watch DIR for alert files (txt, log, csv, tsv, xlsx, json, jsonl, eml, msg)")
+    sp.add_argument(
+        "--folder", metavar="DIR", help="watch DIR for alert files (txt, log, csv, tsv, xlsx, json, jsonl, eml, msg)"
+    )
     sp.add_argument(
         "--settle",
         type=_settle_seconds,

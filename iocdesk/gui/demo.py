@@ -23,9 +23,10 @@ class DemoService:
 
 @contextlib.contextmanager
 def demo_service() -> Iterator[DemoService]:
+    from iocdesk.lookup.session import DEMO_SANDBOX
     from iocdesk.pulsedive.sandbox import SandboxConfig, SandboxServer
 
-    with SandboxServer(SandboxConfig(latency=0.15)) as server:
+    with SandboxServer(SandboxConfig(**DEMO_SANDBOX)) as server:
         yield DemoService(server.base_url, demo_sample_text(server))
 
 

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import itertools
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
@@ -47,6 +48,7 @@ from iocdesk.gui.widgets.summary_strip import SummaryStrip
 from iocdesk.indicators.results import LookupResult, Status
 from iocdesk.indicators.types import Indicator
 from iocdesk.lookup.engine import LookupEngine, ScanPolicy
+from iocdesk.lookup.pace import Pace, PaceSource
 from iocdesk.lookup.session import LookupSession, NoApiKey
 from iocdesk.platform.credentials import get_key, session_reason
 from iocdesk.pulsedive.client import Outcome, PulsediveClient
@@ -422,11 +424,31 @@ class MainWindow(QMainWindow):
         if quota is not None and getattr(quota, "day", None) is not None:
             # not %n: the number is the server's, and %n takes a 32-bit int (OverflowError beyond)
             parts.append(self.tr("{count} requests left today").format(count=quota.day))
+        if progress.pace is not None:
+            parts.append(self._pace_text(progress.pace))
         if progress.paused:
             parts.append(self.tr("paused"))
         self.status.setText(". ".join(parts) + ".")
 
+    def _pace_text(self, pace: Pace) -> str:
+        """The pace next to the quota: "pace 25/s, learnt from Pulsedive"."""
+        rate = f"{pace.rate:g}" if pace.rate is not None else ""
+        return {
+            PaceSource.START: self.tr("pace {rate}/s until Pulsedive says more"),
+            PaceSource.LEARNT: self.tr("pace {rate}/s, learnt from Pulsedive"),
+            PaceSource.CEILING: self.tr("pace {rate}/s, your maximum"),
+            PaceSource.UNLIMITED: self.tr("no per-second limit"),
+        }[pace.source].format(rate=rate)
+
+    def _remember_pace(self) -> None:
+        """The pace this run learnt, for Settings > Lookups ("Last pace learnt")."""
+        pace = self._engine.limiter.learnt_pace() if self._engine is not None else None
+        if pace is not None and pace.source in (PaceSource.LEARNT, PaceSource.UNLIMITED):
+            stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            self.settings.set_last_pace(pace.rate, stamp)
+
     def _finished(self, results: list) -> None:
+        self._remember_pace()
         self.summary.update_counts(results)
         answered = [r for r in results if r.status in (Status.FOUND, Status.NOT_FOUND, Status.SCANNED)]
         failed = [r for r in results if r.status is Status.ERROR]

@@ -90,7 +90,10 @@ class AppSettings:
     """Typed access to the app's QSettings. ``AppSettings()`` uses the app's default QSettings."""
 
     # keys (grouped; stable: changing one loses the user's value)
-    _RATE = "limits/per_second"
+    # A maximum, not the pace (issue 15). 0.1 kept the pace itself under "limits/per_second" (1.0
+    # once any setting was saved): read as a maximum it would pin a paid plan to free speed.
+    _RATE = "limits/max_per_second"
+    _LAST_PACE = "limits/last_pace"  # JSON {"rate": 25.0 | null, "at": "2026-12-08T01:50:00Z"}
     _DAY = "limits/per_day"
     _MONTH = "limits/per_month"
     _CONCURRENCY = "limits/concurrency"
@@ -159,16 +162,36 @@ class AppSettings:
 
     # -- plan limits --------------------------------------------------------------
     @property
-    def rate_per_second(self) -> float:
+    def max_per_second(self) -> float | None:
+        """The user's maximum requests per second; None: as fast as Pulsedive's answers allow."""
         number = _to_float(self._get(self._RATE))
-        return number if number is not None and number > 0 else 1.0
+        return number if number is not None and number > 0 else None
 
-    @rate_per_second.setter
-    def rate_per_second(self, value: float) -> None:
+    @max_per_second.setter
+    def max_per_second(self, value: float | None) -> None:
+        if value is None or value == 0:
+            self._s.remove(self._RATE)
+            return
         number = _to_float(value)
-        if number is None or number <= 0:
-            raise ValueError("requests per second must be a positive number")
+        if number is None or number < 0:
+            raise ValueError("requests per second must be a positive number (0: no maximum)")
         self._s.setValue(self._RATE, number)
+
+    @property
+    def last_pace(self) -> tuple[float | None, str] | None:
+        """The pace the last run learnt from Pulsedive: (requests per second or None for no
+        per-second limit, when as ISO text); None before any run learnt one."""
+        try:
+            saved = json.loads(self._get_str(self._LAST_PACE))
+        except ValueError:
+            return None
+        if not isinstance(saved, dict) or not isinstance(saved.get("at"), str):
+            return None
+        rate = _to_float(saved.get("rate"))
+        return (rate if rate is not None and rate > 0 else None), saved["at"]
+
+    def set_last_pace(self, rate: float | None, at: str) -> None:
+        self._s.setValue(self._LAST_PACE, json.dumps({"rate": rate, "at": at}))
 
     @property
     def per_day(self) -> int | None:
@@ -403,7 +426,7 @@ class AppSettings:
 
     # -- derived -----------------------------------------------------------------------
     def rate_limits(self) -> RateLimits:
-        return RateLimits(per_second=self.rate_per_second, per_day=self.per_day, per_month=self.per_month)
+        return RateLimits(per_second=self.max_per_second, per_day=self.per_day, per_month=self.per_month)
 
     def engine_options(self) -> EngineOptions:
         return EngineOptions(

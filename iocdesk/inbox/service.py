@@ -37,6 +37,7 @@ from iocdesk.indicators.results import LookupResult, Risk
 from iocdesk.indicators.types import Indicator
 from iocdesk.indicators.untrusted import replace_surrogates
 from iocdesk.lookup.engine import EndState, EngineOptions, HostPolicy, LookupEngine
+from iocdesk.lookup.limiter import RateLimiter
 from iocdesk.lookup.session import LookupSession
 from iocdesk.platform.safe_files import Target, check_dir
 from iocdesk.pulsedive.client import PulsediveClient
@@ -127,12 +128,14 @@ class Inbox:
         listener: InboxListener | None = None,
         export_plan: AlertPlan | None = None,
         clock: Callable[[], float] = time.monotonic,
+        limiter: RateLimiter | None = None,
     ) -> None:
         self.client = client
         self.options = options or InboxOptions()
         self._history, self._cache = history, cache
         self._listener, self._export_plan = listener, export_plan
         self._clock = clock
+        self._limiter = limiter  # the session's: every alert shares the account's learnt pace
         self._lock = threading.Lock()
         self._submit_lock = threading.Lock()
         self._recent: deque[tuple[float, frozenset[tuple[str, str]], str]] = deque()  # (time, IOC set, alert id)
@@ -152,7 +155,9 @@ class Inbox:
         options = dataclasses.replace(options or InboxOptions(), engine=session.options)
         if session.history is None:
             raise RuntimeError("the inbox needs the run history: accepted alerts are planned runs")
-        return cls(session.client, options, history=session.history, cache=session.cache, **kwargs)
+        return cls(
+            session.client, options, history=session.history, cache=session.cache, limiter=session.limiter, **kwargs
+        )
 
     # -- in -----------------------------------------------------------------------------------
     def submit_text(self, name: str, text: str, source: str) -> Alert:
@@ -240,7 +245,12 @@ class Inbox:
         alert.status = AlertStatus.RUNNING
         self._changed(alert)
         self.engine = LookupEngine(
-            self.client, self.options.engine, cache=self._cache, history=self._history, run_id=alert.run_id
+            self.client,
+            self.options.engine,
+            cache=self._cache,
+            history=self._history,
+            run_id=alert.run_id,
+            limiter=self._limiter,
         )
         try:
             results = await self.engine.run(indicators)

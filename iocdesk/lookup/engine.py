@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import random
 import time
 from collections import Counter, deque
@@ -30,7 +31,8 @@ from typing import Any, Protocol
 from iocdesk.indicators.host_links import link_hosts
 from iocdesk.indicators.results import CACHEABLE_STATUSES, PULSEDIVE_TYPES, LookupResult, Status
 from iocdesk.indicators.types import Indicator, Scope
-from iocdesk.lookup.limiter import QuotaExhausted, RateLimiter, RateLimits
+from iocdesk.lookup.limiter import QuotaExhausted, RateLimiter, RateLimits, Ticket
+from iocdesk.lookup.pace import Pace
 from iocdesk.pulsedive.client import ApiResult, Outcome, PulsediveClient
 from iocdesk.pulsedive.parse import parse_indicator, parse_scan_poll, parse_scan_submit
 
@@ -67,7 +69,6 @@ class EngineOptions:
     # Requests in a row that got no HTTP answer at all (refused, reset, DNS, proxy, timeout): the
     # network or Pulsedive is down, and retrying every item would only make the analyst wait.
     unreachable_after: int = 12
-    rate_limited_wait: float = 1.0
     scan_poll_interval: float = 1.0
     scan_poll_cap: float = 90.0  # a scan still processing after this ends as an error
 
@@ -81,6 +82,7 @@ class Progress:
     eta: float | None  # seconds
     quota: Any  # the client's latest Quota, or None
     paused: bool
+    pace: Pace | None = None  # the pace in force ("25/s, learnt from Pulsedive")
 
 
 class EndState(StrEnum):
@@ -151,9 +153,13 @@ class LookupEngine:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
+        limiter: RateLimiter | None = None,
     ) -> None:
-        """``clock`` (seconds, monotonic) and ``sleep`` are every time the engine and its limiter
-        read or wait for (backoff, 429 holds, request spacing, scan polls and deadline, pause
+        """``limiter`` is the session's (its pace and quotas are the account's, shared by every run
+        and link page); without one the engine has its own over ``options.limits``.
+
+        ``clock`` (seconds, monotonic) and ``sleep`` are every time the engine and its limiter
+        read or wait for (backoff, the pace, request spacing, scan polls and deadline, pause
         points, rate and ETA); a test passes a fake pair to run on virtual time. Only the grace
         an in-flight answer gets after a cancel is real time: it waits for a worker thread."""
         self.client = client
@@ -166,7 +172,7 @@ class LookupEngine:
         self._sleep = sleep
         self._clock = clock
         self._rng = rng or random.Random()
-        self.limiter = RateLimiter(self.options.limits, clock=clock, sleep=sleep)
+        self.limiter = limiter if limiter is not None else RateLimiter(self.options.limits, clock=clock, sleep=sleep)
         self._running = asyncio.Event()
         self._running.set()
         self._cancelled = asyncio.Event()
@@ -439,24 +445,33 @@ class LookupEngine:
             await self._pause_point()
             if self._stop_reason:  # another worker stopped the run while this one waited
                 raise _Stopped
-            await self.limiter.acquire()
+            ticket = await self._acquire()
             answer = await self._call(call, value)
             result.attempts += 1
+            if answer.status is None and answer.outcome is Outcome.NETWORK_ERROR:
+                self.limiter.unanswered(ticket)  # refused or no DNS: Pulsedive never counted it
             self._count_unanswered(answer)
             quota = answer.quota
-            if quota is not None:
-                self.limiter.observe(quota.second, quota.day, quota.month)
-            if answer.outcome is Outcome.KEY_REJECTED:
-                raise KeyRejected(f"Pulsedive rejected the API key: {answer.message}")
             if answer.outcome is Outcome.RATE_LIMITED:
-                period = self.limiter.exhausted_period() or _period_in(answer.message)
+                second, day, month = (quota.second, quota.day, quota.month) if quota else (None, None, None)
+                period = _period_in(answer.message)
+                if period is None:  # a 429 for the second: the pace learns from it, this request waits its turn
+                    self.limiter.refused(ticket, second, day, month)
+                else:
+                    self.limiter.answered(None, None, day, month)
+                period = period or self.limiter.exhausted_period()
                 if period in ("day", "month"):
                     raise QuotaExhausted(period)
                 waits += 1
                 if waits > self.options.max_rate_limited_waits:
                     return answer
-                self.limiter.back_off(self.options.rate_limited_wait * min(waits, 5))
                 continue
+            if quota is not None and answer.status in _PACED_ANSWERS:
+                # Only Pulsedive's own answers say what the account allows: a 5xx or a proxy's
+                # page without headers says nothing about the per-second limit.
+                self.limiter.answered(ticket, quota.second, quota.day, quota.month)
+            if answer.outcome is Outcome.KEY_REJECTED:
+                raise KeyRejected(f"Pulsedive rejected the API key: {answer.message}")
             if answer.outcome in _RETRYABLE:
                 attempt += 1
                 if attempt >= self.options.max_attempts:
@@ -465,6 +480,21 @@ class LookupEngine:
                 await self._pause_point(delay * (0.5 + self._rng.random() / 2))
                 continue
             return answer
+
+    async def _acquire(self) -> Ticket:
+        """The limiter's next slot, given up at once when the run is cancelled (a slot may be
+        seconds away at the start pace, and Ctrl+C or closing the window must not wait for it)."""
+        acquiring = asyncio.ensure_future(self.limiter.acquire())
+        cancelled = asyncio.ensure_future(self._cancelled.wait())
+        try:
+            await asyncio.wait({acquiring, cancelled}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            cancelled.cancel()
+        if not acquiring.done():
+            acquiring.cancel()
+            await asyncio.gather(acquiring, return_exceptions=True)
+            raise _Cancelled
+        return acquiring.result()  # QuotaExhausted raises here
 
     def _count_unanswered(self, answer: ApiResult) -> None:
         if answer.status is not None or answer.outcome not in _NO_ANSWER:
@@ -531,10 +561,10 @@ class LookupEngine:
             rate = (len(self._finished_at) - 1) / span if span > 0 else 0.0
         remaining = total - self._done
         eta = remaining / rate if rate > 0 else None
-        if self.options.limits.per_second and remaining:
-            eta = max(eta or 0.0, remaining / self.options.limits.per_second)
+        if remaining and (pace := self.limiter.rate_hint()) < math.inf:
+            eta = max(eta or 0.0, remaining / pace)
         counts = Counter(str(r.status) for r in self.results)
-        return Progress(self._done, total, dict(counts), rate, eta, self.client.quota, self.paused)
+        return Progress(self._done, total, dict(counts), rate, eta, self.client.quota, self.paused, self.limiter.pace)
 
     def _emit_progress(self) -> None:
         if self.listener is not None:
@@ -547,6 +577,11 @@ class _Cancelled(Exception):
 
 class _Stopped(Exception):
     """The run was stopped (key, quota, network) by another worker."""
+
+
+# Answers whose headers (or their absence) describe the account's limits: found and not found;
+# a 5xx or a proxy's error page carries no limits even when it has no header.
+_PACED_ANSWERS = frozenset({200, 404})
 
 
 def _period_in(message: str) -> str | None:

@@ -1,39 +1,58 @@
 """The request budget shared by every lookup worker of a run.
 
-Pulsedive counts requests per second, day and month. The limiter spaces
-requests exactly 1/R seconds apart (no burst beyond the account's rate, no
-slack either: a run is as fast as the account allows), keeps day and month
-budgets, trusts the remaining-quota headers when Pulsedive sends them, and
-makes every worker wait after a 429.
+Pulsedive counts requests per second, day and month. The per-second pace is
+learnt from its answers (``lookup.pace``: start at the free plan's pace, then
+as fast as ``X-Requests-Remaining-Second`` says; the user's rate is a ceiling).
+Day and month budgets come from the remaining-quota headers (and from limits
+the user set); at zero the run stops cleanly with QuotaExhausted, resumable.
+
+Every request goes through ``acquire`` (which returns a Ticket) and its answer
+through ``answered`` or ``refused`` with that ticket: the pace is learnt from
+when each request was sent and what the server said about it. One limiter per
+lookup session, shared by its runs, the inbox's alerts and the link pages the
+client fetches from a worker thread (``acquire_blocking``): the account has one
+pace whoever asks. Its state is guarded by a thread lock held for no wait.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from iocdesk.lookup.pace import START_PACE, Pace, PaceLearner
+
 
 @dataclass(frozen=True, slots=True)
 class RateLimits:
-    """The account's budget. ``None`` means no limit for that period.
+    """The account's budget as the user set it. ``None`` means no limit the user set.
 
-    Defaults suit a free account: about one request per second (Pulsedive's
-    published 429 text); day and month budgets are learnt from the headers.
+    ``per_second`` is a ceiling, not the pace: the pace is learnt from
+    Pulsedive's answers, starting at ``start`` (the free plan's pace). Day and
+    month budgets are learnt from the headers; values here only lower them.
     """
 
-    per_second: float | None = 1.0
+    per_second: float | None = None
     per_day: int | None = None
     per_month: int | None = None
+    start: float = START_PACE
 
 
 class QuotaExhausted(Exception):
     """The day or month budget is spent: waiting seconds will not help."""
 
     def __init__(self, period: str) -> None:
-        super().__init__(f"Pulsedive {period}ly quota exhausted; the rest of the run can be resumed later")
+        super().__init__(f"the Pulsedive {period}'s quota is used up; the rest of the run can be resumed later")
         self.period = period
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    """One request let through: when it was sent (the limiter's clock)."""
+
+    sent_at: float
 
 
 class RateLimiter:
@@ -47,17 +66,24 @@ class RateLimiter:
         self._limits = limits
         self._clock = clock
         self._sleep = sleep
-        self._lock = asyncio.Lock()
-        self._next_slot = 0.0  # monotonic time of the next free request slot
-        self._hold_until = 0.0  # after a 429: nobody sends before this
+        self._lock = threading.Lock()  # held only to read and update, never across a wait
+        self._pace = PaceLearner(limits.per_second, start=limits.start)
+        self._changed = asyncio.Event()  # set (and replaced) when the pace changed: waiters look again
         self._used_day = 0
         self._used_month = 0
         self._remaining_day: int | None = None
         self._remaining_month: int | None = None
+        self.refusals = 0  # 429s for the second seen by this limiter (a figure for benchmarks)
 
     @property
     def limits(self) -> RateLimits:
         return self._limits
+
+    @property
+    def pace(self) -> Pace:
+        """The pace in force and where it comes from ("25/s, learnt from Pulsedive")."""
+        with self._lock:
+            return self._pace.pace
 
     def _exhausted(self) -> str | None:
         if self._remaining_month == 0 or (
@@ -68,40 +94,115 @@ class RateLimiter:
             return "day"
         return None
 
-    async def acquire(self) -> None:
-        """Wait for the next request slot; raise QuotaExhausted when the day/month budget is spent."""
-        async with self._lock:
+    async def acquire(self) -> Ticket:
+        """Wait until the pace lets the next request go; QuotaExhausted when the day/month budget is spent.
+
+        A waiting worker looks again as soon as an answer changes the pace (the
+        first answer usually raises it far above the start pace).
+        """
+        while True:
+            ticket, wait, changed = self._try()
+            if ticket is not None:
+                return ticket
+            await self._wait(wait, changed)
+
+    def acquire_blocking(self, sleep: Callable[[float], None] = time.sleep) -> Ticket:
+        """``acquire`` for a worker thread (the client's further link pages); real time only."""
+        while True:
+            ticket, wait, _ = self._try()
+            if ticket is not None:
+                return ticket
+            sleep(min(wait, 0.25))  # looks again soon: an answer may have raised the pace
+
+    def _try(self) -> tuple[Ticket | None, float, asyncio.Event]:
+        """A ticket now, or how long to wait (and the event that ends the wait early)."""
+        with self._lock:
             period = self._exhausted()
             if period:
                 raise QuotaExhausted(period)
             now = self._clock()
-            slot = max(now, self._next_slot, self._hold_until)
-            if self._limits.per_second:
-                self._next_slot = slot + 1.0 / self._limits.per_second
+            slot = self._pace.next_slot(now)
+            if slot > now:
+                return None, slot - now, self._changed
+            self._pace.sent(now)
             self._used_day += 1
             self._used_month += 1
             if self._remaining_day is not None:
                 self._remaining_day -= 1
             if self._remaining_month is not None:
                 self._remaining_month -= 1
-        delay = slot - now
-        if delay > 0:
-            await self._sleep(delay)
+            return Ticket(now), 0.0, self._changed
 
-    def observe(self, second: int | None, day: int | None, month: int | None) -> None:
-        """Correct the budget with the remaining-quota headers of a response."""
+    async def _wait(self, delay: float, changed: asyncio.Event) -> None:
+        """``delay`` seconds, or less when ``changed`` is set first."""
+        sleeping = asyncio.ensure_future(self._sleep(delay))
+        woken = asyncio.ensure_future(changed.wait())
+        try:
+            await asyncio.wait({sleeping, woken}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (sleeping, woken):
+                task.cancel()
+            # Let the cancellations land before the caller takes the lock again (a fake clock's
+            # sleep removes its wake time in a finally).
+            await asyncio.gather(sleeping, woken, return_exceptions=True)
+
+    def _wake(self) -> None:
+        """Wake the async waiters (on the loop's thread; a worker thread's answer does not wake them:
+        they look again within their wait)."""
+        with self._lock:
+            changed, self._changed = self._changed, asyncio.Event()
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        changed.set()
+
+    def answered(self, ticket: Ticket | None, second: int | None, day: int | None, month: int | None) -> None:
+        """An answer that is not a 429, with its remaining-quota headers (None: absent)."""
+        with self._lock:
+            self._observe_budget(day, month)
+            changed = ticket is not None and self._pace.answered(ticket.sent_at, self._clock(), second)
+        if changed:
+            self._wake()
+
+    def refused(self, ticket: Ticket | None, second: int | None, day: int | None, month: int | None) -> None:
+        """A 429 for the second (headers often absent): the request is retried once the pace allows."""
+        with self._lock:
+            self.refusals += 1
+            self._observe_budget(day, month)
+            changed = ticket is not None and self._pace.refused(ticket.sent_at, self._clock(), second)
+        if changed:
+            self._wake()
+
+    def unanswered(self, ticket: Ticket) -> None:
+        """No HTTP answer came (connection refused, DNS): the request never reached Pulsedive, so it
+        takes no room in the pace (a network that is down is found out at once, not at 1/s)."""
+        with self._lock:
+            self._pace.unanswered(ticket.sent_at)
+            self._used_day -= 1
+            self._used_month -= 1
+            if self._remaining_day is not None:
+                self._remaining_day += 1
+            if self._remaining_month is not None:
+                self._remaining_month += 1
+        self._wake()  # its room is free again
+
+    def _observe_budget(self, day: int | None, month: int | None) -> None:
         if day is not None:
             self._remaining_day = day
         if month is not None:
             self._remaining_month = month
-        if second is not None and second <= 0:
-            # The account's second is used up by requests we do not know about (another client).
-            self._next_slot = max(self._next_slot, self._clock() + 1.0)
 
-    def back_off(self, seconds: float) -> None:
-        """After a 429: hold every worker for ``seconds`` from now."""
-        self._hold_until = max(self._hold_until, self._clock() + seconds)
-        self._next_slot = max(self._next_slot, self._hold_until)
+    def learnt_pace(self) -> Pace:
+        """What Pulsedive's answers said, whatever the user's maximum (for "last pace learnt")."""
+        with self._lock:
+            return self._pace.learnt
 
     def exhausted_period(self) -> str | None:
-        return self._exhausted()
+        with self._lock:
+            return self._exhausted()
+
+    def rate_hint(self) -> float:
+        """Requests per second for an ETA (infinity: no per-second limit)."""
+        with self._lock:
+            return self._pace.limit_hint()

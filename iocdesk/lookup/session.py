@@ -25,15 +25,19 @@ from typing import Any, Literal
 
 from iocdesk.indicators.types import Indicator, Scope
 from iocdesk.lookup.engine import EngineListener, EngineOptions, LookupEngine
-from iocdesk.lookup.limiter import RateLimits
+from iocdesk.lookup.limiter import RateLimiter, RateLimits
 from iocdesk.platform.credentials import get_key
 from iocdesk.pulsedive.client import DEFAULT_BASE_URL, PulsediveClient
 from iocdesk.store import History, LookupCache, PlannedItem, RunMeta, account_fingerprint
 
 log = logging.getLogger(__name__)
 
-# The built-in sandbox runs on this machine: no account quota to respect.
-DEMO_LIMITS = RateLimits(per_second=10.0)
+# The built-in sandbox limits like a paid plan (gui/demo.py, analyze --demo): its pace is learnt
+# from its answers as an account's would be, with no maximum set.
+DEMO_LIMITS = RateLimits()
+# The demo sandbox: a paid plan's 25 requests a second counted over a rolling second, and the
+# latency of a request across the Internet.
+DEMO_SANDBOX: dict[str, Any] = {"latency": 0.15, "per_second": 25, "limiter": "rolling"}
 
 
 class NoApiKey(Exception):
@@ -108,6 +112,10 @@ class LookupSession:
             connection = dataclasses.replace(connection, api_url=config.demo_url)
             key = None
         self.client = connection.client(key)
+        # One pace and one quota for the account, whoever asks: every run and inbox alert of this
+        # session, and the link pages the client fetches (its gate).
+        self.limiter = RateLimiter(self.options.limits)
+        self.client.gate = self.limiter
         self.account = account_fingerprint(key)
         self._owned: list[Any] = [self.client]
         self.history: History | None = history
@@ -159,6 +167,7 @@ class LookupSession:
             history=self.history if run_id is not None else None,
             run_id=run_id,
             listener=listener,
+            limiter=None if "limits" in overrides else self.limiter,
         )
 
     def start_run(
@@ -217,6 +226,7 @@ def planned_to_indicators(items: list[PlannedItem]) -> list[Indicator]:
 
 __all__ = [
     "DEMO_LIMITS",
+    "DEMO_SANDBOX",
     "Connection",
     "LookupSession",
     "NoApiKey",

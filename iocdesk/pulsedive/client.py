@@ -23,7 +23,7 @@ import threading
 import time
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -86,6 +86,20 @@ def _header_int(value: str) -> int | None:
         return max(int(value.strip()), 0)
     except (ValueError, AttributeError):
         return None
+
+
+class RequestGate(Protocol):
+    """The account's pace and quotas as the client sees them (``lookup.limiter.RateLimiter``)."""
+
+    def acquire_blocking(self) -> Any:  # a ticket; raises (QuotaExhausted) when the quota is spent
+        ...
+
+    def answered(self, ticket: Any, second: int | None, day: int | None, month: int | None) -> None: ...
+
+    def refused(self, ticket: Any, second: int | None, day: int | None, month: int | None) -> None: ...
+
+
+_PAGE_RETRIES = 5  # 429s for the second on one page before the walk gives up
 
 
 @dataclass(slots=True)
@@ -185,6 +199,9 @@ class PulsediveClient:
         self.session.verify = verify
         self._quota_lock = threading.Lock()
         self._quota: Quota | None = None
+        # Paces the pages of a paged call (links) with the account's other requests; the lookup
+        # engine paces its own calls. None: unpaced (a bare client, tests).
+        self.gate: RequestGate | None = None
 
     # -- plumbing ---------------------------------------------------------------
     def __repr__(self) -> str:
@@ -350,6 +367,32 @@ class PulsediveClient:
         return ApiResult(outcome, status, obj, _cut(message, _MESSAGE_LIMIT * 2), quota, time.monotonic() - started)
 
     # -- pagination -------------------------------------------------------------
+    def _paced(self, method: str, path: str, fields: dict[str, Any]) -> ApiResult:
+        """One request through ``gate`` (when set): it waits for the account's pace and a 429 for
+        the second is retried at the pace; a quota that is spent ends it as RATE_LIMITED."""
+        gate = self.gate
+        if gate is None:
+            return self._request(method, path, fields)
+        for _ in range(_PAGE_RETRIES):
+            started = time.monotonic()
+            try:
+                ticket = gate.acquire_blocking()
+            except Exception as exc:  # noqa: BLE001 - the day's or month's quota is used up
+                return ApiResult(Outcome.RATE_LIMITED, None, None, self._redact(str(exc)), None, 0.0)
+            result = self._request(method, path, fields)
+            quota = result.quota
+            second, day, month = (quota.second, quota.day, quota.month) if quota else (None, None, None)
+            if result.outcome is Outcome.RATE_LIMITED:
+                if any(f"per {period}" in result.message.lower() for period in ("day", "month")):
+                    return result  # the day's or month's quota: waiting seconds will not help
+                gate.refused(ticket, second, day, month)
+                continue
+            if quota is not None and result.status in (200, 404):
+                gate.answered(ticket, second, day, month)
+            result.elapsed = time.monotonic() - started
+            return result
+        return result
+
     def _paged(self, path: str, params: dict[str, Any]) -> ApiResult:
         """Follow ``page_next`` until it disappears; lists under the same key are concatenated.
 
@@ -362,7 +405,7 @@ class PulsediveClient:
         page: int | None = None
         for _ in range(MAX_PAGES):
             query = dict(params) if page is None else {**params, "page": page}
-            result = self._request("GET", path, query)
+            result = self._paced("GET", path, query)
             if not result.ok or not isinstance(result.data, dict):
                 if merged:
                     result.data = merged

@@ -1304,6 +1304,22 @@ Select a result to see what Pulsedive knows about it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>pace {rate}/s until Pulsedive says more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pace {rate}/s, learnt from Pulsedive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pace {rate}/s, your maximum</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no per-second limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>No lookup succeeded: {error}. Check the network, proxy and API URL in Settings.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1743,14 +1759,6 @@ Scan {n} indicator(s) actively?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Requests per second</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Requests per second:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Requests per day (0: no limit)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1820,6 +1828,26 @@ Scan {n} indicator(s) actively?</source>
     </message>
     <message>
         <source>When their URL or address has no verdict (default)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No maximum</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Maximum requests per second (0: no maximum)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>iocdesk learns your plan&apos;s pace from Pulsedive&apos;s answers, starting at a free account&apos;s 1 request a second. Set a maximum only to leave room for other tools using the same key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Maximum requests per second:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last pace learnt:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1982,6 +2010,18 @@ Scan {n} indicator(s) actively?</source>
     </message>
     <message>
         <source>no limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none yet: the next lookup learns it from Pulsedive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no per-second limit ({when})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{rate}/s, learnt from Pulsedive ({when})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -204,7 +204,7 @@ def test_network_down_is_one_plain_message(make_window, qtbot, monkeypatch):
     win = make_window()
     monkeypatch.setenv("PULSEDIVE_API_KEY", "k")
     win.settings.api_base_url = "http://127.0.0.1:9/api/"  # nothing listens on the discard port
-    win.settings.rate_per_second = 100
+    win.settings.max_per_second = 100
     win.paste.setPlainText("8.8.8.8 and 1.1.1.1")
     qtbot.waitUntil(lambda: win.indicators.rowCount() == 2, timeout=5000)
     win.start_run()

@@ -55,7 +55,7 @@ def click(qtbot, widget, cls, name):
 
 
 def test_defaults(settings):
-    assert settings.rate_per_second == 1.0
+    assert settings.max_per_second is None and settings.last_pace is None
     assert settings.per_day is None and settings.per_month is None
     assert settings.concurrency == 4
     assert settings.scan_policy == "off"
@@ -73,7 +73,8 @@ def test_defaults(settings):
 
 
 def test_round_trip_through_ini(settings, ini):
-    settings.rate_per_second = 2.5
+    settings.max_per_second = 2.5
+    settings.set_last_pace(25.0, "2026-12-08T01:50:00Z")
     settings.per_day = 1000
     settings.per_month = 30000
     settings.concurrency = 8
@@ -97,7 +98,7 @@ def test_round_trip_through_ini(settings, ini):
     settings.sync()
 
     again = AppSettings(QSettings(str(ini), QSettings.Format.IniFormat))
-    assert again.rate_per_second == 2.5
+    assert again.max_per_second == 2.5 and again.last_pace == (25.0, "2026-12-08T01:50:00Z")
     assert (again.per_day, again.per_month, again.concurrency) == (1000, 30000, 8)
     assert again.scan_policy == "passive" and again.submit and again.include_private
     assert again.cache_ttl_hours == 1.5 and again.cache_ttl_seconds == 5400 and not again.use_cache
@@ -127,15 +128,15 @@ def test_round_trip_through_ini(settings, ini):
 
 def test_bad_values(settings, ini):
     ini.write_text(
-        "[limits]\nper_second=-3\nconcurrency=banana\nper_day=abc\n[lookup]\nscan_policy=nuke\nsubmit=maybe\n"
+        "[limits]\nmax_per_second=-3\nper_second=1\nlast_pace={nope\nconcurrency=banana\nper_day=abc\n[lookup]\nscan_policy=nuke\nsubmit=maybe\n"
         "[ui]\ntheme=purple\n[files]\nrecent=not json\n[network]\napi_base_url=ftp://x\n"
     )
     fresh = AppSettings(QSettings(str(ini), QSettings.Format.IniFormat))
-    assert fresh.rate_per_second == 1.0 and fresh.concurrency == 4 and fresh.per_day is None
+    assert fresh.max_per_second is None and fresh.last_pace is None and fresh.concurrency == 4 and fresh.per_day is None
     assert fresh.scan_policy == "off" and fresh.submit is False and fresh.theme == "system"
     assert fresh.recent_files == [] and fresh.api_base_url == DEFAULT_BASE_URL
     for name, value in (
-        ("rate_per_second", 0),
+        ("max_per_second", -1),
         ("concurrency", 99),
         ("theme", "neon"),
         ("api_base_url", "file:///x"),
@@ -151,6 +152,8 @@ def test_bad_values(settings, ini):
 
 def test_dialog_writes_settings_on_ok(qtbot, settings, ini):
     dialog = _dialog(qtbot, settings)
+    assert dialog.rate.value() == 0 and dialog.rate.text() == "No maximum"
+    assert "none yet" in child(dialog, QLabel, "learntPaceLabel").text()
     dialog.rate.setValue(3)
     dialog.per_day.setValue(500)
     dialog.concurrency.setValue(2)
@@ -163,10 +166,21 @@ def test_dialog_writes_settings_on_ok(qtbot, settings, ini):
     click(qtbot, dialog, QPushButton, "okButton")
     assert dialog.result() == QDialog.DialogCode.Accepted
     again = AppSettings(QSettings(str(ini), QSettings.Format.IniFormat))
-    assert again.rate_per_second == 3 and again.per_day == 500 and again.per_month is None
+    assert again.max_per_second == 3 and again.per_day == 500 and again.per_month is None
     assert again.concurrency == 2 and again.theme == "dark"
     assert again.http_proxy == "http://proxy.corp:8080" and again.ca_bundle == "/tmp/ca.pem"
     assert again.api_base_url == DEFAULT_BASE_URL
+
+
+def test_dialog_shows_the_last_learnt_pace_and_a_maximum_can_be_cleared(qtbot, settings, ini):
+    settings.max_per_second = 5
+    settings.set_last_pace(25.0, "2026-12-08T01:50:00Z")
+    dialog = _dialog(qtbot, settings)
+    assert child(dialog, QLabel, "learntPaceLabel").text() == "25/s, learnt from Pulsedive (2026-12-08 01:50 UTC)"
+    assert dialog.rate.value() == 5
+    dialog.rate.setValue(0)
+    click(qtbot, dialog, QPushButton, "okButton")
+    assert AppSettings(QSettings(str(ini), QSettings.Format.IniFormat)).max_per_second is None
 
 
 def test_dialog_rejects_bad_url_and_cancel_changes_nothing(qtbot, settings):

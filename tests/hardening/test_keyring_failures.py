@@ -224,7 +224,7 @@ def test_window_keeps_the_key_for_the_session_and_says_why(broken, sandbox, qtbo
     # starts despite the keyring
     win = make_window(settings=QSettings(str(ini), QSettings.Format.IniFormat), basedir="base", show=False)
     win.settings.api_base_url = sandbox.base_url
-    win.settings.rate_per_second = 50
+    win.settings.max_per_second = 50
     win.show()
     win.exports.fill_chat_menu()  # reads the webhook index from the keyring: no crash, just no webhooks
     assert not [a for a in win.exports.chat_menu.actions() if a.isEnabled()]

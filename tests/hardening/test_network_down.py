@@ -148,7 +148,7 @@ def test_window_says_it_once_stops_and_keeps_the_run_resumable(window, qtbot, un
     else:
         win.settings.api_base_url = server.base_url
         win.settings.http_proxy = f"http://127.0.0.1:{unused_port}"
-    win.settings.rate_per_second = 100
+    win.settings.max_per_second = 100
     win.paste.setPlainText("\n".join(i.value for i in ITEMS[:100]))
     qtbot.waitUntil(lambda: win.indicators.rowCount() == 100, timeout=10000)
     started = time.monotonic()

@@ -408,7 +408,7 @@ def test_window_with_a_session_key_leaks_no_secret(
     server = make_sandbox(GUI_FAULTS)
     win = make_window(settings=QSettings(str(ini), QSettings.Format.IniFormat), basedir="base", show=False)
     win.settings.api_base_url = server.base_url
-    win.settings.rate_per_second = 50
+    win.settings.max_per_second = 50
     win.settings.scan_policy = "passive"
     win.settings.mail_recipients = "soc@corp.example.org"
     win.show()

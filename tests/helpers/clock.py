@@ -13,6 +13,12 @@ read. Readable from any thread (scans of the folder watcher read it in a worker)
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import heapq
+from collections.abc import Awaitable
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 class FakeClock:
@@ -53,3 +59,52 @@ async def until(condition, timeout: float = 10.0, what: str = "the condition") -
         if loop.time() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {what}")
         await asyncio.sleep(0.002)
+
+
+class SimClock:
+    """Discrete-event virtual time: time moves only when every task is waiting.
+
+    ``await clock.sleep(s)`` parks the task until a driver, seeing the loop idle (no task
+    ready to run), moves the clock to the earliest wake time and wakes that sleeper. A
+    worker woken by another's event always runs before time moves on, which FakeClock (time
+    moves once a sleeper is the earliest after one turn of the loop) does not promise. Run a
+    simulation with ``asyncio.run(clock.run(main()))``. The idle test reads the loop's ready
+    queue (CPython's ``_ready``): a test helper's licence.
+    """
+
+    def __init__(self, start: float = 0.0) -> None:
+        self.now = start
+        self._heap: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._seq = 0
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._seq += 1
+        heapq.heappush(self._heap, (self.now + max(0.0, seconds), self._seq, future))
+        await future  # cancelled: the driver skips it
+
+    async def run(self, main: Awaitable[T]) -> T:
+        driver = asyncio.ensure_future(self._drive())
+        try:
+            return await main
+        finally:
+            driver.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await driver
+
+    async def _drive(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(0)
+            if loop._ready:  # type: ignore[attr-defined]  # some task can still run at this instant
+                continue
+            while self._heap and self._heap[0][2].done():  # cancelled sleepers
+                heapq.heappop(self._heap)
+            if not self._heap:
+                continue
+            wake, _, future = heapq.heappop(self._heap)
+            self.now = max(self.now, wake)
+            future.set_result(None)

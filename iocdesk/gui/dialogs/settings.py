@@ -210,12 +210,21 @@ class SettingsDialog(QDialog):
         form = QFormLayout(limits)
         self.rate = QDoubleSpinBox()
         self.rate.setObjectName("rateSpin")
-        self.rate.setRange(0.05, 1000.0)
+        self.rate.setRange(0.0, 1000.0)
         self.rate.setDecimals(2)
         self.rate.setSingleStep(0.5)
         self.rate.setSuffix(self.tr(" /s", "requests per second"))
-        self.rate.setAccessibleName(self.tr("Requests per second"))
-        form.addRow(self.tr("Requests per second:"), self.rate)
+        self.rate.setSpecialValueText(self.tr("No maximum"))  # shown at 0
+        self.rate.setAccessibleName(self.tr("Maximum requests per second (0: no maximum)"))
+        self.rate.setToolTip(
+            self.tr(
+                "iocdesk learns your plan's pace from Pulsedive's answers, starting at a free account's "
+                "1 request a second. Set a maximum only to leave room for other tools using the same key."
+            )
+        )
+        form.addRow(self.tr("Maximum requests per second:"), self.rate)
+        self.learnt_pace = _plain("learntPaceLabel")
+        form.addRow(self.tr("Last pace learnt:"), self.learnt_pace)
         self.per_day = self._limit_spin("perDaySpin", self.tr("Requests per day (0: no limit)"))
         form.addRow(self.tr("Requests per day:"), self.per_day)
         self.per_month = self._limit_spin("perMonthSpin", self.tr("Requests per month (0: no limit)"))
@@ -380,10 +389,20 @@ class SettingsDialog(QDialog):
         spin.setAccessibleName(accessible)
         return spin
 
+    def _pace_text(self, last: tuple[float | None, str] | None) -> str:
+        if last is None:
+            return self.tr("none yet: the next lookup learns it from Pulsedive")
+        rate, at = last
+        when = at.replace("T", " ").removesuffix("Z")[:16] + " UTC"
+        if rate is None:
+            return self.tr("no per-second limit ({when})").format(when=when)
+        return self.tr("{rate}/s, learnt from Pulsedive ({when})").format(rate=f"{rate:g}", when=when)
+
     # -- load / save settings -----------------------------------------------------------------
     def _load(self) -> None:
         s = self._settings
-        self.rate.setValue(s.rate_per_second)
+        self.rate.setValue(s.max_per_second or 0.0)
+        self.learnt_pace.setText(self._pace_text(s.last_pace))
         self.per_day.setValue(s.per_day or 0)
         self.per_month.setValue(s.per_month or 0)
         self.concurrency.setValue(s.concurrency)
@@ -425,7 +444,7 @@ class SettingsDialog(QDialog):
             self._show_error(self.tr("The API key was not stored: see the API key tab, or clear the key field."))
             return False
         s = self._settings
-        s.rate_per_second = self.rate.value()
+        s.max_per_second = self.rate.value() or None
         s.per_day = self.per_day.value() or None
         s.per_month = self.per_month.value() or None
         s.concurrency = self.concurrency.value()
