@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -90,10 +91,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"iocdesk: debug log: {log_file}\n")
     handler = getattr(args, "handler", None)
     if handler is not None:
-        status: int = handler(args)
+        try:
+            status: int = handler(args)
+        except BrokenPipeError:  # `iocdesk extract big.log | head`: the reader has gone, as `cat` does
+            _quiet_stdout()
+            return EXIT_BROKEN_PIPE
         if status == EXIT_INTERRUPTED:  # results are written; a hung request must not hold the exit
             exit_without_waiting_for_requests(status)
         return status
     from iocdesk.gui.launch import run_gui
 
     return run_gui(demo=args.demo)
+
+
+# 128 + SIGPIPE: what a shell reports for `cat` in the same place.
+EXIT_BROKEN_PIPE = 141
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at the null device, so flushing it at exit raises nothing more."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (a test's captured stdout)
+        pass
