@@ -15,6 +15,7 @@ from typing import Any
 
 from iocdesk.cli.common import (
     EXIT_FAILED,
+    EXIT_INCOMPLETE,
     EXIT_INTERRUPTED,
     EXIT_KEY,
     EXIT_OK,
@@ -194,9 +195,13 @@ def execute(session: LookupSession, args: argparse.Namespace, items: list[Any], 
     if engine.stop_cause is StopCause.KEY_REJECTED:
         error(engine.stop_reason or "Pulsedive rejected the API key")
         return EXIT_KEY
-    if engine.stop_reason:
+    resume = f"`iocdesk history resume {run_id}`" if run_id is not None else "run it again"
+    if engine.stop_cause is StopCause.QUOTA_EXHAUSTED:  # a free plan's normal day, not an error
+        left = sum(r.status is Status.PENDING for r in results)
+        warn(f"{engine.stop_reason}; {left} indicators not looked up yet, then: {resume}")
+    elif engine.stop_reason:
         hint = " (see --proxy, --ca-bundle and --api-url)" if engine.stop_cause is StopCause.UNREACHABLE else ""
-        error(f"{engine.stop_reason}{hint}; the run stopped and is kept: `iocdesk history resume {run_id}`")
+        error(f"{engine.stop_reason}{hint}; the run stopped and is kept: {resume}")
     answered = [r for r in results if r.status in (Status.FOUND, Status.NOT_FOUND, Status.SCANNED)]
     failed = [r for r in results if r.status is Status.ERROR]
     if failed and not answered and not interrupted and not engine.stop_reason:
@@ -210,7 +215,9 @@ def execute(session: LookupSession, args: argparse.Namespace, items: list[Any], 
     if interrupted:
         warn(f"interrupted; run {run_id} is saved: `iocdesk history resume {run_id}`")
         return EXIT_INTERRUPTED
-    return EXIT_OK if exported and not engine.stop_reason else EXIT_FAILED
+    if not exported:
+        return EXIT_FAILED
+    return EXIT_INCOMPLETE if engine.stop_reason else EXIT_OK
 
 
 def _run_cancellable(engine: LookupEngine, items: list[Any]) -> bool:

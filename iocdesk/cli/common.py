@@ -16,6 +16,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2  # bad usage or unreadable input
 EXIT_KEY = 3  # no API key, or Pulsedive rejected it
+EXIT_INCOMPLETE = 4  # the run stopped before the end (quota used up, Pulsedive unreachable); kept, resumable
 EXIT_INTERRUPTED = 130
 
 

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from iocdesk.gui.actions.exports import ExportActions
 from iocdesk.gui.actions.input import InputActions
+from iocdesk.gui.actions.quota_resume import QuotaResume
 from iocdesk.gui.actions.results import ResultActions
 from iocdesk.gui.demo import DemoService
 from iocdesk.gui.inbox.dock import InboxDock
@@ -249,6 +250,10 @@ class MainWindow(QMainWindow):
         self.controller.progressChanged.connect(self._progress)
         self.controller.finished.connect(self._finished)
         self.controller.failed.connect(self._failed)
+        self.controller.quotaSpent.connect(self._quota_spent)
+        self.quota_resume = QuotaResume(self)
+        self.quota_resume.resumeDue.connect(self.resume_run)
+        self.quota_resume.scheduleChanged.connect(lambda line: self.status.setText(line) if line else None)
         self.controller.stateChanged.connect(self._state_changed)
         self.detail.openRequested.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
         self.detail.linksRequested.connect(self._load_links)
@@ -311,6 +316,7 @@ class MainWindow(QMainWindow):
 
     def _launch(self, items: list, run_id: int | None = None) -> None:
         """Run the engine over ``items`` (Indicators, or a saved run's LookupResults to resume)."""
+        self.quota_resume.cancel()  # a run the analyst starts replaces one waiting for the quota
         demo_url = self._demo.base_url if self._demo is not None else None
         try:
             self._history = self._history or History()
@@ -464,6 +470,16 @@ class MainWindow(QMainWindow):
             self._session.finish_run(self._run_id, self._engine)
         if self._close_when_done:
             QTimer.singleShot(0, self.close)
+
+    def _quota_spent(self, reason: str) -> None:
+        """The quota ran out: a notice with "Resume when the quota resets" (with a history to resume)."""
+        left = sum(r.status is Status.PENDING for r in self.results.results())
+        resets_at = self._engine.resets_at if self._engine is not None else None
+        run_id = self._run_id if self._history is not None else None
+        self.status.setText(
+            self.tr("The Pulsedive quota is used up: {left} indicators not looked up yet.").format(left=left)
+        )
+        self.quota_resume.offer(run_id, reason, resets_at, left)
 
     def _failed(self, message: str) -> None:
         self._notice(_PRODUCT, message)

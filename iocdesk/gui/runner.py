@@ -26,7 +26,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from iocdesk.gui.translations import QT_TRANSLATE_NOOP
 from iocdesk.indicators.results import LookupResult
 from iocdesk.indicators.types import Indicator
-from iocdesk.lookup.engine import EngineListener, LookupEngine, Progress
+from iocdesk.lookup.engine import EngineListener, LookupEngine, Progress, StopCause
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,8 @@ class RunController(QObject):
     resultsReady = Signal(list)  # row indices (sorted) updated since the last flush
     progressChanged = Signal(object)  # the engine's latest Progress
     finished = Signal(list)  # the final results (the same objects runStarted carried)
-    failed = Signal(str)  # plain words: key rejected, quota exhausted, unexpected error
+    failed = Signal(str)  # plain words: key rejected, network down, unexpected error
+    quotaSpent = Signal(str)  # the day's or month's quota ran out (the engine's words); the rest is pending
     stateChanged = Signal(str)  # "idle", "running", "paused", "cancelling"
 
     def __init__(self, parent: QObject | None = None, *, interval_ms: int = 50) -> None:
@@ -117,10 +118,13 @@ class RunController(QObject):
     async def _run(self, engine: LookupEngine, items: list) -> list[LookupResult]:
         results: list[LookupResult] = []
         message: str | None = None
+        quota: str | None = None
         try:
             self._live = True  # engine.run builds engine.results before its first await
             results = await engine.run(items)
-            if engine.stop_reason:
+            if engine.stop_cause is StopCause.QUOTA_EXHAUSTED:
+                quota = engine.stop_reason  # a free plan's normal day: said plainly, with an offer
+            elif engine.stop_reason:
                 # the reason comes from the engine, in English (the CLI shows the same words)
                 message = self.tr("The run stopped: {reason}.").format(reason=engine.stop_reason.rstrip("."))
         except asyncio.CancelledError:
@@ -134,6 +138,8 @@ class RunController(QObject):
         self.finished.emit(results)
         if message:
             self.failed.emit(message)
+        if quota:
+            self.quotaSpent.emit(quota)
         return results
 
     def _end(self) -> None:

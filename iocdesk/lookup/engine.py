@@ -25,6 +25,7 @@ from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -178,6 +179,7 @@ class LookupEngine:
         self._cancelled = asyncio.Event()
         self._stop_reason: str | None = None  # key rejected, quota exhausted
         self._stop_cause: StopCause | None = None
+        self.resets_at: datetime | None = None  # when a spent day/month quota turns (QUOTA_EXHAUSTED)
         self.results: list[LookupResult] = []
         self._queue: asyncio.Queue[int] = asyncio.Queue()
         # HostPolicy.AUTO: a host waiting for the URLs and addresses it came from (index -> theirs
@@ -256,9 +258,7 @@ class LookupEngine:
             self._executor.shutdown(wait=False, cancel_futures=True)
         for index, result in enumerate(self.results):
             if not result.done:  # cancelled or stopped before its turn: still pending in history, for a resume
-                result.status = Status.SKIPPED if self._stop_reason is None else Status.ERROR
-                result.error = self._stop_reason or "cancelled before it was looked up"
-                self._finish(index, result, cache=False, record=False)
+                self._not_looked_up(index, result)
         self._emit_progress()
         return self.results
 
@@ -317,6 +317,19 @@ class LookupEngine:
             host.error = "not looked up: every URL or e-mail address it was found in has a Pulsedive verdict"
             self._finish(host_index, host, cache=False)
 
+    def _not_looked_up(self, index: int, result: LookupResult) -> None:
+        """An item the run ends without: pending in history either way, for a resume. A quota
+        that ran out is a free plan's normal day, so it stays ``pending`` with the reason, never
+        ``error``; a key or network stop is an error; a cancel, skipped."""
+        if self._stop_cause is StopCause.QUOTA_EXHAUSTED:
+            result.status = Status.PENDING
+            result.error = f"not looked up: {self._stop_reason}"
+        elif self._stop_reason is not None:
+            result.status, result.error = Status.ERROR, self._stop_reason
+        else:
+            result.status, result.error = Status.SKIPPED, "cancelled before it was looked up"
+        self._finish(index, result, cache=False, record=False)
+
     def _from_cache(self, result: LookupResult) -> None:
         try:
             cached = self._cache.get(str(result.type), result.indicator)  # type: ignore[union-attr]
@@ -337,13 +350,14 @@ class LookupEngine:
             try:
                 await self._look_up(result)
             except (KeyRejected, QuotaExhausted, Unreachable) as exc:
-                cause = StopCause.QUOTA_EXHAUSTED if isinstance(exc, QuotaExhausted) else exc.cause
-                self._stop(str(exc), cause)
-                result.status, result.error = Status.ERROR, self._stop_reason
-                self._finish(index, result, cache=False, record=False)
+                if isinstance(exc, QuotaExhausted):
+                    self.resets_at = self.resets_at or exc.resets_at
+                    self._stop(str(exc), StopCause.QUOTA_EXHAUSTED)
+                else:
+                    self._stop(str(exc), exc.cause)
+                self._not_looked_up(index, result)
             except _Stopped:  # another worker stopped the run first: its reason stands
-                result.status, result.error = Status.ERROR, self._stop_reason
-                self._finish(index, result, cache=False, record=False)
+                self._not_looked_up(index, result)
             except _Cancelled:
                 result.status, result.error = Status.SKIPPED, "cancelled while it was being looked up"
                 self._finish(index, result, cache=False, record=False)

@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from iocdesk.lookup.pace import START_PACE, Pace, PaceLearner
 
@@ -41,11 +42,29 @@ class RateLimits:
 
 
 class QuotaExhausted(Exception):
-    """The day or month budget is spent: waiting seconds will not help."""
+    """The day or month budget is spent: waiting seconds will not help.
 
-    def __init__(self, period: str) -> None:
-        super().__init__(f"the Pulsedive {period}'s quota is used up; the rest of the run can be resumed later")
+    ``resets_at`` is when the period turns (UTC midnight, or the first of the next month,
+    00:00 UTC): Pulsedive does not say when its counters restart, and its days are assumed to
+    be UTC days. A free plan meets this every busy day; it is not an error.
+    """
+
+    def __init__(self, period: str, now: datetime | None = None) -> None:
         self.period = period
+        self.resets_at = next_reset(period, now or datetime.now(UTC))
+        super().__init__(
+            f"the Pulsedive {period}'s quota is used up; the rest can be looked up once it resets "
+            f"({self.resets_at:%Y-%m-%d %H:%M} UTC)"
+        )
+
+
+def next_reset(period: str, now: datetime) -> datetime:
+    """The start of the next UTC day (``"day"``) or month (``"month"``) after ``now``."""
+    now = now.astimezone(UTC)
+    if period == "month":
+        year, month = (now.year + 1, 1) if now.month == 12 else (now.year, now.month + 1)
+        return datetime(year, month, 1, tzinfo=UTC)
+    return datetime(now.year, now.month, now.day, tzinfo=UTC) + timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,7 @@ START_PACE = 1.0  # requests per second before Pulsedive has answered: the free 
 SAMPLE_SPAN = 2.0  # seconds of samples the pace is the minimum of
 MARGIN = 0.03  # seconds added to the window: network jitter must not make two seconds overlap
 WINDOW = 1.0
+JITTER = 0.25  # seconds between a ticket and its request reaching the server, at most, as counted
 
 
 class PaceSource(StrEnum):
@@ -102,16 +103,23 @@ class PaceLearner:
     # -- what is in force -------------------------------------------------------------------
     @property
     def learnt(self) -> Pace:
-        """What the answers said (or the start pace), the user's maximum aside."""
+        """What the answers' headers said (or the start pace): the user's maximum and the short
+        dip after a bare 429 aside. For "last pace learnt"; ``pace`` is what is in force."""
         if self._unlimited:
             return Pace(None, PaceSource.UNLIMITED)
-        if self._limit is not None:
-            return Pace(float(self._limit), PaceSource.LEARNT)
+        limit = self._answered if self._answered is not None else self._limit
+        if limit is not None:
+            return Pace(float(limit), PaceSource.LEARNT)
         return Pace(self._start, PaceSource.START)
 
     @property
     def pace(self) -> Pace:
-        pace = self.learnt
+        if self._unlimited:
+            pace = Pace(None, PaceSource.UNLIMITED)
+        elif self._limit is not None:
+            pace = Pace(float(self._limit), PaceSource.LEARNT)
+        else:
+            pace = Pace(self._start, PaceSource.START)
         if self.ceiling is not None and (pace.rate is None or self.ceiling < pace.rate):
             return Pace(self.ceiling, PaceSource.CEILING)
         return pace
@@ -141,7 +149,7 @@ class PaceLearner:
     # -- events -----------------------------------------------------------------------------
     def sent(self, at: float) -> None:
         self._sends.append(at)
-        horizon = at - WINDOW - MARGIN - SAMPLE_SPAN
+        horizon = at - WINDOW - JITTER - SAMPLE_SPAN
         while self._sends and self._sends[0] < horizon:
             self._sends.popleft()
 
@@ -187,8 +195,10 @@ class PaceLearner:
         return self.pace != before
 
     def _ours_before(self, sent_at: float) -> int:
-        """Our sends in the second up to ``sent_at``, that one included."""
-        return sum(1 for t in self._sends if sent_at - WINDOW - MARGIN < t <= sent_at)
+        """Our sends in the second up to ``sent_at``, that one included, and ``JITTER`` more: a
+        request handed to the network a little late is counted with the second it may land in
+        (counting one too many only loosens the bound; one too few would understate it)."""
+        return sum(1 for t in self._sends if sent_at - WINDOW - JITTER < t <= sent_at)
 
     def _observe(self, now: float, ceiling: int, floor: int | None) -> None:
         """What one set of headers proves: the limit is at most ``ceiling`` (c + k) and at least
@@ -196,8 +206,9 @@ class PaceLearner:
         ceiling = max(1, ceiling)
         if floor is not None:
             self._floor = max(self._floor or 1, floor)
-        if self._floor is not None and ceiling < self._floor:
-            # Less than was once proven: the plan changed (or another client shares the key).
+        if self._floor is not None and ceiling < self._floor * 0.9 - 1:
+            # Well below what was once proven: the plan changed (or another client shares the key).
+            # A bound a request or two short is network jitter, and the recent bounds hold it anyway.
             self._floor = ceiling
         self._samples.append((now, ceiling))
         self._settle(now)

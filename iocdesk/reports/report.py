@@ -61,11 +61,19 @@ class Report:
         return sorted(chosen, key=lambda r: (-(r.verdict_risk.severity if r.verdict_risk else -1), r.indicator))
 
     def headline(self) -> str:
-        """ "3 high, 5 medium of 40 IOCs" (or "nothing notable in 40 IOCs")."""
+        """ "3 high, 5 medium of 40 IOCs" (or "nothing notable in 40 IOCs"), and "(17 not looked up
+        yet)" when the quota ran out first: "nothing notable" must not cover what was never asked."""
         parts = [f"{n} {risk}" for risk, n in self.risk_counts() if risk in NOTABLE_RISKS]
         total = len(self.results)
         noun = "IOC" if total == 1 else "IOCs"
-        return f"{', '.join(parts)} of {total} {noun}" if parts else f"nothing notable in {total} {noun}"
+        line = f"{', '.join(parts)} of {total} {noun}" if parts else f"nothing notable in {total} {noun}"
+        if waiting := self.not_looked_up():
+            line += f" ({waiting} not looked up yet)"
+        return line
+
+    def not_looked_up(self) -> int:
+        """Results the run ended without (the quota ran out): pending, resumable."""
+        return sum(r.status is Status.PENDING for r in self.results)
 
     def subject(self, template: str = DEFAULT_SUBJECT) -> str:
         """The e-mail/chat title from a template with {headline}, {total}, {run_id}, {date}, {title}."""

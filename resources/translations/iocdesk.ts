@@ -1324,6 +1324,10 @@ Select a result to see what Pulsedive knows about it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>The Pulsedive quota is used up: {left} indicators not looked up yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Resume</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1356,6 +1360,31 @@ Select a result to see what Pulsedive knows about it.</source>
     <name>Notifier</name>
     <message>
         <source>iocdesk alert inbox</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>QuotaResume</name>
+    <message>
+        <source>{reason}.
+
+{left} indicators were not looked up yet; the run is kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pulsedive quota used up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resume when the quota resets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run {id} resumes at {when} UTC, when the Pulsedive quota resets.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -174,8 +174,11 @@ def test_a_spent_day_quota_stops_the_run_and_says_why(make_sandbox):
         engine = LookupEngine(client, EngineOptions(limits=FAST, concurrency=1))
         results = run(engine, items)
     assert engine.stop_cause is StopCause.QUOTA_EXHAUSTED and engine.end_state is EndState.INTERRUPTED
-    assert "day" in engine.stop_reason
-    assert sum(r.status is Status.FOUND for r in results) == 5 and results[-1].status is Status.ERROR
+    assert "day's quota is used up" in engine.stop_reason and engine.resets_at is not None
+    assert sum(r.status is Status.FOUND for r in results) == 5
+    # A free plan's normal day: what was not looked up is pending with the reason, never an error.
+    assert [r.status for r in results[5:]] == [Status.PENDING] * 7
+    assert all(r.error and r.error.startswith("not looked up: ") for r in results[5:])
 
 
 def test_cancel_takes_effect_within_a_second_and_keeps_what_was_fetched(make_sandbox):
@@ -284,4 +287,5 @@ def test_engine_benchmark_runs():
     from benchmarks.engine_bench import Scenario, measure
 
     measured = measure(Scenario("smoke", 12, latency=0.01, rate=200.0, concurrency=4), sequential=True)
-    assert measured.found == 12 and measured.sequential is not None and measured.bound > 0
+    assert measured.answered == 12 and measured.sequential is not None and measured.bound > 0
+    assert measured.requests >= 12 and "learnt from Pulsedive" in measured.pace

@@ -140,7 +140,8 @@ def test_a_host_waiting_when_the_quota_runs_out_stays_pending_for_a_resume(make_
     engine = engine_for(server, history=history, run_id=run_id)
     results = asyncio.run(engine.run(items))
     assert engine.stop_reason and results[0].status is Status.NOT_FOUND
-    assert results[1].status is Status.ERROR  # asked for after its URL, refused by the quota
+    assert results[1].status is Status.PENDING  # asked for after its URL, refused by the quota: not an error
+    assert results[1].error.startswith("not looked up: the Pulsedive day's quota is used up")
     pending = history.pending_items(run_id)
     assert [(p.value, p.derived) for p in pending] == [(high_domain, True)]
     _, saved = history.load_run(run_id)
