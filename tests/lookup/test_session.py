@@ -136,3 +136,30 @@ def test_optional_stores_let_a_run_go_on_without_history(basedir, make_sandbox, 
         LookupSession(config_for(sandbox.base_url), None)
     with LookupSession(config_for(sandbox.base_url), None, optional_stores=True) as session:
         assert session.history is None and session.start_run(["x"], []) is None
+
+
+def test_runs_and_link_pages_share_the_sessions_pace(make_sandbox, basedir):
+    """Issue 15: one account, one pace. A run's lookups and the link pages the window fetches
+    through the same session's client go through the same limiter; neither overfills the second."""
+    import time
+
+    from iocdesk.pulsedive.parse import parse_indicator
+
+    server = make_sandbox(per_second=4, limiter="rolling", links_page_size=2)
+    busiest = max(server.dataset.known_values("domain"), key=lambda v: len(server.dataset.record(v).links))
+    with LookupSession(config_for(server.base_url, concurrency=4), None) as session:
+        assert session.client.gate is session.limiter
+        engine = session.engine()
+        items = extract(" ".join(server.dataset.known_values("domain")[:6]), hosts=False)
+        results = asyncio.run(engine.run(items))
+        assert engine.limiter is session.limiter and {r.status for r in results} == {Status.FOUND}
+        iid = parse_indicator(session.client.indicator(busiest).data).iid
+        started = time.monotonic()
+        pages = session.client.links(iid)  # 49 links, 2 a page: 25 pages at the learnt 4/s
+        took = time.monotonic() - started
+        assert pages.ok and session.limiter.pace.rate == 4  # learnt by the run, kept by the pages
+    # Without the gate the pages burst past 4 a second and most are refused; with it, at most a
+    # page or two meets loopback jitter at the window's edge, and is retried at the pace.
+    assert server.stats.throttled <= 2
+    assert server.stats.by_kind["links"] == 25 + server.stats.throttled
+    assert took >= (25 - 4) / 4 - 0.5
