@@ -578,7 +578,9 @@ class LookupEngine:
         if remaining and (pace := self.limiter.rate_hint()) < math.inf:
             eta = max(eta or 0.0, remaining / pace)
         counts = Counter(str(r.status) for r in self.results)
-        return Progress(self._done, total, dict(counts), rate, eta, self.client.quota, self.paused, self.limiter.pace)
+        return Progress(
+            self._done, total, dict(counts), rate, eta, self.client.quota, self.paused, self.limiter.shown_pace()
+        )
 
     def _emit_progress(self) -> None:
         if self.listener is not None:

@@ -212,6 +212,11 @@ class RateLimiter:
         if month is not None:
             self._remaining_month = month
 
+    def shown_pace(self) -> Pace:
+        """The pace to show: the answers' figure under the user's maximum (``PaceLearner.shown``)."""
+        with self._lock:
+            return self._pace.shown
+
     def learnt_pace(self) -> Pace:
         """What Pulsedive's answers said, whatever the user's maximum (for "last pace learnt")."""
         with self._lock:

@@ -113,6 +113,15 @@ class PaceLearner:
         return Pace(self._start, PaceSource.START)
 
     @property
+    def shown(self) -> Pace:
+        """The pace for people: what the answers said, under the user's maximum. The dip of a
+        second or two after a bare 429 paces requests but would only make the figure flicker."""
+        pace = self.learnt
+        if self.ceiling is not None and (pace.rate is None or self.ceiling < pace.rate):
+            return Pace(self.ceiling, PaceSource.CEILING)
+        return pace
+
+    @property
     def pace(self) -> Pace:
         if self._unlimited:
             pace = Pace(None, PaceSource.UNLIMITED)
@@ -195,10 +204,10 @@ class PaceLearner:
         return self.pace != before
 
     def _ours_before(self, sent_at: float) -> int:
-        """Our sends in the second up to ``sent_at``, that one included, and ``JITTER`` more: a
-        request handed to the network a little late is counted with the second it may land in
-        (counting one too many only loosens the bound; one too few would understate it)."""
-        return sum(1 for t in self._sends if sent_at - WINDOW - JITTER < t <= sent_at)
+        """Our sends the server may have counted with the one sent at ``sent_at``: the second up to
+        it, and ``JITTER`` either side, since a request may reach the server later than one sent
+        after it (counting one too many only loosens the bound; one too few would understate it)."""
+        return sum(1 for t in self._sends if sent_at - WINDOW - JITTER < t <= sent_at + JITTER)
 
     def _observe(self, now: float, ceiling: int, floor: int | None) -> None:
         """What one set of headers proves: the limit is at most ``ceiling`` (c + k) and at least
