@@ -55,4 +55,4 @@ def _read(data: bytes, label: str) -> Iterator[TextChunk]:
         yield from docx_chunks(fh, label, MAX_UNPACKED)
         return
     check_zip(fh, label, ".xlsx", MAX_UNPACKED)  # an archive that is no workbook says so here: skipped
-    yield from xlsx_chunks(fh, label)
+    yield from xlsx_chunks(fh, label, max_unpacked=MAX_UNPACKED)

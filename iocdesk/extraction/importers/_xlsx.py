@@ -1,18 +1,28 @@
-"""Excel workbooks (.xlsx/.xlsm) via openpyxl, and Office look-alikes (internal)."""
+"""Excel workbooks (.xlsx/.xlsm) via openpyxl, and Office look-alikes (internal).
+
+openpyxl reads every part through ``_xlsx_guard.GuardedZip``: the limits on what a workbook may
+unpack to (sizes, Excel's rows, cells and characters, memory held) and the time budget are
+described there.
+"""
 
 from __future__ import annotations
 
+import time
 import warnings
 import zipfile
-from collections.abc import Iterator
-from typing import BinaryIO
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, BinaryIO
 
-from iocdesk.extraction.importers._common import SUPPORTED, InputError, human_size
+from iocdesk.extraction.importers._common import SUPPORTED, InputError
 from iocdesk.extraction.importers._detect import XLSX_EXTENSIONS, binary_error
 from iocdesk.extraction.importers._table import table_chunks
 from iocdesk.extraction.importers._text import ByteReader
-from iocdesk.extraction.importers._xlsx_links import link_chunks
+from iocdesk.extraction.importers._xlsx_guard import TIME_BUDGET, Guard, GuardedZip, Limits
+from iocdesk.extraction.importers._xlsx_links import link_chunks, sheet_parts
 from iocdesk.indicators.types import TextChunk
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 MIN_NUMBER_DIGITS = 6  # integral numbers with fewer digits are not read
 
@@ -24,7 +34,13 @@ def _corrupt(name: str) -> InputError:
 
 
 def check_zip(fh: BinaryIO, name: str, extension: str, max_bytes: int | None) -> None:
-    """Return if the ZIP file ``fh`` is an Excel workbook; raise InputError otherwise."""
+    """Return if the ZIP file ``fh`` is an Excel workbook; raise InputError otherwise.
+
+    A workbook is refused here, before anything is inflated, when its parts are declared to
+    unpack to more than the guard's limits (or ``max_bytes`` in all).
+    """
+    guard = Guard(name)
+    guard.check_directory(fh)  # before zipfile lists it
     try:
         with zipfile.ZipFile(fh) as archive:
             infos = {info.filename: info for info in archive.infolist()}
@@ -36,12 +52,7 @@ def check_zip(fh: BinaryIO, name: str, extension: str, max_bytes: int | None) ->
     finally:
         fh.seek(0)
     if "xl/workbook.xml" in infos:
-        shared = infos.get("xl/sharedStrings.xml")
-        if shared is not None and max_bytes is not None and shared.file_size > max_bytes:
-            raise InputError(
-                f"{name}: the workbook's text table unpacks to {human_size(shared.file_size)}; "
-                f"the limit is {human_size(max_bytes)}"
-            )
+        guard.check_sizes(list(infos.values()), max_bytes)
         return
     if "xl/workbook.bin" in infos:
         raise InputError(f"{name}: Excel binary workbooks (.xlsb) are not supported; {_SAVE_AS}")
@@ -105,13 +116,24 @@ def cell_text(value: object) -> str | None:
     return None
 
 
-def xlsx_chunks(fh: BinaryIO, name: str) -> Iterator[TextChunk]:
-    from openpyxl import load_workbook  # imported here: text files don't pay for it
-
+def xlsx_chunks(
+    fh: BinaryIO,
+    name: str,
+    *,
+    max_unpacked: int | None = None,
+    limits: Limits | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    budget: float = TIME_BUDGET,
+) -> Iterator[TextChunk]:
+    """Every worksheet's cells, then the link targets; ``budget`` seconds for all of it."""
+    guard = Guard(name, limits=limits, clock=clock, budget=budget)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            workbook = load_workbook(fh, read_only=True, data_only=True, keep_links=False)
+        archive = GuardedZip(fh, guard, max_total=max_unpacked)
+        try:
+            workbook = _load(fh, archive)
+        except BaseException:
+            archive.close()
+            raise
     except InputError:
         raise
     except Exception as exc:  # openpyxl/zipfile/XML errors of every kind
@@ -122,15 +144,49 @@ def xlsx_chunks(fh: BinaryIO, name: str) -> Iterator[TextChunk]:
             try:
                 rows = sheet.iter_rows(values_only=True)
                 yield from table_chunks(
-                    enumerate(rows, 1), file=name, sheet=sheet.title, to_text=cell_text, letter_and_header=True
+                    _timed(rows, guard), file=name, sheet=sheet.title, to_text=cell_text, letter_and_header=True
                 )
             except InputError:
                 raise
             except Exception as exc:
                 raise InputError(f"{name}: sheet {sheet.title!r} is corrupt or truncated") from exc
+        try:  # the same archive: each part is counted once (see GuardedZip)
+            yield from link_chunks(archive, name)
+        except InputError:
+            raise
+        except Exception as exc:  # zipfile/XML errors of every kind
+            raise InputError(f"{name}: the workbook's links are corrupt or truncated") from exc
     finally:
-        workbook.close()
-    try:  # after the cells: openpyxl has let go of the file
-        yield from link_chunks(fh, name)
-    except Exception as exc:  # zipfile/XML errors of every kind
-        raise InputError(f"{name}: the workbook's links are corrupt or truncated") from exc
+        workbook.close()  # closes the archive
+
+
+def _load(fh: BinaryIO, archive: GuardedZip) -> Workbook:
+    """``load_workbook(read_only=True, data_only=True, keep_links=False)``, reading every part
+    through ``archive``: openpyxl's own ZipFile of ``fh`` is used for nothing but its listing."""
+    from openpyxl.reader.excel import ExcelReader  # imported here: text files don't pay for it
+
+    archive.titles = _titles(archive)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        reader = ExcelReader(fh, read_only=True, data_only=True, keep_links=False)
+        reader.archive.close()
+        reader.archive, reader.valid_files = archive, archive.namelist()
+        reader.read()
+    return reader.wb
+
+
+def _titles(archive: GuardedZip) -> dict[str, str]:
+    """Sheet part -> title, so that a limit passed while openpyxl loads the workbook names the sheet."""
+    try:
+        return {path: title for title, path in sheet_parts(archive, set(archive.namelist()))}
+    except InputError:
+        raise
+    except Exception:  # noqa: BLE001 - a broken workbook part: openpyxl says so, the names were only for messages
+        return {}
+
+
+def _timed(rows: Iterable[Sequence[object]], guard: Guard) -> Iterator[tuple[int, Sequence[object]]]:
+    """Rows numbered from 1, within the time budget (openpyxl makes up the rows a sheet skips)."""
+    for number, row in enumerate(rows, 1):
+        guard.check_time()
+        yield number, row

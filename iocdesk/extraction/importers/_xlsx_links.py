@@ -5,6 +5,7 @@ its text, and openpyxl's read-only mode loads neither the sheet's hyperlinks nor
 values, the formula. So each sheet's XML is read once more, streamed: the ``<hyperlink>``
 elements with their targets from the sheet's relationships, and the first argument of every
 ``HYPERLINK(`` formula when it is a literal. Nothing is followed or opened: targets are text.
+Every part is read through the guarded archive the cells were read from (``_xlsx_guard``).
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
-from typing import BinaryIO
 from xml.etree.ElementTree import iterparse
 
+from iocdesk.extraction.importers._xlsx_guard import GuardedZip
 from iocdesk.indicators.types import Source, TextChunk
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -28,25 +29,25 @@ MAX_LINKS = 100_000  # per workbook: a file with more is an attack on our time, 
 _MAX_TARGET = 8192  # characters of one target kept (a URL longer than any browser accepts)
 
 
-def link_chunks(fh: BinaryIO, name: str) -> Iterator[TextChunk]:
+def link_chunks(archive: GuardedZip, name: str) -> Iterator[TextChunk]:
     """One chunk per linked cell: the target, with the cell as its source."""
-    fh.seek(0)
-    with zipfile.ZipFile(fh) as archive:
-        members = set(archive.namelist())
-        count = 0
-        for title, path in _sheets(archive, members):
-            targets = _relationship_targets(archive, members, path)
-            for ref, target in _cell_links(archive, path, targets):
-                count += 1
-                if count > MAX_LINKS:
-                    return
-                match = _REF.fullmatch(ref)
-                row, column = (int(match.group(2)), match.group(1)) if match else (None, None)
-                label = f"{column}, link target" if column else "link target"
-                yield TextChunk(target[:_MAX_TARGET], Source(file=name, sheet=title, row=row, column=label))
+    members = set(archive.namelist())
+    count = 0
+    for title, path in sheet_parts(archive, members):
+        if not archive.has_links(path):  # no formula, no hyperlink: nothing to find (a quick skip)
+            continue
+        targets = _relationship_targets(archive, members, path)
+        for ref, target in _cell_links(archive, path, targets):
+            count += 1
+            if count > MAX_LINKS:
+                return
+            match = _REF.fullmatch(ref)
+            row, column = (int(match.group(2)), match.group(1)) if match else (None, None)
+            label = f"{column}, link target" if column else "link target"
+            yield TextChunk(target[:_MAX_TARGET], Source(file=name, sheet=title, row=row, column=label))
 
 
-def _sheets(archive: zipfile.ZipFile, members: set[str]) -> list[tuple[str, str]]:
+def sheet_parts(archive: zipfile.ZipFile, members: set[str]) -> list[tuple[str, str]]:
     """(title, part path) of every worksheet, in workbook order."""
     if "xl/workbook.xml" not in members:
         return []
