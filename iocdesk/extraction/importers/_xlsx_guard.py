@@ -31,15 +31,16 @@ limits of their own, so the checks are made here, in three places:
    part it parses whole (styles, relationships...) entirely: each of these may hold at most
    ``held_elements`` elements and ``held_bytes`` of XML (more than its characters). The shared
    strings, a list in memory, at most ``shared_strings`` items and ``shared_chars`` characters;
-   a workbook at most ``cells`` cells. A workbook that openpyxl could read within the time
-   budget (~50,000 cells a second) reaches none of them.
+   a workbook at most ``cells`` cells. They sit where openpyxl (~50,000 cells, ~100,000 shared
+   strings a second) would spend most of the time budget anyway.
 
 3. Time: ``Guard.check_time`` at each block and each row, ``budget`` seconds (120, as for a PDF
    or a mail) for the whole file: "reading the workbook took longer than 120 s".
 
-Within all of these, one workbook peaks under ~500 MB (benchmarks/xlsx_bomb.py: the costliest
-files the limits let through are a text table of 2,000,000 strings and styles at Excel's 64,000
-formats), against 2.6 GB and more before; a bomb is refused long before that, at ~40 MB.
+What the limits let through costs at most (benchmarks/xlsx_bomb.py): ~360 MB for a text table of
+2,000,000 strings, ~475 MB for styles at Excel's 64,000 formats, ~900 MB and 50 s for a file
+holding every such worst case at once; before, the issue's bombs took 2.6 GB and more. A bomb
+itself is refused in well under a second at ~40 MB: at the directory, or at the first limit.
 """
 
 from __future__ import annotations
@@ -158,25 +159,31 @@ def directory_size(fh: BinaryIO) -> int | None:
     """The size of a ZIP's central directory as its end record states it (what zipfile will read).
 
     Found as zipfile finds it: the end record at the very end, else the last one in the final
-    64 KiB (the comment), with the ZIP64 record when there is one. None when there is none.
+    64 KiB (the comment). With ZIP64, the larger of the record right before the locator (where
+    zipfile 3.11 reads it) and the one the locator points to (where newer ones do). None: no
+    end record.
     """
     fh.seek(0, io.SEEK_END)
     size = fh.tell()
-    tail_size = min(size, 22 + 0xFFFF + 20)
+    tail_size = min(size, 22 + 0xFFFF)
     fh.seek(size - tail_size)
     tail = fh.read(tail_size)
-    fh.seek(0)
     at = len(tail) - 22 if tail[-22:-18] == b"PK\x05\x06" else tail.rfind(b"PK\x05\x06")
     if at < 0 or len(tail) - at < 22:
+        fh.seek(0)
         return None
     (directory,) = struct.unpack_from("<I", tail, at + 12)
-    if at >= 20 and tail[at - 20 : at - 16] == b"PK\x06\x07":  # ZIP64: the locator, then the record
-        (offset,) = struct.unpack_from("<Q", tail, at - 20 + 8)
-        fh.seek(offset)
-        record = fh.read(56)
-        fh.seek(0)
-        if len(record) == 56 and record[:4] == b"PK\x06\x06":
-            (directory,) = struct.unpack_from("<Q", record, 40)
+    end_record = size - tail_size + at
+    fh.seek(max(end_record - 20, 0))
+    locator = fh.read(20)
+    if end_record >= 20 and locator[:4] == b"PK\x06\x07":
+        (offset,) = struct.unpack_from("<Q", locator, 8)
+        for where in (end_record - 20 - 56, offset):
+            fh.seek(max(where, 0))
+            record = fh.read(56)
+            if where >= 0 and record[:4] == b"PK\x06\x06" and len(record) == 56:
+                directory = max(directory, struct.unpack_from("<Q", record, 40)[0])
+    fh.seek(0)
     return int(directory)
 
 
