@@ -370,6 +370,24 @@ def test_a_part_changed_after_it_was_counted_is_corrupt():
         part.read(100)
 
 
+def test_links_are_read_from_sheets_with_formulas_and_from_macro_sheets(tmp_path):
+    # The links pass skips a worksheet the count found no formula or hyperlink in: only that.
+    path = tmp_path / "links.xlsx"
+    formula = '<c r="B2" t="str"><f>HYPERLINK("http://formula-link.example.com/a","go")</f><v>go</v></c>'
+    write_workbook(path, sheet(f'<row r="2">{formula}</row>'))
+    assert read(path) == ["go", "http://formula-link.example.com/a"]
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = (  # an Excel 4.0 macro sheet, read as a worksheet
+        f'<xm:macrosheet xmlns="{xlsx_bomb._MAIN}" xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
+        f'<sheetData><row r="2">{formula}</row></sheetData></xm:macrosheet>'
+    ).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    assert read(path) == ["go", "http://formula-link.example.com/a"]
+
+
 def test_openpyxl_surprises_become_input_error(tmp_path, monkeypatch):
     from openpyxl.reader.excel import ExcelReader
 

@@ -345,7 +345,11 @@ class _PartReader(io.BufferedIOBase):
 
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_WORKSHEET, _SST = f"{_MAIN}worksheet", f"{_MAIN}sst"
+# Read row by row, as openpyxl reads a worksheet: a worksheet, and the old dialog and macro sheets.
+_SHEETS = frozenset(
+    {f"{_MAIN}worksheet", f"{_MAIN}dialogsheet", "http://schemas.microsoft.com/office/excel/2006/main}macrosheet"}
+)
+_SST = f"{_MAIN}sst"
 _ROW, _SI, _F, _RPH = f"{_MAIN}row", f"{_MAIN}si", f"{_MAIN}f", f"{_MAIN}rPh"
 _LINKS = frozenset({_F, f"{_MAIN}hyperlink"})  # elements _xlsx_links reads links from
 _ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")  # one character in Excel's count ("_x000D_" is a CR)
@@ -383,7 +387,7 @@ class Scanner:
         self.formula_depth = self.formula_chars = self.phonetic_depth = 0
         # The shared strings.
         self.strings = self.string_chars = 0
-        self.links = False  # a worksheet with a formula or a hyperlink: the links pass reads it
+        self.links = False  # a formula or a hyperlink, or not a sheet: the links pass reads it
         # The limits the handlers compare with at each element, as plain attributes (faster).
         self._held, self._columns = self.limits.held_elements, self.limits.columns
         self._cell_chars = self.limits.cell_chars
@@ -459,17 +463,18 @@ class Scanner:
 
     def _root(self, tag: str, attrs: list[str]) -> None:
         parser = self._parser
-        if tag not in (_WORKSHEET, _SST):
-            parser.StartElementHandler = self._start_outer
-        elif tag == _WORKSHEET:
+        if tag in _SHEETS:
             self._sheet = True
             parser.StartElementHandler = self._start_sheet
             parser.EndElementHandler = self._end_sheet
             parser.CharacterDataHandler = self._text_sheet
-        else:
+        elif tag == _SST:
             parser.StartElementHandler = self._start_strings
             parser.EndElementHandler = self._end_strings
             parser.CharacterDataHandler = self._text_strings
+        else:
+            self.links = True  # not known to be free of links: the links pass reads it, as ever
+            parser.StartElementHandler = self._start_outer
         parser.StartElementHandler(tag, attrs)
 
     def _start_outer(self, tag: str, attrs: list[str]) -> None:
