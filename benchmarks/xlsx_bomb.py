@@ -1,6 +1,6 @@
 """Time and peak memory of ``iocdesk extract`` on Excel decompression bombs (issue 14, item 4).
 
-    .venv/bin/python -m benchmarks.xlsx_bomb [--kinds sheet-2gb,row-1m-cells,normal-100k] [--timeout 150] [--json]
+    .venv/bin/python -m benchmarks.xlsx_bomb [--kinds sheet-2gb,row-1m-cells,...] [--timeout 150] [--json]
 
 Each workbook is written to a temp folder (streamed: the benchmark holds none of it), then read
 by ``iocdesk extract -f json`` in a fresh process whose wall-clock time and peak resident set
@@ -8,7 +8,7 @@ by ``iocdesk extract -f json`` in a fresh process whose wall-clock time and peak
 printed on stderr (the refusal). A run past ``--timeout`` is killed and shown as "> N s". Kinds:
 
 * ``sheet-2gb``: the issue's first bomb, a sheet inflating to ~2 GB (a few MB on disk);
-* ``row-1m-cells``: the second, one row of a million cells (~100 KB on disk);
+* ``row-1m-cells``: the second, one row of a million cells (~50 KB on disk);
 * ``normal-100k``: a normal large workbook as Excel writes it (a ``<dimension>``, shared
   strings), 100,000 rows of 5 columns, which must still be read, and about as fast;
 * ``formulas-100k``: the same with a sixth column of formulas (a sheet with formulas or
@@ -18,8 +18,9 @@ printed on stderr (the refusal). A run past ``--timeout`` is killed and shown as
 * ``styles-64k``: styles at Excel's 64,000 formats (cell formats, styles and named styles, ~450,000
   elements), the largest part parsed whole that a real workbook has.
 
-The command runs with this environment, so ``PYTHONPATH=/path/to/other/tree`` measures another
-version of iocdesk (e.g. ``git worktree add /tmp/before <rev>``). POSIX only (``os.wait4``).
+The default runs the first four. The command runs with this environment, so
+``PYTHONPATH=/path/to/other/tree`` measures another version of iocdesk (e.g. ``git worktree add
+/tmp/before <rev>``). POSIX only (``os.wait4``).
 """
 
 from __future__ import annotations
