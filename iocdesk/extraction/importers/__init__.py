@@ -81,7 +81,11 @@ Formats (by extension first, then by content)
   formula without a cached value yields nothing and a formula's text is
   never read. Source: sheet, row, column letter plus header
   (``"C (IOC Value)"``). Legacy ``.xls``, ``.xlsb``, ``.ods`` and
-  password-protected workbooks are refused with a hint.
+  password-protected workbooks are refused with a hint. Decompression bombs
+  are refused before openpyxl reads them (``_xlsx_guard``): a part unpacking
+  to more than 256 MiB or a file to more than 512 MiB, Excel's own limits
+  (rows, cells per row, characters per cell), cells, shared strings and XML
+  held at once, and 120 s per file; Word documents get the same guard.
 * JSON (``.json``): every string *value* anywhere, not keys (keys are field
   names; ECS-style keys such as ``host.name`` would read as domains) and not
   numbers. Source column = JSON path (``$.alerts[3].src_ip``,
