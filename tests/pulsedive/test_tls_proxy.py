@@ -73,7 +73,7 @@ def test_without_the_proxy_ca_one_clear_tls_message(inspected):
     server, proxy, report, env = inspected
     res = analyze("--proxy", proxy.url, str(report), env=env)
     err = res.stderr.decode()
-    assert res.returncode == 1
+    assert res.returncode == 4  # incomplete: the run is kept for a resume
     assert "TLS error" in err and "certificate verify failed" in err and "give its CA certificate" in err
     assert "--ca-bundle" in err
     assert err.count("cannot be reached") == 1 and "Traceback" not in err
