@@ -43,6 +43,7 @@ from iocdesk.gui.settings import AppSettings
 from iocdesk.gui.tasks import Tasks
 from iocdesk.gui.theme import apply_theme
 from iocdesk.gui.widgets.detail import DetailPane
+from iocdesk.gui.widgets.elided_label import ElidedLabel
 from iocdesk.gui.widgets.filter_bar import FilterBar
 from iocdesk.gui.widgets.paste_box import PasteBox
 from iocdesk.gui.widgets.summary_strip import SummaryStrip
@@ -113,7 +114,7 @@ class MainWindow(QMainWindow):
             self.tr("Paste an alert, an e-mail, a report or a log excerpt; or open a file (Ctrl+O).")
         )
         self.paste.setAccessibleName(self.tr("Text to extract indicators from"))
-        self.counts = QLabel(self.tr("No indicators yet."), objectName="extractCounts")
+        self.counts = ElidedLabel(self.tr("No indicators yet."), objectName="extractCounts")
         self.counts.setTextFormat(Qt.TextFormat.PlainText)
         self.indicator_view = QTableView(objectName="indicatorTable")
         self.indicator_view.setModel(self.indicators)
@@ -132,7 +133,7 @@ class MainWindow(QMainWindow):
         self.cancel_button.setToolTip(self.tr("Stop the run (Esc); what was fetched is kept"))
         self.progress = QProgressBar(objectName="progressBar")
         self.progress.setAccessibleName(self.tr("Lookup progress"))
-        self.status = QLabel(self.tr("Ready."), objectName="statusLine")
+        self.status = ElidedLabel(self.tr("Ready."), objectName="statusLine")
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setAccessibleName(self.tr("Run status"))
         controls = QHBoxLayout()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from iocdesk.gui.models.results import ResultColumn
 from iocdesk.indicators.results import Risk, Status
@@ -41,7 +42,7 @@ def test_url_not_found_reads_high_through_its_host(make_window, qtbot, high_doma
     assert win.filter.rowCount() == 3
 
     win.result_view.setCurrentIndex(win.filter.mapFromSource(win.results.index(_row(win, url), 0)))
-    host_line = win.detail.findChild(type(win.status), "detailHost")
+    host_line = win.detail.findChild(QLabel, "detailHost")
     assert host_line.isVisible() and f"Host {high_domain}: high" in host_line.text()
     assert "worse than its own verdict" in host_line.text()
     win.detail.findChild(type(win.detail._show_host), "showHostButton").click()

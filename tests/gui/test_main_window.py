@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from iocdesk.indicators.results import Status
 
@@ -16,7 +16,7 @@ def window_config() -> dict:
 
 
 def test_demo_paste_extract_run_read_filter(window, qtbot):
-    assert window.findChild(type(window.status), "demoBanner") is not None
+    assert window.findChild(QLabel, "demoBanner") is not None
     qtbot.waitUntil(lambda: window.indicators.rowCount() >= 10, timeout=5000)
     assert "indicators" in window.counts.text()
     checked = window.indicators.checked()

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from iocdesk.gui.models import STATUS_LABELS, status_label
 from iocdesk.gui.risk import risk_icon
+from iocdesk.gui.widgets.elided_label import ElidedLabel
 from iocdesk.indicators.results import LookupResult, Risk, Status
 
 __all__ = ["RISK_ORDER", "SummaryStrip"]
@@ -56,7 +58,7 @@ class SummaryStrip(QWidget):
             layout.addWidget(chip)
             self._chips[risk] = chip
 
-        self._status_label = self._plain_label("summaryStatus")
+        self._status_label = ElidedLabel(objectName="summaryStatus")  # never widens the window
         layout.addWidget(self._status_label, 1)
         self.update_counts([])
 
@@ -77,6 +79,7 @@ class SummaryStrip(QWidget):
         for risk, chip in self._chips.items():  # risk levels are Pulsedive's terms, shown as they are
             count = self._risk_counts[risk]
             chip.setText(f"{risk}: {count}")
+            chip.setProperty("compactText", str(count))
             chip.setAccessibleName(self.tr("%n {risk} risk", "", count).format(risk=risk))
             chip.setToolTip(
                 self.tr("%n result(s) with risk {risk}. Click to show only these.", "", count).format(risk=risk)
@@ -86,6 +89,7 @@ class SummaryStrip(QWidget):
         text = " · ".join(parts) if parts else self.tr("no results")
         self._status_label.setText(text)
         self._status_label.setAccessibleName(self.tr("Status counts: {counts}").format(counts=text))
+        self._fit_chips()
 
     def risk_counts(self) -> dict[Risk, int]:
         return dict(self._risk_counts)
@@ -101,6 +105,33 @@ class SummaryStrip(QWidget):
 
     def status_label(self) -> QLabel:
         return self._status_label
+
+    # -- width -------------------------------------------------------------------------------
+    def minimumSizeHint(self) -> QSize:
+        """What the strip needs with its chips compact (icon and count) and its counts elided:
+        the window is never held wider than the screen by it (issue 16)."""
+        hint = super().minimumSizeHint()
+        spare = sum(chip.sizeHint().width() - self._compact_width(chip) for chip in self._chips.values())
+        return QSize(max(0, hint.width() - spare), hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_chips()
+
+    def _fit_chips(self) -> None:
+        """Chips read "high: 5" when there is room, else the icon and "5" (the risk in the tooltip)."""
+        words = {risk: f"{risk}: {self._risk_counts[risk]}" for risk in self._chips}
+        full = sum(chip.fontMetrics().horizontalAdvance(words[risk]) for risk, chip in self._chips.items())
+        icons = sum(chip.iconSize().width() + 24 for chip in self._chips.values())
+        room = self.width() - self._total_label.sizeHint().width() - self._status_label.minimumSizeHint().width()
+        compact = full + icons > room
+        for risk, chip in self._chips.items():
+            chip.setText(str(self._risk_counts[risk]) if compact else words[risk])
+
+    @staticmethod
+    def _compact_width(chip: QToolButton) -> int:
+        metrics = chip.fontMetrics()
+        return chip.iconSize().width() + metrics.horizontalAdvance(str(chip.property("compactText") or "0")) + 24
 
     # -- internals ---------------------------------------------------------------------------
     def _plain_label(self, name: str) -> QLabel:
