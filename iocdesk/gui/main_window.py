@@ -37,7 +37,7 @@ from iocdesk.gui.actions.quota_resume import QuotaResume
 from iocdesk.gui.actions.results import ResultActions
 from iocdesk.gui.demo import DemoService
 from iocdesk.gui.inbox.dock import InboxDock
-from iocdesk.gui.models import IndicatorsModel, ResultsFilter, ResultsModel
+from iocdesk.gui.models import IndicatorsModel, ResultColumn, ResultsFilter, ResultsModel
 from iocdesk.gui.runner import RunController
 from iocdesk.gui.settings import AppSettings
 from iocdesk.gui.tasks import Tasks
@@ -144,9 +144,18 @@ class MainWindow(QMainWindow):
         self.filter_bar = FilterBar(self.filter, self)
         self.search = self.filter_bar.findChild(QLineEdit, "resultFilter")
         self.summary = SummaryStrip(self)
+        for signal in (
+            self.filter.rowsInserted,
+            self.filter.rowsRemoved,
+            self.filter.modelReset,
+            self.filter.layoutChanged,
+        ):  # "4 of 18 results" while a filter hides rows
+            signal.connect(lambda *_: self.summary.set_shown(self.filter.rowCount()))
         self.result_view = QTableView(objectName="resultTable")
         self.result_view.setModel(self.filter)
         self.result_view.setSortingEnabled(True)
+        # Riskiest first until the analyst picks another order (remembered with the columns).
+        self.result_view.sortByColumn(ResultColumn.RISK, Qt.SortOrder.DescendingOrder)
         self.result_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.result_view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.result_view.setAccessibleName(self.tr("Lookup results"))
@@ -616,9 +625,10 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if state := self.settings.splitter_state("main"):
             self.splitter.restoreState(state)
-        # "results-v2": the Host column (issue 13) moved the columns after it; an older saved
-        # layout would give its widths to the wrong columns.
-        if header := self.settings.header_state("results-v2"):
+        # "results-v3": the Host column (issue 13) moved the columns after it, and the default
+        # order became riskiest first (issue 16): an older saved layout would give its widths to
+        # the wrong columns and keep 0.1's order by indicator.
+        if header := self.settings.header_state("results-v3"):
             self.result_view.horizontalHeader().restoreState(header)
 
     # -- the alert inbox ----------------------------------------------------------------------
@@ -660,7 +670,7 @@ class MainWindow(QMainWindow):
             return
         self.settings.window_geometry = self.saveGeometry()
         self.settings.set_splitter_state("main", self.splitter.saveState())
-        self.settings.set_header_state("results-v2", self.result_view.horizontalHeader().saveState())
+        self.settings.set_header_state("results-v3", self.result_view.horizontalHeader().saveState())
         self.settings.sync()
         self.tasks.cancel_all()
         if self._session is not None:

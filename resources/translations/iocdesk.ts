@@ -2171,6 +2171,10 @@ Scan {n} indicator(s) actively?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>{shown} of {total} results</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>1 result</source>
         <translation type="unfinished"></translation>
     </message>

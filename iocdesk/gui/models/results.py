@@ -189,7 +189,10 @@ class ResultsModel(RowTableModel):
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         held = [(self._results[index.row()], index.column()) for index in persistent]
-        keyed = [(self._sort_key(r, key_column), r) for r in self._results]
+        # Ties in any order: status, then indicator, ascending (the sort is stable, reversed or not),
+        # so riskiest-first reads critical rows in a fixed, findable order.
+        tied = sorted(self._results, key=lambda r: (_STATUS_ORDER.get(r.status, len(_STATUS_ORDER)), r.indicator))
+        keyed = [(self._sort_key(r, key_column), r) for r in tied]
         keyed.sort(key=lambda pair: pair[0], reverse=order == Qt.SortOrder.DescendingOrder)
         self._results = [r for _, r in keyed]
         self._row_of = {id(r): row for row, r in enumerate(self._results)}
@@ -281,8 +284,9 @@ class ResultsModel(RowTableModel):
         return self.tr("yes") if r.defanged else self.tr("no")
 
     def _sort_key(self, r: LookupResult, col: ResultColumn) -> int | str:
-        if col is ResultColumn.RISK:
-            return r.risk.severity if r.risk is not None else -1
+        if col is ResultColumn.RISK:  # the worse of its own and its host's, as the chips count it
+            risk = r.verdict_risk
+            return risk.severity if risk is not None else -1
         if col is ResultColumn.HOST:
             host_risk = r.host_result.risk if r.host_result is not None else None
             return host_risk.severity if host_risk is not None else -1

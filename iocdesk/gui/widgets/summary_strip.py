@@ -38,6 +38,7 @@ class SummaryStrip(QWidget):
         self.setObjectName("summaryStrip")
         self.setAccessibleName(self.tr("Results summary"))
         self._risk_counts: dict[Risk, int] = dict.fromkeys(RISK_ORDER, 0)
+        self._shown: int | None = None  # rows the filter shows; None: all
         self._status_counts: dict[Status, int] = {}
         self._total = 0
 
@@ -73,9 +74,7 @@ class SummaryStrip(QWidget):
         statuses = Counter(r.status for r in results)
         self._status_counts = {s: statuses[s] for s in STATUS_LABELS if statuses.get(s)}
 
-        # Two messages, not "%n result(s)": English, the source language, has no translation to pick the form.
-        total = self.tr("1 result") if self._total == 1 else self.tr("%n results", "", self._total)
-        self._total_label.setText(total)
+        self._show_total()
         for risk, chip in self._chips.items():  # risk levels are Pulsedive's terms, shown as they are
             count = self._risk_counts[risk]
             chip.setText(f"{risk}: {count}")
@@ -90,6 +89,20 @@ class SummaryStrip(QWidget):
         self._status_label.setText(text)
         self._status_label.setAccessibleName(self.tr("Status counts: {counts}").format(counts=text))
         self._fit_chips()
+
+    def set_shown(self, shown: int | None) -> None:
+        """How many rows the filter shows (None: all): "4 of 18 results" while a filter hides some."""
+        self._shown = shown
+        self._show_total()
+
+    def _show_total(self) -> None:
+        shown = self._shown
+        if shown is not None and shown != self._total:
+            text = self.tr("{shown} of {total} results").format(shown=shown, total=self._total)
+        else:
+            # Two messages, not "%n result(s)": English, the source language, has no translation to pick the form.
+            text = self.tr("1 result") if self._total == 1 else self.tr("%n results", "", self._total)
+        self._total_label.setText(text)
 
     def risk_counts(self) -> dict[Risk, int]:
         return dict(self._risk_counts)
