@@ -34,7 +34,7 @@ from iocdesk.indicators.results import CACHEABLE_STATUSES, PULSEDIVE_TYPES, Look
 from iocdesk.indicators.types import Indicator, Scope
 from iocdesk.lookup.limiter import QuotaExhausted, RateLimiter, RateLimits, Ticket
 from iocdesk.lookup.pace import Pace
-from iocdesk.pulsedive.client import ApiResult, Outcome, PulsediveClient
+from iocdesk.pulsedive.client import ApiResult, Outcome, PulsediveClient, quota_period
 from iocdesk.pulsedive.parse import parse_indicator, parse_scan_poll, parse_scan_submit
 
 log = logging.getLogger(__name__)
@@ -468,7 +468,7 @@ class LookupEngine:
             quota = answer.quota
             if answer.outcome is Outcome.RATE_LIMITED:
                 second, day, month = (quota.second, quota.day, quota.month) if quota else (None, None, None)
-                period = _period_in(answer.message)
+                period = quota_period(answer.message)
                 if period is None:  # a 429 for the second: the pace learns from it, this request waits its turn
                     self.limiter.refused(ticket, second, day, month)
                 else:
@@ -598,12 +598,3 @@ class _Stopped(Exception):
 # Answers whose headers (or their absence) describe the account's limits: found and not found;
 # a 5xx or a proxy's error page carries no limits even when it has no header.
 _PACED_ANSWERS = frozenset({200, 404})
-
-
-def _period_in(message: str) -> str | None:
-    """The period a 429 text names ("... 10 requests per day ..."), if any."""
-    lowered = message.lower()
-    for period in ("month", "day"):
-        if f"per {period}" in lowered:
-            return period
-    return None

@@ -99,6 +99,12 @@ class RequestGate(Protocol):
     def refused(self, ticket: Any, second: int | None, day: int | None, month: int | None) -> None: ...
 
 
+def quota_period(message: str) -> str | None:
+    """The day or month a 429's text names ("... 10 requests per day ..."); None for the second."""
+    lowered = message.lower()
+    return next((period for period in ("month", "day") if f"per {period}" in lowered), None)
+
+
 _PAGE_RETRIES = 5  # 429s for the second on one page before the walk gives up
 
 
@@ -383,7 +389,7 @@ class PulsediveClient:
             quota = result.quota
             second, day, month = (quota.second, quota.day, quota.month) if quota else (None, None, None)
             if result.outcome is Outcome.RATE_LIMITED:
-                if any(f"per {period}" in result.message.lower() for period in ("day", "month")):
+                if quota_period(result.message) is not None:
                     return result  # the day's or month's quota: waiting seconds will not help
                 gate.refused(ticket, second, day, month)
                 continue

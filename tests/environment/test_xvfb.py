@@ -9,49 +9,18 @@ checks that glyphs render. Skips without Xvfb, unless IOCDESK_REQUIRE_XVFB=1
 
 import json
 import os
-import select
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
+from tests.helpers.xvfb import start_xvfb
+
 pytestmark = pytest.mark.xvfb
 
 PROBE = Path(__file__).resolve().parent.parent / "helpers" / "render_probe.py"
-
-
-def _start_xvfb(xvfb: str, timeout: float = 10.0) -> tuple[subprocess.Popen, str]:
-    """Start Xvfb on a free display; -displayfd makes Xvfb pick the number
-    itself and write it to a pipe once it accepts connections (no races with
-    other X servers, no lock-file guessing)."""
-    r, w = os.pipe()
-    proc = subprocess.Popen(
-        [xvfb, "-displayfd", str(w), "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"],
-        pass_fds=(w,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    os.close(w)
-    buf, deadline = b"", time.monotonic() + timeout
-    try:
-        while not buf.endswith(b"\n"):
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([r], [], [], left)[0]:
-                raise TimeoutError(f"Xvfb did not report a display within {timeout} s")
-            chunk = os.read(r, 64)
-            if not chunk:  # Xvfb exited
-                raise RuntimeError(f"Xvfb exited ({proc.wait()}): {proc.stderr.read().decode()[-2000:]}")
-            buf += chunk
-    except BaseException:
-        proc.kill()
-        proc.wait()
-        raise
-    finally:
-        os.close(r)
-    return proc, ":" + buf.decode().strip()
 
 
 @pytest.fixture
@@ -62,7 +31,7 @@ def xvfb_display():
         if os.environ.get("IOCDESK_REQUIRE_XVFB") == "1":
             pytest.fail(f"IOCDESK_REQUIRE_XVFB=1 but {msg}")
         pytest.skip(msg)
-    proc, display = _start_xvfb(xvfb)
+    proc, display = start_xvfb(xvfb)
     try:
         yield display
     finally:

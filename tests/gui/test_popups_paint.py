@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import select
 import shlex
 import shutil
 import subprocess
@@ -26,40 +25,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.xvfb import start_xvfb
+
 pytestmark = [pytest.mark.xvfb, pytest.mark.slow]
 
 PROBE = Path(__file__).resolve().parent.parent / "helpers" / "popup_probe.py"
 SCREEN = "1366x768x24"  # a laptop-sized jump host: the main window nearly fills it
 MIN_COLOURS = 16  # a painted menu or dialog has hundreds (text antialiasing); a flat box has 1
-
-
-def _start_xvfb(xvfb: str, fbdir: Path, timeout: float = 10.0) -> tuple[subprocess.Popen, str]:
-    """Xvfb on a display it picks itself (-displayfd: written once it accepts connections),
-    with its screen memory in fbdir/Xvfb_screen0."""
-    r, w = os.pipe()
-    proc = subprocess.Popen(
-        [xvfb, "-displayfd", str(w), "-screen", "0", SCREEN, "-fbdir", str(fbdir), "-nolisten", "tcp", "-noreset"],
-        pass_fds=(w,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(w)
-    buf, deadline = b"", time.monotonic() + timeout
-    try:
-        while not buf.endswith(b"\n"):
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([r], [], [], left)[0]:
-                raise TimeoutError(f"Xvfb did not report a display within {timeout} s")
-            chunk = os.read(r, 64)
-            if not chunk:
-                raise RuntimeError(f"Xvfb exited ({proc.wait()})")
-            buf += chunk
-    except BaseException:
-        _stop(proc)
-        raise
-    finally:
-        os.close(r)
-    return proc, ":" + buf.decode().strip()
 
 
 def _start_openbox(openbox: str, display: str, tmp_path: Path, timeout: float = 10.0) -> subprocess.Popen:
@@ -106,7 +78,7 @@ def x_screen(request, tmp_path):
     fbdir.mkdir()
     procs = []
     try:
-        xvfb_proc, display = _start_xvfb(xvfb, fbdir)
+        xvfb_proc, display = start_xvfb(xvfb, screen=SCREEN, extra=("-fbdir", str(fbdir)))
         procs.append(xvfb_proc)
         if request.param == "openbox":
             procs.append(_start_openbox(openbox, display, tmp_path))
