@@ -108,6 +108,7 @@ class AppSettings:
     _PROXY = "network/http_proxy"
     _CA = "network/ca_bundle"
     _THEME = "ui/theme"
+    _COPY_DEFANGED = "ui/copy_defanged"
     _MAIL_TO = "reports/recipients"
     _MAIL_SUBJECT = "reports/subject"
     _GEOMETRY = "window/geometry"
@@ -343,6 +344,15 @@ class AppSettings:
         if value not in THEMES:
             raise ValueError(f"theme must be one of {', '.join(THEMES)}")
         self._s.setValue(self._THEME, value)
+
+    @property
+    def copy_defanged(self) -> bool:
+        """Copy indicators defanged (the default: safe to paste into tickets and chat) or live."""
+        return self._get_bool(self._COPY_DEFANGED, True)
+
+    @copy_defanged.setter
+    def copy_defanged(self, value: bool) -> None:
+        self._s.setValue(self._COPY_DEFANGED, bool(value))
 
     # -- reports -------------------------------------------------------------------------
     @property
