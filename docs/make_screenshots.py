@@ -51,7 +51,7 @@ async def _shoot(out: Path) -> list[Path]:
         save(window, "running")
         while window.controller.is_running:
             await asyncio.sleep(0.05)
-        window.result_view.sortByColumn(3, Qt.SortOrder.DescendingOrder)
+        window.result_view.sortByColumn(1, Qt.SortOrder.DescendingOrder)
         window.result_view.selectRow(0)
         await asyncio.sleep(0.2)
         save(window, "main-window")

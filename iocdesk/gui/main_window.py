@@ -33,11 +33,12 @@ from PySide6.QtWidgets import (
 
 from iocdesk.gui.actions.exports import ExportActions
 from iocdesk.gui.actions.input import InputActions
+from iocdesk.gui.actions.panes import INDICATORS_HEADER, RESULTS_HEADER, Panes
 from iocdesk.gui.actions.quota_resume import QuotaResume
 from iocdesk.gui.actions.results import ResultActions
 from iocdesk.gui.demo import DemoService
 from iocdesk.gui.inbox.dock import InboxDock
-from iocdesk.gui.models import IndicatorsModel, ResultColumn, ResultsFilter, ResultsModel
+from iocdesk.gui.models import IndicatorColumn, IndicatorsModel, ResultColumn, ResultsFilter, ResultsModel
 from iocdesk.gui.runner import RunController
 from iocdesk.gui.settings import AppSettings
 from iocdesk.gui.tasks import Tasks
@@ -47,6 +48,7 @@ from iocdesk.gui.widgets.elided_label import ElidedLabel
 from iocdesk.gui.widgets.filter_bar import FilterBar
 from iocdesk.gui.widgets.paste_box import PasteBox
 from iocdesk.gui.widgets.summary_strip import SummaryStrip
+from iocdesk.gui.widgets.tables import ColumnChooser, default_widths, single_line_rows
 from iocdesk.indicators.results import LookupResult, Status
 from iocdesk.indicators.types import Indicator
 from iocdesk.lookup.engine import LookupEngine, ScanPolicy
@@ -61,6 +63,18 @@ from iocdesk.store import History, LookupCache
 log = logging.getLogger(__name__)
 
 _PRODUCT = "iocdesk"  # a name, the same in every language
+# Default column widths: the indicator widest (elided in the middle beyond that), its verdict next.
+_RESULT_WIDTHS = {
+    ResultColumn.INDICATOR: 330,
+    ResultColumn.RISK: 90,
+    ResultColumn.TYPE: 60,
+    ResultColumn.STATUS: 100,
+    ResultColumn.HOST: 170,
+    ResultColumn.RISK_FACTORS: 200,
+    ResultColumn.THREATS: 150,
+    ResultColumn.FEEDS: 150,
+}
+_INDICATOR_WIDTHS = {IndicatorColumn.VALUE: 190, IndicatorColumn.TYPE: 55, IndicatorColumn.LOOKUP: 90}
 
 
 class MainWindow(QMainWindow):
@@ -119,7 +133,12 @@ class MainWindow(QMainWindow):
         self.indicator_view = QTableView(objectName="indicatorTable")
         self.indicator_view.setModel(self.indicators)
         self.indicator_view.setAccessibleName(self.tr("Extracted indicators"))
-        left = QWidget()
+        single_line_rows(self.indicator_view)
+        default_widths(self.indicator_view, _INDICATOR_WIDTHS)
+        for column in (IndicatorColumn.DEFANGED, IndicatorColumn.COUNT, IndicatorColumn.SOURCE):
+            self.indicator_view.setColumnHidden(column, True)  # in the tooltip; the header menu shows them
+        ColumnChooser(self.indicator_view)
+        left = QWidget(objectName="inputPane")
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.paste, 2)
@@ -157,29 +176,46 @@ class MainWindow(QMainWindow):
         # Riskiest first until the analyst picks another order (remembered with the columns).
         self.result_view.sortByColumn(ResultColumn.RISK, Qt.SortOrder.DescendingOrder)
         self.result_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.result_view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.result_view.setSelectionMode(QTableView.SelectionMode.ExtendedSelection)
         self.result_view.setAccessibleName(self.tr("Lookup results"))
+        single_line_rows(self.result_view)
+        default_widths(self.result_view, _RESULT_WIDTHS)
+        self.result_view.setColumnHidden(ResultColumn.DEFANGED, True)  # the indicator's tooltip says it
+        ColumnChooser(self.result_view)
         self.result_actions = ResultActions(self.result_view, self.filter, self.results, self)
         self.detail = DetailPane(self)
-        right = QSplitter(Qt.Orientation.Vertical)
-        table_box = QWidget()
-        table_layout = QVBoxLayout(table_box)
-        table_layout.setContentsMargins(0, 0, 0, 0)
-        table_layout.addWidget(self.filter_bar)
-        table_layout.addWidget(self.summary)
-        table_layout.addWidget(self.result_view)
-        right.addWidget(table_box)
-        right.addWidget(self.detail)
+        self.results_splitter = QSplitter(Qt.Orientation.Vertical, objectName="resultsSplitter")
+        self.results_splitter.addWidget(self.result_view)
+        self.results_splitter.addWidget(self.detail)
+        self.results_splitter.setStretchFactor(0, 3)
+        self.results_splitter.setStretchFactor(1, 2)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.filter_bar)
+        right_layout.addWidget(self.summary)
+        right_layout.addWidget(self.results_splitter, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.panes = Panes(
+            self.settings,
+            main=self.splitter,
+            results=self.results_splitter,
+            input_pane=left,
+            detail=self.detail,
+            tables={RESULTS_HEADER: self.result_view, INDICATORS_HEADER: self.indicator_view},
+            parent=self,
+        )
         outer.addWidget(self.splitter, 1)
         outer.addLayout(controls)
         outer.addWidget(self.status)
         self.setCentralWidget(central)
-        self.resize(1200, 760)
+        # The first start's size, inside the screen with its title bar (a saved geometry replaces it).
+        screen = self.screen().availableGeometry()
+        self.resize(min(1200, screen.width() - 40), min(760, screen.height() - 60))
 
         # Keyboard-only use: text -> indicators -> run controls -> filter -> results -> detail.
         chain = [
@@ -236,6 +272,9 @@ class MainWindow(QMainWindow):
             triggered=lambda: self.filter_bar.focus_text(),
         )
         self.addActions([run_action, cancel_action, find_action])
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        self.panes.fill_menu(view_menu)
+        self.addActions(view_menu.actions())  # their shortcuts work wherever the focus is
 
     def _connect(self) -> None:
         self.input.found.connect(self._show_indicators)
@@ -476,6 +515,8 @@ class MainWindow(QMainWindow):
                 )
             )
         self.results.resort()  # rows kept their place during the run; now the chosen order
+        if not self.result_view.currentIndex().isValid() and self.filter.rowCount():
+            self.result_view.selectRow(0)  # the riskiest result's detail, not an empty pane
         if self._session is not None and self._engine is not None:
             self._session.finish_run(self._run_id, self._engine)
         if self._close_when_done:
@@ -623,13 +664,7 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         if geometry := self.settings.window_geometry:
             self.restoreGeometry(geometry)
-        if state := self.settings.splitter_state("main"):
-            self.splitter.restoreState(state)
-        # "results-v3": the Host column (issue 13) moved the columns after it, and the default
-        # order became riskiest first (issue 16): an older saved layout would give its widths to
-        # the wrong columns and keep 0.1's order by indicator.
-        if header := self.settings.header_state("results-v3"):
-            self.result_view.horizontalHeader().restoreState(header)
+        self.panes.restore()
 
     # -- the alert inbox ----------------------------------------------------------------------
     def _setup_inbox(self) -> None:
@@ -669,8 +704,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.settings.window_geometry = self.saveGeometry()
-        self.settings.set_splitter_state("main", self.splitter.saveState())
-        self.settings.set_header_state("results-v3", self.result_view.horizontalHeader().saveState())
+        self.panes.save()
         self.settings.sync()
         self.tasks.cancel_all()
         if self._session is not None:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 
 from iocdesk.indicators.results import Risk
 from iocdesk.indicators.risk_style import risk_style
@@ -17,6 +17,34 @@ def risk_text(risk: Risk | None) -> str:
 
 def risk_color(risk: Risk | None) -> QColor:
     return QColor(risk_style(risk).color)
+
+
+def _luminance(color: QColor) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(color.redF()) + 0.7152 * channel(color.greenF()) + 0.0722 * channel(color.blueF())
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio of two colours (1 to 21)."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def risk_text_color(risk: Risk | None, background: QColor | None = None) -> QColor:
+    """The risk's colour for *text* on ``background`` (default: the palette's base): the palette's
+    own colour where it reads (4.5:1), lightened on a dark theme or darkened on a light one until
+    it does. "critical" stays the same hue everywhere; dark red on near-black is unreadable."""
+    if background is None:
+        background = QGuiApplication.palette().color(QPalette.ColorRole.Base)
+    color = risk_color(risk)
+    dark = _luminance(background) < 0.2
+    for _ in range(16):
+        if contrast(color, background) >= 4.5:
+            break
+        color = color.lighter(120) if dark else color.darker(120)
+    return color
 
 
 _icon_cache: dict[tuple[str | None, int], QIcon] = {}

@@ -401,6 +401,13 @@ class AppSettings:
     def set_splitter_state(self, name: str, state: bytes | QByteArray) -> None:
         self._s.setValue(f"splitters/{_name(name)}", _to_qbytearray(state))
 
+    def layout_flag(self, name: str, default: bool) -> bool:
+        """A remembered on/off choice of the window's layout ("detail_visible", ...)."""
+        return self._get_bool(f"layout/{_name(name)}", default)
+
+    def set_layout_flag(self, name: str, on: bool) -> None:
+        self._s.setValue(f"layout/{_name(name)}", bool(on))
+
     def header_state(self, name: str) -> bytes:
         """The column layout of a table: ``QHeaderView.saveState()`` (order, widths, hidden, sort)."""
         return self._get_bytes(f"columns/{_name(name)}")

@@ -82,9 +82,9 @@ def test_rows_columns_headers_and_display(qapp):
     assert model.headerData(C.RISK, Qt.Orientation.Horizontal) == "Risk"
     assert [cell(model, 0, c) for c in C] == [
         "evil.example",
+        "high",  # the verdict next to the indicator
         "domain",
         "found",
-        "high",
         "",  # no host: a domain found on its own
         "x (high)",
         "Emotet (malware); Qakbot (malware)",
@@ -275,7 +275,7 @@ def test_indicators_model_checks_private_defaults_and_counts(qapp):
     check = Qt.ItemDataRole.CheckStateRole
 
     def state(value):
-        return model.data(model.index(rows[value], IndicatorColumn.TYPE), check)
+        return model.data(model.index(rows[value], IndicatorColumn.VALUE), check)
 
     def note(value):
         return model.data(model.index(rows[value], IndicatorColumn.LOOKUP))
@@ -288,14 +288,14 @@ def test_indicators_model_checks_private_defaults_and_counts(qapp):
     url_row = next(r for r in range(model.rowCount()) if model.indicator_at(r).type is IndicatorType.URL)
     assert model.data(model.index(url_row, IndicatorColumn.DEFANGED)) == "yes"
     assert model.data(model.index(url_row, IndicatorColumn.SOURCE)) == "pasted text"
-    assert model.flags(model.index(0, IndicatorColumn.TYPE)) & Qt.ItemFlag.ItemIsUserCheckable
-    assert not model.flags(model.index(0, IndicatorColumn.VALUE)) & Qt.ItemFlag.ItemIsUserCheckable
+    assert model.flags(model.index(0, IndicatorColumn.VALUE)) & Qt.ItemFlag.ItemIsUserCheckable
+    assert not model.flags(model.index(0, IndicatorColumn.TYPE)) & Qt.ItemFlag.ItemIsUserCheckable
     assert {i.value for i in model.checked()} == {i.value for i in items if i.lookup_by_default}
 
     spy = QSignalSpy(model.dataChanged)
-    assert model.setData(model.index(rows["10.1.2.3"], IndicatorColumn.TYPE), Qt.CheckState.Checked.value, check)
-    assert model.setData(model.index(rows["8.8.8.8"], IndicatorColumn.TYPE), Qt.CheckState.Unchecked, check)
-    assert not model.setData(model.index(rows["8.8.8.8"], IndicatorColumn.VALUE), Qt.CheckState.Checked, check)
+    assert model.setData(model.index(rows["10.1.2.3"], IndicatorColumn.VALUE), Qt.CheckState.Checked.value, check)
+    assert model.setData(model.index(rows["8.8.8.8"], IndicatorColumn.VALUE), Qt.CheckState.Unchecked, check)
+    assert not model.setData(model.index(rows["8.8.8.8"], IndicatorColumn.TYPE), Qt.CheckState.Checked, check)
     assert spy.count() == 2
     values = {i.value for i in model.checked()}
     assert "10.1.2.3" in values and "8.8.8.8" not in values

@@ -434,9 +434,10 @@ def test_the_window_and_its_dialogs_show_the_translation(pseudo_language, qtbot,
     window = make_window()
 
     # the parts named in the brief, one by one
-    file_menu, inbox_menu = window.menuBar().actions()
-    assert file_menu.text() == "⟦&File⟧" and inbox_menu.text() == "⟦&Inbox⟧"
+    file_menu, view_menu, inbox_menu = window.menuBar().actions()
+    assert file_menu.text() == "⟦&File⟧" and inbox_menu.text() == "⟦&Inbox⟧" and view_menu.text() == "⟦&View⟧"
     assert all(_is_pseudo(a.text()) for a in inbox_menu.menu().actions())
+    assert all(_is_pseudo(a.text()) for a in view_menu.menu().actions())
     entries = [a for a in file_menu.menu().actions() if not a.isSeparator()]
     assert len(entries) >= 7 and all(_is_pseudo(a.text()) for a in entries), [a.text() for a in entries]
     export = next(a.menu() for a in entries if a.text() == "⟦&Export⟧")

@@ -16,22 +16,22 @@ from iocdesk.indicators.types import Indicator, IndicatorType, Scope
 
 # -- indicators (the input side) -------------------------------------------------------------
 class IndicatorColumn(IntEnum):
-    TYPE = 0  # carries the check box
-    VALUE = 1
-    DEFANGED = 2
-    COUNT = 3
-    SOURCE = 4
-    LOOKUP = 5  # "look up", "skipped (private)", ...
+    VALUE = 0  # carries the check box: the value first, as in the results
+    TYPE = 1
+    LOOKUP = 2  # "look up", "skipped (private)", ...
+    DEFANGED = 3
+    COUNT = 4
+    SOURCE = 5
 
 
 # Column titles in English; headerData() translates them.
 INDICATOR_HEADERS = {
-    IndicatorColumn.TYPE: QT_TRANSLATE_NOOP("IndicatorsModel", "Type"),
     IndicatorColumn.VALUE: QT_TRANSLATE_NOOP("IndicatorsModel", "Indicator"),
+    IndicatorColumn.TYPE: QT_TRANSLATE_NOOP("IndicatorsModel", "Type"),
+    IndicatorColumn.LOOKUP: QT_TRANSLATE_NOOP("IndicatorsModel", "Lookup"),
     IndicatorColumn.DEFANGED: QT_TRANSLATE_NOOP("IndicatorsModel", "Defanged in input"),
     IndicatorColumn.COUNT: QT_TRANSLATE_NOOP("IndicatorsModel", "Count"),
     IndicatorColumn.SOURCE: QT_TRANSLATE_NOOP("IndicatorsModel", "Source"),
-    IndicatorColumn.LOOKUP: QT_TRANSLATE_NOOP("IndicatorsModel", "Lookup"),
 }
 _EXTRA_LABELS = {
     IndicatorType.IPV4_CIDR: QT_TRANSLATE_NOOP("IndicatorsModel", "range"),
@@ -92,13 +92,13 @@ class IndicatorsModel(RowTableModel):
     def set_checked(self, row: int, on: bool) -> None:
         if self._checked[row] != on:
             self._checked[row] = on
-            index = self.index(row, IndicatorColumn.TYPE)
+            index = self.index(row, IndicatorColumn.VALUE)
             self.dataChanged.emit(index, index, [_Role.CheckStateRole])
 
     def set_all_checked(self, on: bool) -> None:
         self._checked = [on] * len(self._items)
         if self._items:
-            col = IndicatorColumn.TYPE
+            col = IndicatorColumn.VALUE
             self.dataChanged.emit(self.index(0, col), self.index(len(self._items) - 1, col), [_Role.CheckStateRole])
 
     def counts(self) -> dict[str, int]:
@@ -114,7 +114,7 @@ class IndicatorsModel(RowTableModel):
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         flags = super().flags(index)
-        if index.isValid() and index.column() == IndicatorColumn.TYPE:
+        if index.isValid() and index.column() == IndicatorColumn.VALUE:
             flags |= Qt.ItemFlag.ItemIsUserCheckable
         return flags
 
@@ -123,7 +123,7 @@ class IndicatorsModel(RowTableModel):
             return None
         item = self._items[index.row()]
         col = IndicatorColumn(index.column())
-        if role == _Role.CheckStateRole and col is IndicatorColumn.TYPE:
+        if role == _Role.CheckStateRole and col is IndicatorColumn.VALUE:
             return Qt.CheckState.Checked if self._checked[index.row()] else Qt.CheckState.Unchecked
         if role == _Role.DisplayRole:
             return self._display(item, col)
@@ -140,7 +140,7 @@ class IndicatorsModel(RowTableModel):
         return None
 
     def setData(self, index: _Index, value, role: int = _Role.EditRole) -> bool:
-        if role != _Role.CheckStateRole or not index.isValid() or index.column() != IndicatorColumn.TYPE:
+        if role != _Role.CheckStateRole or not index.isValid() or index.column() != IndicatorColumn.VALUE:
             return False
         state = value.value if isinstance(value, Qt.CheckState) else int(value)
         self.set_checked(index.row(), state == Qt.CheckState.Checked.value)

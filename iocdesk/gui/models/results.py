@@ -37,10 +37,11 @@ def status_label(status: Status | str) -> str:
 
 # -- results ---------------------------------------------------------------------------------
 class ResultColumn(IntEnum):
+    # The indicator first and the verdict next to it: what the analyst reads on every row.
     INDICATOR = 0
-    TYPE = 1
-    STATUS = 2
-    RISK = 3
+    RISK = 1
+    TYPE = 2
+    STATUS = 3
     HOST = 4  # a URL's or address's host and its verdict; for a host, where it was found
     RISK_FACTORS = 5
     THREATS = 6
@@ -54,9 +55,9 @@ class ResultColumn(IntEnum):
 # Column titles in English; headerData() translates them.
 RESULT_HEADERS = {
     ResultColumn.INDICATOR: QT_TRANSLATE_NOOP("ResultsModel", "Indicator"),
+    ResultColumn.RISK: QT_TRANSLATE_NOOP("ResultsModel", "Risk"),
     ResultColumn.TYPE: QT_TRANSLATE_NOOP("ResultsModel", "Type"),
     ResultColumn.STATUS: QT_TRANSLATE_NOOP("ResultsModel", "Status"),
-    ResultColumn.RISK: QT_TRANSLATE_NOOP("ResultsModel", "Risk"),
     ResultColumn.HOST: QT_TRANSLATE_NOOP("ResultsModel", "Host"),
     ResultColumn.RISK_FACTORS: QT_TRANSLATE_NOOP("ResultsModel", "Risk factors"),
     ResultColumn.THREATS: QT_TRANSLATE_NOOP("ResultsModel", "Threats"),

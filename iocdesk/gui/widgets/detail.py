@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QTabWidget,
     QTreeWidget,
@@ -43,9 +44,10 @@ from PySide6.QtWidgets import (
 )
 
 from iocdesk.extraction.refang import defang, refang_value
-from iocdesk.gui.risk import risk_color, risk_icon, risk_text
+from iocdesk.gui.risk import risk_icon, risk_text, risk_text_color
 from iocdesk.gui.text import safe_text
 from iocdesk.gui.translations import QT_TRANSLATE_NOOP
+from iocdesk.gui.widgets.wrapped_label import WrappingLabel
 from iocdesk.indicators.display import HIDDEN_CATEGORIES
 from iocdesk.indicators.results import LookupResult, Risk, Status
 
@@ -131,6 +133,8 @@ def _label(object_name: str, text: str = "", *, wrap: bool = True) -> QLabel:
     label.setOpenExternalLinks(False)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.setWordWrap(wrap)
+    if wrap:  # a long word (a URL, a hash) is cut at the pane's edge instead of widening the window
+        label.setSizePolicy(QSizePolicy.Policy.Ignored, label.sizePolicy().verticalPolicy())
     label.setText(text)
     return label
 
@@ -159,7 +163,7 @@ def _item(values: Iterable[object]) -> QTreeWidgetItem:
 def _set_risk(item: QTreeWidgetItem, column: int, risk: Risk | None) -> None:
     item.setText(column, risk_text(risk))
     item.setIcon(column, risk_icon(risk))
-    item.setForeground(column, risk_color(risk))
+    item.setForeground(column, risk_text_color(risk))
 
 
 def _fit_height(tree: QTreeWidget, max_rows: int = 12) -> None:
@@ -221,9 +225,17 @@ class DetailPane(QWidget):
         # result page
         page = QWidget()
         layout = QVBoxLayout(page)
-        self._stack.addWidget(page)
+        # The page scrolls as a whole: the pane can be made as short as the analyst likes (the
+        # table gets the height), and a long value never needs the window taller or wider.
+        page_scroll = QScrollArea()
+        page_scroll.setObjectName("detailScroll")
+        page_scroll.setWidgetResizable(True)
+        page_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        page_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        page_scroll.setWidget(page)
+        self._stack.addWidget(page_scroll)
 
-        self._indicator = _label("detailIndicator")
+        self._indicator = WrappingLabel(objectName="detailIndicator")  # the whole value, however long
         font = self._indicator.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
@@ -257,7 +269,7 @@ class DetailPane(QWidget):
         self._host_icon = QLabel()
         self._host_icon.setObjectName("detailHostIcon")
         self._host_icon.setFixedSize(QSize(20, 20))
-        self._host = _label("detailHost")
+        self._host = WrappingLabel(objectName="detailHost")
         self._host.setAccessibleName(self.tr("Host"))
         self._show_host = QPushButton(self.tr("Show &host"))
         self._show_host.setObjectName("showHostButton")
@@ -574,7 +586,7 @@ class DetailPane(QWidget):
     def _set_risk(self, risk: Risk | None) -> None:
         self._risk.setText(self.tr("Risk: {risk}").format(risk=risk_text(risk)))
         palette = self._risk.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, risk_color(risk))
+        palette.setColor(QPalette.ColorRole.WindowText, risk_text_color(risk, palette.color(QPalette.ColorRole.Window)))
         self._risk.setPalette(palette)
         self._risk_icon.setPixmap(risk_icon(risk, 18).pixmap(18, 18))
         self._risk_icon.setAccessibleName(self.tr("Risk {risk}").format(risk=risk_text(risk)))
