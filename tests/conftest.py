@@ -202,6 +202,7 @@ def make_window(qtbot, qloop, tmp_path, monkeypatch):
       settings  a QSettings; default: a fresh INI file, tmp_path/settings.ini.
       basedir   IOCDESK_BASEDIR, a folder name under tmp_path (default "iocdesk").
       show      show the window (default True); False leaves that to the test.
+      open_files  files to read at start, as ``iocdesk-gui FILE...``.
     After the test a run still going is cancelled (and waited for), then the window closes.
     """
     from PySide6.QtCore import QSettings
@@ -211,7 +212,15 @@ def make_window(qtbot, qloop, tmp_path, monkeypatch):
     windows = []
     with contextlib.ExitStack() as stack:
 
-        def make(*, demo=False, key: str | None = None, settings=None, basedir: str = "iocdesk", show: bool = True):
+        def make(
+            *,
+            demo=False,
+            key: str | None = None,
+            settings=None,
+            basedir: str = "iocdesk",
+            show: bool = True,
+            open_files: list[str] | None = None,
+        ):
             monkeypatch.setenv("IOCDESK_BASEDIR", str(tmp_path / basedir))
             if key is None:
                 monkeypatch.delenv("PULSEDIVE_API_KEY", raising=False)
@@ -223,7 +232,7 @@ def make_window(qtbot, qloop, tmp_path, monkeypatch):
                 demo = stack.enter_context(demo_service())
             if settings is None:
                 settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-            win = MainWindow(demo=demo or None, settings=settings)
+            win = MainWindow(demo=demo or None, settings=settings, open_files=open_files)
             qtbot.addWidget(win)
             if show:
                 win.show()

@@ -38,11 +38,9 @@ def run_gui(*, demo: bool = False, files: list[str] | None = None, argv: list[st
         demo_svc = stack.enter_context(demo_service()) if demo else None
         loop = qasync.QEventLoop(app)
         asyncio.set_event_loop(loop)
-        window = MainWindow(demo=demo_svc)
+        window = MainWindow(demo=demo_svc, open_files=files or [])
         ErrorReporter(window).install(loop)
         window.show()
-        for path in files or []:
-            window.tasks.spawn(window.load_file(path), name=f"open {path}")
         with loop:
             closed = asyncio.Event()
             app.lastWindowClosed.connect(closed.set)

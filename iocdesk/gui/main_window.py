@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from iocdesk.gui.actions.exports import ExportActions
-from iocdesk.gui.actions.input import InputActions
+from iocdesk.gui.actions.input import InputActions, InputSource, SourceKind
 from iocdesk.gui.actions.panes import INDICATORS_HEADER, RESULTS_HEADER, Panes
 from iocdesk.gui.actions.quota_resume import QuotaResume
 from iocdesk.gui.actions.results import ResultActions
@@ -78,7 +78,15 @@ _INDICATOR_WIDTHS = {IndicatorColumn.VALUE: 190, IndicatorColumn.TYPE: 55, Indic
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, *, demo: DemoService | None = None, settings: QSettings | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        demo: DemoService | None = None,
+        settings: QSettings | None = None,
+        open_files: list[str] | None = None,
+    ) -> None:
+        """``open_files``: files to read at start (``iocdesk-gui FILE...``); they are the input, so
+        the demo's sample text is not put in the editor (it would race them and win)."""
         super().__init__()
         self.setWindowTitle(self.tr("iocdesk — demo data") if demo else _PRODUCT)
         self.setObjectName("mainWindow")
@@ -103,7 +111,10 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self.setAcceptDrops(True)
         apply_theme(self.settings.theme)
-        if demo is not None:
+        if open_files:
+            for path in open_files:
+                self.input.open_later(path)
+        elif demo is not None:
             self.paste.setPlainText(demo.sample_text)
 
     # -- layout ---------------------------------------------------------------------------
@@ -123,10 +134,14 @@ class MainWindow(QMainWindow):
         self.banner.setVisible(self._demo is not None)
         outer.addWidget(self.banner)
 
+        # Where the indicators shown came from when it is not the editor: a file, a run.
+        self.source_label = ElidedLabel(objectName="inputSource")
+        self.source_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.source_label.setStyleSheet("font-weight: bold;")
+        self.source_label.setVisible(False)
         self.paste = PasteBox(objectName="pasteBox")
-        self.paste.setPlaceholderText(
-            self.tr("Paste an alert, an e-mail, a report or a log excerpt; or open a file (Ctrl+O).")
-        )
+        self._placeholder = self.tr("Paste an alert, an e-mail, a report or a log excerpt; or open a file (Ctrl+O).")
+        self.paste.setPlaceholderText(self._placeholder)
         self.paste.setAccessibleName(self.tr("Text to extract indicators from"))
         self.counts = ElidedLabel(self.tr("No indicators yet."), objectName="extractCounts")
         self.counts.setTextFormat(Qt.TextFormat.PlainText)
@@ -141,6 +156,7 @@ class MainWindow(QMainWindow):
         left = QWidget(objectName="inputPane")
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.source_label)
         left_layout.addWidget(self.paste, 2)
         left_layout.addWidget(self.counts)
         left_layout.addWidget(self.indicator_view, 3)
@@ -278,6 +294,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.input.found.connect(self._show_indicators)
+        self.input.sourceChanged.connect(self._source_changed)
         self.input.message.connect(self.status.setText)
         self.input.failed.connect(self._notice)
         self.run_button.clicked.connect(self.start_run)
@@ -318,6 +335,23 @@ class MainWindow(QMainWindow):
             self.counts.setText(self.tr("%n indicators: {summary}", "", len(found)).format(summary=summary))
         else:
             self.counts.setText(self.tr("No indicators found."))
+
+    def _source_changed(self, source: InputSource) -> None:
+        """The input is the editor, a file or a run: say which, and drop results of another input."""
+        self.source_label.setText(source.label)
+        self.source_label.setToolTip(source.name)
+        self.source_label.setVisible(source.kind is not SourceKind.TEXT)
+        if source.kind is SourceKind.TEXT:
+            self.paste.setPlaceholderText(self._placeholder)
+            return
+        self.paste.setPlaceholderText(
+            self.tr("Paste or type here to look up other indicators instead (Ctrl+Z brings the earlier text back).")
+        )
+        if source.kind in (SourceKind.FILE, SourceKind.PASTE) and not self.controller.is_running:
+            # the previous run's results are in History; the table now waits for this input's run
+            self.results.set_results([])
+            self.summary.update_counts([])
+            self.detail.show_result(None)
 
     async def load_file(self, path: str) -> None:
         await self.input.load_file(path)
@@ -400,14 +434,14 @@ class MainWindow(QMainWindow):
             "this session only, or choose File > Try demo data to see iocdesk work without an account."
         )
 
-    @staticmethod
-    def _plan_run(session: LookupSession, items: list, resume: int | None) -> int | None:
-        """The run in history: a new one for pasted items, or ``resume`` made running again."""
+    def _plan_run(self, session: LookupSession, items: list, resume: int | None) -> int | None:
+        """The run in history: a new one named after its input (the pasted text, a file), or
+        ``resume`` made running again."""
         try:
             if resume is not None:
                 session.resume_run(resume)
                 return resume
-            return session.start_run(["pasted text"], items)
+            return session.start_run([self.input.source.name], items)
         except Exception:  # history is a convenience: a run works without it
             log.exception("could not record the run in history")
             return None
@@ -629,14 +663,25 @@ class MainWindow(QMainWindow):
             return
         assert self._history is not None  # open_history() made it; its dialog asks for this
         meta, results = self._history.load_run(run_id)
+        when = meta.created[:16].replace("T", " ")
+        # The run is the input now: its indicators on the left, its results on the right, no old text.
+        indicators = [
+            Indicator(r.type, r.indicator, r.indicator, defanged=r.defanged, derived_from=list(r.derived_from))
+            for r in results
+        ]
+        label = self.tr("Run {id} of {time} UTC ({sources})").format(
+            id=run_id, time=when, sources=", ".join(meta.sources) or "?"
+        )
+        self.input.show_run(indicators, f"run {run_id}", label)
+        self._run_id = run_id
         self.results.set_results(results)
         self.results.resort()
         self.summary.update_counts(results)
         self.detail.show_result(None)
+        if self.filter.rowCount():
+            self.result_view.selectRow(0)
         self.status.setText(
-            self.tr("Run {id} of {time} UTC reopened: %n indicators.", "", len(results)).format(
-                id=run_id, time=meta.created[:16].replace("T", " ")
-            )
+            self.tr("Run {id} of {time} UTC reopened: %n indicators.", "", len(results)).format(id=run_id, time=when)
         )
 
     def resume_run(self, run_id: int) -> None:

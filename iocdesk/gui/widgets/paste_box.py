@@ -73,6 +73,15 @@ class PasteBox(QPlainTextEdit):
         self.setTextCursor(cursor)
         self.ensureCursorVisible()
 
+    def clear_undoably(self) -> None:
+        """Empty the editor as an edit the analyst can undo (Ctrl+Z), unlike clear()."""
+        if self.document().isEmpty():
+            return
+        cursor = self.textCursor()
+        cursor.select(cursor.SelectionType.Document)
+        cursor.removeSelectedText()
+        self.setTextCursor(cursor)
+
     def replace_text(self, text: str) -> bool:
         """Show ``text`` instead of the current one; False (and ``oversized``) if it cannot be shown."""
         if has_line_longer_than(text):
