@@ -217,7 +217,7 @@ async def _bench(n: int, load: int, timeout: float) -> list[Phase]:
         settings = QSettings(os.path.join(_TMP, "settings.ini"), QSettings.Format.IniFormat)
         window = MainWindow(settings=settings)
         window.settings.api_base_url = sandbox.base_url
-        window.settings.rate_per_second = 1000
+        window.settings.max_per_second = None  # no maximum: the pace is learnt from the sandbox
         window.settings.concurrency = 8
         window.show()
         await asyncio.sleep(0.2)  # first paint, fonts
