@@ -1,31 +1,53 @@
-"""Render the README's screenshots of the main window, offscreen, on demo data.
+"""Render the README's screenshots of the main window, offscreen, on demo data, at the screen
+sizes analysts have: a 1366x768 laptop and a 1920x1080 desktop.
 
-    .venv/bin/python docs/make_screenshots.py [OUTPUT_DIR]   (default: docs/images)
+    .venv/bin/python docs/make_screenshots.py [OUTPUT_DIR] [--size WxH ...]
+        (default: docs/images, --size 1366x768 --size 1920x1080)
 
-States: input (a pasted alert, indicators extracted), running (mid-run),
-results (sorted by risk, a row selected, the detail pane), settings, inbox
-(the alert inbox receiving two alerts over its webhook and a duplicate).
+Each size runs in its own process on an offscreen screen of that size (Qt's offscreen
+plugin, ``configfile``), the window sized as it is when maximized there under a 40 px
+taskbar and a 32 px title bar. Files are NAME-WxH.png. States: input (a pasted alert,
+indicators extracted), running (mid-run), main-window (riskiest first, the top row's
+detail), settings, inbox (the alert inbox receiving two alerts over its webhook and a
+duplicate). Look at each picture before committing it.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import json
 import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("IOCDESK_BASEDIR", tempfile.mkdtemp(prefix="iocdesk-shots-"))
-os.environ.pop("PULSEDIVE_API_KEY", None)
-os.environ.setdefault("IOCDESK_INBOX_TOKEN", "screenshot-token-0123456789")  # never the keyring
-
-import qasync
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication
+SIZES = ("1366x768", "1920x1080")
+TASKBAR, TITLE_BAR = 40, 32  # px a maximized window loses on a Windows desktop at 100 %
 
 
-async def _shoot(out: Path) -> list[Path]:
+def _parse_size(text: str) -> tuple[int, int]:
+    width, _, height = text.lower().partition("x")
+    return int(width), int(height)
+
+
+def _child_env(size: str) -> dict[str, str]:
+    """The environment of the process that renders one size: an offscreen screen that big."""
+    width, height = _parse_size(size)
+    config = Path(tempfile.mkdtemp(prefix="iocdesk-shots-")) / "screen.json"
+    screen = {"name": "shots", "x": 0, "y": 0, "width": width, "height": height}
+    config.write_text(json.dumps({"screens": [{**screen, "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
+    env = {k: v for k, v in os.environ.items() if k not in ("IOCDESK_BASEDIR", "PULSEDIVE_API_KEY")}
+    env["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
+    env["IOCDESK_BASEDIR"] = str(config.parent / "base")
+    env.setdefault("IOCDESK_INBOX_TOKEN", "screenshot-token-0123456789")  # never the keyring
+    return env
+
+
+async def _shoot(out: Path, size: str) -> list[Path]:
+    from PySide6.QtCore import QSettings
+
     from iocdesk.gui.demo import demo_service
     from iocdesk.gui.dialogs.settings import SettingsDialog
     from iocdesk.gui.main_window import MainWindow
@@ -33,14 +55,15 @@ async def _shoot(out: Path) -> list[Path]:
     saved: list[Path] = []
 
     def save(widget, name: str) -> None:
-        path = out / f"{name}.png"
+        path = out / f"{name}-{size}.png"
         widget.grab().save(str(path))
         saved.append(path)
 
     settings = QSettings(str(Path(os.environ["IOCDESK_BASEDIR"]) / "settings.ini"), QSettings.Format.IniFormat)
     with demo_service() as demo:
         window = MainWindow(demo=demo, settings=settings)
-        window.resize(1280, 800)
+        width, height = _parse_size(size)
+        window.resize(width, height - TASKBAR - TITLE_BAR)
         window.show()
         while window.indicators.rowCount() < 10:
             await asyncio.sleep(0.05)
@@ -51,9 +74,7 @@ async def _shoot(out: Path) -> list[Path]:
         save(window, "running")
         while window.controller.is_running:
             await asyncio.sleep(0.05)
-        window.result_view.sortByColumn(1, Qt.SortOrder.DescendingOrder)
-        window.result_view.selectRow(0)
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(0.3)  # the riskiest row is selected when the run ends
         save(window, "main-window")
         dialog = SettingsDialog(window.settings, parent=window)
         dialog.show()
@@ -106,16 +127,35 @@ async def _inbox(window, demo, save) -> None:
     save(window, "inbox")
 
 
-def main(argv: list[str]) -> int:
-    out = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parent / "images"
-    out.mkdir(parents=True, exist_ok=True)
-    app = QApplication.instance() or QApplication(argv[:1])
+def _render(out: Path, size: str) -> list[Path]:
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with loop:
-        saved = loop.run_until_complete(_shoot(out))
-    for path in saved:
-        print(path)
+        return loop.run_until_complete(_shoot(out, size))
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("out", nargs="?", type=Path, default=Path(__file__).resolve().parent / "images")
+    parser.add_argument("--size", action="append", help="a screen size, WxH (repeatable)")
+    parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)  # one size, this process
+    args = parser.parse_args(argv[1:])
+    args.out.mkdir(parents=True, exist_ok=True)
+    sizes = args.size or list(SIZES)
+    if args.in_process:
+        for path in _render(args.out, sizes[0]):
+            print(path)
+        return 0
+    for size in sizes:
+        _parse_size(size)  # a typo fails here, not in the child
+        command = [sys.executable, __file__, str(args.out), "--size", size, "--in-process"]
+        done = subprocess.run(command, env=_child_env(size), check=False)
+        if done.returncode:
+            return done.returncode
     return 0
 
 

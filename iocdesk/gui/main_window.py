@@ -231,7 +231,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         # The first start's size, inside the screen with its title bar (a saved geometry replaces it).
         screen = self.screen().availableGeometry()
-        self.resize(min(1200, screen.width() - 40), min(760, screen.height() - 60))
+        width = min(max(1200, int(screen.width() * 0.85)), screen.width() - 40)
+        self.resize(width, min(max(760, int(screen.height() * 0.85)), screen.height() - 60))
 
         # Keyboard-only use: text -> indicators -> run controls -> filter -> results -> detail.
         chain = [

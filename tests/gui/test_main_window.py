@@ -129,11 +129,17 @@ def test_screenshot_script_renders_every_state(tmp_path):
 
     script = Path(__file__).resolve().parents[2] / "docs" / "make_screenshots.py"
     env = {k: v for k, v in __import__("os").environ.items() if k != "IOCDESK_BASEDIR"}
-    res = subprocess.run([sys.executable, str(script), str(tmp_path)], capture_output=True, timeout=120, env=env)
+    command = [sys.executable, str(script), str(tmp_path), "--size", "1366x768"]
+    res = subprocess.run(command, capture_output=True, timeout=120, env=env)
     assert res.returncode == 0, res.stderr.decode()[-2000:]
     names = sorted(p.name for p in tmp_path.glob("*.png"))
-    assert names == ["inbox.png", "input.png", "main-window.png", "running.png", "settings.png"]
+    states = ("inbox", "input", "main-window", "running", "settings")
+    assert names == [f"{state}-1366x768.png" for state in states]
     assert all(p.stat().st_size > 10_000 for p in tmp_path.glob("*.png"))
+    from PySide6.QtGui import QImage
+
+    shot = QImage(str(tmp_path / "main-window-1366x768.png"))
+    assert (shot.width(), shot.height()) == (1366, 768 - 40 - 32)  # maximized under a taskbar and a title bar
 
 
 @pytest.mark.slow  # ~7 s: a demo run, then passive scans

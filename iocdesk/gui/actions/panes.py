@@ -20,6 +20,7 @@ __all__ = ["RESULTS_HEADER", "Panes"]
 # indicator (issue 16); an older layout would give its widths and order to the wrong columns.
 RESULTS_HEADER = "results-v4"
 INDICATORS_HEADER = "indicators-v2"  # the check box moved onto the indicator, first (issue 16)
+WIDE = 1600  # px: from this window width on, the detail pane starts beside the table
 
 
 class Panes(QObject):
@@ -71,7 +72,8 @@ class Panes(QObject):
         """The last session's layout, or the default: input a quarter of the width, the table
         60 % of the height (three times the rows of 0.1's half-and-half)."""
         settings = self._settings
-        self.set_beside(settings.layout_flag("detail_beside", False))
+        # a wide window reads the detail beside the table; a laptop's below it
+        self.set_beside(settings.layout_flag("detail_beside", self._main.window().width() >= WIDE))
         if state := settings.splitter_state("main"):
             self._main.restoreState(state)
         else:
