@@ -1,4 +1,4 @@
-"""The settings dialog: API key, plan limits, lookup policy, cache, network, theme.
+"""The settings dialog: API key, plan limits, lookup policy, cache, network, theme, copy form.
 
 The API key section acts at once (Save / Test / Delete / Keep for this
 session) and only ever goes through :mod:`iocdesk.platform.credentials`: the key is stored
@@ -372,6 +372,16 @@ class SettingsDialog(QDialog):
         for theme in THEMES:
             self.theme.addItem(names[theme], theme)
         form.addRow(self.tr("Theme:"), self.theme)
+        self.copy_defanged = QCheckBox(self.tr("Copy indicators defanged (safe to paste)"))
+        self.copy_defanged.setObjectName("copyDefangedCheck")
+        self.copy_defanged.setToolTip(
+            self.tr(
+                "Copy, Copy as blocklist and the detail pane give hxxps[://]evil[.]com, safe to paste into tickets, "
+                "chat and e-mail. Off: live values (clickable, resolvable), e.g. for a firewall. Ctrl+Shift+C in "
+                "the results table always gives the other form."
+            )
+        )
+        form.addRow(self.copy_defanged)
         self._tabs.addTab(page, self.tr("Appearance"))
 
     def _button(self, name: str, text: str, accessible: str) -> QPushButton:
@@ -419,6 +429,7 @@ class SettingsDialog(QDialog):
         self.proxy.setText(s.http_proxy)
         self.ca_bundle.setText(s.ca_bundle)
         self.theme.setCurrentIndex(max(0, self.theme.findData(s.theme)))
+        self.copy_defanged.setChecked(s.copy_defanged)
         self.inbox_tab.load(InboxSettings(s.qsettings))
         self._on_scan_policy()
 
@@ -459,6 +470,7 @@ class SettingsDialog(QDialog):
         s.http_proxy = self.proxy.text().strip()
         s.ca_bundle = self.ca_bundle.text().strip()
         s.theme = self.theme.currentData()
+        s.copy_defanged = self.copy_defanged.isChecked()
         try:
             s.mail_recipients = self.mail_to.text()
         except ValueError:  # the setter's one refusal
