@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from iocdesk.gui.actions.exports import ExportActions
+from iocdesk.gui.actions.exports import ExportActions, ExportScope
 from iocdesk.gui.actions.input import InputActions, InputSource, SourceKind
 from iocdesk.gui.actions.panes import INDICATORS_HEADER, RESULTS_HEADER, Panes
 from iocdesk.gui.actions.quota_resume import QuotaResume
@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
         self.filter.setSourceModel(self.results)
         self.controller = RunController(self)
         self.tasks = Tasks()  # every background coroutine: kept until done, cancelled on close
-        self.exports = ExportActions(self.report, self.settings, self.tasks, self)
+        self.exports = ExportActions(self.report, self.settings, self.tasks, self, total=self.results.rowCount)
         self._engine: LookupEngine | None = None
         self._session: LookupSession | None = None  # of the last run: re-query and links use it
         self._history: History | None = None  # the window's, lent to each run's session
@@ -198,7 +198,9 @@ class MainWindow(QMainWindow):
         default_widths(self.result_view, _RESULT_WIDTHS)
         self.result_view.setColumnHidden(ResultColumn.DEFANGED, True)  # the indicator's tooltip says it
         ColumnChooser(self.result_view)
-        self.result_actions = ResultActions(self.result_view, self.filter, self.results, self)
+        self.result_actions = ResultActions(
+            self.result_view, self.filter, self.results, self, copy_defanged=lambda: self.settings.copy_defanged
+        )
         self.detail = DetailPane(self)
         self.results_splitter = QSplitter(Qt.Orientation.Vertical, objectName="resultsSplitter")
         self.results_splitter.addWidget(self.result_view)
@@ -307,9 +309,7 @@ class MainWindow(QMainWindow):
         self.result_actions.openRequested.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
         self.exports.message.connect(self.status.setText)
         self.exports.failed.connect(self._failed)
-        self.result_actions.copied.connect(
-            lambda text: self.status.setText(self.tr("Copied %n indicators.", "", len(text.splitlines())))
-        )
+        self.result_actions.message.connect(self.status.setText)
         self.result_view.selectionModel().currentRowChanged.connect(self._show_selected)
         self.controller.runStarted.connect(self.results.set_results)
         self.controller.resultsReady.connect(self.results.update_rows)
@@ -636,14 +636,21 @@ class MainWindow(QMainWindow):
             )
 
     # -- reports ---------------------------------------------------------------------------------
-    def report(self) -> Report | None:
-        """The shown results as a report (exports, drafts, chat), or None with a word why not."""
-        results = self.results.results()
-        if not results or self.controller.is_running:
+    def report(self, scope: ExportScope = ExportScope.SHOWN) -> Report | None:
+        """The results of ``scope`` as a report (exports, drafts, chat): the rows the table shows
+        (in its order), the selected ones, or the whole run; None with a word why not."""
+        if not self.results.rowCount() or self.controller.is_running:
             self.status.setText(
                 self.tr("Reports are made from a finished run: run a lookup (or open one from History) first.")
             )
             return None
+        if scope is ExportScope.SELECTED:
+            results = self.result_actions.selected_results()
+        elif scope is ExportScope.SHOWN:
+            shown = (self.filter.mapToSource(self.filter.index(row, 0)) for row in range(self.filter.rowCount()))
+            results = [self.results.result_at(index.row()) for index in shown]
+        else:
+            results = self.results.results()
         api_url = self._session.base_url if self._session is not None else self.settings.api_base_url
         return Report(results, run_id=self._run_id, scan=self.settings.scan_policy, api_url=api_url)
 

@@ -310,6 +310,8 @@ def test_context_menu_lists_actions_with_states(h, qtbot):
     assert texts == [
         "&Copy (defanged)",
         "Copy &refanged",
+        "Copy as &blocklist (defanged)",
+        "Select &all",
         "Re-&query",
         "Scan &passively",
         "Scan &actively…",
