@@ -372,7 +372,7 @@ def post(webhook: Webhook, payload: dict[str, Any], *, timeout: float = 10) -> N
 # ---------------------------------------------------------------------------
 def _keyring_error(action: str, exc: Exception, url: str | None = None) -> KeyringUnavailable:
     reason = keyring_reason(exc, *(_secret_parts(url) if url else ()))  # the cause could quote the URL
-    backend = keyring_status().backend
+    backend = keyring_status().words
     return KeyringUnavailable(f"could not {action} the webhook in the OS keyring ({backend}): {reason}")
 
 

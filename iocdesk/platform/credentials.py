@@ -116,7 +116,7 @@ def ensure_usable_keyring(what: str) -> None:
     """Raise KeyringUnavailable, before writing ``what``, when the backend is none or a file."""
     status = keyring_status()
     if not status.usable:
-        raise KeyringUnavailable(f"could not store {what} in the OS keyring ({status.backend}): {status.problem}")
+        raise KeyringUnavailable(f"could not store {what} in the OS keyring ({status.words}): {status.problem}")
 
 
 def keyring_reason(exc: BaseException, *secrets: str | None) -> str:
@@ -168,7 +168,7 @@ def _find_key() -> KeyInfo:
 
 
 def store_key(key: str) -> str:
-    """Store ``key`` in the OS keyring and read it back; returns the backend's name.
+    """Store ``key`` in the OS keyring and read it back; returns the backend in words ("Secret Service (GNOME Keyring/KWallet)").
     Raises KeyringUnavailable (its message never holds the key)."""
     global _last_problem
     key = key.strip()
@@ -187,7 +187,7 @@ def store_key(key: str) -> str:
         raise _keyring_error("store", RuntimeError("the key could not be read back after saving it"))
     with _lock:
         _last_problem = None
-    return keyring_status().backend
+    return keyring_status().words
 
 
 def delete_key() -> bool:

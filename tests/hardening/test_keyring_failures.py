@@ -162,7 +162,7 @@ def test_cli_says_why_and_works_with_the_environment_key(broken, sandbox, tmp_pa
     monkeypatch.setattr("sys.stdin", io.StringIO(KEY + "\n"))
     assert main(["key", "set", "--stdin"]) == 1
     err = capsys.readouterr().err
-    assert write_reason in err.lower() and backend.name in err  # which backend, and why
+    assert write_reason in err.lower() and secrets.describe_backend(backend) in err  # which backend (in words), and why
     assert secrets.ENV_VAR in err and "never stores the key in a file" in err  # and what to do instead
     assert KEY not in err and KEY[:12] not in err
 
@@ -247,7 +247,7 @@ def test_window_keeps_the_key_for_the_session_and_says_why(broken, sandbox, qtbo
     result = dialog.findChild(QLabel, "keyResultLabel")
     if save.isEnabled():
         qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
-        assert write_reason in result.text().lower() and backend.name in result.text(), result.text()
+        assert write_reason in result.text().lower() and secrets.describe_backend(backend) in result.text(), result.text()
         assert "not saved anywhere" in result.text() and KEY[:12] not in result.text()
     session = dialog.findChild(QPushButton, "sessionKeyButton")
     assert session.isVisible()  # the way out is offered

@@ -523,7 +523,9 @@ class SettingsDialog(QDialog):
     def _refresh_key_status(self) -> None:
         status = credentials.keyring_status()
         if status.usable:
-            stored_in = self.tr("iocdesk stores the key in the OS keyring: {backend}.").format(backend=status.backend)
+            stored_in = self.tr("iocdesk stores the key in the OS keyring: {backend}.").format(
+                backend=status.words or status.backend
+            )
             self._keyring_label.setText(stored_in)
         else:
             self._keyring_label.setText(
@@ -531,7 +533,7 @@ class SettingsDialog(QDialog):
                     "No OS keyring is available ({backend}: {problem}). iocdesk never writes "
                     "the key to a file: you can keep it for this session only, or set the "
                     "{variable} environment variable."
-                ).format(backend=status.backend, problem=status.problem, variable=credentials.ENV_VAR)
+                ).format(backend=status.words or status.backend, problem=status.problem, variable=credentials.ENV_VAR)
             )
         self._save_key.setEnabled(status.usable)
         info = credentials.get_key()
