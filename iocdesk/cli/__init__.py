@@ -61,7 +61,7 @@ def build_parser(commands: Sequence[str] = ()) -> argparse.ArgumentParser:
 
 
 # In the order `iocdesk --help` lists them.
-COMMANDS = ("extract", "analyze", "key", "history", "cache", "serve", "webhook", "mail", "sandbox")
+COMMANDS = ("extract", "analyze", "explore", "key", "history", "cache", "serve", "webhook", "mail", "sandbox")
 
 
 def _named_command(argv: Sequence[str]) -> str | None:

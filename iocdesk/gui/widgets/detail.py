@@ -11,19 +11,27 @@ titles, DNS TXT...). So:
 * control characters, bidi overrides and other invisible format characters
   are made visible (``<U+202E>``) by :func:`iocdesk.gui.text.safe_text`, so "gpj.exe" can not
   pose as "exe.jpg";
-* the only URL this pane ever asks to open is Pulsedive's own page for the
-  indicator (``https://pulsedive.com/...``, built from the numeric iid).
+* the only URLs this pane ever asks to open are Pulsedive's own pages for the
+  indicator and its linked indicators (``https://pulsedive.com/...``, built from
+  the numeric iid).
+
+Pivots: a linked indicator is looked up on double-click; its context menu (many
+may be selected) also adds them to the run, copies them (by the window's
+clipboard rule, ``copy_defanged_rule``) and opens their Pulsedive pages. A threat
+or a feed of the shown result opens on double-click or from its context menu
+(``threatRequested`` / ``feedRequested``: the window shows it in a pivot view).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
-from PySide6.QtGui import QFontDatabase, QGuiApplication, QPalette, QPixmap
+from PySide6.QtGui import QAction, QFontDatabase, QKeySequence, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -31,6 +39,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -43,13 +52,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from iocdesk.extraction.refang import defang, refang_value
+from iocdesk.gui.clipboard import copy_indicators
 from iocdesk.gui.risk import risk_icon, risk_text, risk_text_color
 from iocdesk.gui.text import safe_text
 from iocdesk.gui.translations import QT_TRANSLATE_NOOP
 from iocdesk.gui.widgets.wrapped_label import WrappingLabel
 from iocdesk.indicators.display import HIDDEN_CATEGORIES
-from iocdesk.indicators.results import LookupResult, Risk, Status
+from iocdesk.indicators.results import Feed, LookupResult, Risk, Status, Threat
+from iocdesk.indicators.types import Indicator
+from iocdesk.lookup.pivots import as_indicator, indicator_type, indicator_url
+from iocdesk.pulsedive.parse import LinkedIndicator
 
 __all__ = [
     "DetailPane",
@@ -156,6 +168,20 @@ def _tree(object_name: str, headers: Sequence[str], accessible: str) -> QTreeWid
     return tree
 
 
+_PivotRole = int(Qt.ItemDataRole.UserRole) + 20  # the LinkedIndicator, Threat or Feed an item shows
+_MAX_OPEN = 10  # browser tabs one "Open in Pulsedive" opens
+
+
+def _on_enter(tree: QTreeWidget, slot: Callable[[], None]) -> None:
+    """Return/Enter on the tree (while it has focus) calls ``slot``."""
+    for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        action = QAction(tree)
+        action.setShortcut(QKeySequence(key))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        action.triggered.connect(slot)
+        tree.addAction(action)
+
+
 def _item(values: Iterable[object]) -> QTreeWidgetItem:
     return QTreeWidgetItem([safe_text(v) if v is not None else "" for v in values])
 
@@ -193,18 +219,30 @@ class DetailPane(QWidget):
       ``copyRequested(str)``: this text was put on the clipboard (for a status message).
       ``linksRequested(int)``: fetch the linked indicators of this iid, then call ``show_links``.
       ``hostRequested(LookupResult)``: select the result of the shown URL's or address's host.
+      ``lookupRequested(list)``: look these linked indicators up (:class:`Indicator` objects).
+      ``addToRun(list)``: put these linked indicators (:class:`Indicator` objects) in the input.
+      ``threatRequested(object)``: open this threat: its tid (int), or its name (str) without one.
+      ``feedRequested(int)``: open the feed with this fid.
+
+    ``copy_defanged_rule()`` says whether Copy on linked indicators gives defanged values (the
+    window sets it to its setting; defanged by default).
     """
 
     openRequested = Signal(str)
     copyRequested = Signal(str)
     linksRequested = Signal(int)
     hostRequested = Signal(object)  # the LookupResult of the shown result's host
+    lookupRequested = Signal(list)
+    addToRun = Signal(list)
+    threatRequested = Signal(object)
+    feedRequested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("detailPane")
         self._result: LookupResult | None = None
         self._links_iid: int | None = None
+        self.copy_defanged_rule: Callable[[], bool] = lambda: True
 
         self._stack = QStackedWidget(self)
         self._stack.setObjectName("detailStack")
@@ -351,6 +389,15 @@ class DetailPane(QWidget):
             "detailFeeds", (self.tr("Feed"), self.tr("Organization"), self.tr("Category")), self.tr("Feeds")
         )
         self._attributes = _tree("detailAttributes", (self.tr("Attribute"), self.tr("Values")), self.tr("Attributes"))
+        for tree in (self._threats, self._feeds):
+            # Double-click or Enter opens it (never a single click, whatever the platform's style).
+            tree.setToolTip(self.tr("Double-click or Enter to open it"))
+            tree.itemDoubleClicked.connect(lambda item, _column: self._open_pivot(item))
+            _on_enter(tree, functools.partial(self._open_current_pivot, tree))
+            tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            tree.customContextMenuRequested.connect(
+                lambda pos, t=tree: self._pivot_menu(t, t.itemAt(pos)).popup(t.viewport().mapToGlobal(pos))
+            )
         self._section_boxes: dict[str, QGroupBox] = {}
         self._section_titles: dict[str, str] = {}
         for key, title, tree in (
@@ -393,6 +440,13 @@ class DetailPane(QWidget):
             self.tr("Linked indicators"),
         )
         self._links.setRootIsDecorated(True)
+        self._links.setToolTip(self.tr("Double-click or Enter to look it up; right-click for more"))
+        self._links.itemDoubleClicked.connect(self._link_activated)
+        _on_enter(self._links, self.look_up_links)
+        self._links.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self._links.customContextMenuRequested.connect(
+            lambda pos: self.links_menu().popup(self._links.viewport().mapToGlobal(pos))
+        )
         layout.addWidget(self._links, 1)
         self._tabs.addTab(page, self.tr("Linked indicators"))
 
@@ -493,6 +547,7 @@ class DetailPane(QWidget):
                     )
                 )
                 _set_risk(child, 2, getattr(linked, "risk", None))
+                child.setData(0, _PivotRole, linked)
                 group.addChild(child)
                 total += 1
             self._links.addTopLevelItem(group)
@@ -520,11 +575,11 @@ class DetailPane(QWidget):
 
     def copy_defanged(self) -> None:
         if self._result is not None:
-            self._copy(defang(self._result.indicator, self._result.type))
+            self._copy(copy_indicators([(self._result.indicator, self._result.type)], defanged=True))
 
     def copy_refanged(self) -> None:
         if self._result is not None:
-            self._copy(refang_value(self._result.indicator))
+            self._copy(copy_indicators([(self._result.indicator, self._result.type)], defanged=False))
 
     def request_links(self) -> None:
         iid = self._current_iid()
@@ -541,8 +596,118 @@ class DetailPane(QWidget):
         return self._result.intel.iid
 
     def _copy(self, text: str) -> None:
-        QGuiApplication.clipboard().setText(text)
-        self.copyRequested.emit(text)
+        if text:
+            self.copyRequested.emit(text)
+
+    # -- pivots: linked indicators, threats, feeds ------------------------------------------------
+    def selected_links(self) -> list[LinkedIndicator]:
+        """The selected linked indicators in the order shown; a selected group stands for its items."""
+        chosen: list[LinkedIndicator] = []
+        for i in range(self._links.topLevelItemCount()):
+            group = self._links.topLevelItem(i)
+            if group is None:
+                continue
+            for j in range(group.childCount()):
+                item = group.child(j)
+                linked = item.data(0, _PivotRole) if item is not None else None
+                if isinstance(linked, LinkedIndicator) and (group.isSelected() or (item and item.isSelected())):
+                    chosen.append(linked)
+        return chosen
+
+    def _link_indicators(self, links: Sequence[LinkedIndicator]) -> list[Indicator]:
+        found = [i for i in (as_indicator(x.indicator, x.pulsedive_type) for x in links) if i is not None]
+        skipped = len(links) - len(found)
+        if skipped:
+            kinds = sorted(
+                {
+                    safe_text(x.pulsedive_type or "?")
+                    for x in links
+                    if as_indicator(x.indicator, x.pulsedive_type) is None
+                }
+            )
+            self._links_status.setText(
+                self.tr("%n indicator(s) left out: iocdesk does not look up {types}.", "", skipped).format(
+                    types=", ".join(kinds)
+                )
+            )
+        return found
+
+    def look_up_links(self) -> None:
+        found = self._link_indicators(self.selected_links())
+        if found:
+            self.lookupRequested.emit(found)
+
+    def add_links_to_run(self) -> None:
+        found = self._link_indicators(self.selected_links())
+        if found:
+            self.addToRun.emit(found)
+
+    def copy_links(self) -> None:
+        pairs = [
+            (x.indicator or "", indicator_type(x.pulsedive_type) or x.pulsedive_type or "")
+            for x in self.selected_links()
+        ]
+        self._copy(copy_indicators(pairs, defanged=bool(self.copy_defanged_rule())))
+
+    def open_links(self) -> None:
+        urls = [u for u in (indicator_url(x.iid) for x in self.selected_links()) if is_pulsedive_url(u)]
+        for url in urls[:_MAX_OPEN]:
+            self.openRequested.emit(url)
+
+    def links_menu(self) -> QMenu:
+        """The linked indicators' context menu, for the selection (also built by tests)."""
+        links = self.selected_links()
+        menu = QMenu(self)
+        menu.setObjectName("linksMenu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        for text, slot, enabled in (
+            (self.tr("&Look up"), self.look_up_links, bool(links)),
+            (self.tr("&Add to run"), self.add_links_to_run, bool(links)),
+            (self.tr("&Copy"), self.copy_links, bool(links)),
+            (self.tr("&Open in Pulsedive"), self.open_links, any(indicator_url(x.iid) for x in links)),
+        ):
+            action = menu.addAction(text)
+            action.setEnabled(enabled)
+            action.triggered.connect(slot)
+        return menu
+
+    def _link_activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        if isinstance(item.data(0, _PivotRole), LinkedIndicator):
+            self.look_up_links()
+
+    def _pivot_menu(self, tree: QTreeWidget, item: QTreeWidgetItem | None = None) -> QMenu:
+        item = item if item is not None else tree.currentItem()
+        target = item.data(0, _PivotRole) if item is not None else None
+        menu = QMenu(self)
+        menu.setObjectName("pivotMenu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        text = self.tr("Open &threat") if tree is self._threats else self.tr("Open &feed")
+        action = menu.addAction(text)
+        action.setEnabled(self._pivot_target(target) is not None)
+        action.triggered.connect(lambda: self._open_pivot(item))
+        return menu
+
+    @staticmethod
+    def _pivot_target(target: object) -> int | str | None:
+        """What a threat (its tid, else its name) or a feed (its fid) is opened by; None: nothing."""
+        if isinstance(target, Threat):
+            return target.tid if target.tid is not None else (target.name or None)
+        if isinstance(target, Feed):
+            return target.fid
+        return None
+
+    def _open_current_pivot(self, tree: QTreeWidget) -> None:
+        self._open_pivot(tree.currentItem())
+
+    def _open_pivot(self, item: QTreeWidgetItem | None) -> None:
+        target = item.data(0, _PivotRole) if item is not None else None
+        key = self._pivot_target(target)
+        if key is None:
+            return
+        if isinstance(target, Threat):
+            self.threatRequested.emit(key)
+        else:
+            self.feedRequested.emit(key)
 
     def refresh_host(self) -> None:
         """The shown result's host has an answer now: show it."""
@@ -616,10 +781,13 @@ class DetailPane(QWidget):
         for threat in intel.threats:
             item = _item((threat.name, threat.category, None))
             _set_risk(item, 2, threat.risk)
+            item.setData(0, _PivotRole, threat)
             self._threats.addTopLevelItem(item)
         self._feeds.clear()
         for feed in intel.feeds:
-            self._feeds.addTopLevelItem(_item((feed.name, feed.organization, feed.category)))
+            item = _item((feed.name, feed.organization, feed.category))
+            item.setData(0, _PivotRole, feed)
+            self._feeds.addTopLevelItem(item)
         self._attributes.clear()
         for name, values in intel.attributes.items():
             self._attributes.addTopLevelItem(_item((name, ", ".join(values))))

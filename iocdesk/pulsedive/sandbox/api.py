@@ -36,7 +36,10 @@ NOT_FOUND = "Indicator not found."
 MISSING_KEY = "API key required."  # 401 texts are not recorded (a spec gap)
 WRONG_KEY = "Invalid API key."
 EXPLORE_DEFAULT_LIMIT = 100
-EXPLORE_MAX_LIMIT = 1000
+# A `limit` above the plan's most results is refused with 429, as §2.4/§4 say; the text is not recorded.
+EXPLORE_TOO_MANY = (
+    "Explore results are limited to {n} for your plan. Visit pulsedive.com/api to view limits and upgrade your plan."
+)
 BASE_HEADERS = {
     "Content-Type": "application/json",
     "Cache-Control": "no-store, no-cache, must-revalidate",
@@ -271,7 +274,7 @@ class Api:
         if kind.startswith("feed"):
             return self.feed(kind, params, page, cfg)
         if kind == "explore":
-            return self.explore(params)
+            return self.explore(params, cfg.explore_max_results)
         if kind == "scan_submit":
             return self.submit(params)
         if kind == "scan_poll":
@@ -314,13 +317,15 @@ class Api:
             return 200, views.summary(linked, ds, _flag(params, "splitrisk"), True, of_feed=True)
         return 200, views.linked_list(linked, page, cfg.links_page_size)
 
-    def explore(self, params: dict[str, str]) -> tuple[int, object]:
+    def explore(self, params: dict[str, str], most: int) -> tuple[int, object]:
         query = params.get("q", "").strip()
         if not query:
             return 400, {"error": "Missing query."}
         limit = _int(params.get("limit", EXPLORE_DEFAULT_LIMIT))
         if limit is None or limit < 1:
             return 400, {"error": "Invalid limit."}
+        if limit > most:
+            return 429, {"error": EXPLORE_TOO_MANY.format(n=most)}
         threats = params.get("type", "indicators").lower() == "threats"
         try:
             match = compile_query(query, self.dataset, threats=threats)
@@ -332,7 +337,7 @@ class Api:
         else:
             records = sorted(self.dataset.records(), key=lambda r: (r.stamp_seen, r.iid), reverse=True)
             found = [views.explore_item(r) for r in records if match(r)]
-        return 200, {"results": found[: min(limit, EXPLORE_MAX_LIMIT)]}
+        return 200, {"results": found[:limit]}
 
     def submit(self, params: dict[str, str]) -> tuple[int, object]:
         value = params.get("value", "")

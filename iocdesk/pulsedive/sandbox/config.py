@@ -51,6 +51,8 @@ class SandboxConfig:
     headers_on_429: bool = False
     # linked indicators per page (indicator, threat and feed get=links)
     links_page_size: int = 50
+    # the most explore results the plan shows; a larger `limit` gets 429 (API.md §2.4, §4)
+    explore_max_results: int = 1000
     # write one line per request to stderr (method, path with the key redacted, status)
     log_requests: bool = False
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
@@ -94,6 +96,6 @@ def _checked(name: str, value: Any) -> object:
         raise ValueError(f"limiter must be one of {', '.join(LIMITERS)}, got {value!r}")
     if name == "scan_polls_until_done" and int(value) < 0:
         raise ValueError(f"scan_polls_until_done must be >= 0, got {value!r}")
-    if name == "links_page_size" and int(value) < 1:
-        raise ValueError(f"links_page_size must be >= 1, got {value!r}")
+    if name in ("links_page_size", "explore_max_results") and int(value) < 1:
+        raise ValueError(f"{name} must be >= 1, got {value!r}")
     return value
