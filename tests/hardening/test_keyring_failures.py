@@ -247,7 +247,9 @@ def test_window_keeps_the_key_for_the_session_and_says_why(broken, sandbox, qtbo
     result = dialog.findChild(QLabel, "keyResultLabel")
     if save.isEnabled():
         qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
-        assert write_reason in result.text().lower() and secrets.describe_backend(backend) in result.text(), result.text()
+        assert write_reason in result.text().lower() and secrets.describe_backend(backend) in result.text(), (
+            result.text()
+        )
         assert "not saved anywhere" in result.text() and KEY[:12] not in result.text()
     session = dialog.findChild(QPushButton, "sessionKeyButton")
     assert session.isVisible()  # the way out is offered
