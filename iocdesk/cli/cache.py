@@ -6,6 +6,7 @@ import argparse
 
 from iocdesk.cli.common import EXIT_OK
 from iocdesk.store import LookupCache
+from iocdesk.store.answers import AnswerCache
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -17,10 +18,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.cache_action == "clear":
+        with LookupCache() as cache, AnswerCache() as answers:
+            pivots = answers.clear()  # threats, feeds and explore queries (iocdesk explore, the window)
+            print(f"cleared {cache.clear()} cached answers and {pivots} cached threats, feeds and queries")
+        return EXIT_OK
     with LookupCache() as cache:
-        if args.cache_action == "clear":
-            print(f"cleared {cache.clear()} cached answers")
-            return EXIT_OK
         stats = cache.stats()
         ttl = cache.ttl
     print(

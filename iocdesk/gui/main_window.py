@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from iocdesk.gui.actions.exports import ExportActions, ExportScope
 from iocdesk.gui.actions.input import InputActions, InputSource, SourceKind
 from iocdesk.gui.actions.panes import INDICATORS_HEADER, RESULTS_HEADER, Panes
+from iocdesk.gui.actions.pivots import PivotActions
 from iocdesk.gui.actions.quota_resume import QuotaResume
 from iocdesk.gui.actions.results import ResultActions
 from iocdesk.gui.demo import DemoService
@@ -59,6 +60,7 @@ from iocdesk.pulsedive.client import Outcome, PulsediveClient
 from iocdesk.pulsedive.parse import parse_links
 from iocdesk.reports.report import Report
 from iocdesk.store import History, LookupCache
+from iocdesk.store.answers import AnswerCache
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +77,12 @@ _RESULT_WIDTHS = {
     ResultColumn.FEEDS: 150,
 }
 _INDICATOR_WIDTHS = {IndicatorColumn.VALUE: 190, IndicatorColumn.TYPE: 55, IndicatorColumn.LOOKUP: 90}
+
+
+def _take_answer(shown: LookupResult, fresh: LookupResult) -> None:
+    """A result on screen takes a newer lookup's answer (a re-query, a pivot's look-up) in place."""
+    for name in ("status", "intel", "error", "scan", "from_cache", "attempts"):
+        setattr(shown, name, getattr(fresh, name))
 
 
 class MainWindow(QMainWindow):
@@ -276,6 +284,14 @@ class MainWindow(QMainWindow):
             self.tr("&History..."), self, shortcut=QKeySequence("Ctrl+H"), triggered=self.open_history
         )
         menu.addAction(history_action)
+        explore_action = QAction(
+            self.tr("E&xplore Pulsedive..."),
+            self,
+            shortcut=QKeySequence("Ctrl+Shift+E"),
+            triggered=lambda: self.pivots.open_explore(),
+        )
+        explore_action.setToolTip(self.tr("Search Pulsedive with its query language: threat=…, feed=…, risk=…"))
+        menu.addAction(explore_action)
         settings_action = QAction(
             self.tr("&Settings..."), self, shortcut=QKeySequence("Ctrl+,"), triggered=self.open_settings
         )
@@ -324,12 +340,26 @@ class MainWindow(QMainWindow):
         self.controller.stateChanged.connect(self._state_changed)
         self.detail.openRequested.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
         self.detail.linksRequested.connect(self._load_links)
+        self.detail.copy_defanged_rule = lambda: self.settings.copy_defanged
+        self.pivots = PivotActions(self.settings, self._demo_url, self, self._no_key_message)
+        self.detail.threatRequested.connect(self.pivots.open_threat)
+        self.detail.feedRequested.connect(self.pivots.open_feed)
+        for source in (self.detail, self.pivots):
+            source.addToRun.connect(self.add_to_run)
+            source.lookupRequested.connect(self.look_up)
+        self.pivots.openRequested.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
+        self.pivots.message.connect(self.status.setText)
+        self.pivots.failed.connect(self._failed)
         self.detail.hostRequested.connect(self.select_result)
         self.controller.resultsReady.connect(lambda _rows: self.detail.refresh_host())
 
     # -- input (read off the GUI thread by InputActions) ----------------------------------------
     def _show_indicators(self, found: list[Indicator]) -> None:
         self.indicators.set_indicators(found)
+        self._show_counts()
+
+    def _show_counts(self) -> None:
+        found = self.indicators.indicators()
         counts = self.indicators.counts()
         summary = ", ".join(f"{n} {t}" for t, n in sorted(counts.items()))
         if found:
@@ -365,6 +395,7 @@ class MainWindow(QMainWindow):
 
         self._demo = self._owned.enter_context(demo_service())
         self.inbox_dock.set_demo(self._demo)
+        self.pivots.settings_changed()
         self.setWindowTitle(self.tr("iocdesk — demo data"))
         self.banner.setVisible(True)
         self.demo_action.setEnabled(False)
@@ -401,21 +432,9 @@ class MainWindow(QMainWindow):
     def _launch(self, items: list, run_id: int | None = None) -> None:
         """Run the engine over ``items`` (Indicators, or a saved run's LookupResults to resume)."""
         self.quota_resume.cancel()  # a run the analyst starts replaces one waiting for the quota
-        demo_url = self._demo.base_url if self._demo is not None else None
-        try:
-            self._history = self._history or History()
-        except Exception:  # history is a convenience: a run works without it
-            log.exception("could not open the history")
-        try:
-            session = LookupSession.open(
-                self.settings.session_config(demo_url), history=self._history, optional_stores=True
-            )
-        except NoApiKey as exc:
-            self._failed(self._no_key_message(exc.problem))
+        session = self._new_session()
+        if session is None:
             return
-        if self._session is not None:
-            self._session.close()
-        self._session = session
         self._run_id = self._plan_run(session, items, run_id)
         overrides = {}
         if any(isinstance(item, Indicator) and not item.lookup_by_default for item in items):
@@ -423,6 +442,66 @@ class MainWindow(QMainWindow):
         self._engine = session.engine(self._run_id, listener=self.controller, **overrides)
         self.detail.show_result(None)
         self.controller.start(self._engine, items)
+
+    def _new_session(self) -> LookupSession | None:
+        """A session for a run (it replaces the last run's), or None having said why not."""
+        try:
+            self._history = self._history or History()
+        except Exception:  # history is a convenience: a run works without it
+            log.exception("could not open the history")
+        try:
+            session = LookupSession.open(
+                self.settings.session_config(self._demo_url()), history=self._history, optional_stores=True
+            )
+        except NoApiKey as exc:
+            self._failed(self._no_key_message(exc.problem))
+            return None
+        if self._session is not None:
+            self._session.close()
+        self._session = session
+        return session
+
+    def _demo_url(self) -> str | None:
+        return self._demo.base_url if self._demo is not None else None
+
+    # -- pivots: indicators from linked lists, threats, feeds and explore ------------------------
+    def add_to_run(self, items: list[Indicator]) -> int:
+        """Add these to the indicator list (checked), each once; the number added."""
+        added = self.indicators.add_indicators(items)
+        self._show_counts()
+        self.status.setText(
+            self.tr("Added %n indicators to the run; press Run to look them up.", "", added)
+            if added
+            else self.tr("Those indicators are in the run already.")
+        )
+        return added
+
+    def look_up(self, items: list[Indicator]) -> None:
+        """Look these up now and add their rows to the results (and the indicators to the list)."""
+        self.add_to_run(items)
+        if self.controller.is_running:
+            self.status.setText(self.tr("A run is going on: the indicators were added for the next run."))
+            return
+        session = self._session or self._new_session()
+        if session is not None and items:
+            self.tasks.spawn(self._look_up(session, items), name="look up pivots")
+
+    async def _look_up(self, session: LookupSession, items: list[Indicator]) -> None:
+        self.status.setText(self.tr("Looking up %n indicators...", "", len(items)))
+        results = await session.engine(None, include_private=True).run(items)
+        shown = {(str(r.type), r.indicator): r for r in self.results.results()}
+        fresh = [r for r in results if (str(r.type), r.indicator) not in shown]
+        for r in results:  # one already in the table gets the new answer
+            old = shown.get((str(r.type), r.indicator))
+            if old is not None:
+                _take_answer(old, r)
+        self.results.set_results([*self.results.results(), *fresh])
+        self.results.resort()
+        self.summary.update_counts(self.results.results())
+        first = results[0] if results else None
+        if first is not None:
+            self.select_result(shown.get((str(first.type), first.indicator), first))
+        self.status.setText(self.tr("Looked up %n indicators.", "", len(results)))
 
     def _no_key_message(self, problem: str | None) -> str:
         if problem:  # a failing keyring: say how it fails
@@ -479,8 +558,7 @@ class MainWindow(QMainWindow):
             current = self.results.result_at(row)
             new = fresh.get((str(current.type), current.indicator))
             if new is not None:
-                for name in ("status", "intel", "error", "scan", "from_cache", "attempts"):
-                    setattr(current, name, getattr(new, name))
+                _take_answer(current, new)
                 rows.append(row)
         self.results.update_rows(rows)
         self.results.resort()
@@ -615,13 +693,15 @@ class MainWindow(QMainWindow):
                 return client.indicator("pulsedive.com")
 
         def clear_cache() -> int:
-            with LookupCache() as cache:
-                return cache.clear()
+            with LookupCache() as cache, AnswerCache() as answers:
+                return cache.clear() + answers.clear()  # lookups, and threats, feeds, explore queries
 
         dialog = SettingsDialog(self.settings, test_key=test_key, clear_cache=clear_cache, parent=self)
         dialog.settingsApplied.connect(lambda: apply_theme(self.settings.theme))
         dialog.settingsApplied.connect(self.inbox_dock.settings_applied)
+        dialog.settingsApplied.connect(self.pivots.settings_changed)
         dialog.keyChanged.connect(self._key_changed)
+        dialog.keyChanged.connect(self.pivots.settings_changed)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
@@ -760,6 +840,7 @@ class MainWindow(QMainWindow):
         self.panes.save()
         self.settings.sync()
         self.tasks.cancel_all()
+        self.pivots.close()
         if self._session is not None:
             self._session.close()
         if self._history is not None:

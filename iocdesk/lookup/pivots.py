@@ -41,7 +41,7 @@ from iocdesk.indicators.results import PULSEDIVE_TYPES, Intel
 from iocdesk.indicators.types import Indicator, IndicatorType
 from iocdesk.lookup.limiter import QuotaExhausted
 from iocdesk.lookup.session import LookupSession
-from iocdesk.pulsedive.client import ApiResult, Outcome, quota_period
+from iocdesk.pulsedive.client import ApiResult, Outcome, is_rate_limit, quota_period
 from iocdesk.pulsedive.parse import (
     FeedDetail,
     LinkedIndicator,
@@ -80,8 +80,6 @@ MAX_LINKED = 1000  # linked indicators kept of a threat or a feed
 EXPLORE_DEFAULT_LIMIT = 100
 EXPLORE_MAX_LIMIT = 1000  # asked at most; a plan that shows fewer refuses a larger limit (429, API.md §2.4)
 EXPLORE_EXAMPLES = ("threat=ryuk", "feed=urlhaus", "ioc=pulsedive.com or threat=ryuk", "risk=high and type=domain")
-_SECOND_RETRIES = 5  # 429s for the second on one request before it gives up
-_PACED_STATUSES = frozenset({200, 400, 404})  # Pulsedive's own answers: their headers say what the account allows
 _RETRIED_ONCE = frozenset({Outcome.SERVER_ERROR, Outcome.MALFORMED})
 _PULSEDIVE_TO_TYPE = {name: kind for kind, name in PULSEDIVE_TYPES.items()}
 _WEB = "https://pulsedive.com"
@@ -302,11 +300,8 @@ class Pivots:
         if cached is not None:
             return self._linked_from(cached), True
         client = self.session.client
-        if kind == "threat":
-            answer = client.threat_links(number)  # every page, each through the session's limiter (gate)
-        else:
-            # PulsediveClient has no public feed_links yet: the same paged walk as threat_links.
-            answer = client._paged(client._path("feed"), {"fid": number, "get": "links"})
+        # every page, each through the session's limiter (the client's gate)
+        answer = client.threat_links(number) if kind == "threat" else client.feed_links(number)
         data = answer.data if isinstance(answer.data, dict) else None
         if data is None:
             return LinkedIndicators(complete=False, problem=str(self._problem(answer, "linked indicators"))), False
@@ -353,39 +348,13 @@ class Pivots:
         return ExploreResult(query, limit, results[:limit], from_cache=from_cache)
 
     # -- requests -------------------------------------------------------------------------------
-    def _paced(self, call: Callable[[], ApiResult]) -> ApiResult:
-        """One request at the session's pace (a 429 for the second waits its turn again); a
-        server error or a broken answer is asked once more. Raises PivotError for a spent quota."""
-        answer = self._paced_once(call)
+    @staticmethod
+    def _paced(call: Callable[[], ApiResult]) -> ApiResult:
+        """One request (the client paces it through the session's limiter, a 429 for the second
+        waits its turn again); a server error or a broken answer is asked once more."""
+        answer = call()
         if answer.outcome in _RETRIED_ONCE:
-            answer = self._paced_once(call)
-        return answer
-
-    def _paced_once(self, call: Callable[[], ApiResult]) -> ApiResult:
-        limiter = self.session.limiter
-        answer: ApiResult | None = None
-        for _ in range(_SECOND_RETRIES):
-            try:
-                ticket = limiter.acquire_blocking()
-            except QuotaExhausted as exc:
-                raise PivotError(PivotProblem.QUOTA, _quota_sentence(exc)) from None
             answer = call()
-            quota = answer.quota
-            second, day, month = (quota.second, quota.day, quota.month) if quota else (None, None, None)
-            if answer.status is None and answer.outcome is Outcome.NETWORK_ERROR:
-                limiter.unanswered(ticket)  # never reached Pulsedive: it costs nothing
-                return answer
-            if answer.outcome is Outcome.RATE_LIMITED and _is_rate_limit(answer):
-                period = quota_period(_error_text(answer) or answer.message)
-                if period is not None:
-                    limiter.answered(None, None, day, month)
-                    raise PivotError(PivotProblem.QUOTA, _quota_sentence(QuotaExhausted(period)))
-                limiter.refused(ticket, second, day, month)
-                continue
-            if quota is not None and answer.status in _PACED_STATUSES:
-                limiter.answered(ticket, second, day, month)
-            return answer
-        assert answer is not None  # the loop ran at least once
         return answer
 
     def _object(self, answer: ApiResult, what: str) -> dict[str, Any]:
@@ -404,7 +373,7 @@ class Pivots:
             period = quota_period(text) or self.session.limiter.exhausted_period()
             if period is not None:
                 return PivotError(PivotProblem.QUOTA, _quota_sentence(QuotaExhausted(period)))
-            if not _is_rate_limit(answer):  # a plan's limit, e.g. more explore results than it shows
+            if not is_rate_limit(answer):  # a plan's limit, e.g. more explore results than it shows
                 return PivotError(PivotProblem.BAD_QUERY, f"Pulsedive refused the {what}: {text}")
             return PivotError(
                 PivotProblem.RATE_LIMITED, "Pulsedive kept refusing requests (rate limit); try again in a moment."
@@ -451,12 +420,6 @@ def _error_text(answer: ApiResult) -> str | None:
     data = answer.data
     error = data.get("error") if isinstance(data, dict) else None
     return error.strip() if isinstance(error, str) and error.strip() else None
-
-
-def _is_rate_limit(answer: ApiResult) -> bool:
-    """A 429 about the rate (or one without a text); not one about a plan's other limits."""
-    text = _error_text(answer)
-    return text is None or "rate limit" in text.lower()
 
 
 def _quota_sentence(exc: QuotaExhausted) -> str:

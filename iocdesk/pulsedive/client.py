@@ -99,6 +99,14 @@ class RequestGate(Protocol):
     def refused(self, ticket: Any, second: int | None, day: int | None, month: int | None) -> None: ...
 
 
+def is_rate_limit(result: ApiResult) -> bool:
+    """A 429 about the pace (or one without a text), not one about another of the plan's limits
+    ("Explore results are limited to 1000 for your plan"): only the first is worth a retry."""
+    data = result.data
+    error = data.get("error") if isinstance(data, dict) else None
+    return not isinstance(error, str) or not error.strip() or "rate limit" in error.lower()
+
+
 def quota_period(message: str) -> str | None:
     """The day or month a 429's text names ("... 10 requests per day ..."); None for the second."""
     lowered = message.lower()
@@ -263,21 +271,27 @@ class PulsediveClient:
     def properties(self, iid: int) -> ApiResult:
         return self._get(self._path("indicator"), {"iid": iid, "get": "properties"})
 
+    # Threats, feeds and explore are asked one at a time by an analyst pivoting: each goes
+    # through ``gate`` like a link page (the account's pace, a spent quota ends it).
     def threat(self, *, tid: int | None = None, name: str | None = None) -> ApiResult:
         if (tid is None) == (name is None):
             raise ValueError("give exactly one of tid or name")
         params = {"tid": tid} if tid is not None else {"tname": name}
-        return self._get(self._path("threat"), params)
+        return self._paced("GET", self._path("threat"), params)
 
     def threat_links(self, tid: int) -> ApiResult:
         """Indicators linked to a threat, every page merged: ``{"results": [...]}``."""
         return self._paged(self._path("threat"), {"tid": tid, "get": "links"})
 
     def feed(self, fid: int) -> ApiResult:
-        return self._get(self._path("feed"), {"fid": fid})
+        return self._paced("GET", self._path("feed"), {"fid": fid})
+
+    def feed_links(self, fid: int) -> ApiResult:
+        """Indicators linked to a feed, every page merged: ``{"results": [...]}``."""
+        return self._paged(self._path("feed"), {"fid": fid, "get": "links"})
 
     def explore(self, query: str, limit: int = 100) -> ApiResult:
-        return self._get(_EXPLORE, {"q": query, "limit": limit})
+        return self._paced("GET", _EXPLORE, {"q": query, "limit": limit})
 
     def submit_scan(self, value: str, *, probe: bool = False, submit: bool = False) -> ApiResult:
         """POST a scan; ``probe`` = active scan (contacts the target), ``submit`` = store the result."""
@@ -390,10 +404,13 @@ class PulsediveClient:
             second, day, month = (quota.second, quota.day, quota.month) if quota else (None, None, None)
             if result.outcome is Outcome.RATE_LIMITED:
                 if quota_period(result.message) is not None:
+                    gate.answered(None, None, day, month)  # the figures it sent, for the next caller
                     return result  # the day's or month's quota: waiting seconds will not help
+                if not is_rate_limit(result):
+                    return result  # a plan's other limit (more explore results than it shows): final
                 gate.refused(ticket, second, day, month)
                 continue
-            if quota is not None and result.status in (200, 404):
+            if quota is not None and result.status in (200, 400, 404):  # Pulsedive's own answers
                 gate.answered(ticket, second, day, month)
             result.elapsed = time.monotonic() - started
             return result

@@ -194,6 +194,10 @@ Select a result to see what Pulsedive knows about it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Double-click or Enter to open it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Overview</source>
         <translation type="unfinished"></translation>
     </message>
@@ -227,6 +231,10 @@ Select a result to see what Pulsedive knows about it.</source>
     </message>
     <message>
         <source>Linked indicators</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Double-click or Enter to look it up; right-click for more</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -295,6 +303,32 @@ Select a result to see what Pulsedive knows about it.</source>
         <source>Loading linked indicators…</source>
         <translation type="unfinished"></translation>
     </message>
+    <message numerus="yes">
+        <source>%n indicator(s) left out: iocdesk does not look up {types}.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&amp;Look up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Add to run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open &amp;threat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open &amp;feed</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>Host {host}: {verdict}</source>
         <translation type="unfinished"></translation>
@@ -353,7 +387,136 @@ Select a result to see what Pulsedive knows about it.</source>
     </message>
 </context>
 <context>
+    <name>ExploreView</name>
+    <message>
+        <source>Last seen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Explore Pulsedive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Query</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. {examples}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pulsedive&apos;s query language: field=value terms joined by and, or, not; * is a wildcard.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Most results</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>at most</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type a query and press Enter.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type a query first, e.g. {example}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n result(s).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>There may be more: raise the limit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(cached answer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ExportActions</name>
+    <message>
+        <source>Export: s&amp;hown rows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exports, drafts and chat summaries take the rows the table shows (the filter applies)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export: s&amp;elected rows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exports, drafts and chat summaries take the selected rows only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export: &amp;all results</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exports, drafts and chat summaries take every result of the run, whatever the filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>shown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>selected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing to export: no row is selected. Select rows, or choose Export: shown rows or all results.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing to export: the filter hides every result. Clear the filter, or choose Export: all results.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing to export: the run has no results.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n result</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n results</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{count} of %n result ({scope})</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{count} of %n results ({scope})</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
     <message>
         <source>Excel &amp;workbook...</source>
         <translation type="unfinished"></translation>
@@ -391,15 +554,19 @@ Select a result to see what Pulsedive knows about it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Export the results as an Excel workbook (Ctrl+E)</source>
+        <source>Export the results as an Excel workbook (Ctrl+E); Export menu: shown, selected or all rows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write an e-mail draft with the workbook attached and open it in the mail client</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show in &amp;folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>E-mail draft</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Write an e-mail draft with the workbook attached and open it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -435,21 +602,47 @@ Select a result to see what Pulsedive knows about it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Exported {count} to {path}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not use the drafts folder {path}: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No mail client is registered for .eml files on this computer: the draft with {count} is at {path}; open it from your mail program or attach the workbook {workbook} by hand.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E-mail draft with {count} written to {path}; opened in the mail client.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E-mail draft with {count} written to {path}; asked the desktop to open it in the mail client (if none opens, open the draft from your mail program).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E-mail draft with {count} written to {path}, but the desktop could not open it: open it from your mail program or attach the workbook {workbook} by hand.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not open the folder {folder}: open it in your file manager.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not open the e-mail link: no mail program answered (none may be registered for mailto: links). Use Copy summary for chat and paste it into a message instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E-mail link with {count} handed to the mail program.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Summary of {count} copied: paste it into the chat.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Could not write {path}: {error}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>Exported %n results to {path}.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>E-mail draft written to {path}; opening it in the mail client.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Summary copied: paste it into the chat.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -458,6 +651,49 @@ Select a result to see what Pulsedive knows about it.</source>
     </message>
     <message>
         <source>Summary posted to {name}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FeedView</name>
+    <message>
+        <source>Feed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open &amp;feed in Pulsedive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Feed: {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Organization</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pricing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Website</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last pulled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Indicators</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1065,7 +1301,13 @@ Select a result to see what Pulsedive knows about it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <source>Pasted text read but not shown: it has a line longer than {limit} characters, which the editor cannot display without freezing. %n indicators found; the editor kept its text.</source>
+        <source>Pasted text too long to show ({size} characters): %n indicators</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Pasted text read but not shown: it has a line longer than {limit} characters, which the editor cannot display without freezing. %n indicators found.</source>
         <translation type="unfinished">
             <numerusform></numerusform>
         </translation>
@@ -1085,6 +1327,12 @@ Select a result to see what Pulsedive knows about it.</source>
     <message>
         <source>Cannot read the file</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>From file {name}: %n indicators</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Read {path}: %n indicators.</source>
@@ -1200,6 +1448,14 @@ Select a result to see what Pulsedive knows about it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>E&amp;xplore Pulsedive...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search Pulsedive with its query language: threat=…, feed=…, risk=…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&amp;Settings...</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1211,11 +1467,9 @@ Select a result to see what Pulsedive knows about it.</source>
         <source>Filter results</source>
         <translation type="unfinished"></translation>
     </message>
-    <message numerus="yes">
-        <source>Copied %n indicators.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-        </translation>
+    <message>
+        <source>&amp;View</source>
+        <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
         <source>%n indicators: {summary}</source>
@@ -1228,12 +1482,42 @@ Select a result to see what Pulsedive knows about it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Paste or type here to look up other indicators instead (Ctrl+Z brings the earlier text back).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Demo data loaded: press Run (Ctrl+Enter) to look the indicators up in the sandbox.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Nothing to look up: paste text or open a file first.</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %n indicators to the run; press Run to look them up.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Those indicators are in the run already.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A run is going on: the indicators were added for the next run.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Looking up %n indicators...</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Looked up %n indicators.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
     </message>
     <message>
         <source>No Pulsedive API key: {problem}. Add one in Settings (Ctrl+,), where it can be kept for this session only, or choose File &gt; Try demo data to see iocdesk work without an account.</source>
@@ -1339,6 +1623,10 @@ Select a result to see what Pulsedive knows about it.</source>
         <source>Reports are made from a finished run: run a lookup (or open one from History) first.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Run {id} of {time} UTC ({sources})</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message numerus="yes">
         <source>Run {id} of {time} UTC reopened: %n indicators.</source>
         <translation type="unfinished">
@@ -1360,6 +1648,143 @@ Select a result to see what Pulsedive knows about it.</source>
     <name>Notifier</name>
     <message>
         <source>iocdesk alert inbox</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Panes</name>
+    <message>
+        <source>&amp;Input pane</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show or hide the pasted text and the extracted indicators</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Detail pane</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show or hide what Pulsedive knows about the selected result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detail pane &amp;beside the table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>On a wide screen: the detail pane right of the table, not below it</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PivotActions</name>
+    <message numerus="yes">
+        <source>Copied %n indicators.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PivotModel</name>
+    <message>
+        <source>Indicator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Risk</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PivotTable</name>
+    <message>
+        <source>Indicators</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Look up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Add to run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Open in Pulsedive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n indicator(s) left out: iocdesk does not look up {types}.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %n indicator(s) to the input.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Copied %n indicator(s), defanged.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Copied %n indicator(s), live.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Opened the first %n pages.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PivotView</name>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open in &amp;Pulsedive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Asking Pulsedive…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n linked indicator(s).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Showing the first {shown} of {total}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not every page could be read: {problem}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(cached answer)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1402,12 +1827,112 @@ A passive scan (WHOIS, DNS) does not contact the target.
 Scan {n} indicator(s) actively?</source>
         <translation type="unfinished"></translation>
     </message>
+    <message numerus="yes">
+        <source>Copied %n indicator ({form}).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Copied %n indicators ({form}).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No result of this run is {level}: nothing copied.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Copied %n indicator ({level}) as a blocklist, {form}.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Copied %n indicators ({level}) as a blocklist, {form}.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>defanged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>live values</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>critical</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>high and above</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>medium and above</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>low and above</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Critical</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;High and above</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Medium and above</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Low and above</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>&amp;Copy (defanged)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Copy the selected indicators, defanged (safe to paste), one per line; Settings &gt; Appearance decides</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy as &amp;blocklist (defanged)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Copy (live values)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the selected indicators as live values (clickable, resolvable), one per line; Settings &gt; Appearance decides</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy &amp;defanged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Copy the selected indicators, defanged (safe to paste), one per line</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy as &amp;blocklist (live values)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy every result of the run whose risk (its own or its host&apos;s) is {level}, one per line, {form}: all of the run, whatever the filter shows or the selection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy every result of the run at or above a risk, whatever the filter shows or the selection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1420,6 +1945,14 @@ Scan {n} indicator(s) actively?</source>
     </message>
     <message>
         <source>Re-&amp;query</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select &amp;all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select every row the table shows (the filter decides which)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2034,6 +2567,14 @@ Scan {n} indicator(s) actively?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Copy indicators defanged (safe to paste)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy, Copy as blocklist and the detail pane give hxxps[://]evil[.]com, safe to paste into tickets, chat and e-mail. Off: live values (clickable, resolvable), e.g. for a firewall. Ctrl+Shift+C in the results table always gives the other form.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Appearance</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2210,9 +2751,68 @@ Scan {n} indicator(s) actively?</source>
     </message>
 </context>
 <context>
+    <name>ThreatView</name>
+    <message>
+        <source>Threat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open &amp;threat in Pulsedive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Threat: {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Also known as</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retired</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>News:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>_MultiSelect</name>
     <message>
         <source>Showing only: {choices}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>_SummaryView</name>
+    <message>
+        <source>Linked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Risk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{field}:</source>
+        <comment>a form label</comment>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import IntEnum
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
 
 from iocdesk.gui.models.base import RowTableModel
 from iocdesk.gui.models.common import ResultRole, SortRole, _Index, _Role, safe_text, tooltip_html
@@ -76,6 +76,22 @@ class IndicatorsModel(RowTableModel):
         self._items = list(indicators)
         self._checked = [i.lookup_by_default for i in self._items]
         self.endResetModel()
+
+    def add_indicators(self, items: Iterable[Indicator]) -> int:
+        """Append these, checked, leaving out any already listed; how many were added."""
+        known = {(i.type, i.value) for i in self._items}
+        new: list[Indicator] = []
+        for item in items:
+            if (item.type, item.value) not in known:
+                known.add((item.type, item.value))
+                new.append(item)
+        if new:
+            first = len(self._items)
+            self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
+            self._items += new
+            self._checked += [True] * len(new)
+            self.endInsertRows()
+        return len(new)
 
     def indicators(self) -> list[Indicator]:
         return list(self._items)
