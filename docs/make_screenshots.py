@@ -8,8 +8,8 @@ Each size runs in its own process on an offscreen screen of that size (Qt's offs
 plugin, ``configfile``), the window sized as it is when maximized there under a 40 px
 taskbar and a 32 px title bar. Files are NAME-WxH.png. States: input (a pasted alert,
 indicators extracted), running (mid-run), main-window (riskiest first, the top row's
-detail), settings, inbox (the alert inbox receiving two alerts over its webhook and a
-duplicate). Look at each picture before committing it.
+detail), explore (threat=zeus), threat (a result's threat and its linked indicators),
+settings, inbox (the alert inbox receiving two alerts over its webhook and a duplicate). Look at each picture before committing it.
 """
 
 from __future__ import annotations
@@ -76,6 +76,7 @@ async def _shoot(out: Path, size: str) -> list[Path]:
             await asyncio.sleep(0.05)
         await asyncio.sleep(0.3)  # the riskiest row is selected when the run ends
         save(window, "main-window")
+        await _pivots(window, save)
         dialog = SettingsDialog(window.settings, parent=window)
         dialog.show()
         await asyncio.sleep(0.2)
@@ -85,6 +86,25 @@ async def _shoot(out: Path, size: str) -> list[Path]:
         await window.inbox_dock.stop()
         window.close()
     return saved
+
+
+async def _pivots(window, save) -> None:
+    """Explore (threat=zeus) and the threat of the riskiest result that has one."""
+    explore = window.pivots.open_explore("threat=zeus")
+    explore.search()
+    while explore.table.model.rowCount() == 0:
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.2)
+    save(explore, "explore")
+    explore.close()
+    result = next(r for r in window.results.results() if r.intel and r.intel.threats)
+    threat = result.intel.threats[0]
+    view = window.pivots.open_threat(threat.tid if threat.tid is not None else threat.name)
+    while view.table.model.rowCount() == 0:
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.2)
+    save(view, "threat")
+    view.close()
 
 
 async def _inbox(window, demo, save) -> None:

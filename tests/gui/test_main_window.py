@@ -133,7 +133,7 @@ def test_screenshot_script_renders_every_state(tmp_path):
     res = subprocess.run(command, capture_output=True, timeout=120, env=env)
     assert res.returncode == 0, res.stderr.decode()[-2000:]
     names = sorted(p.name for p in tmp_path.glob("*.png"))
-    states = ("inbox", "input", "main-window", "running", "settings")
+    states = ("explore", "inbox", "input", "main-window", "running", "settings", "threat")
     assert names == [f"{state}-1366x768.png" for state in states]
     assert all(p.stat().st_size > 10_000 for p in tmp_path.glob("*.png"))
     from PySide6.QtGui import QImage

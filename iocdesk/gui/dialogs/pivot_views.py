@@ -375,6 +375,7 @@ class ExploreView(PivotView):
         layout.addWidget(self.buttons)
         self.open_page.setVisible(False)  # explore's web page takes no query we can vouch for
         self.message.setText(self.tr("Type a query and press Enter."))
+        self.query.setFocus()  # the analyst types at once (given when the dialog shows)
 
     def search(self) -> asyncio.Task[Any] | None:
         if not self.search_button.isEnabled():  # one search at a time (Enter while one runs)

@@ -32,8 +32,7 @@ def row_table(
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setTabKeyNavigation(False)
-    view.setWordWrap(False)
-    view.verticalHeader().setVisible(False)
+    single_line_rows(view)
     header = view.horizontalHeader()
     header.setStretchLastSection(True)
     if interactive is not None:
