@@ -628,12 +628,17 @@ class MainWindow(QMainWindow):
                 )
             )
         self.results.resort()  # rows kept their place during the run; now the chosen order
-        if not self.result_view.currentIndex().isValid() and self.filter.rowCount():
-            self.result_view.selectRow(0)  # the riskiest result's detail, not an empty pane
+        # the riskiest result's detail, not an empty pane; on the next turn of the event loop, so
+        # the re-sort and the detail's first drawing are two short stalls rather than one long one
+        QTimer.singleShot(0, self._select_first)
         if self._session is not None and self._engine is not None:
             self._session.finish_run(self._run_id, self._engine)
         if self._close_when_done:
             QTimer.singleShot(0, self.close)
+
+    def _select_first(self) -> None:
+        if not self.result_view.currentIndex().isValid() and self.filter.rowCount():
+            self.result_view.selectRow(0)
 
     def _quota_spent(self, reason: str) -> None:
         """The quota ran out: a notice with "Resume when the quota resets" (with a history to resume)."""
@@ -766,8 +771,7 @@ class MainWindow(QMainWindow):
         self.results.resort()
         self.summary.update_counts(results)
         self.detail.show_result(None)
-        if self.filter.rowCount():
-            self.result_view.selectRow(0)
+        self._select_first()
         self.status.setText(
             self.tr("Run {id} of {time} UTC reopened: %n indicators.", "", len(results)).format(id=run_id, time=when)
         )
