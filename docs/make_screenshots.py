@@ -9,7 +9,8 @@ plugin, ``configfile``), the window sized as it is when maximized there under a 
 taskbar and a 32 px title bar. Files are NAME-WxH.png. States: input (a pasted alert,
 indicators extracted), running (mid-run), main-window (riskiest first, the top row's
 detail), explore (threat=zeus), threat (a result's threat and its linked indicators),
-settings, inbox (the alert inbox receiving two alerts over its webhook and a duplicate). Look at each picture before committing it.
+settings, inbox (the alert inbox receiving two alerts over its webhook and a duplicate).
+Look at each picture before committing it.
 """
 
 from __future__ import annotations

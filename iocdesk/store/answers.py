@@ -13,22 +13,17 @@ capping by the caller), parsed again when read, so parser fixes apply to cached 
 
 from __future__ import annotations
 
-import re
 import sqlite3
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from iocdesk.store._db import Database, dump_json, load_json, open_database, run_script, text
-from iocdesk.store.cache import ANONYMOUS, DEFAULT_TTL, normalize_base_url
+from iocdesk.store._db import dump_json, load_json, run_script, text
+from iocdesk.store._scoped import CLOCK_SKEW, ScopedStore
 
 __all__ = ["ANSWERS_FILE", "AnswerCache", "CachedAnswer"]
 
 ANSWERS_FILE = "answers.sqlite3"
-_FINGERPRINT_RE = re.compile(r"[0-9a-f]{16}")  # account_fingerprint(): 16 hex digits
-_CLOCK_SKEW = 300.0  # seconds an entry may seem to come from the future before it is distrusted
+_CLOCK_SKEW = CLOCK_SKEW
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,41 +55,11 @@ def _schema_v1(conn: sqlite3.Connection) -> None:
 MIGRATIONS = (_schema_v1,)
 
 
-class AnswerCache:
+class AnswerCache(ScopedStore):
     """Thread-safe store of Pulsedive answers by (scope, kind, key) with a TTL; see the module docstring."""
 
-    def __init__(
-        self,
-        path: Path | None = None,
-        ttl: float = DEFAULT_TTL,
-        *,
-        fingerprint: str | None = None,
-        base_url: str | None = None,
-        now: Callable[[], float] = time.time,
-    ) -> None:
-        if path is None:
-            from iocdesk.platform import paths
-
-            path = paths.cache_dir() / ANSWERS_FILE
-        self.ttl = float(ttl)
-        self._now = now
-        self._scope: tuple[str, str] | None = None
-        if fingerprint is not None or base_url is not None:
-            if fingerprint is None or base_url is None:
-                raise ValueError("give both fingerprint and base_url, or neither")
-            self.set_scope(fingerprint, base_url)
-        self._db: Database = open_database(Path(path), MIGRATIONS, disposable=True)
-
-    @property
-    def path(self) -> Path:
-        return self._db.path
-
-    def set_scope(self, fingerprint: str, base_url: str) -> None:
-        """Use the entries of this account (``account_fingerprint(key)``) and API base URL."""
-        if fingerprint != ANONYMOUS and not _FINGERPRINT_RE.fullmatch(fingerprint):
-            # Guards against passing the key itself by mistake: it would be stored.
-            raise ValueError("fingerprint must be account_fingerprint(api_key), not the key")
-        self._scope = (fingerprint, normalize_base_url(base_url))
+    FILE_NAME = ANSWERS_FILE
+    MIGRATIONS = MIGRATIONS
 
     def get(self, kind: str, key: str, *, max_age: float | None = None) -> CachedAnswer | None:
         """The fresh answer stored for (kind, key) in the current scope, or None."""
@@ -143,17 +108,3 @@ class AnswerCache:
                     "DELETE FROM answers WHERE stored_at <= ? OR stored_at > ?", (now - self.ttl, now + _CLOCK_SKEW)
                 ).rowcount
             )
-
-    def close(self) -> None:
-        self._db.close()
-
-    def __enter__(self) -> AnswerCache:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def _require_scope(self) -> tuple[str, str]:
-        if self._scope is None:
-            raise RuntimeError("AnswerCache has no scope: call set_scope(account_fingerprint(key), base_url)")
-        return self._scope

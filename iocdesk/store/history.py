@@ -46,7 +46,7 @@ from iocdesk.store._db import (
     text,
 )
 from iocdesk.store._owner import OwnerLock, forget_owner, owner_alive
-from iocdesk.store.cache import normalize_base_url
+from iocdesk.store._scoped import normalize_base_url
 
 HISTORY_FILE = "history.sqlite3"
 # Option names refused in RunMeta.options (compared lower-case, '-' as '_', at any depth).

@@ -396,4 +396,8 @@ def test_gui_long_lines_and_words_up_to_the_limit_are_shown_without_freezing(win
     assert window.paste.toPlainText() == fits + "\n" + fits
     drop("\r".join([fits, "y" + fits, fits]))  # a CR ends a line in the editor too; one line is 1 too long
     qtbot.waitUntil(lambda: window.status.text().startswith("Pasted text read but not shown"), timeout=5000)
+    # the indicators are the unshown paste's: the editor does not keep showing the earlier text
+    # beside them (issue 16), and Ctrl+Z brings that text back
+    assert window.paste.toPlainText() == "" and "too long to show" in window.source_label.text()
+    window.paste.undo()
     assert window.paste.toPlainText() == fits + "\n" + fits
