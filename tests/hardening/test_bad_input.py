@@ -371,10 +371,14 @@ def test_gui_10_mb_single_line_is_read_without_freezing_the_editor(window, qtbot
     )
     assert beat.max_gap < MAX_STALL_MS  # 0.8-1.4 s stalls every second when the editor held the line
     assert window.indicators.rowCount() == expected
-    assert window.paste.toPlainText() == PASTED  # kept, not replaced by what it cannot show
+    # the editor cannot show it, and does not keep showing other text beside its indicators
+    # (issue 16): cleared undoably, the earlier text one Ctrl+Z away
+    assert window.paste.toPlainText() == "" and "too long to show" in window.source_label.text()
     assert window.status.text().startswith(
         f"Pasted text read but not shown: it has a line longer than {MAX_EDITOR_LINE:,}"
     )
+    window.paste.undo()
+    assert window.paste.toPlainText() == PASTED
 
 
 def test_gui_long_lines_and_words_up_to_the_limit_are_shown_without_freezing(window, qtbot):

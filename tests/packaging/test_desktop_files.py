@@ -206,7 +206,7 @@ def test_metainfo_screenshots_are_https_and_exist_in_the_repo():
         name = url.rsplit("/", 1)[-1]
         assert (ROOT / "docs" / "images" / name).is_file(), f"{name} is not in docs/images"
         names.add(name)
-    assert names == {"main-window.png", "input.png", "running.png", "settings.png"}
+    assert names == {f"{state}-1366x768.png" for state in ("main-window", "input", "running", "settings")}
 
 
 # --- the icons -------------------------------------------------------------------------------
