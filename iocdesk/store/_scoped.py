@@ -107,6 +107,16 @@ class ScopedStore:
             raise ValueError("fingerprint must be account_fingerprint(api_key), not the key")
         self._scope = (fingerprint, normalize_base_url(base_url))
 
+    def _is_fresh(self, stored_at: float, max_age: float | None = None) -> bool:
+        """Stored less than ``max_age`` (default: the TTL) seconds ago, and not from the future."""
+        age = self._now() - stored_at
+        return -CLOCK_SKEW <= age < (self.ttl if max_age is None else max_age)
+
+    def _fresh_window(self) -> tuple[float, float]:
+        """(oldest, newest) ``stored_at`` of a fresh entry: older ones are expired, newer distrusted."""
+        now = self._now()
+        return now - self.ttl, now + CLOCK_SKEW
+
     def close(self) -> None:
         self._db.close()
 

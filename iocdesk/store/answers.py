@@ -18,12 +18,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from iocdesk.store._db import dump_json, load_json, run_script, text
-from iocdesk.store._scoped import CLOCK_SKEW, ScopedStore
+from iocdesk.store._scoped import ScopedStore
 
 __all__ = ["ANSWERS_FILE", "AnswerCache", "CachedAnswer"]
 
 ANSWERS_FILE = "answers.sqlite3"
-_CLOCK_SKEW = CLOCK_SKEW
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +70,7 @@ class AnswerCache(ScopedStore):
         if not rows:
             return None
         body, stored_at = rows[0]
-        age = self._now() - stored_at
-        if age >= (self.ttl if max_age is None else max_age) or age < -_CLOCK_SKEW:
+        if not self._is_fresh(stored_at, max_age):
             return None
         data = load_json(body)
         if data is None:
@@ -101,10 +99,7 @@ class AnswerCache(ScopedStore):
 
     def purge_expired(self) -> int:
         """Delete answers older than the TTL (every scope); returns how many."""
-        now = self._now()
         with self._db.transaction() as conn:
             return int(
-                conn.execute(
-                    "DELETE FROM answers WHERE stored_at <= ? OR stored_at > ?", (now - self.ttl, now + _CLOCK_SKEW)
-                ).rowcount
+                conn.execute("DELETE FROM answers WHERE stored_at <= ? OR stored_at > ?", self._fresh_window()).rowcount
             )

@@ -34,7 +34,7 @@ from iocdesk.store._db import (
     run_script,
     text,
 )
-from iocdesk.store._scoped import ANONYMOUS, CLOCK_SKEW, ScopedStore, account_fingerprint, normalize_base_url
+from iocdesk.store._scoped import ANONYMOUS, ScopedStore, account_fingerprint, normalize_base_url
 
 __all__ = [  # the scope's helpers live in _scoped.py, shared with the answer cache
     "ANONYMOUS",
@@ -49,7 +49,6 @@ __all__ = [  # the scope's helpers live in _scoped.py, shared with the answer ca
 
 DEFAULT_TTL = 24 * 3600.0
 CACHE_FILE = "cache.sqlite3"
-_CLOCK_SKEW = CLOCK_SKEW
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,8 +135,7 @@ class LookupCache(ScopedStore):
         if not rows:
             return None
         status, intel, scan, defanged, stored_at = rows[0]
-        age = self._now() - stored_at
-        if age >= (self.ttl if max_age is None else max_age) or age < -_CLOCK_SKEW:
+        if not self._is_fresh(stored_at, max_age):
             return None
         return CachedLookup(type_, value, Status(status), load_json(intel), scan, bool(defanged), stored_at)
 
@@ -178,17 +176,14 @@ class LookupCache(ScopedStore):
 
     def purge_expired(self) -> int:
         """Delete entries older than the TTL (every scope); returns how many."""
-        now = self._now()
         with self._db.transaction() as conn:
-            count = conn.execute(
-                "DELETE FROM lookups WHERE stored_at <= ? OR stored_at > ?", (now - self.ttl, now + _CLOCK_SKEW)
-            ).rowcount
-        return count
+            return int(
+                conn.execute("DELETE FROM lookups WHERE stored_at <= ? OR stored_at > ?", self._fresh_window()).rowcount
+            )
 
     def stats(self) -> CacheStats:
-        now = self._now()
         fresh = "stored_at > ? AND stored_at <= ?"
-        window = (now - self.ttl, now + _CLOCK_SKEW)
+        window = self._fresh_window()
         with self._db.lock:
             entries, oldest, newest = self._db.conn.execute(
                 "SELECT count(*), min(stored_at), max(stored_at) FROM lookups"

@@ -50,6 +50,7 @@ from iocdesk.gui.tasks import Tasks
 from iocdesk.gui.text import safe_text
 from iocdesk.gui.widgets.detail import is_pulsedive_url
 from iocdesk.gui.widgets.elided_label import ElidedLabel
+from iocdesk.gui.widgets.plain_label import plain_label
 from iocdesk.indicators.results import Risk
 from iocdesk.lookup.pivots import (
     EXPLORE_DEFAULT_LIMIT,
@@ -78,17 +79,6 @@ def threaded(call: Callable[..., _T]) -> Callable[..., Awaitable[_T]]:
         return await asyncio.get_running_loop().run_in_executor(None, functools.partial(call, *args, **kwargs))
 
     return run
-
-
-def _plain_label(name: str) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setOpenExternalLinks(False)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setWordWrap(True)
-    label.setSizePolicy(QSizePolicy.Policy.Ignored, label.sizePolicy().verticalPolicy())
-    return label
 
 
 class PivotView(QDialog):
@@ -184,7 +174,7 @@ def _risk_row(risk: Risk | None, name: str) -> QWidget:
     icon = QLabel()
     icon.setObjectName(f"{name}Icon")
     icon.setPixmap(risk_icon(risk, 16).pixmap(16, 16))
-    text = _plain_label(name)
+    text = plain_label(name)
     text.setText(risk_text(risk))
     layout.addWidget(icon)
     layout.addWidget(text, 1)
@@ -214,7 +204,7 @@ class _SummaryView(PivotView):
     def _fact(self, key: str, title: str, value: object) -> None:
         if value in (None, "", [], {}):
             return
-        label = _plain_label(f"{self.objectName()}_{key}")
+        label = plain_label(f"{self.objectName()}_{key}")
         label.setText(safe_text(value))
         label.setAccessibleName(title)
         self.fact_labels[key] = label
@@ -224,7 +214,7 @@ class _SummaryView(PivotView):
         self.facts.addRow(self._title("risk", self.tr("Risk")), _risk_row(risk, f"{self.objectName()}_risk"))
 
     def _title(self, key: str, title: str) -> QLabel:
-        label = _plain_label(f"{self.objectName()}_{key}Title")
+        label = plain_label(f"{self.objectName()}_{key}Title")
         label.setWordWrap(False)
         label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         label.setText(self.tr("{field}:", "a form label").format(field=title))
@@ -361,7 +351,7 @@ class ExploreView(PivotView):
         self.search_button.clicked.connect(self.search)
         row = QHBoxLayout()
         row.addWidget(self.query, 1)
-        at_most = _plain_label("exploreAtMost")
+        at_most = plain_label("exploreAtMost")
         at_most.setWordWrap(False)
         at_most.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         at_most.setText(self.tr("at most"))

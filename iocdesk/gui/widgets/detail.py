@@ -43,7 +43,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QStackedWidget,
     QTabWidget,
     QTreeWidget,
@@ -56,6 +55,7 @@ from iocdesk.gui.clipboard import copy_indicators
 from iocdesk.gui.risk import risk_icon, risk_text, risk_text_color
 from iocdesk.gui.text import safe_text
 from iocdesk.gui.translations import QT_TRANSLATE_NOOP
+from iocdesk.gui.widgets.plain_label import plain_label
 from iocdesk.gui.widgets.wrapped_label import WrappingLabel
 from iocdesk.indicators.display import HIDDEN_CATEGORIES
 from iocdesk.indicators.results import Feed, LookupResult, Risk, Status, Threat
@@ -135,20 +135,6 @@ def _blank() -> QPixmap:
     pixmap = QPixmap(18, 18)
     pixmap.fill(Qt.GlobalColor.transparent)
     return pixmap
-
-
-def _label(object_name: str, text: str = "", *, wrap: bool = True) -> QLabel:
-    """A QLabel that can only ever show plain text."""
-    label = QLabel()
-    label.setObjectName(object_name)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setOpenExternalLinks(False)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setWordWrap(wrap)
-    if wrap:  # a long word (a URL, a hash) is cut at the pane's edge instead of widening the window
-        label.setSizePolicy(QSizePolicy.Policy.Ignored, label.sizePolicy().verticalPolicy())
-    label.setText(text)
-    return label
 
 
 def _tree(object_name: str, headers: Sequence[str], accessible: str) -> QTreeWidget:
@@ -253,7 +239,7 @@ class DetailPane(QWidget):
         # empty state
         empty = QWidget()
         empty_layout = QVBoxLayout(empty)
-        self._empty = _label(
+        self._empty = plain_label(
             "detailEmpty", self.tr("No indicator selected.\nSelect a result to see what Pulsedive knows about it.")
         )
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -281,21 +267,21 @@ class DetailPane(QWidget):
         self._indicator.setAccessibleName(self.tr("Indicator"))
         layout.addWidget(self._indicator)
 
-        self._summary = _label("detailSummary")  # type, status, flags
+        self._summary = plain_label("detailSummary")  # type, status, flags
         layout.addWidget(self._summary)
-        self._message = _label("detailMessage")  # error / skip reason
+        self._message = plain_label("detailMessage")  # error / skip reason
         layout.addWidget(self._message)
 
         risk_row = QHBoxLayout()
         self._risk_icon = QLabel()
         self._risk_icon.setObjectName("detailRiskIcon")
         self._risk_icon.setFixedSize(QSize(20, 20))
-        self._risk = _label("detailRisk", wrap=False)
+        self._risk = plain_label("detailRisk", wrap=False)
         self._risk.setAccessibleName(self.tr("Risk"))
         risk_font = self._risk.font()
         risk_font.setBold(True)
         self._risk.setFont(risk_font)
-        self._risk_extra = _label("detailRiskExtra")  # recommended / manual / retired
+        self._risk_extra = plain_label("detailRiskExtra")  # recommended / manual / retired
         risk_row.addWidget(self._risk_icon)
         risk_row.addWidget(self._risk)
         risk_row.addWidget(self._risk_extra, 1)
@@ -370,10 +356,10 @@ class DetailPane(QWidget):
             ("seen", self.tr("Last seen")),
             ("probed", self.tr("Last probed")),
         ):
-            label = _label(f"detailFact_{name}")
+            label = plain_label(f"detailFact_{name}")
             label.setAccessibleName(title)
             self._facts[name] = label
-            field = _label(
+            field = plain_label(
                 f"detailFactTitle_{name}", self.tr("{field}:", "a form label").format(field=title), wrap=False
             )
             self._facts_form.addRow(field, label)
@@ -430,7 +416,7 @@ class DetailPane(QWidget):
         self._load_links.setObjectName("loadLinksButton")
         self._load_links.setAccessibleName(self.tr("Load linked indicators (one API request)"))
         self._load_links.clicked.connect(self.request_links)
-        self._links_status = _label("detailLinksStatus")
+        self._links_status = plain_label("detailLinksStatus")
         row.addWidget(self._load_links)
         row.addWidget(self._links_status, 1)
         layout.addLayout(row)
